@@ -1,0 +1,528 @@
+"""The lecture's Fashion-MNIST workload, glassnet beside PyTorch, scikit-learn and Keras.
+
+Fashion-MNIST, pixels scaled to [0, 1] float32, Flatten -> Dense(128, relu) -> Dense(10) logits,
+Adam(1e-3), sparse categorical cross-entropy from logits, batch 32, shuffled every epoch, 10
+epochs, with the training loss and accuracy of every epoch. Each framework runs in its own
+process, one after the other, with the same thread count; each child prints one JSON line and
+this script assembles a markdown table (stdout) from them. Progress goes to stderr.
+
+    python benchmarks/lecture_workload.py                      # every runner, 10 epochs
+    python benchmarks/lecture_workload.py --only torch-preloaded --epochs 2
+    python benchmarks/lecture_workload.py --repeat 3 --json results.json
+    python benchmarks/lecture_workload.py --scaling            # glassnet vs GEMM-only bound
+    python benchmarks/lecture_workload.py --profile            # cProfile of one glassnet epoch
+
+glassnet runs in this interpreter (`sys.executable`) with this checkout's src/ first on the
+path; the peers run in `--peers-python` (default: $GLASSNET_PEERS_PYTHON, else
+/work/peers-venv/bin/python if it exists, else this interpreter). A framework that is not
+installed there is skipped with a note. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNNER_DIR = HERE / "peers"
+REPO_SRC = HERE.parent / "src"
+DEFAULT_PEERS_PYTHON = Path("/work/peers-venv/bin/python")
+
+# name -> (which interpreter, runner script, extra arguments)
+RUNNERS = {
+    "glassnet": ("glassnet", "run_glassnet.py", ["--mode", "workload"]),
+    "torch-dataloader": ("peers", "run_torch.py", ["--form", "dataloader"]),
+    "torch-preloaded": ("peers", "run_torch.py", ["--form", "preloaded"]),
+    "sklearn": ("peers", "run_sklearn.py", []),
+    "keras": ("peers", "run_keras.py", []),
+    # Not in the issue's list: PyTorch's fastest form, Adam(fused=True), shown for context.
+    "torch-preloaded-fused": ("peers", "run_torch.py", ["--form", "preloaded", "--adam", "fused"]),
+}
+# Environment variables that change which BLAS kernel runs or how fast: removed for every child.
+UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_peers_python() -> str:
+    if os.environ.get("GLASSNET_PEERS_PYTHON"):
+        return os.environ["GLASSNET_PEERS_PYTHON"]
+    if DEFAULT_PEERS_PYTHON.exists():
+        return str(DEFAULT_PEERS_PYTHON)
+    return sys.executable
+
+
+def child_env(threads: int, glassnet: bool) -> dict[str, str]:
+    """This process's environment, minus the BLAS overrides, with the thread count pinned."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update({var: str(threads) for var in THREAD_VARS})
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    env["PYTHONUNBUFFERED"] = "1"
+    if glassnet:  # benchmark this checkout, not whatever glassnet is installed
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_SRC), env.get("PYTHONPATH")]))
+    return env
+
+
+def _tee(stream, tail: list[str], keep: int = 20) -> None:
+    """Copy a child's stderr to ours as it comes (live progress), keeping the last lines."""
+    for line in stream:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+        tail.append(line)
+        del tail[:-keep]
+
+
+def launch(name: str, python: str, script: str, extra: list[str], env: dict, timeout: float):
+    """Run one child; return its JSON result with peak RSS (wait4) and wall time added."""
+    if not (Path(python).exists() or shutil.which(python)):
+        return {"framework": name, "status": "skipped", "reason": f"no interpreter at {python}"}
+    cmd = [python, str(RUNNER_DIR / script), *extra]
+    load = os.getloadavg()[0]  # 1-minute load before the child: a busy machine shows here
+    with tempfile.TemporaryFile(mode="w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env, text=True)
+        tail: list[str] = []
+        echo = threading.Thread(target=_tee, args=(proc.stderr, tail), daemon=True)
+        echo.start()
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            raise
+        finally:
+            killer.cancel()
+        echo.join(timeout=5)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        lines = out.read().splitlines()
+    result = None
+    for line in reversed(lines):
+        try:
+            candidate = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(candidate, dict) and "framework" in candidate:
+            result = candidate
+            break
+    if result is None:
+        last = tail[-1].strip() if tail else ""
+        if "ModuleNotFoundError" in last:  # e.g. no numpy in that interpreter
+            return {"framework": name, "status": "skipped", "reason": f"{python}: {last}"}
+        why = "timed out" if wall >= timeout else f"exit code {proc.returncode}"
+        return {
+            "framework": name,
+            "status": "failed",
+            "command": cmd,
+            "reason": f"{why}, no JSON result; last stderr line: {last or '(none)'}",
+        }
+    result["framework"] = name
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
+    result["wall_seconds"] = wall
+    result["load_before"] = load
+    result["command"] = cmd
+    return result
+
+
+def machine() -> dict:
+    model = platform.processor() or "unknown"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Median epoch time over epochs 2..N of every repeat, and the other columns."""
+    ok = [r for r in runs if r.get("status") == "ok"]
+    if not ok:
+        return {}
+    steady = [s for r in ok for s in (r["epoch_seconds"][1:] or r["epoch_seconds"])]
+    return {
+        "median_epoch_seconds": statistics.median(steady),
+        "first_epoch_seconds": statistics.median(r["epoch_seconds"][0] for r in ok),
+        "total_seconds": statistics.median(r["train_seconds"] for r in ok),
+        "final_loss": statistics.median(r["loss"][-1] for r in ok),
+        "final_accuracy": statistics.median(r["accuracy"][-1] for r in ok),
+        "test_accuracy": statistics.median(r["test_accuracy"] for r in ok),
+        "test_accuracy_range": [
+            min(r["test_accuracy"] for r in ok),
+            max(r["test_accuracy"] for r in ok),
+        ],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in ok),
+        "predict_ms": 1000 * statistics.median(s for r in ok for s in r["predict_seconds"]),
+        "repeats": len(ok),
+    }
+
+
+def blas_line(result: dict) -> str:
+    parts = []
+    for lib in result.get("blas", []):
+        if "note" in lib:
+            parts.append(lib["note"])
+        elif lib.get("user_api") == "blas":
+            kernel = lib.get("architecture", "?")
+            parts.append(
+                f"{lib.get('internal_api')} {lib.get('version', '?')} "
+                f"({kernel} kernel, {lib.get('num_threads')} threads)"
+            )
+        else:
+            parts.append(f"{lib.get('internal_api')} ({lib.get('num_threads')} threads)")
+    return "; ".join(parts) or "none found"
+
+
+def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
+    m = meta["machine"]
+    lines = [
+        f"Date: {meta['date']}. Machine: {m['cpu']}, {m['cores']} cores "
+        f"({m['usable_cores']} usable), {m['platform']}. Threads per run: {meta['threads']} "
+        f"(OMP/OPENBLAS/MKL_NUM_THREADS, torch.set_num_threads, TF intra/inter-op); "
+        f"{' and '.join(UNSET)} unset. Repeats: {meta['repeat']}.",
+        "",
+    ]
+    seen_envs, versions = set(), {}
+    for name, results in runs.items():
+        for r in results:
+            versions.update(r.get("versions", {}))
+            key = r.get("executable")
+            if key and key not in seen_envs and r.get("status") in ("ok", "skipped"):
+                seen_envs.add(key)
+                role = "glassnet" if RUNNERS.get(name, ("glassnet",))[0] == "glassnet" else "peers"
+                lines.append(
+                    f"- {role} interpreter `{key}`: Python {r['python']}, "
+                    f"numpy {r['numpy']}, {blas_line(r)}"
+                )
+    if versions:
+        lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
+    loads = [r["load_before"] for rs in runs.values() for r in rs if "load_before" in r]
+    if loads:
+        lines.append(
+            f"- 1-minute load average before each run: {min(loads):.2f} to "
+            f"{max(loads):.2f} (near 0 means the machine was otherwise idle)"
+        )
+    lines.append("")
+    return lines
+
+
+def fmt(value, spec: str, missing: str = "n/a") -> str:
+    return missing if value is None else format(value, spec)
+
+
+def comparison_markdown(meta: dict, runs: dict[str, list[dict]], summary: dict, baseline: str):
+    epochs = meta["epochs"]
+    out = [f"### Lecture workload: {epochs} epoch{'s' * (epochs != 1)}, batch 32", ""]
+    out += header(meta, runs)
+    base = summary.get(baseline, {}).get("median_epoch_seconds")
+    steady = f"2..{epochs}" if epochs > 1 else "1"
+    if not any(summary.get(n) for n in runs):
+        out.append("No framework ran.")
+    else:
+        out += _rows(runs, summary, base, baseline, steady)
+    notes = [
+        f"- {n}: {rs[-1].get('status', 'skipped')}: {rs[-1].get('reason', 'no result')}"
+        for n, rs in runs.items()
+        if not summary.get(n) and rs
+    ]
+    notes += [f"- {n}: {r['notes']}" for n, rs in runs.items() for r in rs[:1] if r.get("notes")]
+    out += ["", *notes] if notes else []
+    shown = [n for n in runs if summary.get(n)]
+    if shown:
+        out += ["", *_per_epoch(runs, shown, epochs)]
+    return "\n".join(out)
+
+
+def _rows(runs, summary, base, baseline, steady) -> list[str]:
+    out = []
+    out.append(
+        f"| framework | median s/epoch ({steady}) | epoch 1 s | total s | "
+        f"final train loss / acc | test acc | peak RSS MB | predict 10k ms | "
+        f"epoch time / {baseline}'s |"
+    )
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name in runs:
+        s = summary.get(name)
+        if not s:
+            continue
+        ratio = s["median_epoch_seconds"] / base if base else None
+        out.append(
+            f"| {name} | {s['median_epoch_seconds']:.3f} | {s['first_epoch_seconds']:.3f} | "
+            f"{s['total_seconds']:.2f} | {s['final_loss']:.4f} / {s['final_accuracy']:.4f} | "
+            f"{s['test_accuracy']:.4f} | {s['peak_rss_mb']:.0f} | {s['predict_ms']:.1f} | "
+            f"{fmt(ratio, '.2f')} |"
+        )
+    return out
+
+
+def _per_epoch(runs, shown, epochs) -> list[str]:
+    """Training loss / accuracy / seconds of every epoch (first repeat)."""
+    out = ["Per epoch (first repeat): training loss / accuracy, seconds", ""]
+    out.append("| epoch | " + " | ".join(shown) + " |")
+    out.append("|---:|" + "---|" * len(shown))
+    first = {n: next(r for r in runs[n] if r.get("status") == "ok") for n in shown}
+    for e in range(epochs):
+        cells = []
+        for n in shown:
+            r = first[n]
+            if e < len(r["epoch_seconds"]):
+                cells.append(
+                    f"{r['loss'][e]:.4f} / {r['accuracy'][e]:.4f}, {r['epoch_seconds'][e]:.2f} s"
+                )
+            else:
+                cells.append("")
+        out.append(f"| {e + 1} | " + " | ".join(cells) + " |")
+    return out
+
+
+def scaling_markdown(meta: dict, result: dict) -> str:
+    n = meta["scaling_epochs"]
+    timed = f"median of epochs 2..{n}" if n > 1 else "one epoch"
+    out = [
+        f"### Scaling: glassnet vs the matrix multiplications alone ({n} epoch"
+        f"{'s' * (n != 1)} per cell, {timed}; GEMM-only: median of 3 epochs)",
+        "",
+    ]
+    out += header(meta, {"glassnet": [result]})
+    if result.get("status") != "ok":
+        return "\n".join([*out, f"glassnet {result.get('status')}: {result.get('reason')}"])
+    out.append(
+        "| batch | hidden | glassnet s/epoch | GEMM-only s/epoch | glassnet as % of GEMM "
+        "| GEMM GFLOP/s |"
+    )
+    out.append("|---:|---:|---:|---:|---:|---:|")
+    for row in result["scaling"]:
+        g, mine = row["gemm"], row["glassnet_seconds"]
+        share = "n/a" if mine is None else f"{100 * mine / g['seconds']:.0f}%"
+        out.append(
+            f"| {row['batch_size']} | {row['hidden']} | {fmt(mine, '.3f', 'not run')} | "
+            f"{g['seconds']:.3f} | {share} | {g['gflops_per_second']:.1f} |"
+        )
+    if result.get("glassnet_missing"):
+        out += ["", f"glassnet not run: {result['glassnet_missing']}"]
+    return "\n".join(out)
+
+
+def profile_markdown(meta: dict, result: dict) -> str:
+    out = ["### Profile of one glassnet epoch (cProfile, one steady-state epoch)", ""]
+    out += header(meta, {"glassnet": [result]})
+    if result.get("status") != "ok":
+        return "\n".join([*out, f"glassnet {result.get('status')}: {result.get('reason')}"])
+    epoch, gemm = result["unprofiled_epoch_seconds"], result["gemm"]["seconds"]
+    out.append(
+        f"Unprofiled epoch: {epoch:.3f} s. The same epoch's GEMMs alone: {gemm:.3f} s "
+        f"({100 * gemm / epoch:.0f}% of the epoch); everything else: {epoch - gemm:.3f} s. "
+        f"Under cProfile the epoch took {result['profiled_epoch_seconds']:.3f} s "
+        "(the profiler's per-call overhead inflates Python-heavy code). `@` and ufunc "
+        "operators are not calls, so their time is in the calling function's own time."
+    )
+    total = result["profile_total_tottime"]
+    out += ["", "| own time s | share | calls | function |", "|---:|---:|---:|---|"]
+    for f in result["top_functions"]:
+        out.append(
+            f"| {f['tottime']:.3f} | {100 * f['tottime'] / total:.0f}% | {f['ncalls']} | "
+            f"`{f['function']}` |"
+        )
+    out += ["", "| own time s | share | file |", "|---:|---:|---|"]
+    for file, seconds in result["by_file"]:
+        out.append(f"| {seconds:.3f} | {100 * seconds / total:.0f}% | `{file}` |")
+    return "\n".join(out)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Runners: " + ", ".join(RUNNERS),
+    )
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run every framework this many times (interleaved); medians over them",
+    )
+    p.add_argument(
+        "--only", default=",".join(RUNNERS), help="comma-separated runners (default: all)"
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="threads for every framework (default: all usable cores)",
+    )
+    p.add_argument(
+        "--peers-python",
+        default=default_peers_python(),
+        help="interpreter with torch / scikit-learn / tensorflow installed",
+    )
+    p.add_argument("--glassnet-python", default=sys.executable)
+    p.add_argument(
+        "--baseline",
+        default="glassnet",
+        help="runner whose median epoch time the ratio column divides by",
+    )
+    p.add_argument("--json", type=Path, help="also write every result to this file")
+    p.add_argument("--predict-runs", type=int, default=7)
+    p.add_argument("--predict-batch", type=int, default=10_000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder with the four Fashion-MNIST .gz IDX files "
+        "(default /usr/share/datasets/fashion-mnist)",
+    )
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per child")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--scaling",
+        action="store_true",
+        help="only the glassnet scaling grid beside the GEMM-only bound",
+    )
+    mode.add_argument("--profile", action="store_true", help="only a cProfile of one epoch")
+    p.add_argument(
+        "--scaling-epochs",
+        type=int,
+        default=2,
+        help="epochs per scaling cell; the first is dropped when there are several",
+    )
+    p.add_argument("--scaling-batches", default="32,128,512")
+    p.add_argument("--scaling-hidden", default="128,512,2048")
+    args = p.parse_args(argv)
+    args.only = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in args.only if n not in RUNNERS]
+    if unknown or not args.only:
+        p.error(f"--only expects names from {', '.join(RUNNERS)}; got {unknown or 'nothing'}")
+    for flag in ("epochs", "repeat", "threads", "predict_runs", "predict_batch", "scaling_epochs"):
+        if getattr(args, flag) < 1:
+            p.error(f"--{flag.replace('_', '-')} must be at least 1, got {getattr(args, flag)}")
+    try:
+        args.scaling_batches = [int(v) for v in args.scaling_batches.split(",")]
+        args.scaling_hidden = [int(v) for v in args.scaling_hidden.split(",")]
+    except ValueError:
+        p.error("--scaling-batches and --scaling-hidden expect comma-separated integers")
+    return args
+
+
+def common_child_args(args) -> list[str]:
+    extra = [
+        "--threads",
+        str(args.threads),
+        "--seed",
+        str(args.seed),
+        "--predict-runs",
+        str(args.predict_runs),
+        "--predict-batch",
+        str(args.predict_batch),
+    ]
+    if args.data_dir:
+        extra += ["--data-dir", str(args.data_dir)]
+    return extra
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(),
+        "threads": args.threads,
+        "epochs": args.epochs,
+        "repeat": args.repeat,
+        "scaling_epochs": args.scaling_epochs,
+        "peers_python": args.peers_python,
+        "glassnet_python": args.glassnet_python,
+        "argv": sys.argv[1:] if argv is None else list(argv),
+    }
+    common = common_child_args(args)
+    glassnet_env = child_env(args.threads, glassnet=True)
+
+    if args.scaling or args.profile:
+        mode = "scaling" if args.scaling else "profile"
+        extra = [
+            "--mode",
+            mode,
+            *common,
+            "--epochs",
+            str(args.scaling_epochs),
+            "--batch-sizes",
+            *map(str, args.scaling_batches),
+            "--hiddens",
+            *map(str, args.scaling_hidden),
+        ]
+        print(f"running glassnet {mode} ...", file=sys.stderr, flush=True)
+        result = launch(
+            f"glassnet-{mode}",
+            args.glassnet_python,
+            "run_glassnet.py",
+            extra,
+            glassnet_env,
+            args.timeout,
+        )
+        text = (scaling_markdown if args.scaling else profile_markdown)(meta, result)
+        print(text)
+        if args.json:
+            args.json.write_text(json.dumps({"meta": meta, mode: result}, indent=2) + "\n")
+        return 0 if result.get("status") in ("ok", "skipped") else 1
+
+    runs: dict[str, list[dict]] = {name: [] for name in args.only}
+    for repeat in range(args.repeat):
+        for name in args.only:
+            if runs[name] and runs[name][-1].get("status") != "ok":
+                continue  # skipped or failed once: don't try again
+            kind, script, extra = RUNNERS[name]
+            python = args.glassnet_python if kind == "glassnet" else args.peers_python
+            env = glassnet_env if kind == "glassnet" else child_env(args.threads, glassnet=False)
+            print(
+                f"running {name} (repeat {repeat + 1}/{args.repeat}) with {python} ...",
+                file=sys.stderr,
+                flush=True,
+            )
+            result = launch(
+                name,
+                python,
+                script,
+                [*extra, *common, "--epochs", str(args.epochs)],
+                env,
+                args.timeout,
+            )
+            status = result.get("status")
+            detail = (
+                f"{result['wall_seconds']:.1f} s" if status == "ok" else result.get("reason", "")
+            )
+            print(f"  {name}: {status} {detail}", file=sys.stderr, flush=True)
+            runs[name].append(result)
+    summary = {name: summarise(results) for name, results in runs.items()}
+    baseline = args.baseline if summary.get(args.baseline) else None
+    print(comparison_markdown(meta, runs, summary, baseline or args.baseline))
+    if args.json:
+        args.json.write_text(
+            json.dumps({"meta": meta, "summary": summary, "runs": runs}, indent=2) + "\n"
+        )
+    failed = [n for n, rs in runs.items() if any(r.get("status") == "failed" for r in rs)]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

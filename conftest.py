@@ -1,0 +1,5 @@
+"""Doctest setup: figures are drawn off-screen."""
+
+import matplotlib
+
+matplotlib.use("Agg")

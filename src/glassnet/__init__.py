@@ -1,0 +1,26 @@
+"""glassnet: a neural-network toolkit in NumPy that you can see through.
+
+The API is the Keras subset that the lecture uses, so `tf.keras` code runs with
+`import glassnet as gn`; beside it are the single perceptron, explanations of
+every number, a training doctor and metrics that never let accuracy mislead.
+
+>>> import glassnet as gn
+>>> gn.Perceptron(weights=[3, -2], bias_weight=-1).predict([[2, 1]])
+array([1])
+"""
+
+__version__ = "0.1.0"
+
+from glassnet import activations, datasets, metrics, plots
+from glassnet.diagnose import diagnose
+from glassnet.perceptron import Perceptron
+
+__all__ = [
+    "Perceptron",
+    "__version__",
+    "activations",
+    "datasets",
+    "diagnose",
+    "metrics",
+    "plots",
+]

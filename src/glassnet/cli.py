@@ -1,0 +1,69 @@
+"""The `glassnet` command: one sub-command per module in `glassnet.commands`.
+
+User errors (bad flags, missing files, invalid values) print one line and exit 2;
+a Ctrl-C exits 130. Each sub-command module defines `add_parser(subparsers)`,
+which registers its parser and sets `func(args) -> int`.
+
+>>> main(["--version"])  # doctest: +SKIP
+glassnet 0.1.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from glassnet import __version__
+
+# Sub-commands in the order `glassnet --help` lists them (modules of glassnet.commands).
+COMMANDS = ["demo", "perceptron", "data"]
+
+
+class UsageError(Exception):
+    """A mistake of the user's, reported as one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's default prints usage too
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every sub-command registered."""
+    parser = _Parser(
+        prog="glassnet",
+        description="glassnet: neural networks you can see through.",
+    )
+    parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"glassnet.commands.{name}").add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help()
+            return 2
+        return int(args.func(args) or 0)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError, OSError) as error:
+        if os.environ.get("GLASSNET_DEBUG"):
+            raise
+        message = str(error).strip("'\"") or type(error).__name__
+        print(f"glassnet: error: {message.splitlines()[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("glassnet: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

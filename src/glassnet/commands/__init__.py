@@ -1,0 +1,1 @@
+"""Sub-commands of the `glassnet` command line, one module each (see `glassnet.cli`)."""

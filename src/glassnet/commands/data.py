@@ -1,0 +1,179 @@
+"""`glassnet data`: know your data, and split a CSV file into training, validation and test.
+
+    glassnet data describe fashion-mnist [--part train|test] [--json]
+    glassnet data describe mnist
+    glassnet data describe FILE.csv --target COLUMN [--json]
+    glassnet data split FILE.csv --target COLUMN --ratios 0.8,0.1,0.1|small|large --out DIR
+                        [--seed N] [--no-stratify] [--no-shuffle] [--force]
+
+`split` writes DIR/train.csv, DIR/val.csv and DIR/test.csv with the input's header and
+rows unchanged (each written atomically), and refuses to overwrite them without --force.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+
+from glassnet.cli import UsageError
+
+_DATASETS = {"fashion-mnist": "fashion_mnist", "fashion_mnist": "fashion_mnist", "mnist": "mnist"}
+_PARTS = ("train", "val", "test")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `glassnet data` and its sub-commands."""
+    parser = subparsers.add_parser(
+        "data",
+        help="describe a data set, split a CSV file",
+        description="Know your data (describe) and split it 80/10/10 or 60/20/20 (split).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    parser.set_defaults(func=_missing_action)
+
+    describe = actions.add_parser(
+        "describe",
+        help="samples, ranges, missing values, classes, imbalance, baseline, suggestions",
+        description="Describe fashion-mnist, mnist or a CSV file (with --target).",
+    )
+    describe.add_argument("source", help="fashion-mnist, mnist, or a CSV file")
+    describe.add_argument("--target", help="label column of the CSV file")
+    describe.add_argument(
+        "--part", choices=["train", "test"], default="train", help="which part of a built-in set"
+    )
+    describe.add_argument("--json", action="store_true", help="print the report as JSON")
+    describe.set_defaults(func=run_describe)
+
+    split = actions.add_parser(
+        "split",
+        help="split a CSV file into train.csv, val.csv and test.csv",
+        description="Split a CSV file, stratified by its label column.",
+    )
+    split.add_argument("csv", help="the CSV file")
+    split.add_argument("--target", required=True, help="label column")
+    split.add_argument(
+        "--ratios",
+        default="small",
+        help="train,val,test fractions such as 0.8,0.1,0.1, or small (80/10/10) or "
+        "large (60/20/20); default small",
+    )
+    split.add_argument("--out", required=True, help="folder for train.csv, val.csv, test.csv")
+    split.add_argument("--seed", type=int, default=None, help="seed of the shuffle")
+    split.add_argument("--no-stratify", action="store_true", help="do not keep class shares")
+    split.add_argument("--no-shuffle", action="store_true", help="keep the file's order")
+    split.add_argument("--force", action="store_true", help="overwrite existing files")
+    split.set_defaults(func=run_split)
+
+
+def _missing_action(args: argparse.Namespace) -> int:
+    raise UsageError("glassnet data: choose an action: describe or split (see --help).")
+
+
+def run_describe(args: argparse.Namespace) -> int:
+    """Print the report of a built-in data set or a CSV file."""
+    from glassnet import datasets
+
+    key = args.source.lower()
+    if key in _DATASETS and not Path(args.source).is_file():
+        module = getattr(datasets, _DATASETS[key])
+        (x_train, y_train), (x_test, y_test) = module.load_data()
+        x, y = (x_train, y_train) if args.part == "train" else (x_test, y_test)
+        report = datasets.describe(x, y, class_names=module.class_names)
+        title = f"{args.source} ({args.part})"
+    else:
+        path = Path(args.source)
+        if not path.exists():
+            raise FileNotFoundError(
+                f"No file or built-in data set named {args.source!r} "
+                "(built-in: fashion-mnist, mnist)."
+            )
+        if not args.target:
+            columns = _header(path)
+            raise UsageError(
+                f"glassnet data describe: a CSV file needs --target COLUMN (the label column); "
+                f"{path.name} has columns: {', '.join(columns)}."
+            )
+        data = datasets.load_csv(path, target=args.target)
+        report = datasets.describe(
+            data.x, data.y, feature_names=data.feature_names, class_names=data.class_names
+        )
+        title = f"{path.name} (target {args.target!r})"
+    if args.json:
+        print(json.dumps({"source": title, **report.to_dict()}, indent=2))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        console.print(f"[bold]{title}[/bold]")
+        console.print(report)
+    return 0
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    if not first.strip():
+        raise ValueError(f"CSV file {path.name} is empty; expected a header row and data rows.")
+    delimiter = max([",", ";", "\t", "|"], key=first.count)
+    return [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter))]
+
+
+def _parse_ratios(text: str) -> tuple[float, ...] | str:
+    if text.lower() in ("small", "large"):
+        return text.lower()
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise UsageError(
+            f"glassnet data split: --ratios must be three numbers like 0.8,0.1,0.1, or small "
+            f"or large, got {text!r}."
+        ) from None
+
+
+def run_split(args: argparse.Namespace) -> int:
+    """Split a CSV file into train.csv, val.csv and test.csv in --out."""
+    from glassnet import datasets
+    from glassnet.datasets._atomic import atomic_write
+
+    ratios = _parse_ratios(args.ratios)
+    data = datasets.load_csv(args.csv, target=args.target)
+    out = Path(args.out)
+    targets = [out / f"{part}.csv" for part in _PARTS]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing and not args.force:
+        raise FileExistsError(
+            f"{', '.join(existing)} already exist(s); pass --force to overwrite, or choose "
+            "another --out."
+        )
+    index = np.arange(len(data.y))
+    parts = datasets.train_val_test_split(
+        index,
+        data.y,
+        ratios,
+        stratify=not args.no_stratify,
+        shuffle=not args.no_shuffle,
+        seed=args.seed,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    header, rows = data.rows[0], data.rows[1:]
+    for target, (rows_index, _) in zip(targets, parts, strict=True):
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows[i] for i in rows_index)
+        with atomic_write(target) as handle:
+            handle.write(text.getvalue().encode("utf-8"))
+    width = max(len(name) for name in data.class_names)
+    print(f"{args.csv}: {len(index)} rows, {len(data.class_names)} classes -> {out}/")
+    for target, (rows_index, labels) in zip(targets, parts, strict=True):
+        counts = np.bincount(labels, minlength=len(data.class_names))
+        shares = ", ".join(
+            f"{name:>{width}} {count}" for name, count in zip(data.class_names, counts, strict=True)
+        )
+        print(f"  {target.name:<9} {len(rows_index):>6} rows  ({shares})")
+    return 0

@@ -1,0 +1,179 @@
+"""`glassnet demo`: the lecture, run end to end, with its numbers and figures.
+
+The demo is a list of sections, run in order; each prints what it does and saves its
+figures into the output folder. To add one (the Fashion-MNIST tutorial, say), write a
+function `run(ctx: DemoContext) -> None` and append `Section(name, title, run)` to
+`SECTIONS`; give it `add_arguments` if it needs options of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from glassnet import datasets
+from glassnet._checks import check_one_of
+from glassnet.commands.perceptron import _XOR_WHY, accuracy_line, point_lines, training_lines
+from glassnet.perceptron import ConvergenceWarning, Perceptron
+
+__all__ = ["SECTIONS", "DemoContext", "Section", "add_parser", "run"]
+
+
+@dataclass
+class DemoContext:
+    """What a section gets: the parsed arguments, the output folder and `save`.
+
+    Attributes:
+        args: the parsed command-line arguments (with any a section added).
+        out: the folder figures are saved in; created on the first save.
+        saved: every file saved so far, in order.
+    """
+
+    args: argparse.Namespace
+    out: Path
+    saved: list[Path] = field(default_factory=list)
+
+    def save(self, fig: Any, name: str) -> Path:
+        """Save a matplotlib figure as `out/name`, close it and remember the path."""
+        from glassnet import plots
+
+        path = self.out / name
+        plots._finish(fig, path)
+        plots._pyplot().close(fig)
+        self.saved.append(path)
+        return path
+
+
+@dataclass
+class Section:
+    """One part of the demo.
+
+    Attributes:
+        name: short name for `--only`.
+        title: the heading printed before it runs.
+        run: does the work, printing as it goes.
+        add_arguments: registers the section's own options on the demo's parser, or None.
+    """
+
+    name: str
+    title: str
+    run: Callable[[DemoContext], None]
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+def _heading(text: str) -> None:
+    print(f"\n{text}\n{'-' * len(text)}")
+
+
+def perceptron_section(ctx: DemoContext) -> None:
+    """The lecture's perceptron: two weight settings, an explanation, training, gates."""
+    from glassnet import plots
+
+    x, y = datasets.lecture_groups()
+    settings = [("Some random weights", [0.75, -0.5], 1.0), ("Updated weights", [3, -2], -1.0)]
+    for step, (title, weights, bias_weight) in enumerate(settings, 1):
+        perceptron = Perceptron(weights=weights, bias_weight=bias_weight, activation="sign")
+        w1, w2 = weights
+        _heading(f"{title}: w1 = {w1}, w2 = {w2}, bias = 1, w_bias = {bias_weight:g}")
+        print(f"{perceptron.equation()}, y = sign(z)")
+        for line in point_lines(perceptron, x, y):
+            print(line)
+        print(accuracy_line(perceptron, x, y))
+        path = ctx.save(plots.plot_perceptron(perceptron, x, y), f"perceptron-{step}.png")
+        print(f"(figure: {path})")
+
+    _heading("How point 0 of group 1, (2, 1), gets its output with the updated weights")
+    print(perceptron.explain(x[0]))
+
+    _heading("Learning the weights with the perceptron rule (learning rate 0.1, seed 0)")
+    learner = Perceptron(n_inputs=2, seed=0)
+    print(f"Random start: {learner.equation()}")
+    learner.fit(x, y, epochs=100, learning_rate=0.1)
+    for line in training_lines(learner):
+        print(line)
+    print(f"Learnt: {learner.equation()}; {accuracy_line(learner, x, y)}")
+
+    _heading("Logic gates: a perceptron per truth table")
+    for gate in ("and", "or", "nand", "xor"):
+        gx, gy = datasets.logic_gate(gate)
+        gate_perceptron = Perceptron(n_inputs=2, seed=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # said below, in words
+            gate_perceptron.fit(gx, gy, epochs=100, learning_rate=0.1)
+        epochs = len(gate_perceptron.errors_)
+        print(
+            f"{gate.upper():>4}: {accuracy_line(gate_perceptron, gx, gy)} after {epochs} "
+            f"epoch(s); {gate_perceptron.equation()}"
+        )
+        if not gate_perceptron.converged_:
+            print(
+                textwrap.fill(
+                    gate_perceptron.fit_summary_,
+                    88,
+                    initial_indent=" " * 6,
+                    subsequent_indent=" " * 6,
+                )
+            )
+            print(textwrap.fill(_XOR_WHY, 88, initial_indent=" " * 6, subsequent_indent=" " * 6))
+
+    _heading("The activation functions of the lecture's table")
+    path = ctx.save(plots.plot_activations(), "activations.png")
+    print(f"(figure: {path})")
+
+
+# The demo, in order. Later parts of the lecture append their sections here.
+SECTIONS: list[Section] = [
+    Section("perceptron", "Part 1: the perceptron", perceptron_section),
+]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `glassnet demo`."""
+    parser = subparsers.add_parser(
+        "demo",
+        help="run the lecture end to end: numbers, explanations and figures",
+        description=(
+            "Runs the lecture's examples in order and saves their figures. Sections: "
+            + "; ".join(f"{s.name} ({s.title})" for s in SECTIONS)
+            + "."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        default="glassnet-demo",
+        metavar="DIR",
+        help="folder for the figures (default ./glassnet-demo)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help=f"run only these sections: {', '.join(s.name for s in SECTIONS)}",
+    )
+    for section in SECTIONS:
+        if section.add_arguments is not None:
+            section.add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen sections; return the exit status."""
+    names = [s.name for s in SECTIONS]
+    chosen = [check_one_of("--only", name, names, "demo section") for name in args.only or names]
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out must be a folder, got the file {out}.")
+    ctx = DemoContext(args=args, out=out)
+    for section in SECTIONS:
+        if section.name in chosen:
+            print(f"\n== {section.title} ==")
+            section.run(ctx)
+    print(f"\nSaved {len(ctx.saved)} figure(s) in {out.resolve()}:")
+    for path in ctx.saved:
+        print(f"  {path.name}")
+    return 0

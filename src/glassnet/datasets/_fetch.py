@@ -1,0 +1,311 @@
+"""Find a data set's files on disk, or download them, verified and atomically, into the cache.
+
+Search order, first folder holding every file wins:
+
+1. an explicit folder (`path=`): the only place looked at when given;
+2. `$GLASSNET_DATA_DIR/<name>/`;
+3. the user cache, `$XDG_CACHE_HOME/glassnet/<name>/` (default `~/.cache/glassnet/<name>/`);
+4. system folders such as Debian's `/usr/share/datasets/<name>/`;
+5. a download from the mirrors into the cache.
+
+A download goes to a hidden temporary file in the cache folder, is checked against the
+known SHA-256 sums and renamed only when every file of the set has arrived intact; a
+failure deletes the temporary files, so the cache is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from glassnet.datasets._atomic import temporary_name
+from glassnet.datasets.idx import read_idx
+
+_TIMEOUT = 30.0  # seconds without data before a mirror is given up
+_BLOCK = 1 << 16
+
+
+@dataclass
+class RemoteDataset:
+    """Where a data set of IDX files lives and how to recognise its files.
+
+    Attributes:
+        name: folder name in the cache and the data dir ("fashion-mnist").
+        title: human name for messages ("Fashion-MNIST").
+        files: file names, (train images, train labels, test images, test labels).
+        sha256: file name -> accepted SHA-256 sums of the downloaded (gzipped) file.
+        mirrors: base URLs tried in order; each file is `mirror + file name`.
+        mirrors_env: environment variable that overrides `mirrors` (comma-separated).
+        system_dirs: read-only folders searched after the cache (distribution packages).
+        n_classes: labels must lie in [0, n_classes).
+        hint: extra advice printed when nothing is found and the download fails.
+    """
+
+    name: str
+    title: str
+    files: tuple[str, str, str, str]
+    sha256: Mapping[str, Sequence[str]]
+    mirrors: Sequence[str]
+    mirrors_env: str
+    system_dirs: Sequence[str] = field(default_factory=tuple)
+    n_classes: int = 10
+    hint: str = ""
+
+
+def cache_root() -> Path:
+    """The user cache of glassnet: `$XDG_CACHE_HOME/glassnet` or `~/.cache/glassnet`."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "glassnet"
+
+
+def load(
+    spec: RemoteDataset,
+    path: str | os.PathLike | None = None,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    mirrors: Sequence[str] | str | None = None,
+    progress: bool | None = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Locate (or download) and read the four IDX files of `spec`, Keras-shaped."""
+    folder = locate(spec, path, cache_dir=cache_dir, mirrors=mirrors, progress=progress)
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else cache_root() / spec.name
+    arrays = []
+    for name in spec.files:
+        try:
+            arrays.append(read_idx(_file_in(folder, name)))
+        except ValueError as error:
+            if path is None and folder.resolve() == cache.resolve():
+                raise ValueError(
+                    f"{error} It is in glassnet's cache: delete it and it will be downloaded again."
+                ) from None
+            raise
+    return _check_pair(spec, arrays[0], arrays[1], "train"), _check_pair(
+        spec, arrays[2], arrays[3], "test"
+    )
+
+
+def locate(
+    spec: RemoteDataset,
+    path: str | os.PathLike | None = None,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    mirrors: Sequence[str] | str | None = None,
+    progress: bool | None = None,
+) -> Path:
+    """The folder holding all files of `spec`, downloading them into the cache if needed."""
+    if path is not None:
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"path={str(path)!r} is not a folder; expected a folder holding the "
+                f"{spec.title} files {', '.join(spec.files)}."
+            )
+        missing = [name for name in spec.files if _file_in(folder, name) is None]
+        if missing:
+            raise FileNotFoundError(
+                f"path={str(path)!r} lacks the {spec.title} file(s) {', '.join(missing)} "
+                "(gzipped or not)."
+            )
+        return folder
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else cache_root() / spec.name
+    candidates = []
+    data_dir = os.environ.get("GLASSNET_DATA_DIR")
+    if data_dir:
+        candidates.append(Path(data_dir).expanduser() / spec.name)
+    candidates.append(cache)
+    candidates.extend(Path(d) for d in spec.system_dirs)
+    for folder in candidates:
+        if folder.is_dir() and all(_file_in(folder, name) for name in spec.files):
+            return folder
+    try:
+        download(spec, cache, mirrors=mirrors, progress=progress)
+    except OSError as error:
+        looked = ", ".join(str(c) for c in candidates)
+        raise OSError(
+            f"{spec.title} was not found (looked in {looked}) and could not be downloaded: "
+            f"{error}{' ' + spec.hint if spec.hint else ''}"
+        ) from error
+    return cache
+
+
+def _file_in(folder: Path, name: str) -> Path | None:
+    """`folder/name`, or the same file without its ".gz" suffix, if either exists."""
+    for candidate in (folder / name, folder / name.removesuffix(".gz")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _check_pair(
+    spec: RemoteDataset, images: np.ndarray, labels: np.ndarray, part: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check that images and labels of one part belong together."""
+    if images.ndim != 3 or labels.ndim != 1:
+        raise ValueError(
+            f"{spec.title} {part} files hold arrays of shapes {images.shape} and {labels.shape}; "
+            "expected (samples, rows, columns) images and (samples,) labels."
+        )
+    if len(images) != len(labels):
+        raise ValueError(
+            f"{spec.title} {part} files disagree: {len(images)} images but {len(labels)} labels."
+        )
+    if labels.size and int(labels.max()) >= spec.n_classes:
+        raise ValueError(
+            f"{spec.title} {part} labels must lie in [0, {spec.n_classes - 1}], "
+            f"found {int(labels.max())}."
+        )
+    return images, labels
+
+
+def mirror_list(spec: RemoteDataset, mirrors: Sequence[str] | str | None) -> list[str]:
+    """The base URLs to try: the argument, else the environment variable, else the defaults."""
+    if mirrors is None:
+        mirrors = os.environ.get(spec.mirrors_env) or list(spec.mirrors)
+    if isinstance(mirrors, str):
+        mirrors = [m for m in mirrors.replace(",", " ").split() if m]
+    mirrors = [m if m.endswith("/") else m + "/" for m in mirrors]
+    if not mirrors:
+        raise ValueError(f"mirrors must name at least one base URL, got {mirrors!r}.")
+    return mirrors
+
+
+def download(
+    spec: RemoteDataset,
+    folder: str | os.PathLike,
+    *,
+    mirrors: Sequence[str] | str | None = None,
+    progress: bool | None = None,
+) -> None:
+    """Download every file of `spec` missing from `folder`, all verified, or none at all.
+
+    Each file is tried on each mirror in turn. Files are kept under temporary names until
+    the whole set is verified, then renamed; on any failure the temporary files (and the
+    folder, if this call created it) are removed.
+    """
+    folder = Path(folder)
+    bases = mirror_list(spec, mirrors)
+    todo = [name for name in spec.files if _file_in(folder, name) is None]
+    created = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
+    folder.mkdir(parents=True, exist_ok=True)
+    done: dict[str, Path] = {}
+    try:
+        for name in todo:
+            done[name] = _fetch_one(spec, name, folder, bases, progress)
+        for name, tmp in done.items():
+            os.replace(tmp, folder / name)
+    finally:
+        for tmp in done.values():
+            tmp.unlink(missing_ok=True)
+        for made in created:  # remove the folders this call created, if left empty
+            try:
+                made.rmdir()
+            except OSError:
+                break
+
+
+def _fetch_one(
+    spec: RemoteDataset, name: str, folder: Path, bases: list[str], progress: bool | None
+) -> Path:
+    """Download `name` to a temporary file in `folder`; return it once its SHA-256 matches."""
+    expected = {h.lower() for h in spec.sha256.get(name, ())}
+    if not expected:
+        raise ValueError(f"No SHA-256 is known for {spec.title} file {name}; refusing to download.")
+    failures = []
+    for base in bases:
+        url = base + name
+        tmp = temporary_name(folder / name)
+        try:
+            digest = _stream_to(url, tmp, progress)
+        except (OSError, ValueError, http.client.HTTPException) as error:  # incl. short reads
+            tmp.unlink(missing_ok=True)
+            failures.append(f"{url}: {_reason(error)}")
+            continue
+        if digest in expected:
+            return tmp
+        tmp.unlink(missing_ok=True)
+        failures.append(
+            f"{url}: SHA-256 mismatch (got {digest}, expected {' or '.join(sorted(expected))}); "
+            "the file is corrupted or not the official one"
+        )
+    raise OSError(f"downloading {name} failed: " + "; ".join(failures))
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, urllib.error.HTTPError):
+        return f"HTTP {error.code} {error.reason}"
+    if isinstance(error, urllib.error.URLError):
+        return str(error.reason)
+    return str(error) or type(error).__name__
+
+
+def _stream_to(url: str, target: Path, progress: bool | None) -> str:
+    """Copy `url` to `target`, showing a progress bar; return the SHA-256 of the bytes."""
+    sha = hashlib.sha256()
+    received = 0
+    with urllib.request.urlopen(url, timeout=_TIMEOUT) as response:
+        length = response.headers.get("Content-Length")
+        total = int(length) if length and length.isdigit() else None
+        show = _interactive() if progress is None else progress
+        bar = _Bar(url, total) if show else None
+        try:
+            with open(target, "xb") as out:
+                while block := response.read(_BLOCK):
+                    out.write(block)
+                    sha.update(block)
+                    received += len(block)
+                    if bar:
+                        bar.advance(len(block))
+        finally:
+            if bar:
+                bar.close()
+    if total is not None and received != total:
+        raise ValueError(f"truncated download: {received} of {total} bytes received")
+    return sha.hexdigest()
+
+
+def _interactive() -> bool:
+    """True in a terminal or a notebook, where a progress bar can be seen."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return console.is_terminal or console.is_jupyter
+
+
+class _Bar:
+    """A rich progress bar on stderr: bytes, rate and time left."""
+
+    def __init__(self, url: str, total: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+        self._progress.start()
+        self._task = self._progress.add_task(f"Downloading {url.rsplit('/', 1)[-1]}", total=total)
+
+    def advance(self, n: int) -> None:
+        self._progress.update(self._task, advance=n)
+
+    def close(self) -> None:
+        self._progress.stop()

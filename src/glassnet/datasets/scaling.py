@@ -1,0 +1,237 @@
+"""Feature scaling: fit on the training part only, then transform every part the same way.
+
+`MinMaxScaler` and `StandardScaler` follow scikit-learn's definitions and attribute names;
+`scale_images` turns 0-255 pixels into float32 values in [0, 1], as the lecture does with
+`train_images / 255.0`.
+
+Fitting on the training data only matters: statistics taken over the validation or test
+data leak information about them into training.
+
+>>> x_train = np.array([[1.0, 10.0], [3.0, 30.0]])
+>>> scaler = StandardScaler().fit(x_train)
+>>> scaler.transform([[2.0, 50.0]])
+array([[0., 3.]])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet._checks import as_float_array, check_number, describe
+
+__all__ = ["MinMaxScaler", "StandardScaler", "scale_images"]
+
+
+class _Scaler:
+    """Shared checks: fitted state, feature shape, dtype handling."""
+
+    def __init__(self) -> None:
+        self.n_samples_seen_: int | None = None
+        self.feature_shape_: tuple[int, ...] | None = None
+
+    def _input(self, name: str, x: Any, fitting: bool) -> np.ndarray:
+        raw = np.asarray(x)
+        dtype = np.float32 if raw.dtype == np.float32 else np.float64
+        array = as_float_array(name, raw, dtype=dtype)
+        if array.ndim < 2:
+            raise ValueError(
+                f"{name} must have shape (samples, features...), got shape {array.shape}. "
+                "For a single feature use x.reshape(-1, 1); for one sample, x.reshape(1, -1)."
+            )
+        if not fitting:
+            if self.feature_shape_ is None:
+                raise ValueError(
+                    f"This {type(self).__name__} is not fitted yet: call fit(x_train) first."
+                )
+            if array.shape[1:] != self.feature_shape_:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted on features of shape "
+                    f"{self.feature_shape_}, got {name} of shape {array.shape}."
+                )
+        return array
+
+    def fit_transform(self, x: Any) -> np.ndarray:
+        """Fit to `x`, then transform it: `fit(x).transform(x)`."""
+        return self.fit(x).transform(x)
+
+    def fit(self, x: Any) -> _Scaler:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def transform(self, x: Any) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def _safe_scale(scale: np.ndarray) -> np.ndarray:
+    """Replace (near-)zero scales by 1, so constant features are not divided by zero."""
+    scale = scale.copy()
+    scale[scale < 10 * np.finfo(scale.dtype).eps] = 1.0
+    return scale
+
+
+class StandardScaler(_Scaler):
+    """Standardise each feature: `z = (x - mean) / std`, with the training mean and std.
+
+    Statistics are per feature, over the first axis; inputs may have any shape
+    (samples, ...). A constant feature (std 0) is centred but not divided (scale 1), as in
+    scikit-learn. The std is the population one (ddof=0). Float32 input stays float32;
+    everything else becomes float64.
+
+    Attributes (after fit):
+        mean_: mean of each feature, shape `feature_shape_`.
+        var_: variance of each feature.
+        scale_: the divisor, std with zeros replaced by 1.
+        n_samples_seen_: number of training samples.
+
+    >>> scaler = StandardScaler()
+    >>> scaler.fit_transform([[0.0], [2.0], [4.0]]).ravel().round(4).tolist()
+    [-1.2247, 0.0, 1.2247]
+    >>> scaler.inverse_transform([[1.2247]]).round(3).tolist()
+    [[4.0]]
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mean_: np.ndarray | None = None
+        self.var_: np.ndarray | None = None
+        self.scale_: np.ndarray | None = None
+
+    def fit(self, x: Any) -> StandardScaler:
+        """Learn each feature's mean and std from `x` (the training data only).
+
+        Args:
+            x: shape (samples, features...), finite numbers, at least one sample.
+
+        Returns:
+            The scaler itself.
+        """
+        x = self._input("x", x, fitting=True)
+        x64 = x.astype(np.float64, copy=False)
+        self.mean_ = x64.mean(axis=0)
+        self.var_ = x64.var(axis=0)
+        self.scale_ = _safe_scale(np.sqrt(self.var_))
+        self.n_samples_seen_ = len(x)
+        self.feature_shape_ = x.shape[1:]
+        return self
+
+    def transform(self, x: Any) -> np.ndarray:
+        """`(x - mean_) / scale_`, with the statistics of the training data."""
+        x = self._input("x", x, fitting=False)
+        return ((x - self.mean_) / self.scale_).astype(x.dtype, copy=False)
+
+    def inverse_transform(self, z: Any) -> np.ndarray:
+        """Undo `transform`: `z * scale_ + mean_`."""
+        z = self._input("z", z, fitting=False)
+        return (z * self.scale_ + self.mean_).astype(z.dtype, copy=False)
+
+
+class MinMaxScaler(_Scaler):
+    """Rescale each feature linearly so the training minimum and maximum map to a range.
+
+    `x_scaled = (x - data_min_) / (data_max_ - data_min_) * (high - low) + low`; values
+    of other data outside the training range land outside `feature_range` (not clipped).
+    A constant feature maps to `low` (its range is taken as 1). Float32 stays float32.
+
+    Args:
+        feature_range: `(low, high)` with low < high; default (0, 1).
+
+    Attributes (after fit):
+        data_min_, data_max_, data_range_: per-feature training statistics.
+        scale_, min_: `x_scaled = x * scale_ + min_`.
+
+    >>> MinMaxScaler().fit_transform([[1.0, 5.0], [3.0, 5.0], [2.0, 5.0]]).tolist()
+    [[0.0, 0.0], [1.0, 0.0], [0.5, 0.0]]
+    """
+
+    def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)) -> None:
+        super().__init__()
+        try:
+            low, high = feature_range
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"feature_range must be a pair (low, high), got {describe(feature_range)}."
+            ) from None
+        low = check_number("feature_range[0]", low)
+        high = check_number("feature_range[1]", high)
+        if not low < high:
+            raise ValueError(f"feature_range must have low < high, got ({low}, {high}).")
+        self.feature_range = (low, high)
+        self.data_min_: np.ndarray | None = None
+        self.data_max_: np.ndarray | None = None
+        self.data_range_: np.ndarray | None = None
+        self.scale_: np.ndarray | None = None
+        self.min_: np.ndarray | None = None
+
+    def fit(self, x: Any) -> MinMaxScaler:
+        """Learn each feature's minimum and maximum from `x` (the training data only).
+
+        Args:
+            x: shape (samples, features...), finite numbers, at least one sample.
+
+        Returns:
+            The scaler itself.
+        """
+        x = self._input("x", x, fitting=True).astype(np.float64, copy=False)
+        low, high = self.feature_range
+        self.data_min_ = x.min(axis=0)
+        self.data_max_ = x.max(axis=0)
+        self.data_range_ = self.data_max_ - self.data_min_
+        self.scale_ = (high - low) / _safe_scale(self.data_range_)
+        self.min_ = low - self.data_min_ * self.scale_
+        self.n_samples_seen_ = len(x)
+        self.feature_shape_ = x.shape[1:]
+        return self
+
+    def transform(self, x: Any) -> np.ndarray:
+        """`x * scale_ + min_`, with the statistics of the training data."""
+        x = self._input("x", x, fitting=False)
+        return (x * self.scale_ + self.min_).astype(x.dtype, copy=False)
+
+    def inverse_transform(self, z: Any) -> np.ndarray:
+        """Undo `transform`: `(z - min_) / scale_`."""
+        z = self._input("z", z, fitting=False)
+        return ((z - self.min_) / self.scale_).astype(z.dtype, copy=False)
+
+
+def scale_images(x: Any, max_value: float | None = None) -> np.ndarray:
+    """Pixels to float32 in [0, 1]: `x / max_value`, as the lecture's `images / 255.0`.
+
+    Args:
+        x: images of any shape, e.g. (samples, 28, 28) uint8.
+        max_value: the value that maps to 1. Default: 255 for uint8 and for other data
+            (65535 for uint16).
+
+    Returns:
+        A new float32 array of the same shape, values in [0, 1].
+
+    Raises:
+        ValueError: values below 0 or above `max_value`, NaN or infinity; or float data
+            already within [0, 1] while `max_value` was not given (scaling it twice would
+            squash it to [0, 0.004]; pass max_value=1 to convert it anyway).
+
+    >>> scale_images(np.array([[0, 51, 255]], dtype=np.uint8))
+    array([[0. , 0.2, 1. ]], dtype=float32)
+    """
+    raw = np.asarray(x)
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"x must hold numeric pixel values, got {describe(raw)}.")
+    if raw.size == 0:
+        raise ValueError(f"x is empty (shape {raw.shape}); there are no images to scale.")
+    if raw.dtype.kind == "f":
+        as_float_array("x", raw, dtype=raw.dtype)  # raises on NaN / infinity
+    low, high = raw.min(), raw.max()
+    if max_value is None:
+        if raw.dtype.kind == "f" and high <= 1:
+            raise ValueError(
+                f"x looks already scaled: its values lie in [{float(low):g}, {float(high):g}]. "
+                "Pass max_value=1 to convert it to float32 anyway."
+            )
+        max_value = 65535.0 if raw.dtype == np.uint16 else 255.0
+    max_value = check_number("max_value", max_value, 0, low_inclusive=False)
+    if low < 0 or high > max_value:
+        raise ValueError(
+            f"x must lie in [0, {max_value:g}] to be scaled to [0, 1], got values in "
+            f"[{float(low):g}, {float(high):g}]."
+        )
+    return np.divide(raw, np.float32(max_value), dtype=np.float32)

@@ -1,0 +1,346 @@
+"""Layers: Flatten, Dense, Dropout, Activation and Softmax.
+
+Every layer follows one life cycle (as Keras):
+
+- `__init__` validates and stores the configuration;
+- `build(input_shape, rng)` creates `params` and `grads` (same keys, same shapes);
+- `forward(x, training)` computes the output and caches what `backward` needs;
+- `backward(grad)` takes dLoss/d(output), *assigns* the parameter gradients
+  into `grads` (in place, no accumulation) and returns dLoss/d(input).
+
+Shapes exclude the batch axis: `input_shape=(28, 28)` means batches shaped
+(batch_size, 28, 28). `backward` may overwrite the array it is given.
+
+>>> import numpy as np
+>>> dense = Dense(2, activation="relu")
+>>> dense(np.array([[1.0, -1.0, 2.0]])).shape
+(1, 2)
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from glassnet import activations, initializers
+from glassnet._checks import check_int, check_number
+from glassnet.utils import new_rng
+
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get"]
+
+DTYPE = np.float32
+
+
+class Layer:
+    """Base class of every layer (and of `Sequential`, so that models nest).
+
+    Args:
+        input_shape: the shape of one sample, without the batch axis; optional.
+        name: a readable name; defaults to the class name in lower case with a number.
+    """
+
+    _counts: ClassVar[dict[str, int]] = {}
+
+    def __init__(self, input_shape: tuple[int, ...] | None = None, name: str | None = None):
+        if input_shape is not None:
+            input_shape = _check_shape("input_shape", input_shape)
+        self.input_shape = input_shape
+        self.output_shape: tuple[int, ...] | None = None
+        self.name = name or self._default_name()
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.built = False
+        # The model clears this on its first layer with parameters: no one needs
+        # the gradient of the data, so that matrix product is skipped.
+        self.needs_input_gradient = True
+
+    def _default_name(self) -> str:
+        base = type(self).__name__.lower()
+        count = Layer._counts.get(base, 0)
+        Layer._counts[base] = count + 1
+        return base if count == 0 else f"{base}_{count}"
+
+    # -- life cycle ------------------------------------------------------------
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None = None) -> None:
+        """Create the parameters for inputs of `input_shape` (without the batch axis)."""
+        self.input_shape = tuple(input_shape)
+        self.output_shape = self.compute_output_shape(self.input_shape)
+        self.built = True
+
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(input_shape)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def __call__(self, x: Any, training: bool = False) -> np.ndarray:
+        """Build on first use, then run `forward`."""
+        x = np.asarray(x)
+        if x.dtype.kind != "f":
+            x = x.astype(DTYPE)
+        if not self.built:
+            self.build(x.shape[1:])
+        return self.forward(x, training=training)
+
+    # -- parameters -------------------------------------------------------------
+    def leaves(self) -> list[Layer]:
+        """The innermost layers (a model lists those of its layers)."""
+        return [self]
+
+    def count_params(self) -> int:
+        """The number of scalar parameters.
+
+        >>> d = Dense(3); d.build((4,)); d.count_params()
+        15
+        """
+        return sum(int(p.size) for p in self.params.values())
+
+    def get_config(self) -> dict[str, Any]:
+        """What saving needs to re-create the layer (not its weights)."""
+        config: dict[str, Any] = {"name": self.name}
+        if self.input_shape is not None:
+            config["input_shape"] = list(self.input_shape)
+        return config
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} output_shape={self.output_shape}>"
+
+
+def _check_shape(name: str, shape: Any) -> tuple[int, ...]:
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{name} must be a tuple of positive integers, got {shape!r}.") from None
+    for size in shape:
+        check_int(f"{name} entries", size, minimum=1)
+    return tuple(int(s) for s in shape)
+
+
+class Flatten(Layer):
+    """Flattens each sample into a vector: (batch, 28, 28) -> (batch, 784).
+
+    Input shape: (batch_size, *dims). Output shape: (batch_size, prod(dims)).
+
+    >>> Flatten()(np.zeros((2, 28, 28))).shape
+    (2, 784)
+    """
+
+    def compute_output_shape(self, input_shape):
+        return (int(np.prod(input_shape)),)
+
+    def forward(self, x, training=False):
+        self._input_shape = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad):
+        return grad.reshape(self._input_shape)
+
+
+class Dense(Layer):
+    """A fully connected layer: `output = activation(x @ kernel + bias)`.
+
+    Each of the `units` outputs has its own weight for each input, as in the lecture.
+
+    Args:
+        units: the number of outputs (neurons), >= 1.
+        activation: a name from `gn.activations.names()`, an activation, or None (linear).
+        use_bias: whether to add a bias per unit.
+        kernel_initializer: default "glorot_uniform", as Keras.
+        bias_initializer: default "zeros".
+        input_shape: (features,) of one sample, when this is the first layer.
+        name: optional.
+
+    Input shape: (batch_size, features). Output shape: (batch_size, units).
+
+    >>> layer = Dense(128, activation="relu")
+    >>> layer.build((784,)); layer.count_params()
+    100480
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation: str | activations.ActivationFunction | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | initializers.Initializer = "glorot_uniform",
+        bias_initializer: str | initializers.Initializer = "zeros",
+        input_shape: tuple[int, ...] | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(input_shape=input_shape, name=name)
+        self.units = check_int("units", units, minimum=1)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self._buffers: dict[tuple[int, bool], np.ndarray] = {}
+
+    def build(self, input_shape, rng=None):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != 1:
+            raise ValueError(
+                f"Dense expected inputs of shape (batch_size, features), got samples shaped "
+                f"{input_shape}. Add Flatten() first?"
+            )
+        rng = new_rng(rng)
+        fan_in = input_shape[0]
+        self.params = {"kernel": self.kernel_initializer((fan_in, self.units), rng, DTYPE)}
+        if self.use_bias:
+            self.params["bias"] = self.bias_initializer((self.units,), rng, DTYPE)
+        self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
+        super().build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return (self.units,)
+
+    def _buffer(self, rows: int, kind: str, columns: int) -> np.ndarray:
+        # Training reuses one output buffer per batch size: no allocation per step.
+        key = (rows, kind)
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            buffer = self._buffers[key] = np.empty((rows, columns), dtype=DTYPE)
+        return buffer
+
+    def forward(self, x, training=False):
+        kernel = self.params["kernel"]
+        if x.ndim != 2 or x.shape[1] != kernel.shape[0]:
+            raise ValueError(
+                f"Dense '{self.name}' expected inputs with last dimension {kernel.shape[0]}, "
+                f"got shape {x.shape}." + (" Add Flatten() first?" if x.ndim > 2 else "")
+            )
+        out = self._buffer(len(x), "z", self.units) if training else None
+        z = np.matmul(x, kernel, out=out)  # (N, units)
+        if self.use_bias:
+            z += self.params["bias"]
+        y = self.activation(z, out=z)  # in place: backward needs only the output
+        if training:
+            self._x, self._y = x, y
+        return y
+
+    def backward(self, grad):
+        grad_z = self.activation.backward(grad, None, self._y)  # dL/dz, (N, units)
+        np.matmul(self._x.T, grad_z, out=self.grads["kernel"])  # (in, units)
+        if self.use_bias:
+            np.sum(grad_z, axis=0, out=self.grads["bias"])
+        if not self.needs_input_gradient:
+            return None
+        out = self._buffer(len(grad_z), "dx", self.params["kernel"].shape[0])
+        return np.matmul(grad_z, self.params["kernel"].T, out=out)  # (N, in)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": self.activation.name,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_initializer.get_config(),
+            "bias_initializer": self.bias_initializer.get_config(),
+        }
+
+
+class Dropout(Layer):
+    """Sets a random fraction `rate` of its inputs to 0 in training, scaling the rest.
+
+    Kept values are multiplied by 1 / (1 - rate), so the expected sum is unchanged;
+    in inference the layer does nothing (as Keras).
+
+    Args:
+        rate: the fraction to drop, in [0, 1).
+        seed: an int for repeatable masks; by default drawn from `gn.utils.set_random_seed`.
+
+    >>> drop = Dropout(0.5, seed=0)
+    >>> x = np.ones((1, 4))
+    >>> drop(x).tolist() == x.tolist()  # inference: identity
+    True
+    """
+
+    def __init__(self, rate: float, seed: int | None = None, name: str | None = None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.rate = check_number("rate", rate, 0, 1, high_inclusive=False)
+        self.seed = seed
+        self.rng = new_rng(seed) if seed is not None else None
+
+    def build(self, input_shape, rng=None):
+        if self.rng is None:
+            self.rng = new_rng(rng)
+        super().build(input_shape)
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self._mask = None
+            return x
+        keep = self.rng.random(x.shape, dtype=DTYPE) >= self.rate
+        self._mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
+        return x * self._mask
+
+    def backward(self, grad):
+        return grad if self._mask is None else grad * self._mask
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class Activation(Layer):
+    """Applies an activation function by name: `Activation("relu")`.
+
+    >>> Activation("relu")(np.array([[-1.0, 2.0]])).tolist()
+    [[0.0, 2.0]]
+    """
+
+    def __init__(self, activation: str | activations.ActivationFunction, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def forward(self, x, training=False):
+        self._x = x
+        self._y = self.activation(x)
+        return self._y
+
+    def backward(self, grad):
+        return self.activation.backward(grad.copy(), self._x, self._y)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation.name}
+
+
+class Softmax(Activation):
+    """Turns logits into probabilities over the last axis (rows sum to 1).
+
+    The lecture's `Sequential([model, Softmax()])` appends it to a trained model.
+
+    >>> Softmax()(np.array([[0.0, 0.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.pop("activation", None)
+        super().__init__("softmax", **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activation")
+        return config
+
+
+_REGISTRY: dict[str, type[Layer]] = {
+    cls.__name__: cls for cls in (Flatten, Dense, Dropout, Activation, Softmax)
+}
+
+
+def get(class_name: str) -> type[Layer]:
+    """The layer class of a name, as saved in a model file.
+
+    >>> get("Dense").__name__
+    'Dense'
+    """
+    if class_name not in _REGISTRY:
+        from glassnet._checks import check_one_of
+
+        check_one_of("class_name", class_name, sorted(_REGISTRY), "layer")
+    return _REGISTRY[class_name]

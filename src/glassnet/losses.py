@@ -1,0 +1,323 @@
+"""Losses: each gives the mean loss over a batch and its gradient.
+
+One scaling convention: `gradient` is the gradient of the *mean* batch loss (so it
+carries the 1/N); no layer divides again. With `sample_weight`, the loss is
+sum(w_i * l_i) / N, as Keras's default reduction.
+
+| loss                          | per sample                                 |
+|-------------------------------|--------------------------------------------|
+| BinaryCrossentropy            | -(y log p + (1 - y) log(1 - p))            |
+| CategoricalCrossentropy       | -sum_k y_k log p_k                          |
+| SparseCategoricalCrossentropy | -log p_y                                    |
+| MeanSquaredError              | mean_k (y_k - yhat_k)^2  (no factor 1/2)   |
+| MeanAbsoluteError             | mean_k abs(y_k - yhat_k)                   |
+
+With `from_logits=True` the cross-entropies take raw scores z and compute
+p = softmax(z) (or sigmoid) inside, by log-sum-exp, and their gradient is the
+fused, stable `(p - y) / N`.
+
+>>> import numpy as np
+>>> loss = SparseCategoricalCrossentropy(from_logits=True)
+>>> round(loss(np.array([0]), np.array([[0.0, 0.0]])), 4)  # log 2
+0.6931
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet._checks import describe, lookup
+
+__all__ = [
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "Loss",
+    "MeanAbsoluteError",
+    "MeanSquaredError",
+    "SparseCategoricalCrossentropy",
+    "get",
+]
+
+# Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log, as Keras does.
+EPSILON = 1e-7
+
+
+class Loss:
+    """Base class: `loss_and_gradient(y_true, y_pred)` returns (mean loss, dLoss/dy_pred).
+
+    Attributes:
+        name: the registry name, e.g. "mean_squared_error".
+        accuracy_kind: which accuracy suits this loss: "sparse", "categorical", "binary"
+            or None (regression).
+    """
+
+    name = ""
+    accuracy_kind: str | None = None
+    from_logits = False
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
+        """The mean loss over the batch."""
+        y_true, y_pred = self.prepare(y_true, y_pred)
+        return self.loss_and_gradient(y_true, y_pred, sample_weight)[0]
+
+    def prepare(self, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Validate and convert targets and predictions (outside the training loop)."""
+        y_pred = np.asarray(y_pred, dtype=np.result_type(np.asarray(y_pred).dtype, np.float32))
+        return self.check_targets(np.asarray(y_true), y_pred.shape), y_pred
+
+    def check_targets(self, y_true: np.ndarray, pred_shape: tuple[int, ...]) -> np.ndarray:
+        """Return `y_true` shaped to match predictions of `pred_shape`, or raise."""
+        y_true = y_true.astype(np.float32) if y_true.dtype.kind in "biu" else y_true
+        if y_true.shape != pred_shape and y_true.size == int(np.prod(pred_shape)):
+            y_true = y_true.reshape(pred_shape)
+        if y_true.shape != pred_shape:
+            raise ValueError(
+                f"{type(self).__name__} expected targets shaped like the predictions "
+                f"{pred_shape}, got {describe(y_true)}."
+            )
+        return y_true
+
+    def loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "from_logits": self.from_logits}
+
+    def __repr__(self) -> str:
+        logits = ", from_logits=True" if self.from_logits else ""
+        return f"{type(self).__name__}({logits.lstrip(', ')})"
+
+
+def _weighted_mean(per_sample: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    if sample_weight is None:
+        return float(per_sample.mean())
+    return float(np.dot(per_sample, sample_weight) / len(per_sample))
+
+
+def _scale_rows(grad: np.ndarray, n: int, sample_weight: np.ndarray | None) -> np.ndarray:
+    if sample_weight is None:
+        grad *= grad.dtype.type(1.0 / n)
+    else:
+        grad *= (sample_weight / n).astype(grad.dtype).reshape(-1, *([1] * (grad.ndim - 1)))
+    return grad
+
+
+def _softmax_and_logsumexp(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax probabilities (N, C) and log(sum_k exp(z_k)) (N,), without overflow."""
+    maxes = logits.max(axis=1, keepdims=True)  # (N, 1)
+    probabilities = np.exp(logits - maxes)  # every exponent <= 0
+    sums = probabilities.sum(axis=1, keepdims=True)
+    probabilities /= sums
+    return probabilities, (np.log(sums) + maxes)[:, 0]
+
+
+class SparseCategoricalCrossentropy(Loss):
+    """Cross-entropy for integer class labels, y_true shaped (N,) with values in [0, C).
+
+    Args:
+        from_logits: True when the model outputs raw scores (no softmax).
+
+    >>> loss = SparseCategoricalCrossentropy()
+    >>> round(loss(np.array([1]), np.array([[0.25, 0.75]])), 4)  # -log 0.75
+    0.2877
+    """
+
+    name = "sparse_categorical_crossentropy"
+    accuracy_kind = "sparse"
+
+    def __init__(self, from_logits: bool = False):
+        self.from_logits = bool(from_logits)
+
+    def check_targets(self, y_true, pred_shape):
+        if len(pred_shape) != 2:
+            raise ValueError(
+                f"{type(self).__name__} expected predictions shaped (batch_size, classes), "
+                f"got {pred_shape}."
+            )
+        if y_true.ndim == 2 and y_true.shape[1] == 1:
+            y_true = y_true[:, 0]
+        if y_true.dtype.kind == "f":
+            if not np.all(np.isfinite(y_true)) or np.any(y_true != np.round(y_true)):
+                raise ValueError(
+                    "sparse labels must be whole numbers (class indices); got non-integer values. "
+                    "For one-hot labels use CategoricalCrossentropy."
+                )
+        if y_true.ndim != 1 or len(y_true) != pred_shape[0]:
+            hint = (
+                " These look like one-hot labels: use CategoricalCrossentropy."
+                if y_true.ndim == 2
+                else ""
+            )
+            raise ValueError(
+                f"sparse labels must be shaped ({pred_shape[0]},), got {describe(y_true)}.{hint}"
+            )
+        classes = pred_shape[1]
+        if y_true.size and (y_true.min() < 0 or y_true.max() >= classes):
+            bad = y_true[(y_true < 0) | (y_true >= classes)][0]
+            raise ValueError(
+                f"labels must be in [0, {classes}) for a model with {classes} outputs, got "
+                f"label {bad:g}. Does the last Dense layer have one unit per class?"
+            )
+        return y_true.astype(np.intp)
+
+    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+        n = len(y_true)
+        rows = np.arange(n)
+        if self.from_logits:
+            # Fused softmax + cross-entropy (the stable form lives here, not in a layer):
+            # loss = logsumexp(z) - z_y, gradient = softmax(z) - onehot(y).
+            grad, logsumexp = _softmax_and_logsumexp(y_pred)
+            per_sample = logsumexp - y_pred[rows, y_true]
+            grad[rows, y_true] -= 1
+        else:
+            p = np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON)
+            per_sample = -np.log(p)
+            grad = np.zeros_like(y_pred)
+            grad[rows, y_true] = -1.0 / p
+        return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
+
+
+class CategoricalCrossentropy(Loss):
+    """Cross-entropy for one-hot (or soft) targets shaped (N, C).
+
+    >>> round(CategoricalCrossentropy()(np.array([[0, 1]]), np.array([[0.5, 0.5]])), 4)
+    0.6931
+    """
+
+    name = "categorical_crossentropy"
+    accuracy_kind = "categorical"
+
+    def __init__(self, from_logits: bool = False):
+        self.from_logits = bool(from_logits)
+
+    def check_targets(self, y_true, pred_shape):
+        if y_true.ndim == 1 and len(pred_shape) == 2 and pred_shape[1] > 1:
+            raise ValueError(
+                f"CategoricalCrossentropy expected one-hot targets shaped {pred_shape}, got "
+                f"{describe(y_true)}. For integer labels use SparseCategoricalCrossentropy."
+            )
+        return super().check_targets(y_true, pred_shape)
+
+    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+        n = len(y_true)
+        if self.from_logits:
+            probabilities, logsumexp = _softmax_and_logsumexp(y_pred)
+            log_p = y_pred - logsumexp[:, None]
+            per_sample = -(y_true * log_p).sum(axis=1)
+            grad = probabilities * y_true.sum(axis=1, keepdims=True) - y_true
+        else:
+            p = np.clip(y_pred, EPSILON, 1 - EPSILON)
+            per_sample = -(y_true * np.log(p)).sum(axis=1)
+            grad = -y_true / p
+        grad = grad.astype(y_pred.dtype, copy=False)
+        return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
+
+
+class BinaryCrossentropy(Loss):
+    """Cross-entropy for 0/1 targets and one sigmoid output per target.
+
+    With from_logits=True: loss = max(z, 0) - z y + log(1 + exp(-|z|)), gradient sigmoid(z) - y.
+
+    >>> round(BinaryCrossentropy(from_logits=True)(np.array([1]), np.array([[0.0]])), 4)
+    0.6931
+    """
+
+    name = "binary_crossentropy"
+    accuracy_kind = "binary"
+
+    def __init__(self, from_logits: bool = False):
+        self.from_logits = bool(from_logits)
+
+    def check_targets(self, y_true, pred_shape):
+        y_true = super().check_targets(y_true, pred_shape)
+        if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
+            raise ValueError(
+                f"BinaryCrossentropy expected targets in [0, 1], got values from "
+                f"{y_true.min():g} to {y_true.max():g}. Encode the two classes as 0 and 1."
+            )
+        return y_true
+
+    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+        n = len(y_true)
+        if self.from_logits:
+            z = y_pred
+            elementwise = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
+            e = np.exp(-np.abs(z))
+            sigmoid = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+            grad = sigmoid - y_true
+        else:
+            p = np.clip(y_pred, EPSILON, 1 - EPSILON)
+            elementwise = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+            grad = (p - y_true) / (p * (1 - p))
+            grad[(y_pred != p)] = 0  # clipped: the loss is flat there
+        per_sample = elementwise.reshape(n, -1).mean(axis=1)
+        grad = grad.astype(y_pred.dtype, copy=False) / y_pred[0].size
+        return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
+
+
+class MeanSquaredError(Loss):
+    """Mean of (y_true - y_pred)^2 over every output (Keras's MSE; no factor 1/2).
+
+    >>> MeanSquaredError()(np.array([1.0, 2.0]), np.array([[1.0], [4.0]]))
+    2.0
+    """
+
+    name = "mean_squared_error"
+
+    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+        n = len(y_true)
+        diff = (y_pred - y_true).astype(y_pred.dtype, copy=False)
+        per_sample = (diff * diff).reshape(n, -1).mean(axis=1)
+        grad = diff * (2.0 / y_pred[0].size)
+        return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
+
+
+class MeanAbsoluteError(Loss):
+    """Mean of |y_true - y_pred| over every output; gradient sign(y_pred - y_true).
+
+    >>> MeanAbsoluteError()(np.array([1.0, 2.0]), np.array([[1.0], [4.0]]))
+    1.0
+    """
+
+    name = "mean_absolute_error"
+
+    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+        n = len(y_true)
+        diff = (y_pred - y_true).astype(y_pred.dtype, copy=False)
+        per_sample = np.abs(diff).reshape(n, -1).mean(axis=1)
+        grad = np.sign(diff) / y_pred[0].size
+        return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
+
+
+_REGISTRY = {
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "binary_crossentropy": BinaryCrossentropy,
+    "mean_squared_error": MeanSquaredError,
+    "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+}
+
+
+def get(identifier: str | Loss) -> Loss:
+    """Return the loss for a name (e.g. "mse", "sparse_categorical_crossentropy") or instance.
+
+    Raises:
+        ValueError: for an unknown name, listing the valid ones.
+
+    >>> get("mse")
+    MeanSquaredError()
+    """
+    return lookup("loss", identifier, _REGISTRY, Loss)
+
+
+def from_config(config: dict[str, Any]) -> Loss:
+    """Re-create a loss from `get_config()`."""
+    loss = get(config["name"])
+    loss.from_logits = bool(config.get("from_logits", False))
+    return loss

@@ -1,0 +1,284 @@
+"""Optimizers: SGD (with momentum, Nesterov), Adam and RMSprop, as Keras defines them.
+
+An optimizer takes a flat list of (parameter, gradient) array pairs and updates
+each parameter in place, keeping its own state per parameter. `Sequential`
+hands over all of a model's weights as one contiguous vector, so one update
+is a handful of NumPy calls whatever the number of layers.
+
+Optional `weight_decay` is decoupled, as in Keras: `w -= learning_rate * weight_decay * w`
+before the update.
+
+>>> import numpy as np
+>>> w, g = np.array([1.0]), np.array([0.5])
+>>> SGD(learning_rate=0.1).apply([(w, g)]); w
+array([0.95])
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from glassnet._checks import check_number, lookup
+
+__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
+
+Pairs = list[tuple[np.ndarray, np.ndarray]]
+
+
+class Optimizer:
+    """Base class. `apply(pairs)` performs one step; `iterations` counts the steps.
+
+    Args:
+        learning_rate: the step size, > 0.
+        weight_decay: decoupled weight decay, >= 0 (0 disables it).
+    """
+
+    name = ""
+
+    def __init__(self, learning_rate: float = 0.01, weight_decay: float = 0.0):
+        self.learning_rate = check_number("learning_rate", learning_rate, 0, low_inclusive=False)
+        self.weight_decay = check_number("weight_decay", weight_decay, 0)
+        self.iterations = 0
+        self._state: list[dict[str, np.ndarray]] | None = None
+
+    def apply(self, pairs: Pairs) -> None:
+        """Update every parameter in place from its gradient (one step)."""
+        if self._state is None or len(self._state) != len(pairs):
+            self._state = [self._new_state(p) for p, _ in pairs]
+        self.iterations += 1
+        for (param, grad), state in zip(pairs, self._state, strict=True):
+            if self.weight_decay:
+                param -= param * param.dtype.type(self.learning_rate * self.weight_decay)
+            self._update(param, grad, state)
+
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        return {"tmp": np.empty_like(param)}
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        raise NotImplementedError
+
+    # -- saving -------------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, for saving."""
+        return {"name": self.name, "learning_rate": self.learning_rate,
+                "weight_decay": self.weight_decay}  # fmt: skip
+
+    def get_state(self) -> dict[str, np.ndarray]:
+        """The per-parameter state arrays and the step count, for saving."""
+        arrays = {"iterations": np.array(self.iterations)}
+        for i, state in enumerate(self._state or []):
+            arrays.update({f"{i}/{k}": v for k, v in state.items() if k != "tmp"})
+        return arrays
+
+    def set_state(self, arrays: dict[str, np.ndarray], params: list[np.ndarray]) -> None:
+        """Restore what `get_state` returned, for the parameters `params`."""
+        self.iterations = int(arrays["iterations"])
+        self._state = [self._new_state(p) for p in params]
+        for i, state in enumerate(self._state):
+            for key in state:
+                if key != "tmp":
+                    state[key][...] = arrays[f"{i}/{key}"]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Gradient descent, with optional momentum and Nesterov momentum (Keras's rule).
+
+    Update rule::
+
+        velocity = momentum * velocity - learning_rate * g
+        w += momentum * velocity - learning_rate * g   # nesterov
+        w += velocity                                  # otherwise (w -= lr * g without momentum)
+
+    Args:
+        learning_rate: default 0.01.
+        momentum: in [0, 1), default 0.
+        nesterov: use Nesterov momentum.
+
+    >>> w = np.array([1.0]); opt = SGD(0.1, momentum=0.9)
+    >>> opt.apply([(w, np.array([1.0]))]); opt.apply([(w, np.array([1.0]))]); w
+    array([0.71])
+    """
+
+    name = "sgd"
+
+    def __init__(
+        self,
+        learning_rate: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(learning_rate, weight_decay)
+        self.momentum = check_number("momentum", momentum, 0, 1, high_inclusive=False)
+        self.nesterov = bool(nesterov)
+
+    def _new_state(self, param):
+        state = super()._new_state(param)
+        if self.momentum:
+            state["velocity"] = np.zeros_like(param)
+        return state
+
+    def _update(self, param, grad, state):
+        lr = param.dtype.type(self.learning_rate)
+        tmp = np.multiply(grad, lr, out=state["tmp"])  # lr * g
+        if not self.momentum:
+            param -= tmp
+            return
+        velocity = state["velocity"]
+        velocity *= param.dtype.type(self.momentum)
+        velocity -= tmp
+        if self.nesterov:
+            param -= tmp
+            tmp[...] = velocity
+            tmp *= param.dtype.type(self.momentum)
+        else:
+            tmp[...] = velocity
+        param += tmp
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam, with Keras's defaults and form of the update.
+
+    Update rule, at step t (1, 2, ...)::
+
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        alpha = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        w -= alpha * m / (sqrt(v) + epsilon)
+
+    For speed, v is stored multiplied by the constant (1 - beta_1) / (1 - beta_2):
+    the square then reuses the (1 - beta_1) * g already computed for m, and the
+    update needs eleven passes over the weights and no temporary arrays.
+
+    Args:
+        learning_rate: default 0.001.
+        beta_1, beta_2: decay rates of the moment estimates, in [0, 1).
+        epsilon: added to sqrt(v), default 1e-7 (as Keras).
+
+    >>> w = np.array([1.0]); Adam(learning_rate=0.1).apply([(w, np.array([4.0]))])
+    >>> w.round(6)  # first step: m/sqrt(v) is sign(g), so w moves by the learning rate
+    array([0.9])
+    """
+
+    name = "adam"
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(learning_rate, weight_decay)
+        self.beta_1 = check_number("beta_1", beta_1, 0, 1, high_inclusive=False)
+        self.beta_2 = check_number("beta_2", beta_2, 0, 1, high_inclusive=False)
+        self.epsilon = check_number("epsilon", epsilon, 0)
+
+    def _new_state(self, param):
+        return {**super()._new_state(param), "m": np.zeros_like(param), "v": np.zeros_like(param)}
+
+    def _update(self, param, grad, state):
+        b1, b2, t = self.beta_1, self.beta_2, self.iterations
+        m, v, tmp = state["m"], state["v"], state["tmp"]
+        f = param.dtype.type
+        # k converts the stored v (scaled by (1 - b1) / (1 - b2)) back: sqrt(v_true) = k sqrt(v).
+        k = math.sqrt((1 - b2) / (1 - b1))
+        alpha = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+        np.multiply(grad, f(1 - b1), out=tmp)  # (1 - b1) g
+        m *= f(b1)
+        m += tmp
+        tmp *= grad  # (1 - b1) g^2
+        v *= f(b2)
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += f(self.epsilon / k)
+        np.divide(m, tmp, out=tmp)
+        tmp *= f(alpha / k)
+        param -= tmp
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}  # fmt: skip
+
+
+class RMSprop(Optimizer):
+    """RMSprop, as Keras: divide the gradient by a running root mean square.
+
+    Update rule::
+
+        v = rho * v + (1 - rho) * g**2
+        w -= learning_rate * g / sqrt(v + epsilon)
+
+    Args:
+        learning_rate: default 0.001.
+        rho: decay of the running average, in [0, 1), default 0.9.
+        epsilon: default 1e-7.
+
+    >>> w = np.array([1.0]); RMSprop(learning_rate=0.01, rho=0.0).apply([(w, np.array([2.0]))])
+    >>> w.round(6)
+    array([0.99])
+    """
+
+    name = "rmsprop"
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        rho: float = 0.9,
+        epsilon: float = 1e-7,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(learning_rate, weight_decay)
+        self.rho = check_number("rho", rho, 0, 1, high_inclusive=False)
+        self.epsilon = check_number("epsilon", epsilon, 0)
+
+    def _new_state(self, param):
+        return {**super()._new_state(param), "v": np.zeros_like(param)}
+
+    def _update(self, param, grad, state):
+        f = param.dtype.type
+        v, tmp = state["v"], state["tmp"]
+        np.multiply(grad, grad, out=tmp)
+        tmp *= f(1 - self.rho)
+        v *= f(self.rho)
+        v += tmp
+        np.add(v, f(self.epsilon), out=tmp)
+        np.sqrt(tmp, out=tmp)
+        np.divide(grad, tmp, out=tmp)
+        tmp *= f(self.learning_rate)
+        param -= tmp
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+_REGISTRY = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+
+
+def get(identifier: str | Optimizer) -> Optimizer:
+    """Return the optimizer for a name ("adam", "sgd", "rmsprop") with defaults, or an instance.
+
+    Raises:
+        ValueError: for an unknown name, listing the valid ones.
+
+    >>> get("adam").learning_rate
+    0.001
+    """
+    return lookup("optimizer", identifier, _REGISTRY, Optimizer)
+
+
+def from_config(config: dict[str, Any]) -> Optimizer:
+    """Re-create an optimizer from `get_config()`."""
+    config = dict(config)
+    return _REGISTRY[config.pop("name")](**config)

@@ -1,0 +1,549 @@
+"""The lecture's single neuron: z = x1*w1 + ... + xn*wn + bias*w_bias, y = f(z).
+
+A `Perceptron` computes the net input `z`, passes it through an activation `f`
+(the lecture's `sign` by default) and turns the result into one of two classes.
+It scores itself against labels in {0, 1} or {-1, 1} (any two values: the lower
+one is the negative class), explains one prediction term by term with the real
+numbers, and learns its weights with the perceptron learning rule.
+
+Which side of the line is the positive class, per activation (the lecture's two
+step functions differ only at z = 0):
+
+| activation | output y = f(z)        | positive class when     | natural labels |
+|------------|------------------------|-------------------------|----------------|
+| sign       | 1 if z > 0 else -1     | z > 0  (y = 1)          | -1, 1          |
+| step       | 1 if z >= 0 else 0     | z >= 0 (y = 1)          | 0, 1           |
+| sigmoid    | 1 / (1 + exp(-z))      | z >= 0 (y >= 0.5)       | 0, 1           |
+| tanh       | tanh(z)                | z >= 0 (y >= 0)         | -1, 1          |
+| linear     | z                      | z >= 0 (y >= 0)         | -1, 1          |
+| relu       | max(0, z)              | z > 0  (y > 0)          | 0, 1           |
+
+Softmax is not offered: over the single output of a perceptron it is always 1.
+
+>>> import glassnet as gn
+>>> x, y = gn.datasets.lecture_groups()
+>>> gn.Perceptron(weights=[0.75, -0.5], bias_weight=1).score(x, y)
+0.75
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from glassnet import activations
+from glassnet._checks import (
+    as_float_array,
+    check_finite,
+    check_int,
+    check_number,
+    check_one_of,
+    check_same_length,
+)
+
+__all__ = ["ConvergenceWarning", "EpochRecord", "Perceptron", "Update"]
+
+
+# Per activation: (positive class only when z > 0 strictly?, natural (negative, positive) labels).
+_RULES: dict[str, tuple[bool, tuple[int, int]]] = {
+    "sign": (True, (-1, 1)),
+    "step": (False, (0, 1)),
+    "sigmoid": (False, (0, 1)),
+    "tanh": (False, (-1, 1)),
+    "linear": (False, (-1, 1)),
+    "relu": (True, (0, 1)),
+}
+
+
+class ConvergenceWarning(UserWarning):
+    """`Perceptron.fit` ended with points still misclassified."""
+
+
+@dataclass
+class Update:
+    """One step of the perceptron learning rule, made for one misclassified point.
+
+    Attributes:
+        index: the row of the point in the data given to `fit`.
+        x: the point's inputs.
+        target: 1 if the point belongs to the positive class, else 0.
+        predicted: 1 if the perceptron put it in the positive class, else 0.
+        z: the net input before the update.
+        delta_weights: the change made to the weights, `lr * (target - predicted) * x`.
+        delta_bias_weight: the change made to the bias weight, `lr * (target - predicted) * bias`.
+    """
+
+    index: int
+    x: np.ndarray
+    target: int
+    predicted: int
+    z: float
+    delta_weights: np.ndarray
+    delta_bias_weight: float
+
+
+@dataclass
+class EpochRecord:
+    """What one epoch of `Perceptron.fit` did.
+
+    Attributes:
+        epoch: the epoch number, from 1.
+        errors: how many points were misclassified (and so updated) during the epoch.
+        updates: one `Update` per misclassified point, in the order they were made.
+        weights: the weights at the end of the epoch.
+        bias_weight: the bias weight at the end of the epoch.
+    """
+
+    epoch: int
+    errors: int
+    updates: list[Update] = field(default_factory=list)
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    bias_weight: float = 0.0
+
+
+def _num(value: float) -> str:
+    """A float as Python prints it, without binary noise: 2.0, 0.75, -0.5, 0.3."""
+    return repr(round(float(value), 10) + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+
+def _short(value: float) -> str:
+    """A float for an equation: 3, -0.5, 0.2739 (integers without '.0', 4 significant digits)."""
+    value = round(float(value), 10) + 0.0
+    return str(int(value)) if value.is_integer() else f"{value:.4g}"
+
+
+def _check_activation(activation: Any) -> activations.ActivationFunction:
+    if isinstance(activation, str) and activation.lower() != "softmax":
+        check_one_of("activation", activation.lower(), _RULES, "activation for a perceptron")
+    function = activations.get(activation)
+    if function.name not in _RULES:
+        raise ValueError(
+            f"activation must be one of {', '.join(_RULES)} for a perceptron, got "
+            f"'{function.name}'"
+            + (": softmax over a single output is always 1." if function.name == "softmax" else ".")
+        )
+    return function
+
+
+class Perceptron:
+    """A single neuron: z = x1*w1 + ... + xn*wn + bias*w_bias, y = f(z).
+
+    Give either `weights` (one per input) or `n_inputs` (weights drawn uniformly from
+    [-1, 1) with `np.random.default_rng(seed)`); with neither, `fit` draws them when it
+    sees the data.
+
+    Args:
+        weights: w1 ... wn, one per input; shape (n_inputs,).
+        bias_weight: w_bias, the weight of the bias input. Default 0.
+        bias: the bias input itself, a constant. Default 1, as in the lecture.
+        activation: "sign" (default, the lecture's), "step", "sigmoid", "tanh",
+            "linear" or "relu"; see the module's table for which side is positive.
+        n_inputs: the number of inputs, for random weights when `weights` is None.
+        seed: seed for the random weights (and for shuffling in `fit`).
+
+    Attributes:
+        weights: the weights, a float64 array of shape (n_inputs,), or None before `fit`.
+        classes_: the (negative, positive) labels `predict` returns: the activation's
+            natural ones (sign: -1, 1; step: 0, 1) until `fit` sets them from its labels.
+        errors_: misclassifications per epoch of the last `fit`.
+        history_: an `EpochRecord` per epoch of the last `fit`: which points were
+            misclassified and the update each one made.
+        converged_: whether the last `fit` ended with an epoch without mistakes.
+        fit_summary_: one sentence on how the last `fit` ended.
+
+    Raises:
+        ValueError: for an unknown activation, non-finite weights or `n_inputs` that
+            disagree with `weights`.
+
+    Example:
+        >>> p = Perceptron(weights=[0.75, -0.5], bias_weight=1)
+        >>> p.net_input([[2, 1]])
+        array([2.])
+        >>> p.predict([[2, 1], [0.5, 3]])
+        array([ 1, -1])
+    """
+
+    def __init__(
+        self,
+        weights: Any = None,
+        bias_weight: float = 0.0,
+        bias: float = 1.0,
+        activation: str | activations.ActivationFunction = "sign",
+        n_inputs: int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.activation = _check_activation(activation)
+        self.bias_weight = check_number("bias_weight", bias_weight)
+        self.bias = check_number("bias", bias)
+        self.seed = None if seed is None else check_int("seed", seed, minimum=0)
+        if n_inputs is not None:
+            n_inputs = check_int("n_inputs", n_inputs, minimum=1)
+        if weights is not None:
+            self.weights = as_float_array("weights", weights, ndim=1)
+            if n_inputs is not None and n_inputs != len(self.weights):
+                raise ValueError(
+                    f"n_inputs={n_inputs} disagrees with weights, which has "
+                    f"{len(self.weights)} value(s); give one of them."
+                )
+        elif n_inputs is not None:
+            self.weights = self._random_weights(n_inputs)
+        else:
+            self.weights = None
+        strict, natural = _RULES[self.activation.name]
+        self._strict = strict
+        self.classes_ = np.array(natural)
+        self.errors_: list[int] = []
+        self.history_: list[EpochRecord] = []
+        self.converged_: bool | None = None
+        self.fit_summary_ = ""
+
+    # -- forward -----------------------------------------------------------------
+
+    def net_input(self, X: Any) -> np.ndarray:
+        """z = X @ weights + bias * bias_weight, one value per sample.
+
+        Args:
+            X: the inputs, shape (n_samples, n_inputs).
+
+        Returns:
+            z, shape (n_samples,).
+
+        >>> Perceptron(weights=[3, -2], bias_weight=-1).net_input([[2, 1], [0.5, 3]])
+        array([ 3. , -5.5])
+        """
+        X = self._inputs(X)
+        return X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
+
+    def forward(self, X: Any) -> np.ndarray:
+        """y = f(z): the activation's output, what the lecture's code prints as "returned".
+
+        >>> Perceptron(weights=[0.75, -0.5], bias_weight=1).forward([[2, 1], [0.5, 3]])
+        array([ 1., -1.])
+        """
+        return self.activation(self.net_input(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The class of each sample, as one of `classes_` (negative, positive).
+
+        With the default sign activation and no `fit` that is -1 or 1, as in the
+        lecture; after `fit` it is one of the labels `fit` was given.
+
+        Args:
+            X: the inputs, shape (n_samples, n_inputs).
+
+        Returns:
+            labels, shape (n_samples,).
+
+        >>> Perceptron(weights=[3, -2], bias_weight=-1, activation="step").predict([[2, 1]])
+        array([1])
+        """
+        return self.classes_[self._positive(self.net_input(X)).astype(np.intp)]
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy: the fraction of samples put in their own class.
+
+        Labels may be any two values, {0, 1} or {-1, 1} say: the lower one is the
+        negative class, whichever activation the perceptron uses. With a single value
+        present, it is read through `classes_` (or as 1 positive, 0 and -1 negative).
+
+        Args:
+            X: the inputs, shape (n_samples, n_inputs).
+            y: the labels, shape (n_samples,).
+
+        Returns:
+            number correct / number of samples.
+
+        Raises:
+            ValueError: if `y` holds more than two classes or doesn't match `X`.
+
+        >>> import glassnet as gn
+        >>> gn.Perceptron(weights=[3, -2], bias_weight=-1).score(*gn.datasets.lecture_groups())
+        1.0
+        """
+        X = self._inputs(X)
+        target = self._targets(y, len(X))
+        return float(np.mean(self._positive(self.net_input(X)) == target))
+
+    # -- explanation -------------------------------------------------------------
+
+    def equation(self) -> str:
+        """The net input as an equation with this perceptron's numbers, lecture style.
+
+        >>> Perceptron(weights=[3, -2], bias_weight=-1).equation()
+        'z = x1*3 + x2*-2 + 1*-1'
+        """
+        self._require_weights()
+        terms = [f"x{i + 1}*{_short(w)}" for i, w in enumerate(self.weights)]
+        terms.append(f"{_short(self.bias)}*{_short(self.bias_weight)}")
+        return "z = " + " + ".join(terms)
+
+    def explain(self, x: Any) -> str:
+        """How the perceptron reaches its output for one sample, with the real numbers.
+
+        Each x_i*w_i, the bias term, their sum z, then f(z) and why it gives that class.
+
+        Args:
+            x: one sample, shape (n_inputs,).
+
+        Returns:
+            The calculation as lines of text.
+
+        >>> print(Perceptron(weights=[0.75, -0.5], bias_weight=1).explain([2, 1]))
+        x1*w1       = 2.0*0.75 = 1.5
+        x2*w2       = 1.0*-0.5 = -0.5
+        bias*w_bias = 1.0*1.0 = 1.0
+        z = 1.5 + -0.5 + 1.0 = 2.0
+        y = sign(z): z = 2.0 > 0 so sign gives 1
+        """
+        self._require_weights()
+        x = as_float_array("x", x, ndim=1)
+        if len(x) != len(self.weights):
+            raise ValueError(
+                f"x has {len(x)} input(s) but the perceptron has {len(self.weights)} weight(s), "
+                "one per input."
+            )
+        z = float(self.net_input(x[None, :])[0])
+        names = [f"x{i + 1}*w{i + 1}" for i in range(len(x))] + ["bias*w_bias"]
+        width = max(len(name) for name in names)
+        pairs = [*zip(x, self.weights, strict=True), (self.bias, self.bias_weight)]
+        lines = [
+            f"{name:<{width}} = {_num(a)}*{_num(b)} = {_num(a * b)}"
+            for name, (a, b) in zip(names, pairs, strict=True)
+        ]
+        lines.append(f"z = {' + '.join(_num(a * b) for a, b in pairs)} = {_num(z)}")
+        lines.append(self._explain_activation(z))
+        return "\n".join(lines)
+
+    def _explain_activation(self, z: float) -> str:
+        name = self.activation.name
+        y = float(self.activation(np.array([z]))[0])
+        positive = bool(self._positive(np.array([z]))[0])
+        negative_label, positive_label = self.classes_.tolist()
+        label = positive_label if positive else negative_label
+        if name == "sign":
+            why = f"z = {_num(z)} > 0" if positive else f"z = {_num(z)} <= 0"
+            text = f"y = sign(z): {why} so sign gives {_short(y)}"
+        elif name == "step":
+            why = f"z = {_num(z)} >= 0" if positive else f"z = {_num(z)} < 0"
+            text = f"y = step(z): {why} so step gives {_short(y)}"
+        else:
+            formula = {
+                "sigmoid": f"1 / (1 + exp(-{_num(z)}))",
+                "tanh": f"tanh({_num(z)})",
+                "linear": _num(z),
+                "relu": f"max(0, {_num(z)})",
+            }[name]
+            threshold = 0.5 if name == "sigmoid" else 0.0
+            compare = (
+                (">" if self._strict else ">=") if positive else ("<=" if self._strict else "<")
+            )
+            text = (
+                f"y = {name}(z) = {formula} = {y:.6g}; {y:.6g} {compare} {_num(threshold)} "
+                f"so the class is {label}"
+            )
+            return text + (" (positive)" if positive else " (negative)")
+        if label != y:
+            side = "positive" if positive else "negative"
+            text += f", the {side} class, labelled {label}"
+        return text
+
+    # -- learning ----------------------------------------------------------------
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        epochs: int = 100,
+        learning_rate: float = 0.1,
+        shuffle: bool = False,
+        seed: int | None = None,
+    ) -> Perceptron:
+        """Learn the weights with the perceptron learning rule, one point at a time.
+
+        For each point, in order (or shuffled each epoch), with t = 1 for the positive
+        class and 0 for the negative one, and p the same for the prediction::
+
+            weights     += learning_rate * (t - p) * x
+            bias_weight += learning_rate * (t - p) * bias
+
+        so only misclassified points (t - p = +1 or -1) move the line. This is the 0/1
+        form of the rule, used whatever the labels and activation; the -1/1 form
+        (t - p = +2 or -2) is the same with twice the learning rate. Training starts
+        from the current weights (random ones are drawn if there are none) and stops
+        early after an epoch without mistakes. If the data are linearly separable that
+        always happens (the perceptron convergence theorem). Without shuffling, if the
+        weights at the end of an epoch repeat an earlier epoch's (to 9 decimals), the
+        rule would cycle forever, which proves that no straight line separates the
+        classes (XOR); fit then stops and warns.
+
+        Args:
+            X: the inputs, shape (n_samples, n_inputs).
+            y: two-class labels, shape (n_samples,); the lower label is the negative class.
+            epochs: the most passes over the data, >= 1.
+            learning_rate: the step size, > 0.
+            shuffle: visit the points in a new random order each epoch.
+            seed: seed for shuffling; default the constructor's `seed`.
+
+        Returns:
+            self, with `errors_`, `history_`, `converged_` and `fit_summary_` set.
+
+        Raises:
+            ValueError: for labels with other than two classes, `epochs` < 1, a learning
+                rate <= 0, or X and y of different lengths.
+
+        Warns:
+            ConvergenceWarning: when the last epoch still misclassified points.
+
+        >>> import glassnet as gn
+        >>> p = Perceptron(n_inputs=2, seed=0).fit(*gn.datasets.logic_gate("and"))
+        >>> p.score(*gn.datasets.logic_gate("and")), p.converged_
+        (1.0, True)
+        """
+        epochs = check_int("epochs", epochs, minimum=1)
+        learning_rate = check_number("learning_rate", learning_rate, 0, None, low_inclusive=False)
+        X = as_float_array("X", X, ndim=2)
+        if self.weights is None:
+            self.weights = self._random_weights(X.shape[1])
+        X = self._inputs(X)
+        labels = self._labels(y, len(X))
+        classes = np.unique(labels)
+        if len(classes) != 2:
+            raise ValueError(
+                f"y must hold exactly two classes to train a perceptron, got {len(classes)}: "
+                f"{classes.tolist()[:10]}."
+            )
+        self.classes_ = classes
+        target = (labels == classes[1]).astype(np.intp)  # 1 for the positive class
+        rng = np.random.default_rng(self.seed if seed is None else check_int("seed", seed, 0))
+
+        self.errors_, self.history_ = [], []
+        seen = {self._state(): 0}  # weights at the end of each epoch -> that epoch
+        order = np.arange(len(X))
+        cycle_from = None
+        for epoch in range(1, epochs + 1):
+            if shuffle:
+                order = rng.permutation(len(X))
+            record = EpochRecord(epoch=epoch, errors=0)
+            # The rule is sequential by nature: each update moves the line the next point sees.
+            for i in order:
+                z = float(X[i] @ self.weights + self.bias * self.bias_weight)
+                predicted = int(z > 0 if self._strict else z >= 0)  # as _positive
+                error = int(target[i]) - predicted
+                if error:
+                    delta = learning_rate * error * X[i]
+                    delta_bias = learning_rate * error * self.bias
+                    self.weights = self.weights + delta
+                    self.bias_weight += delta_bias
+                    record.updates.append(
+                        Update(int(i), X[i].copy(), int(target[i]), predicted, z, delta, delta_bias)
+                    )
+            record.errors = len(record.updates)
+            record.weights, record.bias_weight = self.weights.copy(), self.bias_weight
+            self.errors_.append(record.errors)
+            self.history_.append(record)
+            if record.errors == 0:
+                break
+            state = self._state()
+            if not shuffle and state in seen:
+                cycle_from = seen[state]
+                break
+            seen[state] = epoch
+
+        self.converged_ = self.errors_[-1] == 0
+        n_epochs, last = len(self.errors_), self.errors_[-1]
+        if self.converged_:
+            self.fit_summary_ = f"Converged after {n_epochs} epoch(s): every point is classified."
+        elif cycle_from is not None:
+            start = (
+                "their starting values" if cycle_from == 0 else f"those after epoch {cycle_from}"
+            )
+            self.fit_summary_ = (
+                f"Not linearly separable: after epoch {n_epochs} the weights were back to "
+                f"{start}, so the perceptron rule would cycle forever; no straight line "
+                f"separates the two classes ({last} point(s) misclassified in the last epoch); "
+                "a network with a hidden layer can learn it."
+            )
+        else:
+            self.fit_summary_ = (
+                f"Did not converge in {n_epochs} epoch(s): {last} point(s) still misclassified "
+                "in the last epoch. The data may not be linearly separable; or try more epochs."
+            )
+        if not self.converged_:
+            warnings.warn(self.fit_summary_, ConvergenceWarning, stacklevel=2)
+        return self
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _random_weights(self, n_inputs: int) -> np.ndarray:
+        return np.random.default_rng(self.seed).uniform(-1.0, 1.0, size=n_inputs)
+
+    def _state(self) -> tuple[float, ...]:
+        # Rounded so that float noise (a + lr - lr != a) can't hide a cycle.
+        return tuple(round(v, 9) for v in (*self.weights.tolist(), self.bias_weight))
+
+    def _positive(self, z: np.ndarray) -> np.ndarray:
+        """True where z puts a sample in the positive class."""
+        return z > 0 if self._strict else z >= 0
+
+    def _require_weights(self) -> None:
+        if self.weights is None:
+            raise ValueError(
+                "This Perceptron has no weights yet: pass weights= or n_inputs=, or call fit."
+            )
+
+    def _inputs(self, X: Any) -> np.ndarray:
+        self._require_weights()
+        X = np.asarray(X) if not isinstance(X, np.ndarray) else X
+        if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
+            raise ValueError(
+                f"X must have 2 dimensions (n_samples, n_inputs), got shape {X.shape}; "
+                f"for one sample write [x]."
+            )
+        X = as_float_array("X", X, ndim=2)
+        if X.shape[1] != len(self.weights):
+            raise ValueError(
+                f"X has {X.shape[1]} input column(s) but the perceptron has "
+                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
+                f"column(s) or {X.shape[1]} weight(s)."
+            )
+        return X
+
+    def _labels(self, y: Any, n_samples: int) -> np.ndarray:
+        labels = np.asarray(y)
+        if labels.dtype.kind not in "biuf":
+            raise TypeError(f"y must hold numeric labels, got dtype {labels.dtype}.")
+        if labels.ndim != 1:
+            raise ValueError(f"y must have 1 dimension (n_samples,), got shape {labels.shape}.")
+        check_finite("y", labels)
+        check_same_length("X", np.empty(n_samples), "y", labels)
+        return labels
+
+    def _targets(self, y: Any, n_samples: int) -> np.ndarray:
+        """True where a label is the positive class (see `score`)."""
+        labels = self._labels(y, n_samples)
+        classes = np.unique(labels)
+        if len(classes) > 2:
+            raise ValueError(
+                f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
+            )
+        if len(classes) == 2:
+            return labels == classes[1]
+        value = classes[0].item()
+        if value in self.classes_:
+            return labels == self.classes_[1]
+        if value in (-1, 0, 1):
+            return labels == 1
+        raise ValueError(
+            f"y holds only the label {value!r}, which is not one of this perceptron's classes "
+            f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."
+        )
+
+    def __repr__(self) -> str:
+        weights = "None" if self.weights is None else [float(_num(w)) for w in self.weights]
+        return (
+            f"Perceptron(weights={weights}, bias_weight={_num(self.bias_weight)}, "
+            f"bias={_num(self.bias)}, activation='{self.activation.name}')"
+        )

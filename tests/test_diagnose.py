@@ -1,0 +1,491 @@
+"""The training doctor: each finding on a synthetic History that shows it clearly.
+
+Epochs in the evidence are 1-based, as Keras prints them ("Epoch 6/20").
+"""
+
+import importlib
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from glassnet.callbacks import History
+from glassnet.diagnose import check_output_and_loss, diagnose
+
+# `glassnet.diagnose` the attribute is the function; the module is reached this way
+dg = importlib.import_module("glassnet.diagnose")
+
+
+def _history(params=None, **curves):
+    return History.from_dict({k: list(v) for k, v in curves.items()}, params=params)
+
+
+def _balanced_data(rng, n=100, features=4):
+    x = rng.normal(size=(n, features))
+    y = np.tile([0, 1], n // 2)
+    return x, y
+
+
+def _healthy_curves(epochs=15):
+    t = np.arange(epochs)
+    loss = 0.3 + 0.7 * np.exp(-t / 1.5)  # falls fast, then flattens
+    val = 0.35 + 0.7 * np.exp(-t / 1.5)
+    acc = 0.95 - 0.45 * np.exp(-t / 1.5)
+    return {"loss": loss, "val_loss": val, "accuracy": acc, "val_accuracy": acc - 0.01}
+
+
+# --------------------------------------------------------------- healthy
+
+
+def test_healthy_run_gives_no_problem_found_with_evidence(rng):
+    h = _history(params={"epochs": 15, "learning_rate": 0.001}, **_healthy_curves())
+    d = diagnose(h, data=_balanced_data(rng))
+    assert d.ok and d.names == ["no_problem_found"]
+    finding = d[0]
+    assert finding.severity == "ok"
+    assert finding.evidence["epochs"] == 15
+    assert finding.evidence["best_val_epoch"] == 15  # still at its best at the end
+    assert finding.evidence["baseline"] == 0.5  # 50 / 50 classes
+    assert finding.evidence["final_accuracy"] == pytest.approx(0.95 - 0.45 * np.exp(-14 / 1.5))
+    assert "Training loss went from 1 to 0.3" in finding.summary
+
+
+def test_too_few_epochs_is_said_instead_of_no_problem():
+    d = diagnose(_history(loss=[0.9, 0.7]))
+    assert d.names == ["too_few_epochs"] and not d.ok
+
+
+# ------------------------------------------------------ learning rate too high
+
+
+def test_nan_loss_means_learning_rate_too_high():
+    h = _history(params={"learning_rate": 10.0}, loss=[2.3, 5.0, 40.0, float("nan"), float("nan")])
+    d = diagnose(h)
+    assert d.names == ["learning_rate_too_high"]
+    f = d["learning_rate_too_high"]
+    assert f.evidence["first_nan_epoch"] == 4  # 0-based index 3
+    assert f.evidence["last_finite_loss"] == 40.0
+    assert f.suggestions[0] == "Lower the learning rate 10x: learning_rate=1 instead of 10."
+    assert "NaN or infinite at epoch 4 after going from 2.3 to 40" in f.summary
+
+
+def test_rising_training_loss_means_learning_rate_too_high():
+    d = diagnose(_history(loss=[1.0, 0.8, 0.9, 1.1, 1.3]))
+    f = d["learning_rate_too_high"]
+    # best 0.8 at epoch 2; 1.3 / 0.8 - 1 = 0.625
+    assert f.evidence["best_epoch"] == 2
+    assert f.evidence["rise"] == pytest.approx(0.625)
+    assert "e.g. 0.0001 instead of 0.001" in f.suggestions[0]  # learning rate unknown
+
+
+def test_oscillating_training_loss_means_learning_rate_too_high():
+    loss = [1.0, 0.7, 0.9, 0.6, 0.85, 0.62, 0.8, 0.6]
+    # steps -0.3, +0.2, -0.3, +0.25, -0.23, +0.18, -0.2: all big (> 5 %), and the
+    # direction changes 6 times in 7 epochs (>= 30 %)
+    f = diagnose(_history(loss=loss))["learning_rate_too_high"]
+    assert f.evidence["curve"] == "training"
+    assert f.evidence["epochs_with_jumps_up"] == [3, 5, 7]
+    assert f.evidence["direction_changes"] == 6
+
+
+def test_bouncing_validation_loss_means_learning_rate_too_high():
+    # training loss falls; validation goes down, up, down, up ... (Adam at lr 10)
+    loss = [640.0, 144.0, 81.0, 15.7, 7.4, 5.0, 3.0, 2.5, 2.0, 1.5]
+    val = [302.0, 28.0, 38.0, 25.0, 82.0, 6.3, 28.0, 29.2, 15.6, 16.6]
+    # big steps (> 5 %): - + - + - + - + (28 -> 29.2 is 4 %, ignored): 7 changes >= 4.5
+    f = diagnose(_history(loss=loss, val_loss=val))["learning_rate_too_high"]
+    assert f.evidence["curve"] == "validation"
+    assert f.evidence["direction_changes"] == 7
+    assert f.evidence["epochs_with_jumps_up"] == [3, 5, 7, 10]
+
+
+def test_overfitting_validation_curve_is_not_bouncing():
+    # down 3 times then up 4 times: one change of direction
+    val = [0.95, 0.7, 0.6, 0.58, 0.62, 0.68, 0.75, 0.83]
+    h = _history(loss=[0.9, 0.6, 0.45, 0.35, 0.28, 0.22, 0.17, 0.13], val_loss=val)
+    assert diagnose(h).names == ["overfitting"]
+
+
+def test_training_accuracy_falling_means_learning_rate_too_high():
+    # Adam at lr 10: the loss falls from a huge first epoch, but accuracy gets worse
+    h = _history(
+        loss=[1375.0, 232.0, 190.0, 150.0, 44.0, 13.6, 2.9, 1.26, 0.87],
+        accuracy=[0.6, 0.745, 0.685, 0.625, 0.72, 0.59, 0.64, 0.555, 0.56],
+    )
+    f = diagnose(h)["learning_rate_too_high"]
+    # best 0.745 at epoch 2, final 0.56: 18.5 points lost (>= 10)
+    assert f.evidence["best_accuracy_epoch"] == 2
+    assert f.evidence["final_accuracy"] == 0.56
+    assert "fell from 0.745 at epoch 2 to 0.560 at epoch 9" in f.summary
+    assert "the loss started at 1375" in f.summary
+
+
+def test_accuracy_wobbling_by_a_few_points_is_fine():
+    h = _history(
+        loss=[0.7, 0.5, 0.4, 0.35, 0.33, 0.32, 0.32],
+        accuracy=[0.6, 0.75, 0.82, 0.86, 0.84, 0.87, 0.85],  # 2 points below the best
+    )
+    assert diagnose(h).ok
+
+
+def test_a_small_rise_is_not_a_learning_rate_problem():
+    # 1 rise of 2 % in 7 steps: below OSCILLATION_STEP and OSCILLATION_FRACTION
+    loss = [1.0, 0.6, 0.45, 0.40, 0.408, 0.40, 0.399, 0.3985]
+    assert "learning_rate_too_high" not in diagnose(_history(loss=loss))
+
+
+# ------------------------------------------------------------------- overfitting
+
+
+def test_overfitting_names_the_best_epoch_and_suggests_early_stopping():
+    h = _history(
+        params={"epochs": 8},
+        loss=[0.9, 0.6, 0.45, 0.35, 0.28, 0.22, 0.17, 0.13],
+        val_loss=[0.95, 0.7, 0.6, 0.58, 0.62, 0.68, 0.75, 0.83],
+        accuracy=[0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97],
+        val_accuracy=[0.6, 0.68, 0.74, 0.76, 0.75, 0.74, 0.73, 0.72],
+    )
+    d = diagnose(h)
+    assert d.names == ["overfitting"]
+    f = d["overfitting"]
+    assert f.evidence["best_epoch"] == 4
+    assert f.evidence["best_val_loss"] == 0.58
+    assert f.evidence["val_loss_rise"] == pytest.approx(0.83 / 0.58 - 1)
+    assert f.evidence["final_gap"] == pytest.approx(0.83 - 0.13)
+    assert f.evidence["val_accuracy_at_best"] == 0.76
+    assert f.summary.startswith("Overfitting from epoch 5: validation loss was lowest at epoch 4")
+    assert "restore_best_weights=True" in f.suggestions[0] and "4 epochs" in f.suggestions[0]
+    assert any("Dropout" in s for s in f.suggestions)
+    assert any("more training data" in s for s in f.suggestions)
+    assert f.severity == "problem"
+
+
+def test_overfitting_after_early_stopping_is_a_warning():
+    h = _history(
+        params={"epochs": 50},
+        loss=[0.9, 0.6, 0.45, 0.35, 0.28, 0.22],
+        val_loss=[0.95, 0.7, 0.6, 0.66, 0.7, 0.75],
+    )
+    f = diagnose(h)["overfitting"]
+    assert f.severity == "warning" and f.evidence["planned_epochs"] == 50
+    assert "stopped at epoch 6 of 50" in f.summary
+
+
+@pytest.mark.parametrize(("final_val", "expected"), [(0.624, False), (0.636, True)])
+def test_overfitting_needs_validation_loss_5_percent_above_its_best(final_val, expected):
+    # best 0.6 at epoch 3; a 4 % rise (0.624) is noise, a 6 % rise (0.636) is not
+    h = _history(
+        loss=[0.9, 0.6, 0.45, 0.35, 0.3, 0.26], val_loss=[0.9, 0.7, 0.6, 0.61, 0.62, final_val]
+    )
+    assert ("overfitting" in diagnose(h)) is expected
+
+
+def test_validation_rising_while_training_also_rises_is_not_overfitting():
+    # training loss did not keep falling after the best validation epoch
+    h = _history(loss=[0.9, 0.6, 0.5, 0.5, 0.5, 0.5], val_loss=[0.9, 0.7, 0.6, 0.65, 0.7, 0.75])
+    assert "overfitting" not in diagnose(h)
+
+
+# ----------------------------------------------------------------- not converged
+
+
+def test_not_converged_suggests_more_epochs():
+    loss = 2.0 - 0.15 * np.arange(8)  # 2.0 ... 0.95: 0.15 per epoch, no flattening
+    val = loss + 0.05
+    f = diagnose(_history(loss=loss, val_loss=val))["not_converged"]
+    assert f.evidence["fall_per_epoch_recent"] == pytest.approx(0.15)
+    assert f.evidence["total_fall"] == pytest.approx(1 - 0.95 / 2.0)  # 52 %: not "slow"
+    assert f.suggestions[0].startswith("Train longer: epochs=16")
+    assert "very slow" not in f.summary
+
+
+def test_very_slow_fall_with_a_tiny_learning_rate_suggests_a_larger_one():
+    # the lecture's Adam at 1e-5: the loss creeps down 0.004 per epoch
+    loss = [0.700, 0.696, 0.692, 0.688, 0.684]
+    h = _history(params={"learning_rate": 1e-5}, loss=loss)
+    f = diagnose(h)["not_converged"]
+    assert f.evidence["learning_rate"] == 1e-5
+    assert "learning_rate=1e-05 is very small" in f.summary
+    assert f.suggestions[0].startswith("Raise the learning rate 10x: learning_rate=0.0001")
+
+
+def test_very_slow_fall_without_a_learning_rate_is_read_from_the_curve():
+    # steady 0.004 per epoch (no flattening), 2.3 % lost in 5 epochs (< 25 %)
+    f = diagnose(_history(loss=[0.700, 0.696, 0.692, 0.688, 0.684]))["not_converged"]
+    assert f.evidence["total_fall"] == pytest.approx(1 - 0.684 / 0.7)
+    assert "fell only 2 % in 5 epochs" in f.summary
+    assert f.suggestions[0].startswith("Raise the learning rate 10x")
+
+
+def test_learning_rate_is_read_from_the_model():
+    model = SimpleNamespace(optimizer=SimpleNamespace(learning_rate=np.float32(1e-5)), layers=[])
+    f = diagnose(_history(loss=[0.7, 0.69, 0.68, 0.67]), model=model)["not_converged"]
+    assert f.evidence["learning_rate"] == pytest.approx(1e-5)
+
+
+def test_training_still_falling_but_validation_flat_is_not_not_converged():
+    loss = 2.0 - 0.15 * np.arange(8)
+    val = [1.5, 1.2, 1.1, 1.05, 1.04, 1.045, 1.05, 1.048]  # best at epoch 5, not improving
+    assert "not_converged" not in diagnose(_history(loss=loss, val_loss=val))
+
+
+# ------------------------------------------------------------------ underfitting
+
+
+def test_underfitting_from_training_accuracy_near_the_baseline(rng):
+    h = _history(
+        loss=[0.70, 0.695, 0.693, 0.694, 0.692],
+        accuracy=[0.48, 0.50, 0.52, 0.51, 0.53],
+    )
+    d = diagnose(h, data=_balanced_data(rng))
+    assert d.names == ["underfitting"]
+    f = d["underfitting"]
+    # baseline 0.5; progress (0.53 - 0.5) / (1 - 0.5) = 0.06 < 0.25
+    assert f.evidence["baseline"] == 0.5
+    assert f.evidence["progress_beyond_baseline"] == pytest.approx(0.06)
+    assert any("larger network" in s for s in f.suggestions)
+    assert any("more epochs" in s for s in f.suggestions)
+    assert any("Scale the inputs" in s for s in f.suggestions)
+
+
+def test_underfitting_baseline_from_the_model_output_units():
+    model = SimpleNamespace(layers=[SimpleNamespace(units=128), SimpleNamespace(units=10)])
+    h = _history(loss=[2.3, 2.2, 2.19, 2.2, 2.19], accuracy=[0.1, 0.15, 0.2, 0.22, 0.25])
+    f = diagnose(h, model=model)["underfitting"]
+    # baseline 1/10; progress (0.25 - 0.1) / 0.9 = 1/6
+    assert f.evidence["baseline"] == pytest.approx(0.1)
+    assert f.evidence["progress_beyond_baseline"] == pytest.approx(1 / 6)
+
+
+def test_accuracy_well_above_the_baseline_is_not_underfitting(rng):
+    h = _history(loss=[0.7, 0.5, 0.45, 0.44, 0.44], accuracy=[0.6, 0.7, 0.75, 0.76, 0.76])
+    # progress (0.76 - 0.5) / 0.5 = 0.52
+    assert "underfitting" not in diagnose(h, data=_balanced_data(rng))
+
+
+# --------------------------------------------------------------- imbalanced data
+
+
+def test_imbalanced_data_with_accuracy_at_the_baseline(rng):
+    x = rng.normal(size=(100, 3))
+    y = np.array([0] * 90 + [1] * 10)
+    h = _history(
+        loss=[0.45, 0.34, 0.33, 0.326, 0.326, 0.326],
+        accuracy=[0.88, 0.9, 0.9, 0.9, 0.9, 0.9],
+        val_accuracy=[0.9] * 6,
+        val_loss=[0.35, 0.33, 0.33, 0.33, 0.33, 0.33],
+    )
+    d = diagnose(h, data=(x, y))
+    f = d["imbalanced_data"]
+    assert f.evidence["class_counts"] == {0: 90, 1: 10}
+    assert f.evidence["imbalance_ratio"] == 9.0
+    assert f.evidence["final_validation_accuracy"] == 0.9
+    assert f.evidence["baseline"] == 0.9
+    assert "just be predicting class 0" in f.summary
+    assert any("classification_report" in s for s in f.suggestions)
+    assert "underfitting" in d  # 0.9 on a 0.9 baseline: nothing learned either
+
+
+def test_imbalanced_data_with_good_accuracy_is_no_finding(rng):
+    x = rng.normal(size=(100, 3))
+    y = np.array([0] * 90 + [1] * 10)
+    h = _history(
+        loss=[0.45, 0.2, 0.1, 0.08, 0.08, 0.08], accuracy=[0.9, 0.95, 0.98, 0.99, 0.99, 0.99]
+    )
+    assert diagnose(h, data=(x, y)).ok
+
+
+# --------------------------------------------------------------- unscaled inputs
+
+
+def test_raw_pixels_are_unscaled(rng):
+    x = rng.integers(0, 256, size=(40, 28, 28)).astype(np.uint8)
+    y = np.tile([0, 1], 20)
+    h = _history(**_healthy_curves())
+    f = diagnose(h, data=(x, y))["unscaled_inputs"]
+    assert f.evidence["looks_like_pixels"] is True
+    assert f.evidence["max"] == 255.0
+    # per pixel root mean square over the 40 images; for uniform 0..255 it is about
+    # sqrt(255 * 511 / 6) = 147, the largest of 784 pixels a bit more
+    flat = x.reshape(40, -1).astype(np.float64)
+    assert f.evidence["largest_feature_rms"] == pytest.approx(np.sqrt((flat**2).mean(0)).max())
+    assert 147 < f.evidence["largest_feature_rms"] < 255
+    assert "Divide the pixels by 255" in f.suggestions[0]
+    assert diagnose(h, data=(x / 255.0, y)).ok  # scaled: no finding
+
+
+def test_features_with_wildly_different_scales(rng):
+    x = np.column_stack([rng.normal(0, 5.0, 200), rng.normal(0, 0.01, 200)])
+    y = np.tile([0, 1], 100)
+    f = diagnose(_history(**_healthy_curves()), data=(x, y))["unscaled_inputs"]
+    # magnitudes about 5 and 0.01: ratio about 500 > 100
+    assert f.evidence["scale_ratio"] == pytest.approx(500, rel=0.2)
+    assert "very different scales" in f.summary
+    assert "Standardise" in f.suggestions[0]
+
+
+def test_large_features_are_unscaled(rng):
+    x = rng.normal(50_000, 10_000, size=(100, 2))  # e.g. incomes
+    f = diagnose(_history(**_healthy_curves()), data=(x, np.tile([0, 1], 50)))["unscaled_inputs"]
+    assert f.evidence["largest_feature_rms"] > 40_000
+    assert "Some input features are large" in f.summary
+
+
+def test_standardised_features_pass(rng):
+    x = rng.normal(size=(100, 5))
+    assert "unscaled_inputs" not in diagnose(
+        _history(**_healthy_curves()), data=(x, np.tile([0, 1], 50))
+    )
+
+
+# ------------------------------------------------------------ validation mix
+
+
+def test_validation_split_on_sorted_data_gives_a_validation_set_of_one_class(rng):
+    x = rng.normal(size=(100, 2))
+    y = np.array([0] * 50 + [1] * 50)  # sorted by class
+    h = _history(params={"validation_split": 0.2}, **_healthy_curves())
+    f = diagnose(h, data=(x, y))["validation_mix"]
+    # training rows 0..79: 50 zeros, 30 ones -> 0.625 / 0.375; validation rows 80..99: all 1
+    # distance = (|0.625 - 0| + |0.375 - 1|) / 2 = 0.625
+    assert f.evidence["train_mix"] == {0: 0.625, 1: 0.375}
+    assert f.evidence["validation_mix"] == {1: 1.0}
+    assert f.evidence["distance"] == pytest.approx(0.625)
+    assert f.evidence["classes_missing_from_validation"] == [0]
+    assert "holds only class 1" in f.summary
+    assert "Shuffle the data before fit" in f.suggestions[0]
+
+
+def test_validation_arrays_given_explicitly(rng):
+    x = rng.normal(size=(80, 2))
+    y = np.tile([0, 1], 40)
+    h = _history(**_healthy_curves())
+    same_mix = {"train": (x, y), "validation": (x[:20], y[:20])}
+    assert diagnose(h, data=same_mix).ok
+    skewed = ((x, y), (x[:20], np.array([0] * 18 + [1] * 2)))
+    # mix 0.5/0.5 against 0.9/0.1: distance 0.4 >= 0.3
+    assert diagnose(h, data=skewed)["validation_mix"].evidence["distance"] == pytest.approx(0.4)
+
+
+def test_a_two_sample_list_pair_is_not_read_as_train_and_validation():
+    # x of 2 samples x 2 features, y of 2 labels: both lists of length 2
+    d = diagnose(_history(loss=[0.9, 0.7]), data=([[1.0, 2.0], [3.0, 4.0]], [0, 1]))
+    assert d.names == ["too_few_epochs"]
+
+
+def test_one_hot_labels_are_read_as_classes(rng):
+    x = rng.normal(size=(100, 2))
+    y = np.eye(2)[[0] * 50 + [1] * 50]
+    h = _history(params={"validation_split": 0.2}, **_healthy_curves())
+    assert "validation_mix" in diagnose(h, data=(x, y))
+
+
+def test_regression_targets_skip_the_class_checks(rng):
+    x = rng.normal(size=(100, 2))
+    y = rng.normal(size=100)  # continuous: no classes, no baseline
+    h = _history(params={"validation_split": 0.2}, **_healthy_curves())
+    assert diagnose(h, data=(x, y)).ok
+
+
+# ------------------------------------------------------------------- output
+
+
+def test_diagnosis_prints_renders_and_converts():
+    h = _history(loss=[1.0, 0.8, 0.9, 1.1, 1.3])
+    d = diagnose(h)
+    text = str(d)
+    assert text.startswith("Training diagnosis (5 epochs)\n✗ learning rate too high: ")
+    assert "    evidence: " in text and "    try:\n      - Lower the learning rate 10x" in text
+    page = d._repr_html_()
+    assert "learning rate too high" in page and "<ul>" in page
+    as_json = json.loads(json.dumps(d.to_dict()))
+    assert as_json["ok"] is False and as_json["findings"][0]["name"] == "learning_rate_too_high"
+    assert repr(d) == "Diagnosis(learning_rate_too_high)"
+    assert len(d) == 1 and next(iter(d)) is d[0]
+    with pytest.raises(KeyError, match="No finding named 'overfitting'"):
+        d["overfitting"]
+
+
+def test_a_dict_is_accepted_as_history():
+    assert diagnose({"loss": [1.0, 0.5, 0.3, 0.25, 0.24, 0.24]}).ok
+
+
+@pytest.mark.parametrize(
+    ("history", "data", "error", "match"),
+    [
+        ([1, 2], None, TypeError, "history must be the History returned by model.fit"),
+        (
+            {"accuracy": [0.5]},
+            None,
+            ValueError,
+            r"history has no 'loss' values \(keys: \['accuracy'\]\)",
+        ),
+        ({"loss": [1.0]}, {"training": 1}, ValueError, "data as a dict needs the key 'train'"),
+        ({"loss": [1.0]}, np.zeros(3), TypeError, r"data must be a pair \(x, y\)"),
+        (
+            {"loss": [1.0]},
+            (np.zeros((3, 2)), [0, 1]),
+            ValueError,
+            "x_train and y_train must have the same",
+        ),
+        ({"loss": [1.0]}, (np.zeros((2, 2)), [0, np.nan]), ValueError, "y_train contains NaN"),
+    ],
+)
+def test_input_errors(history, data, error, match):
+    with pytest.raises(error, match=match):
+        diagnose(history, data=data)
+
+
+def test_thresholds_are_the_named_constants(rng, monkeypatch):
+    x = rng.normal(size=(80, 2))
+    skewed = ((x, np.tile([0, 1], 40)), (x[:20], np.array([0] * 18 + [1] * 2)))
+    h = _history(**_healthy_curves())
+    assert "validation_mix" in diagnose(h, data=skewed)  # distance 0.4 >= 0.3
+    monkeypatch.setattr(dg, "VALIDATION_MIX_DISTANCE", 0.5)
+    assert "validation_mix" not in diagnose(h, data=skewed)  # 0.4 < 0.5
+
+
+# ------------------------------------------------------ output layer vs loss
+
+
+@pytest.mark.parametrize(
+    ("activation", "loss", "from_logits", "fragment"),
+    [
+        ("softmax", "sparse_categorical_crossentropy", True, "applies softmax but the loss"),
+        ("sigmoid", "BinaryCrossentropy", True, "sigmoid is applied a second time"),
+        (None, "SparseCategoricalCrossentropy", False, "outputs raw logits"),
+        ("linear", "binary_crossentropy", False, "activation='sigmoid'"),
+        ("relu", "categorical_crossentropy", True, "neither probabilities nor free logits"),
+        ("sigmoid", "categorical_crossentropy", False, "sum to 1"),
+    ],
+)
+def test_output_and_loss_mismatches_are_named_with_a_fix(activation, loss, from_logits, fragment):
+    message = check_output_and_loss(activation, loss, from_logits)
+    assert message is not None and fragment in message
+    assert "Fix:" in message
+
+
+def test_softmax_over_one_unit_with_binary_crossentropy():
+    message = check_output_and_loss("softmax", "binary_crossentropy", False, units=1)
+    assert "always outputs 1.0" in message
+
+
+@pytest.mark.parametrize(
+    ("activation", "loss", "from_logits"),
+    [
+        (None, "sparse_categorical_crossentropy", True),  # the lecture's setup
+        ("linear", "CategoricalCrossentropy", True),
+        ("softmax", "sparse_categorical_crossentropy", False),
+        ("sigmoid", "binary_crossentropy", False),
+        ("linear", "mse", False),  # not a cross-entropy: nothing to check
+        ("softmax", "MeanSquaredError", True),
+    ],
+)
+def test_matching_output_and_loss_pass(activation, loss, from_logits):
+    assert check_output_and_loss(activation, loss, from_logits) is None
+
+
+def test_output_and_loss_rejects_a_non_string_loss():
+    with pytest.raises(TypeError, match="loss_name must be a string"):
+        check_output_and_loss("softmax", 3, True)
