@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -73,6 +74,17 @@ def child_env(threads: int, glassnet: bool) -> dict[str, str]:
     return env
 
 
+def _busy_cpu_seconds() -> float:
+    """CPU-seconds the machine spent busy since boot, all cores (/proc/stat); -1 if unknown."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return -1.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # user..steal, no guest
+
+
 def _tee(stream, tail: list[str], keep: int = 20) -> None:
     """Copy a child's stderr to ours as it comes (live progress), keeping the last lines."""
     for line in stream:
@@ -87,7 +99,7 @@ def launch(name: str, python: str, script: str, extra: list[str], env: dict, tim
     if not (Path(python).exists() or shutil.which(python)):
         return {"framework": name, "status": "skipped", "reason": f"no interpreter at {python}"}
     cmd = [python, str(RUNNER_DIR / script), *extra]
-    load = os.getloadavg()[0]  # 1-minute load before the child: a busy machine shows here
+    busy_before = _busy_cpu_seconds()
     with tempfile.TemporaryFile(mode="w+") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env, text=True)
@@ -131,7 +143,11 @@ def launch(name: str, python: str, script: str, extra: list[str], env: dict, tim
     result["framework"] = name
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # KiB on Linux
     result["wall_seconds"] = wall
-    result["load_before"] = load
+    # CPU time the whole machine spent outside this child while it ran: other processes
+    # competing for the cores (the child's own time comes from wait4's rusage).
+    busy = _busy_cpu_seconds() - busy_before
+    if busy_before >= 0:
+        result["other_cpu_seconds"] = max(0.0, busy - usage.ru_utime - usage.ru_stime)
     result["command"] = cmd
     return result
 
@@ -215,11 +231,22 @@ def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
                 )
     if versions:
         lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
-    loads = [r["load_before"] for rs in runs.values() for r in rs if "load_before" in r]
-    if loads:
+    others = [
+        (name, r["other_cpu_seconds"], r["wall_seconds"])
+        for name, rs in runs.items()
+        for r in rs
+        if "other_cpu_seconds" in r
+    ]
+    if others:
+        worst = max(others, key=lambda o: o[1] / o[2])
         lines.append(
-            f"- 1-minute load average before each run: {min(loads):.2f} to "
-            f"{max(loads):.2f} (near 0 means the machine was otherwise idle)"
+            f"- CPU used by other processes during the runs: at most "
+            f"{100 * worst[1] / worst[2]:.0f}% of one core ({worst[0]}); "
+            + (
+                "the machine was otherwise idle"
+                if worst[1] / worst[2] < 0.05
+                else "**the timings are disturbed: rerun on an idle machine**"
+            )
         )
     lines.append("")
     return lines
@@ -245,6 +272,14 @@ def comparison_markdown(meta: dict, runs: dict[str, list[dict]], summary: dict, 
         if not summary.get(n) and rs
     ]
     notes += [f"- {n}: {r['notes']}" for n, rs in runs.items() for r in rs[:1] if r.get("notes")]
+    for n, rs in runs.items():
+        for i, r in enumerate(rs):
+            share = r.get("other_cpu_seconds", 0.0) / max(r.get("wall_seconds", 1.0), 1e-9)
+            if share >= 0.05:
+                notes.append(
+                    f"- {n} (repeat {i + 1}): other processes used {100 * share:.0f}% of a core "
+                    "during this run; its times are disturbed"
+                )
     out += ["", *notes] if notes else []
     shown = [n for n in runs if summary.get(n)]
     if shown:
@@ -442,6 +477,8 @@ def common_child_args(args) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    # A SIGTERM becomes SystemExit, so `launch` kills the running child on its way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     meta = {
         "date": datetime.date.today().isoformat(),
         "machine": machine(),

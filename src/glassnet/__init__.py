@@ -11,16 +11,35 @@ array([1])
 
 __version__ = "0.1.0"
 
-from glassnet import activations, datasets, metrics, plots
+from glassnet import (
+    activations,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    plots,
+    utils,
+)
 from glassnet.diagnose import diagnose
+from glassnet.model import Sequential
 from glassnet.perceptron import Perceptron
 
 __all__ = [
     "Perceptron",
+    "Sequential",
     "__version__",
     "activations",
+    "callbacks",
     "datasets",
     "diagnose",
+    "initializers",
+    "layers",
+    "losses",
     "metrics",
+    "optimizers",
     "plots",
+    "utils",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Callback", "History"]
+__all__ = ["Callback", "EarlyStopping", "History", "ProgressBar"]
 
 
 class Callback:
@@ -67,3 +67,167 @@ class History(Callback):
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
+
+
+class EarlyStopping(Callback):
+    """Stop training when a monitored value stops improving (Keras's rule).
+
+    Each epoch the wait counter is incremented first; an improvement (by more than
+    `min_delta`) resets it; training stops once it reaches `patience`. So patience=0
+    and patience=1 stop at the same epoch.
+
+    Args:
+        monitor: the log to watch, default "val_loss".
+        min_delta: the smallest change that counts as an improvement, >= 0.
+        patience: epochs without improvement before stopping, >= 0.
+        mode: "min", "max", or "auto" (max for accuracy-like names).
+        restore_best_weights: on stopping, put back the weights of the best epoch.
+        verbose: 1 prints when it stops and restores.
+
+    >>> stop = EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
+    >>> stop.patience
+    2
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        min_delta: float = 0.0,
+        patience: int = 0,
+        verbose: int = 0,
+        mode: str = "auto",
+        restore_best_weights: bool = False,
+    ):
+        from glassnet._checks import check_int, check_number, check_one_of
+
+        self.monitor = monitor
+        self.min_delta = abs(check_number("min_delta", min_delta, 0))
+        self.patience = check_int("patience", patience, minimum=0)
+        self.verbose = verbose
+        mode = check_one_of("mode", mode, ["auto", "min", "max"])
+        if mode == "auto":
+            mode = "max" if "acc" in monitor else "min"
+        self.mode = mode
+        self.restore_best_weights = bool(restore_best_weights)
+
+    def _improved(self, current: float, best: float) -> bool:
+        if self.mode == "min":
+            return current < best - self.min_delta
+        return current > best + self.min_delta
+
+    def on_train_begin(self, logs=None):
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = float("inf") if self.mode == "min" else -float("inf")
+        self.best_epoch = 0
+        self.best_weights = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor)
+        if current is None:
+            import warnings
+
+            warnings.warn(
+                f"EarlyStopping monitors '{self.monitor}', which is not in the logs "
+                f"({', '.join(logs or {})}). Pass validation data or change monitor.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights = self.model.get_weights()
+        self.wait += 1
+        if self._improved(current, self.best):
+            self.best, self.best_epoch, self.wait = current, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+            if self.restore_best_weights and self.best_weights is not None:
+                if self.verbose:
+                    print(
+                        "Restoring model weights from the end of the best epoch: "
+                        f"{self.best_epoch + 1}."
+                    )
+                self.model.set_weights(self.best_weights)
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+
+
+class ProgressBar(Callback):
+    """The progress display: per epoch a bar with steps, time per step, loss and accuracy.
+
+    Redraws at most ten times a second, so it costs nothing measurable; prints one
+    summary line per epoch (with the validation figures). verbose=2 prints only those lines.
+    """
+
+    def __init__(self, verbose: int = 1):
+        self.verbose = verbose
+        self.params: dict[str, Any] = {}
+
+    def on_train_begin(self, logs=None):
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+        p = self.params
+        what = f"Training on {p.get('samples')} samples"
+        if p.get("validation_samples"):
+            what += f", validating on {p['validation_samples']}"
+        if p.get("accuracy") and "accuracy" in getattr(self.model, "metrics", []):
+            what += f"; accuracy is {p['accuracy']}"
+        self.console.print(what + ".")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        import time
+
+        self.epoch, self.start, self.last_draw = epoch, time.perf_counter(), 0.0
+        self.progress = None
+        if self.verbose == 1 and self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(
+                TextColumn(f"Epoch {epoch + 1}/{self.params['epochs']}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[info]}"),
+                console=self.console,
+                transient=True,
+            )
+            self.task = self.progress.add_task("", total=self.params["steps"], info="")
+            self.progress.start()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.progress is None:
+            return
+        import time
+
+        now = time.perf_counter()
+        if now - self.last_draw < 0.1 and batch + 1 < self.params["steps"]:
+            return
+        self.last_draw = now
+        per_step = (now - self.start) / (batch + 1) * 1000
+        info = f"{per_step:.2f}ms/step - loss: {(logs or {}).get('loss', float('nan')):.4f}"
+        self.progress.update(self.task, completed=batch + 1, info=info)
+
+    def on_epoch_end(self, epoch, logs=None):
+        import time
+
+        if self.progress is not None:
+            self.progress.stop()
+        elapsed = time.perf_counter() - self.start
+        steps = self.params["steps"]
+        figures = " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
+        self.console.print(
+            f"Epoch {epoch + 1}/{self.params['epochs']} {steps}/{steps} {elapsed:.1f}s "
+            f"{elapsed / steps * 1000:.2f}ms/step - {figures}"
+        )
+
+    def on_train_end(self, logs=None):
+        if self.verbose and self.model.history is not None and self.model.history.epoch:
+            from glassnet.diagnose import diagnose
+
+            self.console.print(str(diagnose(self.model.history, model=self.model)))

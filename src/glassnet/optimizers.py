@@ -63,8 +63,11 @@ class Optimizer:
     # -- saving -------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, for saving."""
-        return {"name": self.name, "learning_rate": self.learning_rate,
-                "weight_decay": self.weight_decay}  # fmt: skip
+        return {
+            "name": self.name,
+            "learning_rate": self.learning_rate,
+            "weight_decay": self.weight_decay,
+        }
 
     def get_state(self) -> dict[str, np.ndarray]:
         """The per-parameter state arrays and the step count, for saving."""
@@ -208,8 +211,12 @@ class Adam(Optimizer):
         param -= tmp
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}  # fmt: skip
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
 
 
 class RMSprop(Optimizer):

@@ -1,0 +1,628 @@
+"""Sequential: a stack of layers that is built, compiled, trained and used as in Keras.
+
+>>> import numpy as np, glassnet as gn
+>>> gn.utils.set_random_seed(0)
+>>> model = gn.Sequential([gn.layers.Dense(4, activation="tanh", input_shape=(2,)),
+...                        gn.layers.Dense(1, activation="sigmoid")])
+>>> model.compile(optimizer=gn.optimizers.Adam(0.05), loss="binary_crossentropy")
+>>> x, y = gn.datasets.logic_gate("xor")
+>>> history = model.fit(x, y, epochs=300, batch_size=4, verbose=0)
+>>> (model.predict(x)[:, 0] > 0.5).astype(int).tolist()
+[0, 1, 1, 0]
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet import callbacks as callbacks_module
+from glassnet import losses, optimizers
+from glassnet._checks import as_float_array, check_int, check_number, check_same_length, describe
+from glassnet.layers import DTYPE, Layer
+from glassnet.utils import new_rng
+
+__all__ = ["Sequential"]
+
+# Batch size of predict/evaluate when none is given: large batches make fewer, faster calls.
+INFERENCE_BATCH = 1024
+ACCURACY_NAMES = {
+    "sparse": "sparse categorical accuracy (argmax of the outputs == integer label)",
+    "categorical": "categorical accuracy (argmax of the outputs == argmax of the one-hot target)",
+    "binary": "binary accuracy (output above the threshold == target)",
+}
+
+
+class Sequential(Layer):
+    """A linear stack of layers; also usable as one layer inside another Sequential.
+
+    Args:
+        layers: the layers (or models) in order.
+        name: optional.
+
+    >>> import glassnet as gn
+    >>> m = gn.Sequential([gn.layers.Flatten(input_shape=(28, 28)),
+    ...                    gn.layers.Dense(128, activation="relu"), gn.layers.Dense(10)])
+    >>> m.count_params()
+    101770
+    """
+
+    def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
+        super().__init__(name=name)
+        self.layers: list[Layer] = []
+        for layer in layers or []:
+            self.add(layer)
+        self.optimizer: optimizers.Optimizer | None = None
+        self.loss: losses.Loss | None = None
+        self.metrics: list[str] = []
+        self.stop_training = False
+        self.history: callbacks_module.History | None = None
+        self._shuffle_rng: np.random.Generator | None = None
+        self._packed: tuple[list[np.ndarray], np.ndarray, np.ndarray] | None = None
+
+    # -- building -------------------------------------------------------------------
+    def add(self, layer: Layer) -> None:
+        """Append a layer (or a model)."""
+        if not isinstance(layer, Layer):
+            raise TypeError(f"Sequential layers must be glassnet layers, got {describe(layer)}.")
+        self.layers.append(layer)
+        self.built = False
+
+    def leaves(self) -> list[Layer]:
+        return [leaf for layer in self.layers for leaf in layer.leaves()]
+
+    def build(self, input_shape=None, rng=None) -> None:
+        """Create every layer's weights for samples of `input_shape` (without the batch axis)."""
+        if not self.layers:
+            raise ValueError("This Sequential has no layers: pass a list of layers or use add().")
+        declared = self.layers[0].input_shape
+        shape = tuple(input_shape) if input_shape is not None else declared
+        if shape is None:
+            raise ValueError(
+                "The model does not know its input shape yet: give the first layer "
+                "input_shape=..., or call fit/predict with data."
+            )
+        if declared is not None and tuple(declared) != tuple(shape) and not self.built:
+            raise ValueError(
+                f"x has samples shaped {tuple(shape)}, but the model expects {declared}."
+            )
+        rng = new_rng(rng)
+        for layer in self.layers:
+            if not layer.built:
+                layer.build(shape, rng=np.random.default_rng(rng.integers(2**63)))
+            elif tuple(layer.input_shape) != tuple(shape):
+                raise ValueError(
+                    f"Layer '{layer.name}' was built for inputs {layer.input_shape}, "
+                    f"but receives {tuple(shape)}."
+                )
+            shape = layer.output_shape
+        self.input_shape = tuple(self.layers[0].input_shape)
+        self.output_shape = tuple(shape)
+        self.params = {
+            f"{i}/{k}": v for i, leaf in enumerate(self.leaves()) for k, v in leaf.params.items()
+        }
+        self.built = True
+
+    def _ensure_built(self, x: np.ndarray) -> None:
+        if not self.built:
+            self.build(x.shape[1:] if self.layers[0].input_shape is None else None)
+        if tuple(x.shape[1:]) != self.input_shape:
+            raise ValueError(
+                f"x has samples shaped {tuple(x.shape[1:])} (x.shape = {x.shape}), but the "
+                f"model expects {self.input_shape}."
+            )
+
+    def _parameter_pairs(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """All weights and gradients as one contiguous vector each (views in the layers).
+
+        One vector lets an optimizer update every weight in a few NumPy calls.
+        """
+        leaves = self.leaves()
+        arrays = [leaf.params[k] for leaf in leaves for k in leaf.params]
+        if (
+            self._packed is not None
+            and all(a is b for a, b in zip(arrays, self._packed[0], strict=False))
+            and len(arrays) == len(self._packed[0])
+        ):
+            return [(self._packed[1], self._packed[2])]
+        total = sum(a.size for a in arrays)
+        flat_params = np.empty(total, dtype=DTYPE)
+        flat_grads = np.zeros(total, dtype=DTYPE)
+        offset = 0
+        for leaf in leaves:
+            for key, value in leaf.params.items():
+                view = flat_params[offset : offset + value.size].reshape(value.shape)
+                view[...] = value
+                leaf.params[key] = view
+                leaf.grads[key] = flat_grads[offset : offset + value.size].reshape(value.shape)
+                offset += value.size
+        self._packed = (
+            [leaf.params[k] for leaf in leaves for k in leaf.params],
+            flat_params,
+            flat_grads,
+        )
+        if self.optimizer is not None:
+            self.optimizer._state = None  # its state belonged to the old arrays
+        return [(flat_params, flat_grads)]
+
+    # -- forward and backward ----------------------------------------------------------
+    def forward(self, x, training=False):
+        for layer in self.leaves():
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, grad):
+        for layer in reversed(self.leaves()):
+            grad = layer.backward(grad)
+        return grad
+
+    def _prepare_backward(self) -> list[Layer]:
+        """The layers backward runs through when training this model: none before the
+        first with parameters, and that one skips its input gradient (no one needs it)."""
+        leaves = self.leaves()
+        first = next((i for i, leaf in enumerate(leaves) if leaf.params), len(leaves))
+        for i, leaf in enumerate(leaves):
+            leaf.needs_input_gradient = i > first
+        return leaves[first:]
+
+    def __call__(self, x, training=False):
+        x = self._as_input(x, "x")
+        self._ensure_built(x)
+        for leaf in self.leaves():
+            leaf.needs_input_gradient = True
+        return self.forward(x.astype(DTYPE, copy=False), training=training)
+
+    # -- compile, fit, evaluate, predict ------------------------------------------------
+    def compile(
+        self,
+        optimizer: str | optimizers.Optimizer = "rmsprop",
+        loss: str | losses.Loss | None = None,
+        metrics: Sequence[str] | None = None,
+    ) -> None:
+        """Choose the optimizer, the loss and the metrics reported while training.
+
+        Args:
+            optimizer: a name ("adam", "sgd", "rmsprop") or an optimizer instance.
+            loss: a name (e.g. "sparse_categorical_crossentropy", "mse") or a loss instance.
+            metrics: a list of "accuracy", "mae", "mse" (accuracy matches the loss's targets).
+
+        Raises:
+            ValueError: for an unknown optimizer, loss or metric.
+        """
+        if loss is None:
+            raise ValueError("compile() needs a loss, e.g. loss='sparse_categorical_crossentropy'.")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        self.metrics = []
+        for metric in metrics or []:
+            name = {"acc": "accuracy"}.get(metric, metric) if isinstance(metric, str) else metric
+            if name not in ("accuracy", "mae", "mse"):
+                raise ValueError(f"Unknown metric {metric!r}. Valid names: accuracy, mae, mse.")
+            if name == "accuracy" and self.loss.accuracy_kind is None:
+                raise ValueError(f"metric 'accuracy' needs a classification loss, got {self.loss}.")
+            self.metrics.append(name)
+        self._warn_output_and_loss()
+
+    def _warn_output_and_loss(self) -> None:
+        from glassnet.diagnose import check_output_and_loss
+
+        last = self.leaves()[-1] if self.layers else None
+        activation = getattr(getattr(last, "activation", None), "name", None)
+        message = check_output_and_loss(activation, self.loss.name, self.loss.from_logits)
+        if message:
+            warnings.warn(message, UserWarning, stacklevel=3)
+
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int | str = 1,
+        callbacks: Sequence[callbacks_module.Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: Sequence[Any] | None = None,
+        shuffle: bool = True,
+        class_weight: dict[int, float] | None = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+    ) -> callbacks_module.History:
+        """Train the model for `epochs` passes over the data, in mini-batches.
+
+        Args:
+            x: inputs, shaped (samples, *input_shape); uint8 images are converted per batch.
+            y: targets: integer labels, one-hot rows or values, as the loss expects.
+            batch_size: samples per gradient step, default 32.
+            epochs: the index of the last epoch (as Keras, counted from `initial_epoch`).
+            verbose: 0 silent, 1 progress bar per epoch and the diagnosis at the end, 2 one line.
+            callbacks: e.g. `[gn.callbacks.EarlyStopping(patience=2)]`.
+            validation_split: the fraction of the data, taken from the end before
+                shuffling (as Keras), held out for validation; in [0, 1).
+            validation_data: `(x_val, y_val)` or `[x_val, y_val]`; overrides the split.
+            shuffle: reshuffle the training samples every epoch.
+            class_weight: class -> weight, multiplying each sample's loss.
+            sample_weight: one weight per sample.
+            initial_epoch: the epoch to start from (for resuming).
+
+        Returns:
+            A `History`, whose `.history` maps "loss", "accuracy", "val_loss", ... to
+            per-epoch lists.
+
+        Raises:
+            ValueError/TypeError: before compile, or for bad data or arguments.
+        """
+        if self.optimizer is None or self.loss is None:
+            raise ValueError("fit() needs a compiled model: call model.compile(...) first.")
+        batch_size = check_int("batch_size", 32 if batch_size is None else batch_size, minimum=1)
+        epochs = check_int("epochs", epochs, minimum=1)
+        initial_epoch = check_int("initial_epoch", initial_epoch, minimum=0)
+        validation_split = check_number(
+            "validation_split", validation_split, 0, 1, high_inclusive=False
+        )
+        verbose = 1 if verbose == "auto" else check_int("verbose", verbose, minimum=0)
+        x = self._as_input(x, "x")
+        self._ensure_built(x)
+        y = self._as_targets(y, "y", len(x))
+        check_same_length("x", x, "y", y)
+        weights = self._sample_weights(y, class_weight, sample_weight, len(x))
+
+        if validation_data is not None:
+            validation = self._validation_arrays(validation_data)
+        elif validation_split > 0:
+            cut = int(len(x) * (1 - validation_split))
+            if cut == 0 or cut == len(x):
+                raise ValueError(
+                    f"validation_split={validation_split} leaves {cut} training and "
+                    f"{len(x) - cut} validation samples of {len(x)}: both must be >= 1."
+                )
+            validation = (x[cut:], y[cut:])
+            x, y = x[:cut], y[:cut]
+            weights = None if weights is None else weights[:cut]
+        else:
+            validation = None
+
+        history = callbacks_module.History()
+        callback_list = list(callbacks or [])
+        if verbose:
+            callback_list.append(callbacks_module.ProgressBar(verbose=verbose))
+        callback_list.append(history)
+        steps = math.ceil(len(x) / batch_size)
+        history.params = {
+            "epochs": epochs,
+            "steps": steps,
+            "batch_size": batch_size,
+            "verbose": verbose,
+            "samples": len(x),
+            "validation_samples": 0 if validation is None else len(validation[0]),
+            "learning_rate": self.optimizer.learning_rate,
+            "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
+        }
+        for callback in callback_list:
+            callback.set_model(self)
+            callback.params = history.params
+        self.stop_training = False
+        self.history = history
+        if self._shuffle_rng is None:
+            self._shuffle_rng = new_rng()
+
+        for callback in callback_list:
+            callback.on_train_begin()
+        try:
+            for epoch in range(initial_epoch, epochs):
+                for callback in callback_list:
+                    callback.on_epoch_begin(epoch)
+                logs = self._train_epoch(x, y, weights, batch_size, shuffle, callback_list)
+                if validation is not None and not self.stop_training:
+                    logs.update(
+                        {f"val_{k}": v for k, v in self._evaluate_logs(*validation).items()}
+                    )
+                for callback in callback_list:
+                    callback.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+        except KeyboardInterrupt:
+            self.stop_training = True
+            history.params["interrupted"] = True
+            if not callback_list or verbose == 0:
+                raise
+        for callback in callback_list:
+            callback.on_train_end()
+        return history
+
+    def _train_epoch(self, x, y, weights, batch_size, shuffle, callback_list) -> dict[str, float]:
+        n = len(x)
+        pairs = self._parameter_pairs()
+        layers = self.leaves()
+        backward_layers = self._prepare_backward()[::-1]
+        order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
+        gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
+        cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
+        target_buffer = np.empty((batch_size, *y.shape[1:]), dtype=y.dtype)
+        snapshot = pairs[0][0].copy()  # the NaN guard restores this if weights blow up
+        loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
+        loss, optimizer = self.loss, self.optimizer
+        batch_logs: dict[str, float] = {}
+        for step, start in enumerate(range(0, n, batch_size)):
+            index = order[start : start + batch_size]
+            m = len(index)
+            xb = np.take(x, index, axis=0, out=gather[:m])
+            if cast is not None:
+                np.copyto(cast[:m], xb)
+                xb = cast[:m]
+            yb = np.take(y, index, axis=0, out=target_buffer[:m])
+            wb = None if weights is None else weights[index]
+            for layer in layers:
+                xb = layer.forward(xb, training=True)
+            batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
+            if not math.isfinite(batch_loss):
+                self._stop_on_nan(step, batch_loss, pairs, snapshot)
+                break
+            loss_sum += batch_loss * m
+            for name in self.metrics:
+                metric_sums[name] += self._metric_sum(name, xb, yb)
+            seen += m
+            for layer in backward_layers:
+                grad = layer.backward(grad)
+            optimizer.apply(pairs)
+            batch_logs["loss"] = loss_sum / seen
+            for callback in callback_list:
+                callback.on_train_batch_end(step, batch_logs)
+            if self.stop_training:
+                break
+        seen = max(seen, 1)
+        logs = {"loss": loss_sum / seen}
+        logs.update({name: total / seen for name, total in metric_sums.items()})
+        if self.history is not None and self.history.params.get("stopped_on_nan"):
+            logs["loss"] = float("nan")
+        return logs
+
+    def _stop_on_nan(self, step, value, pairs, snapshot) -> None:
+        params = pairs[0][0]
+        restored = not np.all(np.isfinite(params))
+        if restored:
+            params[...] = snapshot
+        message = (
+            f"Training stopped: the loss became {value} at batch {step + 1}. "
+            + (
+                "The weights from the start of this epoch were restored. "
+                if restored
+                else "The weights are the last finite ones. "
+            )
+            + "Lower the learning rate (try 10x smaller) or scale the inputs."
+        )
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+        self.stop_training = True
+        if self.history is not None:
+            self.history.params["stopped_on_nan"] = message
+
+    def _metric_sum(self, name: str, outputs: np.ndarray, targets: np.ndarray) -> float:
+        if name == "mae":
+            diff = outputs - targets.reshape(outputs.shape)
+            return float(np.abs(diff).reshape(len(outputs), -1).mean(axis=1).sum())
+        if name == "mse":
+            diff = outputs - targets.reshape(outputs.shape)
+            return float((diff * diff).reshape(len(outputs), -1).mean(axis=1).sum())
+        kind = self.loss.accuracy_kind
+        if kind == "sparse":
+            return float(np.count_nonzero(outputs.argmax(axis=1) == targets))
+        if kind == "categorical":
+            return float(np.count_nonzero(outputs.argmax(axis=1) == targets.argmax(axis=1)))
+        threshold = 0.0 if self.loss.from_logits else 0.5
+        hits = (outputs > threshold) == (targets.reshape(outputs.shape) > 0.5)
+        return float(hits.reshape(len(outputs), -1).mean(axis=1).sum())
+
+    def _evaluate_logs(self, x, y, batch_size: int | None = None) -> dict[str, float]:
+        outputs = self.predict(x, batch_size=batch_size)
+        loss_value = self.loss.loss_and_gradient(y, outputs)[0]
+        logs = {"loss": loss_value}
+        for name in self.metrics:
+            logs[name] = self._metric_sum(name, outputs, y) / len(x)
+        return logs
+
+    def evaluate(
+        self,
+        x: Any,
+        y: Any,
+        batch_size: int | None = None,
+        verbose: int = 1,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
+        """The loss and metrics on `(x, y)`, in inference mode.
+
+        With verbose=1 it prints them, and for classification prints accuracy beside the
+        majority-class baseline and the balanced accuracy.
+
+        Returns:
+            The loss alone without metrics, else `[loss, *metrics]`, or a dict with
+            `return_dict=True` (as Keras).
+        """
+        if self.loss is None:
+            raise ValueError("evaluate() needs a compiled model: call model.compile(...) first.")
+        x = self._as_input(x, "x")
+        self._ensure_built(x)
+        y = self._as_targets(y, "y", len(x))
+        check_same_length("x", x, "y", y)
+        logs = self._evaluate_logs(x, y, batch_size)
+        if verbose:
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+            if self.loss.accuracy_kind is not None:
+                self._print_accuracy_summary(x, y)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def _print_accuracy_summary(self, x, y) -> None:
+        from glassnet.metrics import accuracy_summary
+
+        labels = self.predict_classes(x)
+        truth = y.argmax(axis=1) if self.loss.accuracy_kind == "categorical" else y
+        print(accuracy_summary(np.asarray(truth).reshape(len(labels), -1)[:, 0], labels))
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
+        """The model's outputs for `x`, computed in batches, as float32.
+
+        Args:
+            x: inputs shaped (samples, *input_shape).
+            batch_size: rows per batch; default 1024 (results do not depend on it
+                beyond float rounding).
+
+        >>> import glassnet as gn
+        >>> gn.Sequential([gn.layers.Dense(3, input_shape=(2,))]).predict([[1, 2]]).shape
+        (1, 3)
+        """
+        x = self._as_input(x, "x")
+        self._ensure_built(x)
+        batch_size = check_int("batch_size", batch_size or INFERENCE_BATCH, minimum=1)
+        leaves = self.leaves()
+        result = np.empty((len(x), *self.output_shape), dtype=DTYPE)
+        for start in range(0, len(x), batch_size):
+            batch = x[start : start + batch_size].astype(DTYPE, copy=False)
+            for layer in leaves:
+                batch = layer.forward(batch, training=False)
+            result[start : start + batch_size] = batch
+        return result
+
+    def predict_classes(self, x: Any, batch_size: int | None = None) -> np.ndarray:
+        """The predicted class of each sample: argmax, or threshold for one output."""
+        outputs = self.predict(x, batch_size)
+        if outputs.shape[-1] == 1:
+            threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
+            return (outputs[:, 0] > threshold).astype(np.intp)
+        return outputs.argmax(axis=-1)
+
+    # -- data checks ----------------------------------------------------------------
+    def _as_input(self, x: Any, name: str) -> np.ndarray:
+        if x is None:
+            raise ValueError(f"{name} is required: pass the input samples as an array.")
+        array = np.asarray(x)
+        if array.dtype.kind in "biu" and array.ndim >= 1:
+            if array.size == 0:
+                raise ValueError(f"{name} is empty (shape {array.shape}).")
+            return array
+        if array.ndim < 2 and self.input_shape is not None and len(self.input_shape) >= 1:
+            array = array.reshape(-1, *self.input_shape) if array.ndim == 1 else array
+        return as_float_array(name, array, dtype=DTYPE)
+
+    def _as_targets(self, y: Any, name: str, n: int) -> np.ndarray:
+        if y is None:
+            raise ValueError(f"{name} is required: pass the targets (labels) as an array.")
+        y = np.asarray(y)
+        if y.dtype.kind == "f":
+            as_float_array(name, y, dtype=np.float32)
+        elif y.dtype.kind not in "biu":
+            raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
+        return self.loss.check_targets(y, (len(y), *self.output_shape))
+
+    def _validation_arrays(self, data: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError(
+                f"validation_data must be (x_val, y_val) or [x_val, y_val], got {describe(data)}."
+            )
+        x_val = self._as_input(data[0], "validation_data x")
+        self._ensure_built(x_val)
+        y_val = self._as_targets(data[1], "validation_data y", len(x_val))
+        check_same_length("validation_data x", x_val, "validation_data y", y_val)
+        return x_val, y_val
+
+    def _sample_weights(self, y, class_weight, sample_weight, n) -> np.ndarray | None:
+        weights = None
+        if sample_weight is not None:
+            weights = as_float_array("sample_weight", sample_weight, ndim=1)
+            check_same_length("sample_weight", weights, "y", y)
+        if class_weight is not None:
+            if not isinstance(class_weight, dict):
+                raise TypeError(
+                    f"class_weight must be a dict class -> weight, got {describe(class_weight)}."
+                )
+            labels = (
+                y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(n).astype(np.intp)
+            )
+            table = np.ones(int(labels.max()) + 1)
+            for label, weight in class_weight.items():
+                if 0 <= int(label) < len(table):
+                    table[int(label)] = check_number(f"class_weight[{label}]", weight, 0)
+            per_class = table[labels]
+            weights = per_class if weights is None else weights * per_class
+        return weights
+
+    # -- weights ----------------------------------------------------------------
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""
+        return [leaf.params[k].copy() for leaf in self.leaves() for k in leaf.params]
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Replace every weight array; shapes must match `get_weights()`."""
+        targets = [leaf.params[k] for leaf in self.leaves() for k in leaf.params]
+        if len(weights) != len(targets):
+            raise ValueError(
+                f"set_weights expected a list of {len(targets)} arrays, got {len(weights)}."
+            )
+        arrays = [np.asarray(w) for w in weights]
+        for i, (target, array) in enumerate(zip(targets, arrays, strict=True)):
+            if target.shape != array.shape:
+                raise ValueError(f"weights[{i}] must have shape {target.shape}, got {array.shape}.")
+        for target, array in zip(targets, arrays, strict=True):
+            target[...] = array
+
+    def count_params(self) -> int:
+        if not self.built and self.layers and self.layers[0].input_shape is not None:
+            self.build()
+        return sum(layer.count_params() for layer in self.layers)
+
+    # -- summary and saving -------------------------------------------------------------
+    def summary(self, print_fn: Any = print) -> None:
+        """Print each layer's output shape and parameter count, and the totals.
+
+        The last column shows how the count arises, e.g. 784 x 128 + 128 = 100,480.
+        """
+        if not self.built:
+            self.build()
+        rows = [("Layer (type)", "Output Shape", "Param #", "how")]
+        for layer in self.layers:
+            how = ""
+            if "kernel" in layer.params:
+                fan_in, units = layer.params["kernel"].shape
+                how = f"{fan_in} x {units}" + (f" + {units}" if "bias" in layer.params else "")
+            rows.append(
+                (
+                    f"{layer.name} ({type(layer).__name__})",
+                    str((None, *layer.output_shape)),
+                    f"{layer.count_params():,}",
+                    how,
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        line = "-" * (sum(widths) + 6)
+        text = [f'Model: "{self.name}"', line]
+        for i, row in enumerate(rows):
+            text.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+            if i == 0:
+                text.append(line)
+        total = self.count_params()
+        text += [
+            line,
+            f"Total params: {total:,} ({total * 4 / 1024:.2f} KB)",
+            f"Trainable params: {total:,}",
+            "Non-trainable params: 0",
+        ]
+        print_fn("\n".join(text))
+
+    def save(self, path: str) -> None:
+        """Save architecture, compile settings, weights and optimizer state (see `saving`)."""
+        from glassnet.saving import save_model
+
+        save_model(self, path)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "layers": [
+                {"class_name": type(layer).__name__, "config": layer.get_config()}
+                for layer in self.layers
+            ],
+        }
