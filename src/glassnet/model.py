@@ -341,7 +341,6 @@ class Sequential(Layer):
         order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
         gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
-        target_buffer = np.empty((batch_size, *y.shape[1:]), dtype=y.dtype)
         snapshot = pairs[0][0].copy()  # the NaN guard restores this if weights blow up
         loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
         loss, optimizer = self.loss, self.optimizer
@@ -349,11 +348,12 @@ class Sequential(Layer):
         for step, start in enumerate(range(0, n, batch_size)):
             index = order[start : start + batch_size]
             m = len(index)
-            xb = np.take(x, index, axis=0, out=gather[:m])
-            if cast is not None:
-                np.copyto(cast[:m], xb)
+            if cast is None:
+                xb = x[index]  # fancy indexing measured faster than np.take(out=) here
+            else:
                 xb = cast[:m]
-            yb = np.take(y, index, axis=0, out=target_buffer[:m])
+                np.copyto(xb, np.take(x, index, axis=0, out=gather[:m]))
+            yb = y[index]
             wb = None if weights is None else weights[index]
             for layer in layers:
                 xb = layer.forward(xb, training=True)

@@ -27,6 +27,21 @@ __all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
 
 Pairs = list[tuple[np.ndarray, np.ndarray]]
 
+# A moment whose gradient is zero for many steps (a pixel that is blank in most images)
+# decays geometrically into float32's subnormal range, where every arithmetic pass runs
+# about ten times slower (measured: a whole Adam step went from 0.15 ms to 0.7 ms).
+# NumPy cannot switch the CPU to flush-to-zero, so every FLUSH_EVERY steps the moments
+# below FLUSH_BELOW are set to 0. A value must decay for ~170 steps (at beta_1 = 0.9)
+# to go from FLUSH_BELOW to the subnormal range, so none ever reaches it; the update
+# such a moment contributes is below 1e-23 of the learning rate, so results don't change.
+FLUSH_EVERY = 64
+FLUSH_BELOW = 1e-30
+
+
+def _flush_tiny(moment: np.ndarray, scratch: np.ndarray) -> None:
+    np.abs(moment, out=scratch)
+    np.putmask(moment, scratch < FLUSH_BELOW, 0)
+
 
 class Optimizer:
     """Base class. `apply(pairs)` performs one step; `iterations` counts the steps.
@@ -209,6 +224,9 @@ class Adam(Optimizer):
         np.divide(m, tmp, out=tmp)
         tmp *= f(alpha / k)
         param -= tmp
+        if t % FLUSH_EVERY == 0:
+            _flush_tiny(m, tmp)
+            _flush_tiny(v, tmp)
 
     def get_config(self):
         return {
@@ -265,6 +283,8 @@ class RMSprop(Optimizer):
         np.divide(grad, tmp, out=tmp)
         tmp *= f(self.learning_rate)
         param -= tmp
+        if self.iterations % FLUSH_EVERY == 0:
+            _flush_tiny(v, tmp)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
