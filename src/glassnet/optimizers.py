@@ -64,10 +64,12 @@ class Optimizer:
         if self._state is None or len(self._state) != len(pairs):
             self._state = [self._new_state(p) for p, _ in pairs]
         self.iterations += 1
-        for (param, grad), state in zip(pairs, self._state, strict=True):
-            if self.weight_decay:
-                param -= param * param.dtype.type(self.learning_rate * self.weight_decay)
-            self._update(param, grad, state)
+        # Squares of tiny gradients round to 0 (underflow): harmless, and not an error.
+        with np.errstate(under="ignore"):
+            for (param, grad), state in zip(pairs, self._state, strict=True):
+                if self.weight_decay:
+                    param -= param * param.dtype.type(self.learning_rate * self.weight_decay)
+                self._update(param, grad, state)
 
     def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {"tmp": np.empty_like(param)}
