@@ -116,6 +116,7 @@ def launch(name: str, python: str, script: str, extra: list[str], env: dict, tim
         finally:
             killer.cancel()
         echo.join(timeout=5)
+        proc.stderr.close()
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
         out.seek(0)
@@ -331,7 +332,7 @@ def _per_epoch(runs, shown, epochs) -> list[str]:
 
 def scaling_markdown(meta: dict, result: dict) -> str:
     n = meta["scaling_epochs"]
-    timed = f"median of epochs 2..{n}" if n > 1 else "one epoch"
+    timed = {1: "one epoch", 2: "the second timed"}.get(n, f"median of epochs 2..{n}")
     out = [
         f"### Scaling: glassnet vs the matrix multiplications alone ({n} epoch"
         f"{'s' * (n != 1)} per cell, {timed}; GEMM-only: median of 3 epochs)",
@@ -378,9 +379,47 @@ def profile_markdown(meta: dict, result: dict) -> str:
             f"`{f['function']}` |"
         )
     out += ["", "| own time s | share | file |", "|---:|---:|---|"]
-    for file, seconds in result["by_file"]:
+    for file, seconds in result["by_file"][:15]:
         out.append(f"| {seconds:.3f} | {100 * seconds / total:.0f}% | `{file}` |")
-    return "\n".join(out)
+    return "\n".join([*out, "", *_profile_split(result)])
+
+
+# Where each source file's own time goes in the split of one epoch; anything else (layers,
+# activations, losses, NumPy's Python wrappers, C builtins) is forward/backward work.
+_OPTIMIZER = ("glassnet/optimizers.py",)
+_LOOP = ("glassnet/model.py", "glassnet/callbacks.py", "glassnet/_checks.py", "glassnet/utils.py")
+
+
+def _profile_split(result: dict) -> list[str]:
+    """Matmul / element-wise / optimizer / loop split of the unprofiled epoch (approximate).
+
+    cProfile's own times are scaled by unprofiled / profiled epoch time; the GEMM time is the
+    one measured alone and is taken out of the forward/backward share.
+    """
+    epoch, gemm = result["unprofiled_epoch_seconds"], result["gemm"]["seconds"]
+    scale = epoch / result["profile_total_tottime"]
+    optimizer = loop = 0.0
+    for file, seconds in result["by_file"]:
+        if file.endswith(_OPTIMIZER):
+            optimizer += seconds * scale
+        elif file.endswith(_LOOP) or "benchmarks/peers" in file:
+            loop += seconds * scale
+    rest = epoch - optimizer - loop - gemm
+    rows = [
+        ("matrix multiplications (the five GEMMs, timed alone)", gemm),
+        ("element-wise work and NumPy calls in layers, activations and loss", rest),
+        ("optimizer update (optimizers.py)", optimizer),
+        ("training loop, batching, checks, callbacks (model.py, ...)", loop),
+    ]
+    out = [
+        "Split of the unprofiled epoch (approximate: cProfile's own times scaled to the "
+        "unprofiled epoch, the GEMM time taken from the forward/backward share):",
+        "",
+        "| part | seconds | share |",
+        "|---|---:|---:|",
+    ]
+    out += [f"| {name} | {sec:.3f} | {100 * sec / epoch:.0f}% |" for name, sec in rows]
+    return out
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -192,7 +192,7 @@ def test_help(capsys):
 
 def test_demo(capsys, tmp_path):
     out_dir = tmp_path / "demo"
-    status, out, err = run(capsys, "demo", "--out", str(out_dir))
+    status, out, err = run(capsys, "demo", "--only", "perceptron", "--out", str(out_dir))
     assert status == 0 and err == ""
     assert out.count("accuracy = 9/12 = 0.75") == 1
     assert "accuracy = 12/12 = 1.0" in out

@@ -18,7 +18,7 @@ import sys
 from glassnet import __version__
 
 # Sub-commands in the order `glassnet --help` lists them (modules of glassnet.commands).
-COMMANDS = ["demo", "perceptron", "data"]
+COMMANDS = ["demo", "perceptron", "data", "train", "evaluate", "predict", "summary"]
 
 
 class UsageError(Exception):

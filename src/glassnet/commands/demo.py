@@ -126,9 +126,40 @@ def perceptron_section(ctx: DemoContext) -> None:
     print(f"(figure: {path})")
 
 
+def fashion_section(ctx: DemoContext) -> None:
+    """The lecture's Fashion-MNIST tutorial: train, evaluate, write a run folder and report."""
+    from glassnet.runs import TrainConfig, train
+
+    quick = bool(getattr(ctx.args, "quick", False))
+    epochs = 2 if quick else 10
+    _heading(f"Fashion-MNIST: Flatten -> Dense(128, relu) -> Dense(10), Adam 1e-3, {epochs} epochs")
+    config = TrainConfig(
+        dataset="fashion-mnist",
+        layers=[128],
+        optimizer="adam",
+        learning_rate=1e-3,
+        epochs=epochs,
+        batch_size=32,
+        seed=0,
+        out=str(ctx.out / "fashion-mnist-run"),
+    )
+    folder = train(config, verbose=1, overwrite=True)
+    report = folder / "report.html"
+    for name in ("learning_curves.png", "confusion_matrix.png", "predictions.png"):
+        ctx.saved.append(folder / name)
+    print(f"\nThe run folder is {folder.resolve()}; open its report: {report.resolve()}")
+
+
+def _fashion_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--quick", action="store_true", help="train the Fashion-MNIST model for 2 epochs, not 10"
+    )
+
+
 # The demo, in order. Later parts of the lecture append their sections here.
 SECTIONS: list[Section] = [
     Section("perceptron", "Part 1: the perceptron", perceptron_section),
+    Section("fashion", "Part 2: the Fashion-MNIST tutorial", fashion_section, _fashion_arguments),
 ]
 
 

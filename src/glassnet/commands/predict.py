@@ -1,0 +1,200 @@
+"""`glassnet predict RUN_OR_MODEL INPUT`: the class of an image or of each row of a CSV file.
+
+An image (PNG; JPEG when Pillow is installed) becomes the model's input in four steps:
+
+1. grayscale: the mean of R, G and B weighted as ITU-R 601 (0.299, 0.587, 0.114);
+   transparency is dropped;
+2. resized to the model's input (e.g. 28 x 28) by area averaging (each output pixel is
+   the mean of the input pixels it covers);
+3. scaled to [0, 1] (as training scaled images);
+4. inverted when the background is light (the mean of the border pixels > 0.5), since
+   Fashion-MNIST and MNIST show light objects on a black background.
+
+A CSV file holds one sample per row: with a header row naming the run's feature columns
+(any other column, such as the label, is ignored), or plain numbers in the model's order.
+Values are preprocessed as in training (e.g. standardised with the training mean and
+standard deviation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glassnet.runs import LoadedRun, load_run, preprocess, probabilities
+
+__all__ = ["add_parser", "image_to_input", "read_image", "resize_area", "run"]
+
+_LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `glassnet predict`."""
+    p = subparsers.add_parser(
+        "predict",
+        help="predict the class of an image or of the rows of a CSV file",
+        description="Predict with a run folder's model (or a model file): INPUT is a PNG/JPEG "
+        "image or a CSV file of rows. Prints the class and the top probabilities.",
+    )
+    p.add_argument("model", metavar="RUN_OR_MODEL", help="a run folder or a model file")
+    p.add_argument("input", metavar="INPUT", help="an image (.png, .jpg) or a .csv file")
+    p.add_argument("--top", type=int, default=3, help="probabilities shown (default 3)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=run)
+
+
+def read_image(path: str | Path) -> np.ndarray:
+    """An image file as grayscale floats in [0, 1], shape (height, width).
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file can't be read as an image.
+
+    >>> import tempfile, pathlib, matplotlib.pyplot as plt
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.png"
+    >>> plt.imsave(p, np.array([[0.0, 1.0]]), cmap="gray", vmin=0, vmax=1)
+    >>> read_image(p).round(3).tolist()
+    [[0.0, 1.0]]
+    """
+    import matplotlib.image
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such image file: {path}")
+    try:
+        pixels = np.asarray(matplotlib.image.imread(path))
+    except Exception as error:  # matplotlib raises many kinds for a bad or unsupported file
+        raise ValueError(
+            f"cannot read {path} as an image ({type(error).__name__}: {error}); "
+            "use a PNG (JPEG needs Pillow)."
+        ) from None
+    if pixels.dtype.kind in "ui":
+        pixels = pixels / float(np.iinfo(pixels.dtype).max)
+    pixels = pixels.astype(np.float64)
+    if pixels.ndim == 3:
+        pixels = (
+            pixels[..., :3] @ _LUMA[: pixels.shape[-1]] if pixels.shape[-1] >= 3 else pixels[..., 0]
+        )
+    if pixels.ndim != 2 or pixels.size == 0:
+        raise ValueError(f"cannot read {path} as an image: pixel array of shape {pixels.shape}.")
+    return pixels
+
+
+def resize_area(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Resize a 2-D image by area averaging (a box filter through a summed-area table).
+
+    Output pixel (i, j) is the mean of the input rows floor(i*H/h) .. ceil((i+1)*H/h)-1
+    and likewise for columns, so shrinking averages and enlarging repeats pixels.
+
+    >>> resize_area(np.arange(16.0).reshape(4, 4), (2, 2)).tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
+    height, width = image.shape
+    rows, cols = shape
+    table = np.zeros((height + 1, width + 1))
+    table[1:, 1:] = image.cumsum(axis=0).cumsum(axis=1)  # (H+1, W+1) summed-area table
+    r0 = (np.arange(rows) * height) // rows
+    r1 = np.maximum(-((-(np.arange(1, rows + 1)) * height) // rows), r0 + 1)
+    c0 = (np.arange(cols) * width) // cols
+    c1 = np.maximum(-((-(np.arange(1, cols + 1)) * width) // cols), c0 + 1)
+    sums = table[r1][:, c1] - table[r0][:, c1] - table[r1][:, c0] + table[r0][:, c0]  # (rows, cols)
+    return sums / np.outer(r1 - r0, c1 - c0)
+
+
+def image_to_input(pixels: np.ndarray, input_shape: tuple[int, ...]) -> np.ndarray:
+    """Grayscale pixels in [0, 1] to one model input: resized, inverted if light-backed.
+
+    >>> image_to_input(np.ones((4, 4)) * 0.9, (2, 2)).round(3).tolist()
+    [[0.1, 0.1], [0.1, 0.1]]
+    """
+    if len(input_shape) == 2:
+        shape = tuple(input_shape)
+    else:
+        side = int(np.sqrt(int(np.prod(input_shape))))
+        if side * side != int(np.prod(input_shape)):
+            raise ValueError(
+                f"the model takes inputs of shape {tuple(input_shape)}, not an image; give a CSV."
+            )
+        shape = (side, side)
+    small = resize_area(pixels, shape)
+    border = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
+    if border.mean() > 0.5:
+        small = 1.0 - small
+    return small.reshape(input_shape).astype(np.float32)
+
+
+def _read_rows(path: Path, loaded: LoadedRun) -> np.ndarray:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ValueError(f"{path} has no rows.")
+    features = loaded.info.get("feature_names")
+    header = rows[0]
+    try:
+        [float(cell) for cell in header]
+        has_header = False
+    except ValueError:
+        has_header = True
+    body = rows[1:] if has_header else rows
+    if has_header and features:
+        missing = [f for f in features if f not in header]
+        if missing:
+            raise ValueError(f"{path} lacks the feature column(s) {', '.join(missing)}.")
+        body = [[row[header.index(f)] for f in features] for row in body]
+    try:
+        x = np.array(body, dtype=np.float64)
+    except ValueError:
+        raise ValueError(f"{path} must hold numbers in every feature cell.") from None
+    n_inputs = int(np.prod(loaded.model.input_shape))
+    if x.ndim != 2 or x.shape[1] != n_inputs:
+        raise ValueError(
+            f"{path} rows must have {n_inputs} values (the model's inputs), got shape {x.shape}."
+        )
+    return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_shape)
+
+
+def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict[str, Any]]:
+    """One dict per sample: "class", "probability" and "top" (name, probability) pairs."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such input file: {path}")
+    if path.suffix.lower() == ".csv":
+        x = _read_rows(path, loaded)
+    else:
+        pixels = read_image(path)
+        if loaded.preprocessing.get("kind") not in ("images", None):
+            raise ValueError(f"{loaded.path} was trained on table rows, not images: give a CSV.")
+        x = image_to_input(pixels, tuple(loaded.model.input_shape))[None]
+    probs = probabilities(loaded.model, x)  # (n, n_classes)
+    names = loaded.class_names
+    order = np.argsort(-probs, axis=1, kind="stable")[:, :top]
+    return [
+        {
+            "class": names[row[0]],
+            "label": int(row[0]),
+            "probability": float(p[row[0]]),
+            "top": [[names[k], float(p[k])] for k in row],
+        }
+        for row, p in zip(order, probs, strict=True)
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the predictions; return the exit status."""
+    if args.top < 1:
+        raise ValueError(f"--top must be >= 1, got {args.top}.")
+    loaded = load_run(args.model)
+    results = predict_file(loaded, args.input, args.top)
+    if args.json:
+        print(json.dumps(results if len(results) > 1 else results[0], indent=2))
+        return 0
+    for i, result in enumerate(results):
+        prefix = f"row {i + 1}: " if len(results) > 1 else ""
+        tops = ", ".join(f"{name} {p:.1%}" for name, p in result["top"])
+        print(f"{prefix}{result['class']} ({result['probability']:.1%}); top: {tops}")
+    return 0

@@ -1,0 +1,92 @@
+"""`glassnet train`: train a network on Fashion-MNIST, MNIST or a CSV file; write a run folder.
+
+Flags override the keys of `--config FILE.toml` (the same names: dataset, target,
+layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
+seed, out). The run folder keeps the exact config that ran, as config.toml, so
+`glassnet train --config RUN/config.toml --out NEW` repeats a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from glassnet.runs import TrainConfig, load_config_file, train
+
+__all__ = ["add_parser", "config_from_args", "run"]
+
+# Flag (argparse dest) -> TrainConfig field.
+_FLAGS = {
+    "dataset": "dataset",
+    "target": "target",
+    "layers": "layers",
+    "activation": "activation",
+    "dropout": "dropout",
+    "optimizer": "optimizer",
+    "lr": "learning_rate",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "split": "split",
+    "early_stopping": "early_stopping",
+    "seed": "seed",
+    "out": "out",
+    "limit": "limit",
+}
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `glassnet train`."""
+    p = subparsers.add_parser(
+        "train",
+        help="train a network and write a run folder with its report",
+        description=(
+            "Train Flatten -> Dense(units, activation) [-> Dropout] ... -> Dense(classes) "
+            "with softmax cross-entropy, show progress, evaluate on the test part and "
+            "write a run folder (model, config, history, metrics, diagnosis, figures, "
+            "report.html). Ctrl-C stops after the current batch and keeps the best model."
+        ),
+    )
+    p.add_argument("--dataset", help="fashion-mnist (default), mnist or FILE.csv")
+    p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
+    p.add_argument("--activation", help="hidden activation (default relu)")
+    p.add_argument("--dropout", type=float, help="Dropout rate after each hidden layer (default 0)")
+    p.add_argument("--optimizer", help="adam (default), sgd or rmsprop")
+    p.add_argument("--lr", type=float, help="learning rate (default 1e-3)")
+    p.add_argument("--epochs", type=int, help="passes over the training data (default 10)")
+    p.add_argument("--batch-size", type=int, help="samples per step (default 32)")
+    p.add_argument("--split", help="train,val,test fractions (default 0.8,0.1,0.1)")
+    p.add_argument(
+        "--early-stopping",
+        type=int,
+        metavar="PATIENCE",
+        help="stop when val_loss hasn't improved for PATIENCE epochs, restoring the best",
+    )
+    p.add_argument("--seed", type=int, help="seed for split, weights and shuffling (default 0)")
+    p.add_argument("--limit", type=int, help="use only the first N training samples")
+    p.add_argument("--out", metavar="DIR", help="run folder (default runs/<dataset>-<time>)")
+    p.add_argument("--config", metavar="FILE", help="TOML (or JSON) file with the same keys")
+    p.add_argument("--quiet", action="store_true", help="no progress display or results")
+    p.set_defaults(func=run)
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The TrainConfig of the config file (if any) with the given flags on top."""
+    values = load_config_file(args.config) if getattr(args, "config", None) else {}
+    values = {("learning_rate" if k == "lr" else k.replace("-", "_")): v for k, v in values.items()}
+    for flag, name in _FLAGS.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            values[name] = value
+    if "target" in values and values.get("dataset", "fashion-mnist") in ("fashion-mnist", "mnist"):
+        raise ValueError(
+            f"--target {values['target']} contradicts --dataset "
+            f"{values.get('dataset', 'fashion-mnist')}: --target is for CSV files only."
+        )
+    return TrainConfig.from_mapping(values)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train as configured; return the exit status."""
+    config = config_from_args(args)
+    train(config, verbose=0 if args.quiet else 1)
+    return 0

@@ -1,0 +1,148 @@
+"""One self-contained HTML page per training run: open report.html, nothing else needed.
+
+The page holds the model summary, the settings, the test metrics (accuracy beside the
+majority-class baseline and the balanced accuracy, and the per-class table), the
+diagnosis and every figure, the PNGs embedded as base64 `data:` URLs, so the file can be
+mailed or moved alone. No scripts, no external style sheets, no network.
+
+>>> page = build_report("demo", summary="Model: tiny", metrics={"test_accuracy": 0.9})
+>>> page.startswith("<!DOCTYPE html>"), "0.9000" in page
+(True, True)
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["build_report", "embed_png"]
+
+# Figure file name -> section heading, in the order the page shows them.
+FIGURE_TITLES = {
+    "learning_curves.png": "Learning curves",
+    "confusion_matrix.png": "Confusion matrix",
+    "predictions.png": "Sample predictions (blue: right, red: wrong)",
+    "decision_regions.png": "Decision regions",
+    "network.png": "The network",
+}
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
+       color: #222; }
+h1 { border-bottom: 2px solid #1f77b4; padding-bottom: .2em; }
+h2 { color: #1f77b4; margin-top: 1.6em; }
+pre { background: #f6f8fa; padding: .8em; white-space: pre-wrap; font-size: 90%; }
+table { border-collapse: collapse; }
+td, th { border: 1px solid #ccc; padding: .25em .6em; text-align: right; }
+th { background: #f0f4f8; }
+td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; }
+.note { color: #a33; font-weight: bold; }
+"""
+
+
+def embed_png(path: str | os.PathLike) -> str:
+    """A PNG file as a `data:image/png;base64,...` URL.
+
+    Raises:
+        ValueError: the file is not a PNG.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.png"
+    >>> _ = p.write_bytes(b"\\x89PNG\\r\\n\\x1a\\n")
+    >>> embed_png(p)
+    'data:image/png;base64,iVBORw0KGgo='
+    """
+    data = Path(path).read_bytes()
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError(f"embed_png expected a PNG file, got {path} (no PNG signature).")
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _metrics_table(metrics: Mapping[str, Any]) -> str:
+    rows = []
+    summary = metrics.get("summary") or {}
+    named = [
+        ("test accuracy", metrics.get("test_accuracy")),
+        ("majority-class baseline", summary.get("baseline")),
+        ("balanced accuracy", summary.get("balanced_accuracy")),
+        ("test loss", metrics.get("test_loss")),
+        ("training time (s)", metrics.get("training_seconds")),
+    ]
+    for name, value in named:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            rows.append(f"<tr><th>{html.escape(name)}</th><td>{value:.4f}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>" if rows else ""
+
+
+def build_report(
+    title: str,
+    *,
+    summary: str = "",
+    config: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    diagnosis: str = "",
+    figures: Mapping[str, str | os.PathLike] | None = None,
+) -> str:
+    """The HTML page of a run.
+
+    Args:
+        title: the page heading.
+        summary: the model's layer table (`model.summary` text).
+        config: the settings that ran, shown as a table.
+        metrics: as in a run's metrics.json: "test_accuracy", "test_loss", "summary"
+            (baseline, balanced accuracy, warnings), "report_text" (per-class table),
+            "interrupted".
+        diagnosis: the text of `gn.diagnose(...)`.
+        figures: file name -> PNG path; known names get their heading (learning curves,
+            confusion matrix, predictions, decision regions, network), others their name.
+
+    Returns:
+        The complete HTML document as a string, images embedded.
+    """
+    metrics = dict(metrics or {})
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    if metrics.get("interrupted"):
+        parts.append(
+            '<p class="note">Training was interrupted (Ctrl-C); the model is the best one '
+            "before the interruption.</p>"
+        )
+    if summary:
+        parts += ["<h2>Model</h2>", f"<pre>{html.escape(summary)}</pre>"]
+    if config:
+        rows = "".join(
+            f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+            for k, v in config.items()
+        )
+        parts += ["<h2>Settings</h2>", f"<table>{rows}</table>"]
+    table = _metrics_table(metrics)
+    if table or metrics.get("report_text"):
+        parts.append("<h2>Test metrics</h2>")
+        parts.append(table)
+        for warning in (metrics.get("summary") or {}).get("warnings", []):
+            parts.append(f'<p class="note">{html.escape(str(warning))}</p>')
+        if metrics.get("report_text"):
+            parts.append(f"<pre>{html.escape(str(metrics['report_text']))}</pre>")
+    if diagnosis:
+        parts += ["<h2>Diagnosis</h2>", f"<pre>{html.escape(diagnosis)}</pre>"]
+    ordered = sorted(
+        (figures or {}).items(),
+        key=lambda item: list(FIGURE_TITLES).index(item[0]) if item[0] in FIGURE_TITLES else 99,
+    )
+    for name, path in ordered:
+        heading = FIGURE_TITLES.get(name, name)
+        parts += [
+            f"<h2>{html.escape(heading)}</h2>",
+            f'<img alt="{html.escape(heading)}" src="{embed_png(path)}">',
+        ]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
