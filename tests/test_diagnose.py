@@ -5,6 +5,7 @@ Epochs in the evidence are 1-based, as Keras prints them ("Epoch 6/20").
 
 import importlib
 import json
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -407,6 +408,21 @@ def test_diagnosis_prints_renders_and_converts():
         d["overfitting"]
 
 
+def test_rich_prints_the_advice_brackets_verbatim():
+    from rich.console import Console
+
+    h = _history(
+        loss=[0.9, 0.6, 0.45, 0.35, 0.28, 0.22, 0.17, 0.13],
+        val_loss=[0.95, 0.7, 0.6, 0.58, 0.62, 0.68, 0.75, 0.83],
+    )
+    console = Console(record=True, width=300)
+    console.print(diagnose(h))
+    printed = console.export_text()
+    # as markup, "[gn.callbacks.EarlyStopping(...)]" would vanish
+    assert "callbacks=[gn.callbacks.EarlyStopping(" in printed
+    assert printed.strip() == str(diagnose(h))
+
+
 def test_a_dict_is_accepted_as_history():
     assert diagnose({"loss": [1.0, 0.5, 0.3, 0.25, 0.24, 0.24]}).ok
 
@@ -489,3 +505,154 @@ def test_matching_output_and_loss_pass(activation, loss, from_logits):
 def test_output_and_loss_rejects_a_non_string_loss():
     with pytest.raises(TypeError, match="loss_name must be a string"):
         check_output_and_loss("softmax", 3, True)
+
+
+def test_an_epoch_cut_short_without_validation_is_read():
+    # the NaN guard stops mid-epoch: that epoch logs a NaN loss and no val_ values
+    h = History()
+    h.on_train_begin()
+    h.on_epoch_end(0, {"loss": 0.7, "val_loss": 0.72})
+    h.on_epoch_end(1, {"loss": 9.0, "val_loss": 30.0})
+    h.on_epoch_end(2, {"loss": float("nan")})
+    h.params = {"stopped_on_nan": "Training stopped: the loss became nan at batch 3."}
+    f = diagnose(h)["learning_rate_too_high"]
+    assert f.evidence["first_nan_epoch"] == 3
+    assert f.evidence["stopped_on_nan"].startswith("Training stopped")
+
+
+# ------------------------------------------------------------------ real runs
+# Each finding again, on a real small training run made to show it. Two Gaussian
+# blobs with 10 % of the labels flipped: a small network levels off near 90 %.
+
+
+def _blobs(n, features, seed, noise=0.1):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    x = rng.normal(size=(n, features)) + (2 * y[:, None] - 1) / np.sqrt(features)
+    y = np.where(rng.random(n) < noise, 1 - y, y)  # label noise: nothing fits 100 %
+    return x.astype(np.float32), y
+
+
+def _train(
+    hidden, optimizer, epochs, features=2, x=None, y=None, validation=None, diverges=False, **fit
+):
+    import glassnet as gn
+
+    gn.utils.set_random_seed(0)
+    if x is None:
+        x, y = _blobs(200, features, seed=1)
+    if validation is None and "validation_split" not in fit:
+        validation = _blobs(200, features, seed=2)
+    model = gn.Sequential(
+        [*(gn.layers.Dense(units, activation="relu") for units in hidden), gn.layers.Dense(2)]
+    )
+    model.compile(
+        optimizer=optimizer,
+        loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    # Underflow in exp (a softmax's tiny probabilities) is harmless; a diverging run
+    # overflows on purpose, so those runs ignore every floating-point error.
+    errors = {"all": "ignore"} if diverges else {"under": "ignore"}
+    with warnings.catch_warnings(), np.errstate(**errors):
+        warnings.simplefilter("ignore", RuntimeWarning)  # the NaN guard's warning
+        history = model.fit(x, y, epochs=epochs, validation_data=validation, verbose=0, **fit)
+    return history, model, (x, y)
+
+
+def test_real_run_learning_rate_10_diverges():
+    import glassnet as gn
+
+    history, model, data = _train(
+        [32], gn.optimizers.SGD(learning_rate=10.0), epochs=10, diverges=True
+    )
+    d = diagnose(history, data=data, model=model)
+    assert d.names == ["learning_rate_too_high"]
+    assert d[0].suggestions[0] == "Lower the learning rate 10x: learning_rate=1 instead of 10."
+
+
+def test_real_run_adam_at_10_diverges():
+    import glassnet as gn
+
+    history, model, data = _train(
+        [32], gn.optimizers.Adam(learning_rate=10.0), epochs=10, diverges=True
+    )
+    assert diagnose(history, data=data, model=model).names == ["learning_rate_too_high"]
+
+
+def test_real_run_adam_at_1e_5_for_few_epochs_under_trains():
+    import glassnet as gn
+
+    history, model, data = _train([16], gn.optimizers.Adam(learning_rate=1e-5), epochs=5)
+    d = diagnose(history, data=data, model=model)
+    # still creeping down; usually also no better than the baseline yet
+    assert d.names[0] == "not_converged" and set(d.names) <= {"not_converged", "underfitting"}
+    assert d["not_converged"].evidence["learning_rate"] == pytest.approx(1e-5)
+    assert d["not_converged"].suggestions[0].startswith("Raise the learning rate 10x")
+
+
+def test_real_run_large_network_on_200_samples_overfits():
+    import glassnet as gn
+
+    history, model, data = _train(
+        [256, 256], gn.optimizers.Adam(learning_rate=0.003), epochs=40, features=20
+    )
+    d = diagnose(history, data=data, model=model)
+    assert d.names == ["overfitting"]
+    best = d["overfitting"].evidence["best_epoch"]
+    val = history.history["val_loss"]
+    assert val[best - 1] == min(val)  # the epoch named is the best one, 1-based
+    assert val[-1] > 1.05 * min(val)
+
+
+def test_real_run_healthy():
+    import glassnet as gn
+
+    history, model, data = _train([8], gn.optimizers.Adam(learning_rate=0.01), epochs=40)
+    d = diagnose(history, data=data, model=model)
+    assert d.ok, str(d)
+    assert d[0].evidence["final_accuracy"] > 0.8
+
+
+def test_real_run_imbalanced_data_without_signal():
+    import glassnet as gn
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 2)).astype(np.float32)  # features unrelated to the label
+    y = np.array([0] * 180 + [1] * 20)
+    rng.shuffle(y)
+    validation = (rng.normal(size=(100, 2)).astype(np.float32), np.array([0] * 90 + [1] * 10))
+    history, model, data = _train(
+        [8], gn.optimizers.Adam(learning_rate=0.01), 20, x=x, y=y, validation=validation
+    )
+    d = diagnose(history, data={"train": data, "validation": validation}, model=model)
+    assert "imbalanced_data" in d
+    assert d["imbalanced_data"].evidence["class_counts"] == {0: 180, 1: 20}
+
+
+def test_real_run_raw_pixels():
+    import glassnet as gn
+
+    rng = np.random.default_rng(4)
+    y = np.tile([0, 1], 100)
+    x = rng.integers(0, 128, size=(200, 8, 8)) + 100 * y[:, None, None]  # 0..227
+    x = x.astype(np.uint8).reshape(200, 64)
+    history, model, data = _train(
+        [16], gn.optimizers.Adam(learning_rate=0.001), 5, x=x, y=y, validation=(x, y)
+    )
+    f = diagnose(history, data=data, model=model)["unscaled_inputs"]
+    assert f.evidence["looks_like_pixels"] is True
+
+
+def test_real_run_validation_split_of_sorted_data():
+    import glassnet as gn
+
+    x, y = _blobs(200, 2, seed=1)
+    order = np.argsort(y, kind="stable")
+    x, y = x[order], y[order]  # sorted by class: the last 20 % are all class 1
+    history, model, _ = _train(
+        [8], gn.optimizers.Adam(learning_rate=0.01), 10, x=x, y=y, validation_split=0.2
+    )
+    cut = int(len(x) * 0.8)  # the rows fit held out, as Keras: the last ones
+    d = diagnose(history, data=((x[:cut], y[:cut]), (x[cut:], y[cut:])), model=model)
+    assert d["validation_mix"].evidence["validation_mix"] == {1: 1.0}

@@ -230,4 +230,4 @@ class ProgressBar(Callback):
         if self.verbose and self.model.history is not None and self.model.history.epoch:
             from glassnet.diagnose import diagnose
 
-            self.console.print(str(diagnose(self.model.history, model=self.model)))
+            self.console.print(diagnose(self.model.history, model=self.model))

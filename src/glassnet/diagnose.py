@@ -258,6 +258,22 @@ class Diagnosis:
     def __repr__(self) -> str:
         return f"Diagnosis({', '.join(self.names)})"
 
+    def __rich__(self) -> Any:
+        """Coloured text for `rich` (printed as-is: brackets in the advice are not markup)."""
+        from rich.text import Text
+
+        colours = {"problem": "bold red", "warning": "bold yellow", "ok": "bold green"}
+        text = Text(f"Training diagnosis ({self.epochs} epochs)", style="bold")
+        for f in self.findings:
+            first, *rest = str(f).split("\n")
+            mark_and_title, _, summary = first.partition(": ")
+            text.append("\n")
+            text.append(mark_and_title, style=colours.get(f.severity, "bold"))
+            text.append(": " + summary)
+            for line in rest:
+                text.append("\n" + line, style="dim" if "evidence:" in line else "")
+        return text
+
     def _repr_html_(self) -> str:
         esc = html.escape
         colours = {"problem": "#b91c1c", "warning": "#b45309", "ok": "#15803d"}
@@ -352,8 +368,15 @@ def _curves(history: History) -> _Curves:
             "History returned by model.fit after at least one epoch."
         )
 
+    epochs = len(logs["loss"])
+
     def get(key: str | None) -> np.ndarray | None:
-        return np.asarray(logs[key], dtype=np.float64) if key in logs else None
+        if key not in logs:
+            return None
+        values = np.full(epochs, np.nan)  # an epoch cut short (NaN guard) has no val_ entry
+        given = np.asarray(logs[key][:epochs], dtype=np.float64)
+        values[: len(given)] = given
+        return values
 
     acc_key = next((k for k in logs if not k.startswith("val_") and "acc" in k), None)
     return _Curves(
@@ -472,7 +495,7 @@ def _lr_advice(lr: float | None, factor: float, direction: str) -> str:
 # ------------------------------------------------------------------- checks
 
 
-def _check_learning_rate(c: _Curves, lr: float | None) -> list[Finding]:
+def _check_learning_rate(c: _Curves, lr: float | None, params: Mapping[str, Any]) -> list[Finding]:
     bad = ~np.isfinite(c.loss)
     if c.val_loss is not None:
         bad |= ~np.isfinite(c.val_loss)
@@ -483,6 +506,8 @@ def _check_learning_rate(c: _Curves, lr: float | None) -> list[Finding]:
     if bad.any():
         first = int(np.argmax(bad))
         evidence |= {"first_nan_epoch": first + 1, "epochs": c.epochs}
+        if params.get("stopped_on_nan"):
+            evidence["stopped_on_nan"] = str(params["stopped_on_nan"])
         finite = c.loss[:first]
         if len(finite):
             evidence |= {"first_loss": float(finite[0]), "last_finite_loss": float(finite[-1])}
@@ -495,9 +520,7 @@ def _check_learning_rate(c: _Curves, lr: float | None) -> list[Finding]:
             "Scale the inputs (divide pixels by 255, standardise features): large inputs "
             "make large gradients."
         )
-        suggestions.append(
-            "Add gn.callbacks.TerminateOnNaN() to stop a run as soon as it blows up."
-        )
+        suggestions.append("Check the inputs for extreme values (outliers, unscaled columns).")
         return [Finding("learning_rate_too_high", summary, evidence, suggestions)]
 
     loss = c.loss
@@ -942,7 +965,7 @@ def diagnose(history: Any, data: Any = None, model: Any = None) -> Diagnosis:
     lr = _learning_rate(h, model)
     baseline = _baseline(data_, model)
 
-    findings = _check_learning_rate(c, lr)
+    findings = _check_learning_rate(c, lr, h.params)
     diverged = bool(findings)
     findings += _check_unscaled(data_)
     findings += _check_validation_mix(data_)

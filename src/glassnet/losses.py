@@ -109,7 +109,8 @@ def _scale_rows(grad: np.ndarray, n: int, sample_weight: np.ndarray | None) -> n
 def _softmax_and_logsumexp(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Softmax probabilities (N, C) and log(sum_k exp(z_k)) (N,), without overflow."""
     maxes = logits.max(axis=1, keepdims=True)  # (N, 1)
-    probabilities = np.exp(logits - maxes)  # every exponent <= 0
+    with np.errstate(under="ignore"):  # exp of very negative logits is 0
+        probabilities = np.exp(logits - maxes)  # every exponent <= 0
     sums = probabilities.sum(axis=1, keepdims=True)
     probabilities /= sums
     return probabilities, (np.log(sums) + maxes)[:, 0]
@@ -173,7 +174,8 @@ class SparseCategoricalCrossentropy(Loss):
             # Written as few NumPy calls as possible: it runs once per training step.
             grad = y_pred - y_pred.max(axis=1, keepdims=True)  # (N, C), shifted: max 0
             shifted_true = grad[rows, y_true]
-            np.exp(grad, out=grad)
+            with np.errstate(under="ignore"):  # exp of very negative logits is 0
+                np.exp(grad, out=grad)
             sums = grad.sum(axis=1, keepdims=True)  # (N, 1)
             per_sample = np.log(sums[:, 0]) - shifted_true
             if sample_weight is None:

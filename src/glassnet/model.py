@@ -299,6 +299,7 @@ class Sequential(Layer):
             "samples": len(x),
             "validation_samples": 0 if validation is None else len(validation[0]),
             "learning_rate": self.optimizer.learning_rate,
+            "validation_split": validation_split if validation_data is None else 0.0,
             "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
         }
         for callback in callback_list:
