@@ -21,11 +21,13 @@ from glassnet import (
     metrics,
     optimizers,
     plots,
+    testing,
     utils,
 )
 from glassnet.diagnose import diagnose
 from glassnet.model import Sequential
 from glassnet.perceptron import Perceptron
+from glassnet.saving import load_model
 
 __all__ = [
     "Perceptron",
@@ -37,9 +39,11 @@ __all__ = [
     "diagnose",
     "initializers",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
     "plots",
+    "testing",
     "utils",
 ]

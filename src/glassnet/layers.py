@@ -204,7 +204,7 @@ class Dense(Layer):
         key = (rows, kind)
         buffer = self._buffers.get(key)
         if buffer is None:
-            buffer = self._buffers[key] = np.empty((rows, columns), dtype=DTYPE)
+            buffer = self._buffers[key] = np.empty((rows, columns), self.params["kernel"].dtype)
         return buffer
 
     def forward(self, x, training=False):

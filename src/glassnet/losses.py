@@ -180,7 +180,7 @@ class SparseCategoricalCrossentropy(Loss):
             per_sample = np.log(sums[:, 0]) - shifted_true
             if sample_weight is None:
                 grad /= sums * n
-                grad[rows, y_true] -= np.float32(1.0 / n)
+                grad[rows, y_true] -= grad.dtype.type(1.0 / n)
                 return float(per_sample.mean()), grad
             grad /= sums
             grad[rows, y_true] -= 1
@@ -256,8 +256,9 @@ class BinaryCrossentropy(Loss):
         n = len(y_true)
         if self.from_logits:
             z = y_pred
-            elementwise = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
-            e = np.exp(-np.abs(z))
+            with np.errstate(under="ignore"):  # exp(-|z|) of a huge logit is 0: correct
+                e = np.exp(-np.abs(z))
+            elementwise = np.maximum(z, 0) - z * y_true + np.log1p(e)
             sigmoid = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
             grad = sigmoid - y_true
         else:

@@ -316,7 +316,10 @@ class Sequential(Layer):
             for epoch in range(initial_epoch, epochs):
                 for callback in callback_list:
                     callback.on_epoch_begin(epoch)
-                logs = self._train_epoch(x, y, weights, batch_size, shuffle, callback_list)
+                # A diverging run overflows to inf/NaN: the NaN guard reports that in one
+                # clear message instead of NumPy's warnings; underflow to 0 is harmless.
+                with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                    logs = self._train_epoch(x, y, weights, batch_size, shuffle, callback_list)
                 if validation is not None and not self.stop_training:
                     logs.update(
                         {f"val_{k}": v for k, v in self._evaluate_logs(*validation).items()}
@@ -554,10 +557,14 @@ class Sequential(Layer):
     # -- weights ----------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""
+        if not self.built and self.layers and self.layers[0].input_shape is not None:
+            self.build()  # as Keras: a model with a declared input shape has its weights
         return [leaf.params[k].copy() for leaf in self.leaves() for k in leaf.params]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Replace every weight array; shapes must match `get_weights()`."""
+        if not self.built and self.layers and self.layers[0].input_shape is not None:
+            self.build()
         targets = [leaf.params[k] for leaf in self.leaves() for k in leaf.params]
         if len(weights) != len(targets):
             raise ValueError(

@@ -1,0 +1,333 @@
+"""Save and load models: architecture and compile settings as JSON, weights as .npz.
+
+One file (`model.save("fashion.glassnet")`) is a zip written by `np.savez` that holds
+
+- `config`: JSON (as uint8 bytes): the format name and version, each layer's class name
+  and configuration, the input shape, the compile settings (optimizer, loss, metrics),
+  the shape of every weight and the random-generator states (shuffling, Dropout);
+- `weight/0`, `weight/1`, ...: the weights in `model.get_weights()` order;
+- `optimizer/...`: the optimizer's state (Adam's moments, the step count, ...),
+
+so a loaded model predicts the same and continues training exactly as the original
+would have. A path ending in "/" (or an existing folder) gets `config.json` and
+`weights.npz` inside instead. Every file is written under a temporary name in the same
+folder and renamed when complete, so no half-written file ever remains. Loading never
+unpickles (`allow_pickle=False`) and checks every shape against the architecture.
+
+>>> import os, tempfile, numpy as np, glassnet as gn
+>>> gn.utils.set_random_seed(0)
+>>> model = gn.Sequential([gn.layers.Dense(3, activation="relu", input_shape=(2,)),
+...                        gn.layers.Dense(1)])
+>>> model.compile(optimizer="adam", loss="mse")
+>>> path = os.path.join(tempfile.mkdtemp(), "tiny.glassnet")
+>>> model.save(path)
+>>> again = gn.load_model(path)
+>>> bool(np.array_equal(again.predict([[1.0, 2.0]]), model.predict([[1.0, 2.0]])))
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glassnet import layers as layers_module
+from glassnet import losses, optimizers
+from glassnet._checks import describe
+from glassnet.datasets._atomic import atomic_write
+
+__all__ = ["FORMAT", "VERSION", "load_model", "save_model"]
+
+FORMAT = "glassnet"
+VERSION = 1
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.npz"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+# -- saving ---------------------------------------------------------------------------
+def save_model(model: Any, path: str | os.PathLike) -> None:
+    """Write `model` to `path`: one .npz file, or a folder if `path` ends in "/" or is one.
+
+    Args:
+        model: a `Sequential`, built or not, compiled or not.
+        path: the file to write (replaced if it exists), or a folder.
+
+    Raises:
+        TypeError: if `model` is not a Sequential.
+        FileNotFoundError: if the folder that should hold the file does not exist.
+
+    >>> import os, tempfile, glassnet as gn
+    >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))])
+    >>> folder = tempfile.mkdtemp() + "/saved/"
+    >>> save_model(m, folder); sorted(os.listdir(folder))
+    ['config.json', 'weights.npz']
+    """
+    from glassnet.model import Sequential
+
+    if not isinstance(model, Sequential):
+        raise TypeError(f"save_model expects a glassnet Sequential, got {describe(model)}.")
+    config, arrays = _serialise(model)
+    text = str(path)
+    target = Path(path)
+    if text.endswith(("/", os.sep)) or target.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        # Both files carry the same token, so a pair from two different saves is detected.
+        token = secrets.token_hex(8)
+        config["save_id"] = token
+        arrays["save_id"] = _text_array(token)
+        with atomic_write(target / WEIGHTS_FILE) as handle:
+            np.savez(handle, **arrays)
+        with atomic_write(target / CONFIG_FILE) as handle:
+            handle.write(json.dumps(config, indent=2).encode("utf-8"))
+        return
+    if not target.parent.is_dir():
+        raise FileNotFoundError(
+            f"Cannot save the model to {text}: the folder {str(target.parent)!r} does not exist."
+        )
+    with atomic_write(target) as handle:
+        np.savez(handle, config=_text_array(json.dumps(config)), **arrays)
+
+
+def _text_array(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _rng_state(rng: np.random.Generator | None) -> dict[str, Any] | None:
+    return None if rng is None else rng.bit_generator.state
+
+
+def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    if not model.built and model.layers and model.layers[0].input_shape is not None:
+        model.build()  # weights exist once the input shape is known (as count_params)
+    leaves = model.leaves()
+    weights = model.get_weights() if model.built else []
+    shapes = [
+        {"layer": leaf.name, "name": key, "shape": list(leaf.params[key].shape)}
+        for leaf in leaves
+        for key in leaf.params
+    ]
+    arrays = {f"weight/{i}": w for i, w in enumerate(weights)}
+    compiled = None
+    if model.optimizer is not None and model.loss is not None:
+        compiled = {
+            "optimizer": model.optimizer.get_config(),
+            "loss": model.loss.get_config(),
+            "metrics": list(model.metrics),
+        }
+        for key, value in model.optimizer.get_state().items():
+            arrays[f"optimizer/{key}"] = np.asarray(value)
+    config = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": {"class_name": type(model).__name__, "config": model.get_config()},
+        "input_shape": None if model.input_shape is None else list(model.input_shape),
+        "compile": compiled,
+        "weights": shapes,
+        "shuffle_rng": _rng_state(model._shuffle_rng),
+        "layer_rngs": {
+            str(i): _rng_state(leaf.rng)
+            for i, leaf in enumerate(leaves)
+            if isinstance(getattr(leaf, "rng", None), np.random.Generator)
+        },
+    }
+    return config, arrays
+
+
+# -- loading --------------------------------------------------------------------------
+def load_model(path: str | os.PathLike) -> Any:
+    """Load a model saved by `model.save(path)`, compiled as it was and ready to continue.
+
+    Args:
+        path: a file written by `model.save`, or a folder holding config.json and weights.npz.
+
+    Returns:
+        The `Sequential`, with its weights, layer names, compile settings, optimizer state
+        and random-generator states.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: if the file is truncated or damaged, was not written by glassnet,
+            or holds weights whose shapes don't match the architecture.
+
+    >>> import tempfile, glassnet as gn
+    >>> path = tempfile.mkdtemp() + "/m.glassnet"
+    >>> gn.Sequential([gn.layers.Dense(2, input_shape=(3,), name="out")]).save(path)
+    >>> [layer.name for layer in load_model(path).layers]
+    ['out']
+    """
+    target = Path(path)
+    if target.is_dir():
+        config, arrays = _read_folder(target)
+    elif target.is_file():
+        config, arrays = _read_file(target)
+    else:
+        raise FileNotFoundError(f"No model file or folder at {str(path)!r}.")
+    try:
+        return _rebuild(config, arrays, str(path))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(
+            f"{str(path)!r} holds an invalid glassnet model configuration ({error!r})."
+        ) from None
+
+
+def _read_npz(path: Path, shown: str) -> dict[str, np.ndarray]:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if not zipfile.is_zipfile(path):
+        if head == _ZIP_MAGIC:
+            raise ValueError(f"{shown} is truncated or damaged: its zip directory is missing.")
+        raise ValueError(f"{shown} is not a glassnet model file (not a zip archive).")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise ValueError(f"{shown} is truncated or damaged ({error}).") from None
+    except ValueError as error:
+        raise ValueError(f"{shown} is not a glassnet model file ({error}).") from None
+
+
+def _parse_config(data: bytes, shown: str) -> dict[str, Any]:
+    try:
+        config = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(
+            f"{shown} is not a glassnet model file (its config is not JSON)."
+        ) from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ValueError(f"{shown} is not a glassnet model file (no glassnet config).")
+    version = config.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise ValueError(
+            f"{shown} has format version {version!r}; this glassnet reads versions up to "
+            f"{VERSION}. Upgrade glassnet."
+        )
+    return config
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    shown = repr(str(path))
+    arrays = _read_npz(path, shown)
+    raw = arrays.pop("config", None)
+    if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ValueError(f"{shown} is not a glassnet model file (no glassnet config).")
+    return _parse_config(raw.tobytes(), shown), arrays
+
+
+def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    config_path, weights_path = folder / CONFIG_FILE, folder / WEIGHTS_FILE
+    for part in (config_path, weights_path):
+        if not part.is_file():
+            raise FileNotFoundError(
+                f"{str(folder)!r} is not a saved glassnet model: {part.name} is missing."
+            )
+    config = _parse_config(config_path.read_bytes(), repr(str(config_path)))
+    arrays = _read_npz(weights_path, repr(str(weights_path)))
+    token = arrays.pop("save_id", None)
+    token = None if token is None else token.tobytes().decode("utf-8", "replace")
+    if token != config.get("save_id"):
+        raise ValueError(
+            f"{CONFIG_FILE} and {WEIGHTS_FILE} in {str(folder)!r} come from different saves "
+            "(an interrupted save?). Save the model again."
+        )
+    return config, arrays
+
+
+def _layer_from_config(entry: dict[str, Any]) -> Any:
+    from glassnet.model import Sequential
+
+    class_name, config = entry["class_name"], dict(entry["config"])
+    if class_name == "Sequential":
+        return Sequential(
+            [_layer_from_config(item) for item in config["layers"]], name=config.get("name")
+        )
+    return layers_module.get(class_name)(**config)
+
+
+def _set_rng(rng: np.random.Generator, state: dict[str, Any]) -> np.random.Generator:
+    if type(rng.bit_generator).__name__ != state["bit_generator"]:
+        rng = np.random.Generator(getattr(np.random, state["bit_generator"])())
+    rng.bit_generator.state = state
+    return rng
+
+
+def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) -> Any:
+    model = _layer_from_config(config["model"])
+    input_shape = config.get("input_shape")
+    if input_shape is not None:
+        model.build(tuple(input_shape))
+    leaves = model.leaves()
+    slots = [(leaf, key) for leaf in leaves for key in leaf.params]
+    count = sum(1 for key in arrays if key.startswith("weight/"))
+    if count != len(slots):
+        raise ValueError(
+            f"{shown} holds {count} weight arrays, but its architecture has {len(slots)}."
+        )
+    for i, (leaf, key) in enumerate(slots):
+        stored = arrays[f"weight/{i}"]
+        expected = leaf.params[key].shape
+        if stored.shape != expected:
+            raise ValueError(
+                f"{shown}: layer '{leaf.name}' {key} should have shape {expected} for its "
+                f"architecture, but the file holds shape {stored.shape}."
+            )
+    for i, (leaf, key) in enumerate(slots):
+        leaf.params[key][...] = arrays[f"weight/{i}"]
+
+    compiled = config.get("compile")
+    if compiled is not None:
+        try:
+            optimizer = optimizers.from_config(compiled["optimizer"])
+        except KeyError:
+            raise ValueError(
+                f"{shown}: unknown optimizer {compiled['optimizer'].get('name')!r}."
+            ) from None
+        with warnings.catch_warnings():
+            # The output/loss advice was given when the model was first compiled.
+            warnings.simplefilter("ignore", UserWarning)
+            model.compile(
+                optimizer=optimizer,
+                loss=losses.from_config(compiled["loss"]),
+                metrics=compiled.get("metrics") or [],
+            )
+        _restore_optimizer(model, arrays, shown)
+
+    if config.get("shuffle_rng") is not None:
+        model._shuffle_rng = _set_rng(np.random.default_rng(), config["shuffle_rng"])
+    for index, state in (config.get("layer_rngs") or {}).items():
+        leaf = leaves[int(index)]
+        leaf.rng = _set_rng(leaf.rng or np.random.default_rng(), state)
+    return model
+
+
+def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str) -> None:
+    prefix = "optimizer/"
+    state = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+    optimizer = model.optimizer
+    if not state:
+        return
+    if len(state) == 1:  # only the step count: the optimizer never built its state
+        optimizer.iterations = int(state["iterations"])
+        return
+    if not model.built:
+        raise ValueError(f"{shown} holds optimizer state but no input shape.")
+    params = [param for param, _ in model._parameter_pairs()]
+    try:
+        optimizer.set_state(state, params)
+    except (KeyError, ValueError) as error:
+        raise ValueError(
+            f"{shown}: the optimizer state does not fit the model's weights ({error})."
+        ) from None
+    for key, value in optimizer.get_state().items():
+        if key in state and state[key].shape != np.shape(value):
+            raise ValueError(
+                f"{shown}: optimizer state {key!r} should have shape {np.shape(value)}, "
+                f"but the file holds shape {state[key].shape}."
+            )

@@ -1,0 +1,259 @@
+"""Sequential: learning XOR, repeatability, nesting, validation, weights and bad input."""
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+
+
+def _xor_run(seed=0):
+    gn.utils.set_random_seed(seed)
+    model = gn.Sequential(
+        [gn.layers.Dense(4, activation="tanh", input_shape=(2,)), gn.layers.Dense(1, "sigmoid")]
+    )
+    model.compile(optimizer=gn.optimizers.Adam(0.05), loss="binary_crossentropy", metrics=["acc"])
+    x, y = gn.datasets.logic_gate("xor")
+    history = model.fit(x, y, epochs=300, batch_size=4, verbose=0)
+    return model, history, x, y
+
+
+def test_2_4_1_network_learns_xor():
+    model, history, x, y = _xor_run()
+    assert model.count_params() == 2 * 4 + 4 + 4 * 1 + 1  # 17
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    assert accuracy == 1.0
+    assert ((model.predict(x)[:, 0] > 0.5) == (np.asarray(y).ravel() > 0.5)).all()
+    assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
+    assert loss == pytest.approx(history.history["loss"][-1], rel=0.5)
+
+
+def test_same_seed_gives_bit_identical_weights_and_history():
+    first, history_1, _, _ = _xor_run(seed=7)
+    second, history_2, _, _ = _xor_run(seed=7)
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert history_1.history == history_2.history
+    _, history_3, _, _ = _xor_run(seed=8)
+    assert history_3.history["loss"] != history_1.history["loss"]
+
+
+def _lecture_model():
+    return gn.Sequential(
+        [
+            gn.layers.Flatten(input_shape=(28, 28)),
+            gn.layers.Dense(128, activation="relu"),
+            gn.layers.Dense(10),
+        ]
+    )
+
+
+def test_summary_prints_the_lectures_parameter_count():
+    lines = []
+    _lecture_model().summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    # 784 x 128 + 128 = 100,480 and 128 x 10 + 10 = 1,290, by hand.
+    assert "100,480" in text and "1,290" in text
+    assert "Total params: 101,770" in text
+    assert "Trainable params: 101,770" in text
+    assert "(None, 784)" in text and "(None, 10)" in text
+
+
+def _classifier(seed=0, n=60, features=5, classes=3):
+    gn.utils.set_random_seed(seed)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, features)).astype(np.float32)
+    y = rng.integers(0, classes, size=n)
+    model = gn.Sequential(
+        [gn.layers.Dense(8, activation="relu", input_shape=(features,)), gn.layers.Dense(classes)]
+    )
+    model.compile(
+        optimizer=gn.optimizers.SGD(0.1),
+        loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model, x, y
+
+
+def test_nested_softmax_model_gives_probabilities_that_argmax_like_the_logits():
+    model, x, y = _classifier()
+    model.fit(x, y, epochs=2, verbose=0)
+    probability_model = gn.Sequential([model, gn.layers.Softmax()])
+    logits = model.predict(x)
+    probabilities = probability_model.predict(x)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)
+    assert (probabilities >= 0).all()
+    np.testing.assert_array_equal(probabilities.argmax(axis=1), logits.argmax(axis=1))
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))  # softmax by hand
+    np.testing.assert_allclose(probabilities, shifted / shifted.sum(axis=1, keepdims=True), 1e-5)
+
+
+def test_validation_data_as_tuple_or_list_gives_the_same_history():
+    histories = []
+    for wrap in (tuple, list):
+        model, x, y = _classifier()
+        histories.append(
+            model.fit(x[:40], y[:40], validation_data=wrap((x[40:], y[40:])), epochs=3, verbose=0)
+        )
+    assert histories[0].history == histories[1].history
+    assert set(histories[0].history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(histories[0].history["val_loss"]) == 3
+
+
+def test_validation_split_holds_out_the_last_fraction_before_shuffling():
+    model, x, y = _classifier()
+    split = model.fit(x, y, validation_split=0.25, epochs=2, verbose=0)
+    assert split.params["samples"] == 45 and split.params["validation_samples"] == 15
+    explicit_model, _, _ = _classifier()
+    explicit = explicit_model.fit(
+        x[:45], y[:45], validation_data=(x[45:], y[45:]), epochs=2, verbose=0
+    )
+    assert split.history == explicit.history
+    val_loss, val_accuracy = model.evaluate(x[45:], y[45:], verbose=0)
+    assert split.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-6)
+    assert split.history["val_accuracy"][-1] == pytest.approx(val_accuracy)
+
+
+def test_class_weight_scales_each_samples_loss_and_gradient():
+    gn.utils.set_random_seed(0)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(12, 3)).astype(np.float32)
+    y = np.array([0, 1, 2] * 4)
+    model = gn.Sequential([gn.layers.Dense(3, input_shape=(3,))])
+    model.compile(gn.optimizers.SGD(0.5), gn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    kernel, bias = (w.astype(np.float64) for w in model.get_weights())
+    class_weight = {0: 2.0, 1: 0.5}  # class 2 keeps weight 1
+    history = model.fit(x, y, batch_size=12, shuffle=False, class_weight=class_weight, verbose=0)
+    # By hand, in float64: weighted mean cross-entropy sum(w * l) / n and one SGD step.
+    w = np.array([class_weight.get(label, 1.0) for label in y])
+    logits = x.astype(np.float64) @ kernel + bias
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    per_sample = -log_p[np.arange(12), y]
+    assert history.history["loss"][0] == pytest.approx((w * per_sample).sum() / 12, rel=1e-5)
+    grad_logits = (np.exp(log_p) - np.eye(3)[y]) * w[:, None] / 12
+    new_kernel = kernel - 0.5 * x.T.astype(np.float64) @ grad_logits
+    new_bias = bias - 0.5 * grad_logits.sum(axis=0)
+    np.testing.assert_allclose(model.get_weights()[0], new_kernel, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.get_weights()[1], new_bias, rtol=1e-5, atol=1e-6)
+
+
+def test_get_and_set_weights():
+    source, x, _ = _classifier(seed=1)
+    target, _, _ = _classifier(seed=2)
+    assert not np.array_equal(source.predict(x), target.predict(x))
+    weights = source.get_weights()
+    assert [w.shape for w in weights] == [(5, 8), (8,), (8, 3), (3,)]
+    weights[0][...] = 0  # a copy: the model is unchanged
+    assert source.get_weights()[0].any()
+    target.set_weights(source.get_weights())
+    np.testing.assert_array_equal(target.predict(x), source.predict(x))
+    with pytest.raises(ValueError, match="expected a list of 4 arrays, got 3"):
+        target.set_weights(weights[:3])
+    with pytest.raises(ValueError, match=r"weights\[1\] must have shape \(8,\), got \(7,\)"):
+        target.set_weights([weights[0], np.zeros(7), weights[2], weights[3]])
+
+
+def test_predict_in_batches_equals_one_batch():
+    model, x, _ = _classifier(n=50)
+    whole = model.predict(x, batch_size=50)
+    np.testing.assert_allclose(model.predict(x, batch_size=7), whole, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(model.predict(x), whole, rtol=1e-6, atol=1e-7)
+    kernel, bias, kernel_2, bias_2 = model.get_weights()  # the forward pass by hand
+    expected = np.maximum(x @ kernel + bias, 0) @ kernel_2 + bias_2
+    np.testing.assert_allclose(whole, expected, rtol=1e-5, atol=1e-6)
+
+
+def _compiled(loss="sparse_categorical_crossentropy", units=3):
+    model = gn.Sequential([gn.layers.Dense(units, input_shape=(4,))])
+    loss = gn.losses.get(loss)
+    loss.from_logits = loss.accuracy_kind is not None  # logits for the classifiers
+    model.compile("sgd", loss)
+    return model
+
+
+_X = np.random.default_rng(0).normal(size=(10, 4)).astype(np.float32)
+_Y = np.arange(10) % 3
+
+
+def _with_nan(array, value=np.nan):
+    array = array.astype(np.float32).copy()
+    array.flat[3] = value
+    return array
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: _compiled().fit(_X, _Y[:9], verbose=0), ValueError, "same number of samples"),
+        (lambda: _compiled().fit(_X[:, :3], _Y, verbose=0), ValueError, r"expects \(4,\)"),
+        (lambda: _compiled().fit(_X, _Y + 1, verbose=0), ValueError, r"in \[0, 3\).*got label 3"),
+        (lambda: _compiled().fit(_X, _Y - 1, verbose=0), ValueError, "got label -1"),
+        (
+            lambda: _compiled("categorical_crossentropy").fit(_X, np.eye(4)[_Y], verbose=0),
+            ValueError,
+            r"\(10, 3\), got an array of shape \(10, 4\)",
+        ),
+        (lambda: _compiled().fit(_with_nan(_X), _Y, verbose=0), ValueError, "x contains NaN"),
+        (
+            lambda: _compiled().fit(_with_nan(_X, np.inf), _Y, verbose=0),
+            ValueError,
+            "x contains NaN or infinity",
+        ),
+        (
+            lambda: _compiled("mse", 1).fit(_X, _with_nan(_Y, np.inf), verbose=0),
+            ValueError,
+            "y contains NaN or infinity",
+        ),
+        (
+            lambda: gn.Sequential([gn.layers.Dense(3, input_shape=(4,))]).fit(_X, _Y),
+            ValueError,
+            r"compiled model: call model.compile",
+        ),
+        (
+            lambda: gn.Sequential([gn.layers.Dense(3, input_shape=(4,))]).evaluate(_X, _Y),
+            ValueError,
+            r"evaluate\(\) needs a compiled model",
+        ),
+        (lambda: _compiled().fit(_X, _Y, batch_size=0), ValueError, "batch_size must be.*got 0"),
+        (lambda: _compiled().fit(_X, _Y, batch_size=2.5), TypeError, "batch_size"),
+        (lambda: _compiled().fit(_X, _Y, epochs=0), ValueError, "epochs must be.*>= 1, got 0"),
+        (
+            lambda: _compiled().fit(_X, _Y, validation_split=1.0),
+            ValueError,
+            r"validation_split=1.0 is out of range \[0, 1\)",
+        ),
+        (lambda: _compiled().fit(_X, _Y, validation_split=-0.1), ValueError, "validation_split"),
+        (
+            lambda: _compiled().fit(_X, _Y, validation_data=(_X,)),
+            ValueError,
+            r"validation_data must be \(x_val, y_val\)",
+        ),
+        (lambda: gn.layers.get("Conv2D"), ValueError, "Unknown layer 'Conv2D'. Valid names"),
+        (lambda: _compiled("hinge"), ValueError, "Unknown loss 'hinge'"),
+        (
+            lambda: gn.Sequential([gn.layers.Dense(1)]).compile("adagrad", "mse"),
+            ValueError,
+            "Unknown optimizer 'adagrad'. Valid names: adam, rmsprop, sgd",
+        ),
+        (lambda: gn.layers.Dense(3, activation="swish2"), ValueError, "Unknown activation"),
+        (lambda: gn.Sequential(["dense"]), TypeError, "must be glassnet layers"),
+    ],
+)
+def test_bad_input_is_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_nan_guard_stops_training_and_keeps_finite_weights():
+    gn.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32) * 10
+    y = (x @ np.array([1.0, 2.0, 3.0], dtype=np.float32)) * 100
+    model = gn.Sequential([gn.layers.Dense(16, "relu", input_shape=(3,)), gn.layers.Dense(1)])
+    model.compile(gn.optimizers.SGD(10.0), "mse")
+    # NumPy's default error handling (warn), as users have it; the suite makes errors raise.
+    with np.errstate(all="warn"), pytest.warns(RuntimeWarning, match="Training stopped: the loss"):
+        history = model.fit(x, y, epochs=5, verbose=0)
+    assert len(history.history["loss"]) < 5  # stopped early
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+    assert "Lower the learning rate" in history.params["stopped_on_nan"]

@@ -1,0 +1,243 @@
+"""Saving and loading: round trips, exact training continuation, bad files, atomic writes."""
+
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import saving
+
+
+def _data(n=64, seed=1):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] > 0).astype(int) + (x[:, 2] > 0.5).astype(int)  # 3 classes
+    return x, y
+
+
+def _model(optimizer="adam", dropout=True):
+    gn.utils.set_random_seed(3)
+    layers = [gn.layers.Dense(8, activation="relu", input_shape=(6,), name="hidden")]
+    if dropout:
+        layers.append(gn.layers.Dropout(0.3, name="drop"))
+    layers.append(gn.layers.Dense(3, name="logits"))
+    model = gn.Sequential(layers, name="net")
+    model.compile(
+        optimizer=optimizer,
+        loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def test_round_trip_keeps_predictions_names_and_compile_settings(tmp_path):
+    x, y = _data()
+    model = _model(optimizer=gn.optimizers.SGD(0.05, momentum=0.9, nesterov=True))
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    path = tmp_path / "model.glassnet"
+    model.save(path)
+    loaded = gn.load_model(path)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    assert loaded.name == "net"
+    assert [layer.name for layer in loaded.layers] == ["hidden", "drop", "logits"]
+    assert isinstance(loaded.optimizer, gn.optimizers.SGD)
+    assert loaded.optimizer.get_config() == model.optimizer.get_config()
+    assert loaded.loss.get_config() == model.loss.get_config()
+    assert loaded.metrics == ["accuracy"]
+    assert loaded.optimizer.iterations == model.optimizer.iterations == 8  # 2 epochs x 4 steps
+
+
+def test_one_file_holds_json_config_and_npz_weights(tmp_path):
+    model = _model(dropout=False)
+    path = tmp_path / "m.glassnet"
+    model.save(path)
+    with np.load(path, allow_pickle=False) as npz:
+        config = json.loads(npz["config"].tobytes())
+        assert config["format"] == "glassnet" and config["version"] == 1
+        assert [w["shape"] for w in config["weights"]] == [[6, 8], [8], [8, 3], [3]]
+        assert config["compile"]["optimizer"]["name"] == "adam"
+        np.testing.assert_array_equal(npz["weight/2"], model.get_weights()[2])
+    assert os.listdir(tmp_path) == ["m.glassnet"]  # no temporary file left
+
+
+@pytest.mark.parametrize("as_folder", [False, True])
+def test_training_continues_bit_identically_after_loading(tmp_path, as_folder):
+    x, y = _data()
+    a = _model()  # Adam state, Dropout masks and shuffling all matter
+    a.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    path = str(tmp_path / "saved") + ("/" if as_folder else ".glassnet")
+    a.save(path)
+    b = gn.load_model(path)
+    history_a = a.fit(x, y, epochs=3, batch_size=16, verbose=0, validation_split=0.25)
+    history_b = b.fit(x, y, epochs=3, batch_size=16, verbose=0, validation_split=0.25)
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert history_a.history == history_b.history
+    assert np.all(np.isfinite(history_a.history["loss"]))
+
+
+def test_continuation_differs_without_the_optimizer_state(tmp_path):
+    # Shows the previous test can fail: fresh Adam moments change the next steps.
+    x, y = _data()
+    a = _model(dropout=False)
+    a.fit(x, y, epochs=2, batch_size=16, verbose=0, shuffle=False)
+    a.save(tmp_path / "m.glassnet")
+    b = gn.load_model(tmp_path / "m.glassnet")
+    b.optimizer._state = None
+    a.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
+    b.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
+    assert not np.array_equal(a.get_weights()[0], b.get_weights()[0])
+
+
+def test_nested_sequential_round_trip(tmp_path):
+    x, y = _data()
+    base = _model(dropout=False)
+    base.fit(x, y, epochs=1, verbose=0)
+    probability = gn.Sequential([base, gn.layers.Softmax()])
+    probability.save(tmp_path / "p.glassnet")
+    loaded = gn.load_model(tmp_path / "p.glassnet")
+    assert isinstance(loaded.layers[0], gn.Sequential)
+    assert loaded.layers[0].name == base.name
+    np.testing.assert_array_equal(loaded.predict(x), probability.predict(x))
+    assert loaded.optimizer is None  # never compiled: saved without compile settings
+
+
+def test_unbuilt_model_without_input_shape_round_trips(tmp_path):
+    model = gn.Sequential([gn.layers.Dense(2, name="only")])
+    model.save(tmp_path / "u.glassnet")
+    loaded = gn.load_model(tmp_path / "u.glassnet")
+    assert not loaded.built and loaded.layers[0].name == "only"
+
+
+def test_truncated_file_is_reported(tmp_path):
+    path = tmp_path / "m.glassnet"
+    _model().save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="truncated or damaged"):
+        gn.load_model(path)
+
+
+def test_file_from_another_program_is_reported(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(ValueError, match="is not a glassnet model file"):
+        gn.load_model(text)
+    other = tmp_path / "other.npz"
+    np.savez(other, a=np.arange(3))
+    with pytest.raises(ValueError, match="is not a glassnet model file"):
+        gn.load_model(other)
+    plain_zip = tmp_path / "plain.zip"
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("readme.txt", "hi")
+    with pytest.raises(ValueError, match="is not a glassnet model file"):
+        gn.load_model(plain_zip)
+    with pytest.raises(FileNotFoundError, match="No model file"):
+        gn.load_model(tmp_path / "missing.glassnet")
+
+
+def test_pickled_entries_are_never_loaded(tmp_path):
+    path = tmp_path / "evil.glassnet"
+    np.savez(path.with_suffix(""), config=np.array([{"format": "glassnet"}], dtype=object))
+    os.replace(str(path.with_suffix("")) + ".npz", path)
+    with pytest.raises(ValueError, match="not a glassnet model file"):
+        gn.load_model(path)
+
+
+def _rewrite(path, change):
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    config = json.loads(arrays["config"].tobytes())
+    change(config, arrays)
+    arrays["config"] = np.frombuffer(json.dumps(config).encode(), dtype=np.uint8)
+    with open(path, "wb") as handle:
+        np.savez(handle, **arrays)
+
+
+def test_weights_that_dont_match_the_architecture_name_layer_and_shapes(tmp_path):
+    path = tmp_path / "m.glassnet"
+    _model(dropout=False).save(path)
+
+    def widen(config, arrays):
+        config["model"]["config"]["layers"][0]["config"]["units"] = 9
+
+    _rewrite(path, widen)
+    with pytest.raises(ValueError, match=r"layer 'hidden' kernel.*\(6, 9\).*\(6, 8\)"):
+        gn.load_model(path)
+
+
+def test_missing_weights_and_unknown_names_are_reported(tmp_path):
+    path = tmp_path / "m.glassnet"
+    _model(dropout=False).save(path)
+    _rewrite(path, lambda config, arrays: arrays.pop("weight/3"))
+    with pytest.raises(ValueError, match="holds 3 weight arrays, but its architecture has 4"):
+        gn.load_model(path)
+
+    _model(dropout=False).save(path)
+    _rewrite(path, lambda c, a: c["model"]["config"]["layers"][0].update(class_name="Conv2D"))
+    with pytest.raises(ValueError, match="Conv2D"):
+        gn.load_model(path)
+
+    _model(dropout=False).save(path)
+    _rewrite(path, lambda c, a: c["compile"]["optimizer"].update(name="adagrad"))
+    with pytest.raises(ValueError, match="unknown optimizer 'adagrad'"):
+        gn.load_model(path)
+
+    _model(dropout=False).save(path)
+    _rewrite(path, lambda c, a: c.update(version=99))
+    with pytest.raises(ValueError, match="format version 99"):
+        gn.load_model(path)
+
+
+def test_folder_pair_from_two_saves_is_detected(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    _model().save(str(first) + "/")
+    _model().save(str(second) + "/")
+    os.replace(second / "weights.npz", first / "weights.npz")
+    with pytest.raises(ValueError, match="come from different saves"):
+        gn.load_model(first)
+    (second / "config.json").unlink()
+    with pytest.raises(FileNotFoundError, match=r"config\.json is missing"):
+        gn.load_model(second)
+
+
+def test_failure_mid_write_leaves_no_file(tmp_path, monkeypatch):
+    def broken_savez(handle, **arrays):
+        handle.write(b"PK\x03\x04 half of a model")
+        raise OSError("disk full")
+
+    model = _model()
+    monkeypatch.setattr(saving.np, "savez", broken_savez)
+    with pytest.raises(OSError, match="disk full"):
+        model.save(tmp_path / "m.glassnet")
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(OSError, match="disk full"):
+        model.save(str(tmp_path / "folder") + "/")
+    assert os.listdir(tmp_path / "folder") == []
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "m.glassnet"
+    model = _model(dropout=False)
+    model.save(path)
+    before = path.read_bytes()
+
+    def broken_savez(handle, **arrays):
+        handle.write(b"garbage")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(saving.np, "savez", broken_savez)
+    with pytest.raises(OSError):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.glassnet"]
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(TypeError, match="expects a glassnet Sequential, got"):
+        saving.save_model(gn.layers.Dense(2), tmp_path / "x")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        _model().save(tmp_path / "no" / "such" / "m.glassnet")
