@@ -70,6 +70,8 @@ class Sequential(Layer):
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential layers must be glassnet layers, got {describe(layer)}.")
         self.layers.append(layer)
+        if len(self.layers) == 1:  # a model declares the input shape of its first layer
+            self.input_shape = layer.input_shape
         self.built = False
 
     def leaves(self) -> list[Layer]:
