@@ -144,10 +144,8 @@ def fashion_section(ctx: DemoContext) -> None:
         out=str(ctx.out / "fashion-mnist-run"),
     )
     folder = train(config, verbose=1, overwrite=True)
-    report = folder / "report.html"
     for name in ("learning_curves.png", "confusion_matrix.png", "predictions.png"):
         ctx.saved.append(folder / name)
-    print(f"\nThe run folder is {folder.resolve()}; open its report: {report.resolve()}")
 
 
 def _fashion_arguments(parser: argparse.ArgumentParser) -> None:
@@ -206,5 +204,5 @@ def run(args: argparse.Namespace) -> int:
             section.run(ctx)
     print(f"\nSaved {len(ctx.saved)} figure(s) in {out.resolve()}:")
     for path in ctx.saved:
-        print(f"  {path.name}")
+        print(f"  {path.resolve().relative_to(out.resolve())}")
     return 0
