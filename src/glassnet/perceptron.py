@@ -388,7 +388,8 @@ class Perceptron:
             seed: seed for shuffling; default the constructor's `seed`.
 
         Returns:
-            self, with `errors_`, `history_`, `converged_` and `fit_summary_` set.
+            self, with `errors_`, `history_`, `converged_`, `fit_summary_`, and
+            `learning_rate_` and `initial_weights_` (weights, bias weight) set.
 
         Raises:
             ValueError: for labels with other than two classes, `epochs` < 1, a learning
@@ -420,6 +421,8 @@ class Perceptron:
         rng = np.random.default_rng(self.seed if seed is None else check_int("seed", seed, 0))
 
         self.errors_, self.history_ = [], []
+        self.learning_rate_ = learning_rate
+        self.initial_weights_ = (self.weights.copy(), float(self.bias_weight))
         seen = {self._state(): 0}  # weights at the end of each epoch -> that epoch
         order = np.arange(len(X))
         cycle_from = None

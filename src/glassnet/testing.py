@@ -24,6 +24,8 @@ for the whole check, so the loss is a smooth function of the weights.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +35,7 @@ from glassnet import losses as losses_module
 from glassnet._checks import as_float_array, check_number, check_same_length, describe
 from glassnet.layers import Layer
 
-__all__ = ["GradientReport", "check_gradients"]
+__all__ = ["GradientReport", "check_gradients", "float64_copy"]
 
 
 @dataclass
@@ -97,6 +99,49 @@ def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return 0.0 if scale == 0 else float(np.linalg.norm(analytic - numeric) / scale)
 
 
+@contextmanager
+def float64_copy(model: Layer) -> Iterator[tuple[list[Layer], list[Any], list[Any]]]:
+    """Run `model`'s layers on float64 copies of their weights, then put everything back.
+
+    Inside the block each leaf layer has new float64 `params` and zeroed `grads` (the
+    model's own arrays and buffers are never written to) and computes every input
+    gradient. On exit the layers, their caches and their random generators are exactly
+    as they were.
+
+    Yields:
+        (leaves, rngs, rng_states): the leaf layers, the random generators among them
+        (Dropout's) and those generators' states on entry.
+
+    >>> import numpy as np, glassnet as gn
+    >>> layer = gn.layers.Dense(1, input_shape=(2,)); layer.build((2,))
+    >>> with float64_copy(layer) as (leaves, _, _):
+    ...     leaves[0].params["kernel"].dtype
+    dtype('float64')
+    >>> layer.params["kernel"].dtype
+    dtype('float32')
+    """
+    leaves = model.leaves()
+    saved = [dict(leaf.__dict__) for leaf in leaves]
+    rngs = [
+        leaf.rng for leaf in leaves if isinstance(getattr(leaf, "rng", None), np.random.Generator)
+    ]
+    rng_states = [rng.bit_generator.state for rng in rngs]
+    try:
+        for leaf in leaves:
+            leaf.params = {k: np.array(v, dtype=np.float64) for k, v in leaf.params.items()}
+            leaf.grads = {k: np.zeros_like(v) for k, v in leaf.params.items()}
+            if hasattr(leaf, "_buffers"):
+                leaf._buffers = {}
+            leaf.needs_input_gradient = True
+        yield leaves, rngs, rng_states
+    finally:
+        for rng, state in zip(rngs, rng_states, strict=True):
+            rng.bit_generator.state = state
+        for leaf, attributes in zip(leaves, saved, strict=True):
+            leaf.__dict__.clear()
+            leaf.__dict__.update(attributes)
+
+
 def check_gradients(
     model: Layer,
     x: Any,
@@ -155,20 +200,7 @@ def check_gradients(
     if not model.built:
         model.build(tuple(x.shape[1:]))
 
-    leaves = model.leaves()
-    saved = [dict(leaf.__dict__) for leaf in leaves]
-    rngs = [
-        leaf.rng for leaf in leaves if isinstance(getattr(leaf, "rng", None), np.random.Generator)
-    ]
-    rng_states = [rng.bit_generator.state for rng in rngs]
-    try:
-        for leaf in leaves:
-            # New dicts: the model's own arrays and buffers are never written to.
-            leaf.params = {k: np.array(v, dtype=np.float64) for k, v in leaf.params.items()}
-            leaf.grads = {k: np.zeros_like(v) for k, v in leaf.params.items()}
-            if hasattr(leaf, "_buffers"):
-                leaf._buffers = {}
-            leaf.needs_input_gradient = True
+    with float64_copy(model) as (leaves, rngs, rng_states):
 
         def forward() -> np.ndarray:
             for rng, state in zip(rngs, rng_states, strict=True):
@@ -210,10 +242,4 @@ def check_gradients(
                 flat_numeric[i] = (plus - minus) / (2 * epsilon)
             relative[name] = _relative_error(analytic, numeric)
             absolute[name] = float(np.max(np.abs(analytic - numeric), initial=0.0))
-    finally:
-        for rng, state in zip(rngs, rng_states, strict=True):
-            rng.bit_generator.state = state
-        for leaf, attributes in zip(leaves, saved, strict=True):
-            leaf.__dict__.clear()
-            leaf.__dict__.update(attributes)
     return GradientReport(relative, absolute, tolerance=tolerance, epsilon=epsilon)

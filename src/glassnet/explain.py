@@ -1,0 +1,1158 @@
+"""Every number explained: a forward pass, one weight's gradient, one training step.
+
+Each function returns an `Explanation`: it prints as text in a terminal, renders as
+HTML in a notebook, and keeps its numbers as attributes (and in `to_dict()`), so a
+learner can check a hand calculation and a test or an exercise can check the numbers.
+
+| function              | explains                                                     |
+|-----------------------|--------------------------------------------------------------|
+| `forward`             | one sample, layer by layer: each weighted sum term by term   |
+| `gradient`            | dJ/dw for one weight by the chain rule, beside backprop and  |
+|                       | finite differences                                           |
+| `step`                | one gradient-descent step: loss before, each change, after   |
+| `perceptron`          | a perceptron's output for one sample                         |
+| `perceptron_training` | each epoch of `Perceptron.fit`: the misclassified points and |
+|                       | the update each one made                                     |
+
+Networks are explained in float64 on copies of the weights, in inference mode
+(Dropout passes values through); the model is never changed. Symbols follow the
+lecture: the k-th layer with weights has weights `wk`, weighted sums `zk` and outputs
+`ak`; its input is `x` for the first one; the network's output is ŷ and the loss J.
+
+>>> import numpy as np, glassnet as gn
+>>> model = gn.Sequential([gn.layers.Dense(1, activation="sigmoid", input_shape=(1,)),
+...                        gn.layers.Dense(1)])
+>>> model.set_weights([np.array([[2.0]]), np.array([0.0]), np.array([[0.5]]), np.array([0.0])])
+>>> model.compile(optimizer="sgd", loss="mse")
+>>> g = gn.explain.gradient(model, [1.0], 1.0, layer=0, weight=(0, 0))
+>>> g.formula
+'dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1'
+>>> abs(g.chain_rule - g.finite_difference) < 1e-6
+True
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from glassnet import activations
+from glassnet import losses as losses_module
+from glassnet._checks import as_float_array, check_int, check_number, describe
+from glassnet.layers import Activation, Dense, Dropout, Flatten, Layer
+from glassnet.perceptron import Perceptron
+from glassnet.testing import float64_copy
+
+__all__ = [
+    "Explanation",
+    "ForwardExplanation",
+    "GradientExplanation",
+    "PerceptronExplanation",
+    "StepExplanation",
+    "TrainingTrace",
+    "forward",
+    "gradient",
+    "perceptron",
+    "perceptron_training",
+    "step",
+]
+
+# A weighted sum with more terms than this is summarised by its largest terms.
+MAX_TERMS = 8
+# A layer with more units than this shows only the units with the largest outputs.
+MAX_UNITS = 8
+# The finite-difference step (float64 central differences).
+EPSILON = 1e-6
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def _fmt(value: float) -> str:
+    """A number for an equation: 6 significant digits, no '-0'."""
+    value = float(value)
+    return f"{value + 0.0:.6g}"
+
+
+def _paren(value: float) -> str:
+    """A number as a factor: negative ones in parentheses, so 0.5*(-0.2) reads clearly."""
+    text = _fmt(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _vector(values: Any, limit: int = 10) -> str:
+    """A short vector: [0.1, -2, 3] (the first `limit` values, then '... (n values)')."""
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    shown = ", ".join(_fmt(v) for v in flat[:limit])
+    return f"[{shown}]" if flat.size <= limit else f"[{shown}, ...] ({flat.size} values)"
+
+
+def _index(symbol: str, size: int, *indices: int) -> str:
+    """`w1` when the array holds one number, else `w1[2,0]`."""
+    return symbol if size == 1 else f"{symbol}[{','.join(str(i) for i in indices)}]"
+
+
+class Explanation:
+    """Base class: a title and sections of lines, as text, HTML and data.
+
+    Subclasses implement `sections()` (heading, lines) and `to_dict()`.
+    """
+
+    title = ""
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers, as plain Python values (JSON-ready)."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        parts = [self.title]
+        for heading, lines in self.sections():
+            parts.append("")
+            if heading:
+                parts.append(heading)
+            parts.extend(lines)
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<div class='glassnet-explain'><h3>{html.escape(self.title)}</h3>"]
+        for heading, lines in self.sections():
+            if heading:
+                parts.append(f"<h4>{html.escape(heading)}</h4>")
+            parts.append(f"<pre>{html.escape(chr(10).join(lines))}</pre>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _plain(value: Any) -> Any:
+    """Arrays and NumPy scalars as lists and floats, recursively."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- the network, one sample at a time, in float64 ------------------------------------------
+
+
+@dataclass
+class _Stage:
+    """One leaf layer, with float64 copies of its weights."""
+
+    layer: Layer
+    index: int  # position among the model's leaves
+    number: int  # 1, 2, ... for layers with weights (the k of wk, zk, ak); else 0
+    params: dict[str, np.ndarray]
+
+    @property
+    def activation(self) -> activations.ActivationFunction | None:
+        return getattr(self.layer, "activation", None)
+
+
+def _stages(model: Layer) -> list[_Stage]:
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a glassnet Sequential or layer, got {describe(model)}.")
+    stages, number = [], 0
+    for index, leaf in enumerate(model.leaves()):
+        if not isinstance(leaf, Flatten | Dense | Dropout | Activation):
+            raise TypeError(f"explain does not know the layer type {type(leaf).__name__}.")
+        number += isinstance(leaf, Dense)
+        params = {k: np.array(v, dtype=np.float64) for k, v in leaf.params.items()}
+        stages.append(_Stage(leaf, index, number if isinstance(leaf, Dense) else 0, params))
+    return stages
+
+
+@dataclass
+class _Values:
+    """What one stage computed: its input, its weighted sums (Dense) and its output."""
+
+    inputs: np.ndarray
+    z: np.ndarray | None
+    outputs: np.ndarray
+
+
+def _run(stages: list[_Stage], x: np.ndarray) -> list[_Values]:
+    """The forward pass of one sample (no batch axis), in inference mode."""
+    values = []
+    for stage in stages:
+        layer, z = stage.layer, None
+        if isinstance(layer, Flatten):
+            out = x.reshape(-1)
+        elif isinstance(layer, Dense):
+            z = x @ stage.params["kernel"]
+            if layer.use_bias:
+                z = z + stage.params["bias"]
+            out = layer.activation(z)
+        elif isinstance(layer, Activation):
+            out = layer.activation(x)
+        else:  # Dropout: the identity in inference
+            out = x
+        values.append(_Values(x, z, out))
+        x = out
+    return values
+
+
+def _prepare(model: Layer, x: Any) -> np.ndarray:
+    """One sample as float64, shaped as the model's input; the model is built if needed."""
+    x = as_float_array("x", x, dtype=np.float64)
+    shape = model.input_shape
+    if shape is None and not model.built:
+        shape = x.shape[1:] if x.ndim > 1 and x.shape[0] == 1 else x.shape
+    if not model.built:
+        model.build(tuple(shape))
+    shape = tuple(model.input_shape)
+    if x.shape == (1, *shape):
+        x = x[0]
+    if x.shape != shape:
+        raise ValueError(
+            f"x must be one sample shaped {shape} (the model's input), got {describe(x)}."
+        )
+    return x
+
+
+def _loss(model: Layer, loss: Any) -> losses_module.Loss:
+    loss = loss if loss is not None else getattr(model, "loss", None)
+    if loss is None:
+        raise ValueError("explaining a gradient needs a loss: compile the model or pass loss=...")
+    return losses_module.get(loss)
+
+
+def _targets(loss: losses_module.Loss, y: Any, n_outputs: int) -> np.ndarray:
+    """The target of one sample as a batch of one, in the loss's form."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must be a number or an array of numbers, got {describe(y)}.")
+    targets = loss.check_targets(y.reshape(1, *y.shape), (1, n_outputs))
+    return targets.astype(np.float64) if targets.dtype.kind == "f" else targets
+
+
+def _loss_and_gradient(loss, targets, output) -> tuple[float, np.ndarray]:
+    value, grad = loss.loss_and_gradient(targets, output.reshape(1, -1).copy())
+    return value, grad.reshape(-1)
+
+
+# -- forward --------------------------------------------------------------------------------
+
+
+@dataclass
+class LayerStep:
+    """One layer of a forward pass.
+
+    Attributes:
+        name: the layer's name.
+        kind: "Flatten", "Dense", "Dropout", "Activation" or "Softmax".
+        number: k of wk, zk, ak for a layer with weights, else 0.
+        input_shape, output_shape: shapes of one sample.
+        inputs: the values that came in.
+        z: the weighted sums (Dense only), else None.
+        outputs: the values that went out.
+        terms: Dense only: inputs[i] * kernel[i, j] for every i, j, shape (fan_in, units).
+        activation: the activation's name (Dense and Activation layers), else None.
+    """
+
+    name: str
+    kind: str
+    number: int
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    inputs: np.ndarray
+    z: np.ndarray | None
+    outputs: np.ndarray
+    terms: np.ndarray | None = None
+    activation: str | None = None
+
+
+@dataclass
+class ForwardExplanation(Explanation):
+    """A forward pass of one sample, layer by layer (from `forward`).
+
+    Attributes:
+        x: the sample.
+        layers: a `LayerStep` per layer.
+        output: the network's output ŷ.
+    """
+
+    model_name: str
+    x: np.ndarray
+    layers: list[LayerStep]
+    output: np.ndarray
+
+    @property
+    def title(self) -> str:
+        return f"Forward pass of one sample through '{self.model_name}' (inference mode)"
+
+    def sections(self):
+        sections = [(f"input x, shape {self.x.shape}", [f"x = {_vector(self.x)}"])]
+        previous = "x"
+        for index, step in enumerate(self.layers):
+            heading = (
+                f"layer {index} '{step.name}' ({step.kind}): "
+                f"{step.input_shape} -> {step.output_shape}"
+            )
+            if step.kind == "Dense":
+                lines, previous = _dense_lines(step, previous), f"a{step.number}"
+            elif step.kind == "Flatten":
+                lines = [f"the {step.input_shape} values in one row of {step.output_shape[0]}"]
+            elif step.kind == "Dropout":
+                lines = ["inference: the values pass through unchanged"]
+            else:
+                lines = [f"{step.activation}({_vector(step.inputs)}) = {_vector(step.outputs)}"]
+            sections.append((heading, lines))
+        output = [f"ŷ = {_vector(self.output)}"]
+        if self.output.size > 1:
+            best = int(np.argmax(self.output))
+            output.append(f"largest output: {best} (value {_fmt(self.output[best])})")
+        sections.append((f"output, shape {self.output.shape}", output))
+        return sections
+
+    def to_dict(self):
+        return {
+            "x": _plain(self.x),
+            "output": _plain(self.output),
+            "layers": [
+                {
+                    "name": s.name,
+                    "kind": s.kind,
+                    "input_shape": list(s.input_shape),
+                    "output_shape": list(s.output_shape),
+                    "z": _plain(s.z),
+                    "outputs": _plain(s.outputs),
+                }
+                for s in self.layers
+            ],
+        }
+
+
+def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
+    """Each shown unit's weighted sum, term by term (or its largest terms), and activation."""
+    fan_in, units = step.terms.shape
+    k = step.number
+    lines = []
+    shown = range(units)
+    if units > MAX_UNITS:
+        shown = sorted(np.argsort(-np.abs(step.outputs), kind="stable")[:MAX_UNITS].tolist())
+        lines.append(
+            f"{units} units: the {MAX_UNITS} with the largest outputs are shown "
+            f"(outputs from {_fmt(step.outputs.min())} to {_fmt(step.outputs.max())}, "
+            f"{int(np.sum(step.outputs == 0))} are 0)"
+        )
+    bias = step.z - step.terms.sum(axis=0)  # z = sum of terms + bias
+    for j in shown:
+        z_name = _index(f"z{k}", units, j)
+        terms = step.terms[:, j]
+        if fan_in <= MAX_TERMS:
+            symbols = [
+                f"{_index(input_symbol, fan_in, i)}*{_index(f'w{k}', fan_in * units, i, j)}"
+                for i in range(fan_in)
+            ]
+            values = [
+                f"{_paren(step.inputs[i])}*{_paren(terms[i] / step.inputs[i])}"
+                if step.inputs[i] != 0
+                else f"0*{_paren(0.0)}"
+                for i in range(fan_in)
+            ]
+            bias_symbol = _index(f"b{k}", units, j)
+            lines.append(f"{z_name} = {' + '.join(symbols)} + {bias_symbol}")
+            values.append(_paren(bias[j]))
+            lines.append(f"{' ' * len(z_name)} = {' + '.join(values)} = {_fmt(step.z[j])}")
+        else:
+            top = np.argsort(-np.abs(terms), kind="stable")[:3]
+            largest = ", ".join(
+                f"{_index(input_symbol, fan_in, i)}*{_index(f'w{k}', 2, i, j)} = {_fmt(terms[i])}"
+                for i in top
+            )
+            rest = terms.sum() - terms[top].sum()
+            lines.append(
+                f"{z_name} = sum of {fan_in} terms {input_symbol}[i]*w{k}[i,{j}] + "
+                f"{_index(f'b{k}', units, j)} = {_fmt(step.z[j])}"
+            )
+            lines.append(
+                f"    largest terms: {largest}; the other {fan_in - 3} sum to {_fmt(rest)}; "
+                f"bias {_fmt(bias[j])}"
+            )
+        a_name = _index(f"a{k}", units, j)
+        lines.append(f"{a_name} = {step.activation}({_fmt(step.z[j])}) = {_fmt(step.outputs[j])}")
+    return lines
+
+
+def forward(model: Layer, x: Any) -> ForwardExplanation:
+    """Explain the forward pass of one sample, layer by layer, with the real numbers.
+
+    Each Dense unit's weighted sum is written term by term (x_i * w_ij, then the bias)
+    when the layer has at most `MAX_TERMS` inputs; wider ones show their three largest
+    terms and the sum of the rest. Layers of more than `MAX_UNITS` units show the units
+    with the largest outputs. Shapes are given at every step.
+
+    Args:
+        model: a `Sequential` (or one layer); built from `x` if it isn't yet.
+        x: one sample, shaped as the model's input (a leading batch axis of 1 is allowed).
+
+    Returns:
+        A `ForwardExplanation`; `.output` is the network's output, `.layers[k].z` and
+        `.layers[k].outputs` each layer's numbers.
+
+    >>> import numpy as np, glassnet as gn
+    >>> layer = gn.layers.Dense(1, activation="relu", input_shape=(2,))
+    >>> model = gn.Sequential([layer])
+    >>> model.set_weights([np.array([[0.5], [-1.0]]), np.array([0.25])])
+    >>> print(forward(model, [2.0, 0.5]).layers[0].z)
+    [0.75]
+    """
+    x = _prepare(model, x)
+    stages = _stages(model)
+    values = _run(stages, x)
+    steps = []
+    for stage, value in zip(stages, values, strict=True):
+        layer = stage.layer
+        terms = None
+        if isinstance(layer, Dense):
+            terms = value.inputs[:, None] * stage.params["kernel"]  # (fan_in, units)
+        steps.append(
+            LayerStep(
+                name=layer.name,
+                kind=type(layer).__name__,
+                number=stage.number,
+                input_shape=tuple(value.inputs.shape),
+                output_shape=tuple(value.outputs.shape),
+                inputs=value.inputs,
+                z=value.z,
+                outputs=value.outputs,
+                terms=terms,
+                activation=stage.activation.name if stage.activation is not None else None,
+            )
+        )
+    return ForwardExplanation(model.name, x, steps, values[-1].outputs)
+
+
+# -- gradient -------------------------------------------------------------------------------
+
+
+@dataclass
+class Factor:
+    """One factor of a chain rule: its symbol, how it is computed, and its value."""
+
+    symbol: str
+    how: str
+    value: np.ndarray | float
+
+    def line(self, width: int) -> str:
+        value = (
+            _vector(self.value)
+            if isinstance(self.value, np.ndarray) and self.value.size > 1
+            else _fmt(np.asarray(self.value).reshape(-1)[0])
+        )
+        how = f" = {self.how}" if self.how else ""
+        return f"  {self.symbol:<{width}}{how} = {value}"
+
+
+@dataclass
+class GradientExplanation(Explanation):
+    """dJ/dw for one weight (or bias) of one sample, three ways (from `gradient`).
+
+    Attributes:
+        symbol: the weight's symbol, e.g. "w1" or "w2[3,0]" or "b1[2]".
+        layer_name, parameter, position: which number: layer, "kernel" or "bias", index.
+        loss_name, loss: the loss and its value J for this sample.
+        output: the network's output ŷ; x, y: the sample and its target.
+        formula: the chain rule, e.g. "dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1".
+        factors: the factors of `formula`, in order, each with its value.
+        path: for a hidden layer, the steps from z back to ŷ (symbol, value) when every
+            step is a single number (the lecture's chain); else [].
+        chain_rule: the product of the factors.
+        backpropagation: the same gradient from the engine's backward pass.
+        finite_difference: (J(w + h) - J(w - h)) / 2h, with h = `epsilon`.
+    """
+
+    symbol: str
+    layer_name: str
+    layer_index: int
+    parameter: str
+    position: tuple[int, ...]
+    weight_value: float
+    loss_name: str
+    loss: float
+    output: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    formula: str
+    factors: list[Factor]
+    path: list[tuple[str, float]]
+    chain_rule: float
+    backpropagation: float
+    finite_difference: float
+    epsilon: float = EPSILON
+
+    @property
+    def title(self) -> str:
+        where = ",".join(str(i) for i in self.position)
+        return (
+            f"Gradient of the loss with respect to {self.symbol} "
+            f"(layer {self.layer_index} '{self.layer_name}', {self.parameter}[{where}] "
+            f"= {_fmt(self.weight_value)})"
+        )
+
+    def sections(self):
+        width = max(len(f.symbol) for f in self.factors) + 1
+        lines = [f.line(width) for f in self.factors]
+        if self.path:
+            numbers = " · ".join(_paren(value) for _, value in self.path)
+            lines.append(f"  where {self.factors[1].how} = {numbers}")
+        values = [np.asarray(f.value, dtype=np.float64).reshape(-1) for f in self.factors]
+        if all(v.size == 1 for v in values):
+            product = " × ".join(_paren(v[0]) for v in values)
+        else:
+            product = (
+                f"sum over the {values[0].size} outputs of {self.factors[0].symbol}_k · "
+                f"{self.factors[1].symbol}_k"
+            )
+            if len(values) == 3:
+                product = f"({product}) × {_paren(values[2][0])}"
+        lines.append(f"  product = {product} = {_fmt(self.chain_rule)}")
+        checks = [
+            f"chain rule:           {_fmt(self.chain_rule)}",
+            f"backpropagation:      {_fmt(self.backpropagation)}   (the engine's backward pass)",
+            f"finite differences:   {_fmt(self.finite_difference)}   "
+            f"((J({self.symbol} + h) - J({self.symbol} - h)) / 2h, h = {self.epsilon:g})",
+            f"largest difference:   {self.disagreement:.2g}",
+        ]
+        header = [
+            f"sample x = {_vector(self.x)}, target y = {_vector(self.y)}",
+            f"output ŷ = {_vector(self.output)}, loss J = {_fmt(self.loss)} ({self.loss_name})",
+        ]
+        return [("", header), (self.formula, lines), ("three ways to the same number", checks)]
+
+    @property
+    def disagreement(self) -> float:
+        """The largest absolute difference between the three gradients."""
+        values = [self.chain_rule, self.backpropagation, self.finite_difference]
+        return float(max(values) - min(values))
+
+    def to_dict(self):
+        return {
+            "symbol": self.symbol,
+            "layer": self.layer_name,
+            "parameter": self.parameter,
+            "position": list(self.position),
+            "weight": self.weight_value,
+            "loss": self.loss,
+            "formula": self.formula,
+            "factors": [{"symbol": f.symbol, "value": _plain(f.value)} for f in self.factors],
+            "chain_rule": self.chain_rule,
+            "backpropagation": self.backpropagation,
+            "finite_difference": self.finite_difference,
+        }
+
+
+def _find_layer(stages: list[_Stage], layer: Any) -> _Stage:
+    """The stage of `layer`: a leaf index (negative counts from the end), a name or a layer."""
+    with_weights = ", ".join(f"{s.index} '{s.layer.name}'" for s in stages if s.params)
+    if isinstance(layer, Layer):
+        matches = [s for s in stages if s.layer is layer]
+    elif isinstance(layer, str):
+        matches = [s for s in stages if s.layer.name == layer]
+    else:
+        index = check_int("layer", layer)
+        if not -len(stages) <= index < len(stages):
+            raise ValueError(
+                f"layer must be an index in [0, {len(stages)}) or a name; got {index}. "
+                f"Layers with weights: {with_weights}."
+            )
+        matches = [stages[index]]
+    if not matches:
+        raise ValueError(
+            f"layer {layer!r} is not in the model. Layers with weights: {with_weights}."
+        )
+    stage = matches[0]
+    if not stage.params:
+        raise ValueError(
+            f"layer {stage.index} '{stage.layer.name}' has no weights. "
+            f"Layers with weights: {with_weights}."
+        )
+    return stage
+
+
+def _position(stage: _Stage, weight: Any, bias: Any) -> tuple[str, tuple[int, ...]]:
+    """("kernel", (i, j)) or ("bias", (j,)), checked against the layer's shapes."""
+    fan_in, units = stage.params["kernel"].shape
+    if weight is not None and bias is not None:
+        raise ValueError("give weight=(i, j) or bias=j, not both.")
+    if bias is not None:
+        if "bias" not in stage.params:
+            raise ValueError(f"layer '{stage.layer.name}' has no bias (use_bias=False).")
+        j = check_int("bias", bias, minimum=0)
+        if j >= units:
+            raise ValueError(f"bias must be a unit index in [0, {units}), got {j}.")
+        return "bias", (j,)
+    weight = (0, 0) if weight is None else weight
+    try:
+        i, j = (check_int("weight index", v, minimum=0) for v in weight)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"weight must be a pair (i, j): input i, unit j; got {weight!r}."
+        ) from None
+    if i >= fan_in or j >= units:
+        raise ValueError(
+            f"weight (i, j) must have i in [0, {fan_in}) and j in [0, {units}) for layer "
+            f"'{stage.layer.name}' (kernel {fan_in} x {units}), got ({i}, {j})."
+        )
+    return "kernel", (i, j)
+
+
+def _activation_step(function, z: np.ndarray, tangent: np.ndarray) -> np.ndarray:
+    derivative = function.derivative(z)
+    if derivative.ndim == z.ndim + 1:  # softmax: the full Jacobian of the row
+        return derivative @ tangent
+    return derivative * tangent
+
+
+def _chain(stages, values, stage, unit):
+    """dŷ/dz of one unit (a vector over the outputs) and, for a chain of single numbers,
+    its factors from ŷ back to z, as the lecture writes them."""
+    k = stage.number
+    value = values[stage.index]
+    units = value.z.size
+    tangent = np.zeros(units)
+    tangent[unit] = 1.0
+    tangent = _activation_step(stage.layer.activation, value.z, tangent)
+    path = [(f"f{k}'({_index(f'z{k}', units, unit)})", float(tangent[unit]))]
+    scalar = units == 1
+    for later in stages[stage.index + 1 :]:
+        later_value = values[later.index]
+        if isinstance(later.layer, Dense):
+            kernel = later.params["kernel"]
+            scalar = scalar and kernel.size == 1
+            path.append((f"w{later.number}", float(kernel.reshape(-1)[0])))
+            tangent = _activation_step(later.layer.activation, later_value.z, tangent @ kernel)
+            derivative = _derivative_scalar(later.layer.activation, later_value.z)
+            path.append((f"f{later.number}'(z{later.number})", derivative))
+        elif isinstance(later.layer, Activation):
+            scalar = scalar and later_value.inputs.size == 1
+            name = later.layer.activation.name
+            path.append(
+                (f"{name}'", _derivative_scalar(later.layer.activation, later_value.inputs))
+            )
+            tangent = _activation_step(later.layer.activation, later_value.inputs, tangent)
+        else:
+            tangent = tangent.reshape(later_value.outputs.shape)
+    return tangent.reshape(-1), (path[::-1] if scalar else [])
+
+
+def _derivative_scalar(function, z: np.ndarray) -> float:
+    derivative = np.asarray(function.derivative(z), dtype=np.float64).reshape(-1)
+    return float(derivative[0])
+
+
+def _symbols(stage: _Stage, parameter: str, position: tuple[int, ...]) -> tuple[str, str, str]:
+    """(weight symbol, the z it feeds, the symbol of what it multiplies)."""
+    k = stage.number
+    fan_in, units = stage.params["kernel"].shape
+    j = position[-1]
+    z = _index(f"z{k}", units, j)
+    if parameter == "bias":
+        return _index(f"b{k}", units, j), z, "1"
+    inputs = "x" if k == 1 else f"a{k - 1}"
+    return _index(f"w{k}", fan_in * units, *position), z, _index(inputs, fan_in, position[0])
+
+
+def _finite_difference(stages, stage, parameter, position, x, targets, loss, epsilon) -> float:
+    array = stage.params[parameter]
+    original = array[position]
+    try:
+        array[position] = original + epsilon
+        plus = _loss_and_gradient(loss, targets, _run(stages, x)[-1].outputs)[0]
+        array[position] = original - epsilon
+        minus = _loss_and_gradient(loss, targets, _run(stages, x)[-1].outputs)[0]
+    finally:
+        array[position] = original
+    return (plus - minus) / (2 * epsilon)
+
+
+_LOSS_DERIVATIVES = {
+    ("mean_squared_error", False): "2(ŷ - y) / outputs",
+    ("mean_absolute_error", False): "sign(ŷ - y) / outputs",
+    ("binary_crossentropy", False): "(ŷ - y) / (ŷ(1 - ŷ)) / outputs",
+    ("binary_crossentropy", True): "(sigmoid(ŷ) - y) / outputs",
+    ("categorical_crossentropy", False): "-y / ŷ",
+    ("categorical_crossentropy", True): "softmax(ŷ) - y",
+    ("sparse_categorical_crossentropy", False): "-1/ŷ_y at the true class y, else 0",
+    ("sparse_categorical_crossentropy", True): "softmax(ŷ) - onehot(y)",
+}
+
+
+def _chain_rule_factors(stages, values, stage, parameter, position, loss, dloss_doutput):
+    """(weight symbol, the chain rule's factors, the expansion of dŷ/dz or [])."""
+    symbol, z_symbol, input_symbol = _symbols(stage, parameter, position)
+    k = stage.number
+    dz_dw = 1.0 if parameter == "bias" else float(values[stage.index].inputs[position[0]])
+    doutput_dz, path = _chain(stages, values, stage, position[-1])
+    first = Factor("dJ/dŷ", _LOSS_DERIVATIVES.get((loss.name, loss.from_logits), ""), dloss_doutput)
+    later = stages[stage.index + 1 :]
+    if not any(s.params for s in later):  # the lecture's dJ/dw2 = dJ/dŷ · dŷ/dw2
+        slope = f"f{k}'({z_symbol})" if path else f"dŷ/d{z_symbol}"
+        how = slope if parameter == "bias" else f"{slope} · {input_symbol}"
+        return symbol, [first, Factor(f"dŷ/d{symbol}", how, doutput_dz * dz_dw)], []
+    what = "the input it multiplies" if parameter == "kernel" else "a bias input is 1"
+    through = (
+        " · ".join(name for name, _ in path)
+        if path
+        else "through every later layer (a vector: one value per output)"
+    )
+    factors = [
+        first,
+        Factor(f"dŷ/d{z_symbol}", through, doutput_dz),
+        Factor(f"d{z_symbol}/d{symbol}", f"{input_symbol} ({what})", dz_dw),
+    ]
+    return symbol, factors, path
+
+
+def gradient(
+    model: Layer,
+    x: Any,
+    y: Any,
+    layer: int | str | Layer = -1,
+    weight: tuple[int, int] | None = None,
+    bias: int | None = None,
+    *,
+    loss: str | losses_module.Loss | None = None,
+    epsilon: float = EPSILON,
+) -> GradientExplanation:
+    """Explain dJ/dw for one weight of one sample by the chain rule, with every factor.
+
+    For the last layer with weights the lecture's form is used,
+    dJ/dw2 = dJ/dŷ · dŷ/dw2; for an earlier one, dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1,
+    where z1 is the weighted sum that w1 feeds and dz1/dw1 is the input it multiplies.
+    With several outputs, dJ/dŷ and dŷ/dz are vectors and their product is a sum over
+    the outputs. Beside the product are the engine's backpropagation and central finite
+    differences, so all three can be compared.
+
+    Args:
+        model: a compiled `Sequential` (or pass `loss`).
+        x: one sample, shaped as the model's input.
+        y: its target, as the loss expects it (a class label, a number or a vector).
+        layer: which layer: its index in `model.leaves()` (as `model.layers` for a flat
+            model; negative counts from the end), its name, or the layer itself.
+        weight: (i, j): the weight from input i to unit j; default (0, 0).
+        bias: j: explain the bias of unit j instead.
+        loss: the loss; default the compiled one.
+        epsilon: the finite-difference step, default 1e-6.
+
+    Returns:
+        A `GradientExplanation`: `.factors`, `.chain_rule`, `.backpropagation`,
+        `.finite_difference`.
+
+    Raises:
+        ValueError: for a layer without weights, an index out of range, or no loss.
+
+    >>> import numpy as np, glassnet as gn
+    >>> model = gn.Sequential([gn.layers.Dense(1, input_shape=(1,))])
+    >>> model.set_weights([np.array([[3.0]]), np.array([0.0])])
+    >>> g = gradient(model, [2.0], 5.0, layer=0, loss="mse")   # J = (3*2 - 5)^2
+    >>> g.formula, round(g.chain_rule, 6)                        # 2(6 - 5) * 2
+    ('dJ/dw1 = dJ/dŷ · dŷ/dw1', 4.0)
+    """
+    epsilon = check_number("epsilon", epsilon, 0, low_inclusive=False)
+    x = _prepare(model, x)
+    loss = _loss(model, loss)
+    stages = _stages(model)
+    stage = _find_layer(stages, layer)
+    parameter, position = _position(stage, weight, bias)
+    values = _run(stages, x)
+    output = values[-1].outputs
+    targets = _targets(loss, y, output.size)
+    loss_value, dloss_doutput = _loss_and_gradient(loss, targets, output)
+
+    symbol, factors, path = _chain_rule_factors(
+        stages, values, stage, parameter, position, loss, dloss_doutput
+    )
+    values_of = [np.asarray(f.value, dtype=np.float64).reshape(-1) for f in factors]
+    chain_rule = float(np.dot(values_of[0], values_of[1]) * np.prod(values_of[2:]))
+    backpropagation = _all_gradients(model, x, targets, loss)[stage.index][parameter][position]
+    return GradientExplanation(
+        symbol=symbol,
+        layer_name=stage.layer.name,
+        layer_index=stage.index,
+        parameter=parameter,
+        position=position,
+        weight_value=float(stage.params[parameter][position]),
+        loss_name=loss.name,
+        loss=loss_value,
+        output=output,
+        x=x,
+        y=np.asarray(y),
+        formula=f"dJ/d{symbol} = " + " · ".join(f.symbol for f in factors),
+        factors=factors,
+        path=path,
+        chain_rule=chain_rule,
+        backpropagation=float(backpropagation),
+        finite_difference=_finite_difference(
+            stages, stage, parameter, position, x, targets, loss, epsilon
+        ),
+        epsilon=epsilon,
+    )
+
+
+# -- one gradient-descent step ----------------------------------------------------------------
+
+
+@dataclass
+class ParameterChange:
+    """One weight array's part in a gradient-descent step.
+
+    Attributes:
+        layer_name, parameter: where it lives ("dense", "kernel").
+        symbol: "w1", "b1", ...
+        before, gradient, change, after: arrays of the parameter's shape;
+            change = -learning_rate * gradient and after = before + change.
+    """
+
+    layer_name: str
+    parameter: str
+    symbol: str
+    before: np.ndarray
+    gradient: np.ndarray
+    change: np.ndarray
+    after: np.ndarray
+
+    def lines(self, learning_rate: float) -> list[str]:
+        if self.before.size <= 12:
+            return [
+                f"  {_index(self.symbol, self.before.size, *position)} = "
+                f"{_fmt(self.before[position])} - {_fmt(learning_rate)} × "
+                f"{_paren(self.gradient[position])} = {_fmt(self.after[position])}"
+                for position in np.ndindex(self.before.shape)
+            ]
+        largest = np.unravel_index(
+            np.argsort(-np.abs(self.change), axis=None)[:3], self.change.shape
+        )
+        shown = ", ".join(
+            f"{self.symbol}[{','.join(str(int(i)) for i in position)}] "
+            f"{_fmt(self.before[position])} -> {_fmt(self.after[position])}"
+            for position in zip(*largest, strict=True)
+        )
+        return [
+            f"  {self.symbol}: {self.before.size} numbers, mean |change| "
+            f"{_fmt(np.abs(self.change).mean())}; largest changes: {shown}"
+        ]
+
+
+@dataclass
+class StepExplanation(Explanation):
+    """One gradient-descent step on one sample (from `step`).
+
+    Attributes:
+        learning_rate: the step size.
+        loss_name, loss_before, loss_after: the loss of the sample before and after.
+        changes: a `ParameterChange` per weight array, in `get_weights()` order.
+    """
+
+    learning_rate: float
+    loss_name: str
+    loss_before: float
+    loss_after: float
+    changes: list[ParameterChange]
+
+    @property
+    def title(self) -> str:
+        return (
+            f"One gradient-descent step on one sample: w <- w - {_fmt(self.learning_rate)} · dJ/dw"
+        )
+
+    @property
+    def new_weights(self) -> list[np.ndarray]:
+        """The weights after the step, in `get_weights()` order (for `set_weights`)."""
+        return [change.after for change in self.changes]
+
+    def sections(self):
+        sections = [("", [f"loss before: J = {_fmt(self.loss_before)} ({self.loss_name})"])]
+        for change in self.changes:
+            heading = f"layer '{change.layer_name}', {change.parameter} {change.symbol}"
+            sections.append((heading, change.lines(self.learning_rate)))
+        difference = self.loss_after - self.loss_before
+        trend = "down" if difference < 0 else "up"
+        sections.append(
+            (
+                "",
+                [f"loss after:  J = {_fmt(self.loss_after)} ({trend} {_fmt(abs(difference))})"],
+            )
+        )
+        return sections
+
+    def to_dict(self):
+        return {
+            "learning_rate": self.learning_rate,
+            "loss_before": self.loss_before,
+            "loss_after": self.loss_after,
+            "changes": [
+                {
+                    "layer": c.layer_name,
+                    "parameter": c.parameter,
+                    "symbol": c.symbol,
+                    "before": _plain(c.before),
+                    "gradient": _plain(c.gradient),
+                    "after": _plain(c.after),
+                }
+                for c in self.changes
+            ],
+        }
+
+
+def _all_gradients(model: Layer, x: np.ndarray, targets, loss) -> list[dict[str, np.ndarray]]:
+    """Every leaf's gradients (float64) from the engine's backward pass, Dropout off."""
+    with float64_copy(model) as (leaves, _, _):
+        out = x[None]
+        for leaf in leaves:
+            out = leaf.forward(out, training=not isinstance(leaf, Dropout))
+        _, grad = loss.loss_and_gradient(targets, out)
+        for leaf in reversed(leaves):
+            grad = leaf.backward(grad)
+        return [{k: leaf.grads[k].copy() for k in leaf.params} for leaf in leaves]
+
+
+def step(
+    model: Layer,
+    x: Any,
+    y: Any,
+    learning_rate: float = 0.01,
+    *,
+    loss: str | losses_module.Loss | None = None,
+) -> StepExplanation:
+    """Explain one plain gradient-descent step on one sample: w <- w - learning_rate · dJ/dw.
+
+    Shows the loss before, each weight's change (the largest ones for big arrays) and
+    the loss after. The model is not changed: `model.set_weights(result.new_weights)`
+    applies the step. (Training uses the compiled optimizer on batches; this is the
+    lecture's gradient descent on one sample.)
+
+    Args:
+        model: a compiled `Sequential` (or pass `loss`).
+        x: one sample; y: its target.
+        learning_rate: the step size, > 0 (default 0.01).
+        loss: the loss; default the compiled one.
+
+    Returns:
+        A `StepExplanation` with `.loss_before`, `.loss_after`, `.changes`, `.new_weights`.
+
+    >>> import numpy as np, glassnet as gn
+    >>> model = gn.Sequential([gn.layers.Dense(1, input_shape=(1,))])
+    >>> model.set_weights([np.array([[3.0]]), np.array([0.0])])
+    >>> s = step(model, [2.0], 5.0, learning_rate=0.05, loss="mse")  # dJ/dw = 4, dJ/db = 2
+    >>> [round(w.item(), 6) for w in s.new_weights], s.loss_before, round(s.loss_after, 6)
+    ([2.8, -0.1], 1.0, 0.25)
+    """
+    learning_rate = check_number("learning_rate", learning_rate, 0, low_inclusive=False)
+    x = _prepare(model, x)
+    loss = _loss(model, loss)
+    stages = _stages(model)
+    output = _run(stages, x)[-1].outputs
+    targets = _targets(loss, y, output.size)
+    loss_before = _loss_and_gradient(loss, targets, output)[0]
+    changes = []
+    for stage, gradients in zip(stages, _all_gradients(model, x, targets, loss), strict=True):
+        for key, before in stage.params.items():
+            grad = gradients[key]
+            change = -learning_rate * grad
+            symbol = f"{'w' if key == 'kernel' else 'b'}{stage.number}"
+            changes.append(
+                ParameterChange(
+                    stage.layer.name, key, symbol, before.copy(), grad, change, before + change
+                )
+            )
+            stage.params[key] = before + change
+    loss_after = _loss_and_gradient(loss, targets, _run(stages, x)[-1].outputs)[0]
+    return StepExplanation(learning_rate, loss.name, loss_before, loss_after, changes)
+
+
+# -- the perceptron -----------------------------------------------------------------------------
+
+
+@dataclass
+class PerceptronExplanation(Explanation):
+    """A perceptron's output for one sample (from `perceptron`).
+
+    Attributes:
+        x, weights, bias, bias_weight: the numbers that went in.
+        terms: x_i * w_i for each input, then bias * w_bias.
+        z: their sum; output: f(z); label: the class it stands for.
+        text: the calculation as `Perceptron.explain` writes it.
+    """
+
+    x: np.ndarray
+    weights: np.ndarray
+    bias: float
+    bias_weight: float
+    terms: np.ndarray
+    z: float
+    output: float
+    label: Any
+    text: str
+
+    title = "A perceptron's output, term by term"
+
+    def sections(self):
+        return [("", self.text.splitlines())]
+
+    def to_dict(self):
+        return _plain(
+            {
+                "x": self.x,
+                "weights": self.weights,
+                "bias": self.bias,
+                "bias_weight": self.bias_weight,
+                "terms": self.terms,
+                "z": self.z,
+                "output": self.output,
+                "label": self.label,
+            }
+        )
+
+
+def perceptron(model: Perceptron, x: Any) -> PerceptronExplanation:
+    """Explain a perceptron's output for one sample: each x_i*w_i, the bias term, z, f(z).
+
+    >>> import glassnet as gn
+    >>> p = gn.Perceptron(weights=[0.75, -0.5], bias_weight=1, activation="sign")
+    >>> e = perceptron(p, [2, 1])
+    >>> e.z, e.output, e.terms.tolist()
+    (2.0, 1.0, [1.5, -0.5, 1.0])
+    """
+    if not isinstance(model, Perceptron):
+        raise TypeError(f"model must be a gn.Perceptron, got {describe(model)}.")
+    text = model.explain(x)  # validates x
+    x = as_float_array("x", x, ndim=1)
+    terms = np.append(x * model.weights, model.bias * model.bias_weight)
+    z = float(model.net_input(x[None])[0])
+    return PerceptronExplanation(
+        x=x,
+        weights=np.array(model.weights, dtype=np.float64),
+        bias=float(model.bias),
+        bias_weight=float(model.bias_weight),
+        terms=terms,
+        z=z,
+        output=float(model.activation(np.array([z]))[0]),
+        label=model.predict(x[None])[0].item(),
+        text=text,
+    )
+
+
+@dataclass
+class TrainingTrace(Explanation):
+    """Each epoch of `Perceptron.fit`: the misclassified points and their updates.
+
+    Attributes:
+        learning_rate: the fit's learning rate.
+        initial_weights, initial_bias_weight: the weights before the first epoch.
+        epochs: the fit's `EpochRecord`s (`.updates` holds each update's numbers).
+        classes: (negative label, positive label).
+        summary: the fit's one-line outcome.
+    """
+
+    learning_rate: float
+    initial_weights: np.ndarray
+    initial_bias_weight: float
+    bias: float
+    epochs: list[Any]
+    classes: tuple[Any, Any]
+    summary: str
+
+    title = "Perceptron training, epoch by epoch"
+
+    def sections(self):
+        rule = (
+            f"rule, for each misclassified point (t = 1 for class {self.classes[1]}, "
+            f"0 for class {self.classes[0]}; p the prediction, the same way):\n"
+            f"  w += {_fmt(self.learning_rate)} · (t - p) · x;   "
+            f"w_bias += {_fmt(self.learning_rate)} · (t - p) · {_fmt(self.bias)}"
+        )
+        start = (
+            f"start: w = {_vector(self.initial_weights)}, w_bias = {_fmt(self.initial_bias_weight)}"
+        )
+        sections = [("", [*rule.splitlines(), start])]
+        for record in self.epochs:
+            lines = []
+            for update in record.updates:
+                error = update.target - update.predicted
+                lines.append(
+                    f"  point {update.index}: x = {_vector(update.x)}, class "
+                    f"{self.classes[update.target]} (t = {update.target}), z = {_fmt(update.z)} "
+                    f"gave p = {update.predicted}: w += {_fmt(self.learning_rate)}·({error:+d})·x "
+                    f"= {_vector(update.delta_weights)}, w_bias += "
+                    f"{_fmt(update.delta_bias_weight)}"
+                )
+            lines.append(
+                f"  end of epoch {record.epoch}: w = {_vector(record.weights)}, "
+                f"w_bias = {_fmt(record.bias_weight)}"
+            )
+            heading = (
+                f"epoch {record.epoch}: {record.errors} misclassified"
+                if record.errors
+                else f"epoch {record.epoch}: no point misclassified, so training stops"
+            )
+            sections.append((heading, lines))
+        sections.append(("", [self.summary]))
+        return sections
+
+    def to_dict(self):
+        return {
+            "learning_rate": self.learning_rate,
+            "initial_weights": _plain(self.initial_weights),
+            "initial_bias_weight": self.initial_bias_weight,
+            "epochs": [
+                {
+                    "epoch": record.epoch,
+                    "errors": record.errors,
+                    "weights": _plain(record.weights),
+                    "bias_weight": float(record.bias_weight),
+                    "updates": [
+                        {
+                            "index": u.index,
+                            "x": _plain(u.x),
+                            "target": u.target,
+                            "predicted": u.predicted,
+                            "z": u.z,
+                            "delta_weights": _plain(u.delta_weights),
+                            "delta_bias_weight": float(u.delta_bias_weight),
+                        }
+                        for u in record.updates
+                    ],
+                }
+                for record in self.epochs
+            ],
+        }
+
+
+def perceptron_training(model: Perceptron) -> TrainingTrace:
+    """Explain the last `Perceptron.fit`: per epoch, each misclassified point and its update.
+
+    >>> import glassnet as gn
+    >>> p = gn.Perceptron(weights=[0.0, 0.0], bias_weight=0.0, activation="step")
+    >>> trace = perceptron_training(p.fit(*gn.datasets.logic_gate("and"), learning_rate=0.5))
+    >>> [record.errors for record in trace.epochs][-1]
+    0
+    """
+    if not isinstance(model, Perceptron):
+        raise TypeError(f"model must be a gn.Perceptron, got {describe(model)}.")
+    if not model.history_:
+        raise ValueError("the perceptron has not been trained: call fit(X, y) first.")
+    weights, bias_weight = model.initial_weights_
+    return TrainingTrace(
+        learning_rate=model.learning_rate_,
+        initial_weights=np.asarray(weights, dtype=np.float64),
+        initial_bias_weight=float(bias_weight),
+        bias=float(model.bias),
+        epochs=list(model.history_),
+        classes=tuple(model.classes_.tolist()),
+        summary=model.fit_summary_,
+    )
