@@ -261,6 +261,7 @@ class LayerStep:
         outputs: the values that went out.
         terms: Dense only: inputs[i] * kernel[i, j] for every i, j, shape (fan_in, units).
         activation: the activation's name (Dense and Activation layers), else None.
+        kernel, bias: Dense only: the weights (float64 copies; bias zeros without one).
     """
 
     name: str
@@ -273,6 +274,8 @@ class LayerStep:
     outputs: np.ndarray
     terms: np.ndarray | None = None
     activation: str | None = None
+    kernel: np.ndarray | None = None
+    bias: np.ndarray | None = None
 
 
 @dataclass
@@ -349,7 +352,7 @@ def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
             f"(outputs from {_fmt(step.outputs.min())} to {_fmt(step.outputs.max())}, "
             f"{int(np.sum(step.outputs == 0))} are 0)"
         )
-    bias = step.z - step.terms.sum(axis=0)  # z = sum of terms + bias
+    bias = step.bias
     for j in shown:
         z_name = _index(f"z{k}", units, j)
         terms = step.terms[:, j]
@@ -359,10 +362,7 @@ def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
                 for i in range(fan_in)
             ]
             values = [
-                f"{_paren(step.inputs[i])}*{_paren(terms[i] / step.inputs[i])}"
-                if step.inputs[i] != 0
-                else f"0*{_paren(0.0)}"
-                for i in range(fan_in)
+                f"{_paren(step.inputs[i])}*{_paren(step.kernel[i, j])}" for i in range(fan_in)
             ]
             bias_symbol = _index(f"b{k}", units, j)
             lines.append(f"{z_name} = {' + '.join(symbols)} + {bias_symbol}")
@@ -417,9 +417,11 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
     steps = []
     for stage, value in zip(stages, values, strict=True):
         layer = stage.layer
-        terms = None
+        terms = kernel = bias = None
         if isinstance(layer, Dense):
-            terms = value.inputs[:, None] * stage.params["kernel"]  # (fan_in, units)
+            kernel = stage.params["kernel"]
+            bias = stage.params.get("bias", np.zeros(kernel.shape[1]))
+            terms = value.inputs[:, None] * kernel  # (fan_in, units)
         steps.append(
             LayerStep(
                 name=layer.name,
@@ -432,6 +434,8 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
                 outputs=value.outputs,
                 terms=terms,
                 activation=stage.activation.name if stage.activation is not None else None,
+                kernel=kernel,
+                bias=bias,
             )
         )
     return ForwardExplanation(model.name, x, steps, values[-1].outputs)

@@ -1,0 +1,240 @@
+"""Worked exercises with small random numbers, for teachers to hand out.
+
+Each exercise is drawn from a seed, so the same seed gives the same sheet every time;
+its question comes first and its solution (from `gn.explain`) after.
+
+| kind         | the question                                                         |
+|--------------|----------------------------------------------------------------------|
+| `perceptron` | a perceptron's z and output for one input, then one learning-rule    |
+|              | update                                                               |
+| `forward`    | the forward pass of a 2-2-1 network, neuron by neuron                |
+| `gradient`   | the lecture's network x -> w1 -> sigmoid -> w2 -> ŷ with J = (ŷ - y)²: |
+|              | dJ/dw2 and dJ/dw1 by the chain rule                                  |
+
+>>> import glassnet as gn
+>>> sheet = gn.exercises.make("gradient", seed=3)
+>>> sheet.text(solution=False) == make("gradient", seed=3).text(solution=False)
+True
+>>> sorted(sheet.answers)
+['J', 'a1', 'dJ/dw1', 'dJ/dw2', 'y_hat', 'z1']
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from glassnet import explain
+from glassnet._checks import check_int, check_one_of
+from glassnet.layers import Dense
+from glassnet.model import Sequential
+from glassnet.perceptron import Perceptron
+
+__all__ = ["KINDS", "Exercise", "make"]
+
+KINDS = ("perceptron", "forward", "gradient")
+LEARNING_RATE = 0.1
+
+
+@dataclass
+class Exercise:
+    """A question sheet and its worked solution.
+
+    Attributes:
+        kind: one of `KINDS`; seed: the seed it was drawn from.
+        question: the question, as text.
+        solution: the worked solution, as text.
+        answers: the numbers the solution arrives at, by name (e.g. "z", "dJ/dw1").
+    """
+
+    kind: str
+    seed: int
+    question: str
+    solution: str
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, solution: bool = True) -> str:
+        """The sheet: the question, then (unless `solution=False`) the solution."""
+        title = f"glassnet exercise: {self.kind} (seed {self.seed})"
+        parts = [title, "=" * len(title), "", self.question]
+        if solution:
+            parts += ["", "Solution", "--------", "", self.solution]
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div class='glassnet-exercise'><h3>Exercise: {html.escape(self.kind)}</h3>"
+            f"<pre>{html.escape(self.question)}</pre><details><summary>Solution</summary>"
+            f"<pre>{html.escape(self.solution)}</pre></details></div>"
+        )
+
+
+def _decimal(rng: np.random.Generator, low: float, high: float, step: float = 0.1) -> float:
+    """A random multiple of `step` in [low, high], never 0 (a zero weight teaches nothing)."""
+    choices = [v for v in np.round(np.arange(low, high + step / 2, step), 10) if v != 0]
+    return float(rng.choice(choices))
+
+
+def _num(value: float) -> str:
+    return explain._fmt(value)
+
+
+def _network(layers: list[Dense], weights: list[np.ndarray]) -> Sequential:
+    """A named network holding `weights` in float64, so the answers are exact decimals."""
+    model = Sequential(layers, name="network")
+    model.build()
+    for i, layer in enumerate(model.layers):
+        kernel, bias = (np.array(w, dtype=np.float64) for w in weights[2 * i : 2 * i + 2])
+        layer.params = {"kernel": kernel, "bias": bias}
+    return model
+
+
+def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
+    activation = str(rng.choice(["sign", "step"]))
+    while True:  # z exactly 0 would hinge on the activation's convention: draw again
+        weights = [_decimal(rng, -2, 2, 0.5) for _ in range(2)]
+        bias_weight = _decimal(rng, -2, 2, 0.5)
+        x = [float(rng.integers(-3, 4)) for _ in range(2)]
+        z = x[0] * weights[0] + x[1] * weights[1] + bias_weight
+        if z != 0:
+            break
+    p = Perceptron(weights=weights, bias_weight=bias_weight, activation=activation)
+    output = int(p.predict([x])[0])
+    wrong = int(p.classes_[0] if output == p.classes_[1] else p.classes_[1])
+    error = (1 if wrong == p.classes_[1] else 0) - (1 if output == p.classes_[1] else 0)
+    new_weights = [
+        round(w + LEARNING_RATE * error * xi, 10) for w, xi in zip(weights, x, strict=True)
+    ]
+    new_bias_weight = round(bias_weight + LEARNING_RATE * error * 1.0, 10)
+    rule = {"sign": "1 if z > 0, else -1", "step": "1 if z >= 0, else 0"}[activation]
+    question = (
+        f"A perceptron has the weights w1 = {_num(weights[0])}, w2 = {_num(weights[1])}, a bias\n"
+        f"input of 1 with the weight w_bias = {_num(bias_weight)}, and the {activation} "
+        f"activation ({rule}).\n\n"
+        f"a) For the input x = ({_num(x[0])}, {_num(x[1])}), compute\n"
+        f"   z = x1*w1 + x2*w2 + bias*w_bias and the output y = {activation}(z).\n"
+        f"b) The correct output for this input is {wrong}. Apply the perceptron learning rule\n"
+        f"   once, with learning rate {LEARNING_RATE}: w_i += {LEARNING_RATE} * (t - p) * x_i "
+        f"and\n   w_bias += {LEARNING_RATE} * (t - p) * bias, where t and p are 1 for the "
+        f"class {int(p.classes_[1])}\n   and 0 for the class {int(p.classes_[0])} (t: correct, "
+        "p: predicted). What are the new weights?"
+    )
+    updates = "\n".join(
+        f"w{i + 1} = {_num(w)} + {LEARNING_RATE} * ({error:+d}) * {_num(xi)} = {_num(new)}"
+        for i, (w, xi, new) in enumerate(zip(weights, x, new_weights, strict=True))
+    )
+    solution = (
+        f"a)\n{p.explain(x)}\n\nb) t - p = {error:+d}\n{updates}\n"
+        f"w_bias = {_num(bias_weight)} + {LEARNING_RATE} * ({error:+d}) * 1 = "
+        f"{_num(new_bias_weight)}"
+    )
+    answers = {
+        "z": z,
+        "output": output,
+        "new_weights": new_weights,
+        "new_bias_weight": new_bias_weight,
+    }
+    return question, solution, answers
+
+
+def _forward(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
+    hidden = str(rng.choice(["relu", "sigmoid", "tanh"]))
+    output_activation = str(rng.choice(["linear", "sigmoid"]))
+    w1 = np.array([[_decimal(rng, -1, 1) for _ in range(2)] for _ in range(2)])
+    b1 = np.array([_decimal(rng, -0.5, 0.5) for _ in range(2)])
+    w2 = np.array([[_decimal(rng, -1, 1)] for _ in range(2)])
+    b2 = np.array([_decimal(rng, -0.5, 0.5)])
+    x = [float(rng.integers(-2, 3)) or 1.0, _decimal(rng, -1, 1, 0.5)]
+    layers = [
+        Dense(2, activation=hidden, input_shape=(2,), name="hidden"),
+        Dense(1, activation=output_activation, name="output"),
+    ]
+    model = _network(layers, [w1, b1, w2, b2])
+    result = explain.forward(model, x)
+    question = (
+        f"A network has 2 inputs, a hidden layer of 2 neurons with the {hidden} activation\n"
+        f"and one output neuron with the {output_activation} activation. The weight from\n"
+        "input i to hidden neuron j is w1[i,j]; from hidden neuron i to the output, w2[i,0].\n\n"
+        f"  w1[0,0] = {_num(w1[0, 0])}   w1[0,1] = {_num(w1[0, 1])}   "
+        f"b1[0] = {_num(b1[0])}\n"
+        f"  w1[1,0] = {_num(w1[1, 0])}   w1[1,1] = {_num(w1[1, 1])}   "
+        f"b1[1] = {_num(b1[1])}\n"
+        f"  w2[0,0] = {_num(w2[0, 0])}   w2[1,0] = {_num(w2[1, 0])}   b2 = {_num(b2[0])}\n\n"
+        f"For the input x = ({_num(x[0])}, {_num(x[1])}), compute each hidden neuron's\n"
+        "weighted sum z1[j] and output a1[j], then the output neuron's z2 and ŷ."
+    )
+    answers = {
+        "z1": result.layers[0].z.tolist(),
+        "a1": result.layers[0].outputs.tolist(),
+        "z2": float(result.layers[1].z[0]),
+        "y_hat": float(result.output[0]),
+    }
+    return question, str(result), answers
+
+
+def _gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
+    x = float(rng.integers(1, 4))
+    w1, b1 = _decimal(rng, -1, 1), _decimal(rng, -0.5, 0.5)
+    w2, b2 = _decimal(rng, -2, 2), _decimal(rng, -0.5, 0.5)
+    y = float(rng.integers(0, 3))
+    layers = [
+        Dense(1, activation="sigmoid", input_shape=(1,), name="hidden"),
+        Dense(1, name="output"),
+    ]
+    model = _network(layers, [[[w1]], [b1], [[w2]], [b2]])
+    model.compile(optimizer="sgd", loss="mse")
+    forward = explain.forward(model, [x])
+    by_w2 = explain.gradient(model, [x], y, layer=1, weight=(0, 0))
+    by_w1 = explain.gradient(model, [x], y, layer=0, weight=(0, 0))
+    question = (
+        "The lecture's network: one input x, one hidden neuron with the sigmoid activation,\n"
+        "one output neuron with no activation (linear), and the loss J = (ŷ - y)²:\n\n"
+        "  z1 = x*w1 + b1,   a1 = sigmoid(z1) = 1 / (1 + exp(-z1)),   ŷ = a1*w2 + b2\n\n"
+        f"with w1 = {_num(w1)}, b1 = {_num(b1)}, w2 = {_num(w2)}, b2 = {_num(b2)}, "
+        f"the input x = {_num(x)}\nand the target y = {_num(y)}.\n\n"
+        "a) Compute z1, a1, ŷ and J.\n"
+        "b) Compute dJ/dw2 = dJ/dŷ · dŷ/dw2.\n"
+        "c) Compute dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1.\n"
+        "   (Hints: dJ/dŷ = 2(ŷ - y); sigmoid'(z) = sigmoid(z)(1 - sigmoid(z)).)"
+    )
+    solution = f"a)\n{forward}\n\nb)\n{by_w2}\n\nc)\n{by_w1}"
+    answers = {
+        "z1": float(forward.layers[0].z[0]),
+        "a1": float(forward.layers[0].outputs[0]),
+        "y_hat": float(forward.output[0]),
+        "J": by_w1.loss,
+        "dJ/dw2": by_w2.chain_rule,
+        "dJ/dw1": by_w1.chain_rule,
+    }
+    return question, solution, answers
+
+
+_MAKERS = {"perceptron": _perceptron, "forward": _forward, "gradient": _gradient}
+
+
+def make(kind: str, seed: int = 0) -> Exercise:
+    """Draw an exercise of `kind` from `seed`: the same seed always gives the same sheet.
+
+    Args:
+        kind: "perceptron", "forward" or "gradient".
+        seed: a non-negative integer.
+
+    Returns:
+        An `Exercise`: `.text(solution=False)` is the question sheet, `.answers` the numbers.
+
+    Raises:
+        ValueError: for an unknown kind (listing the valid ones) or a negative seed.
+
+    >>> print(make("perceptron", seed=1).question.splitlines()[0])
+    A perceptron has the weights w1 = 0.5, w2 = 1.5, a bias
+    """
+    kind = check_one_of("kind", kind, KINDS, "exercise")
+    seed = check_int("seed", seed, minimum=0)
+    question, solution, answers = _MAKERS[kind](np.random.default_rng(seed))
+    return Exercise(kind, seed, question, solution, answers)
