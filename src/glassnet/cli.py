@@ -18,7 +18,17 @@ import sys
 from glassnet import __version__
 
 # Sub-commands in the order `glassnet --help` lists them (modules of glassnet.commands).
-COMMANDS = ["demo", "perceptron", "data", "train", "evaluate", "predict", "summary"]
+COMMANDS = [
+    "demo",
+    "perceptron",
+    "data",
+    "train",
+    "evaluate",
+    "predict",
+    "summary",
+    "explain",
+    "exercise",
+]
 
 
 class UsageError(Exception):

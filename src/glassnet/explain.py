@@ -348,7 +348,7 @@ def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
     if units > MAX_UNITS:
         shown = sorted(np.argsort(-np.abs(step.outputs), kind="stable")[:MAX_UNITS].tolist())
         lines.append(
-            f"{units} units: the {MAX_UNITS} with the largest outputs are shown "
+            f"{units} units: the {MAX_UNITS} largest outputs (in size) are shown "
             f"(outputs from {_fmt(step.outputs.min())} to {_fmt(step.outputs.max())}, "
             f"{int(np.sum(step.outputs == 0))} are 0)"
         )

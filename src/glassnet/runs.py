@@ -674,6 +674,40 @@ class LoadedRun:
         return self.info.get("preprocessing") or {"kind": "images", "max_value": 255.0}
 
 
+def evaluation_data(
+    loaded: LoadedRun, dataset: str | None = None, target: str | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The data to evaluate a loaded model on, preprocessed as in its training.
+
+    Without `dataset`, a run folder's own test part (the same split, from its config);
+    with `dataset`, the official test set of "fashion-mnist" / "mnist", or every row of
+    a CSV file (`target` names its label column).
+
+    Returns:
+        (x, y, class_names).
+
+    Raises:
+        ValueError: a bare model file without `dataset`, or `target` for an image dataset.
+    """
+    from glassnet import datasets
+
+    if dataset is None:
+        if loaded.config is None:
+            raise ValueError(f"{loaded.path} is a bare model file: give --dataset to use.")
+        splits = load_splits(loaded.config)
+        return *splits.test, splits.class_names
+    if dataset in IMAGE_DATASETS:
+        if target:
+            raise ValueError(f"--target is for CSV files; {dataset} has its own labels.")
+        module = datasets.fashion_mnist if dataset == "fashion-mnist" else datasets.mnist
+        _, (x, y) = module.load_data()
+        names = list(getattr(module, "class_names", [str(i) for i in range(10)]))
+        return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
+    TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
+    table = datasets.load_csv(dataset, target=target)
+    return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
+
+
 def load_run(path: str | os.PathLike) -> LoadedRun:
     """Read a run folder (or a model file saved by glassnet).
 

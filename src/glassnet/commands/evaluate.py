@@ -10,16 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
-from glassnet.runs import (
-    IMAGE_DATASETS,
-    TrainConfig,
-    load_run,
-    load_splits,
-    preprocess,
-    probabilities,
-)
+from glassnet.runs import evaluation_data, load_run, probabilities
 
 __all__ = ["add_parser", "run"]
 
@@ -38,35 +29,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _data(loaded, args) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    from glassnet import datasets
-
-    if args.dataset is None:
-        if loaded.config is None:
-            raise ValueError(
-                f"{args.model} is a bare model file: give --dataset to evaluate it on."
-            )
-        splits = load_splits(loaded.config)
-        return *splits.test, splits.class_names
-    if args.dataset in IMAGE_DATASETS:
-        if args.target:
-            raise ValueError(f"--target is for CSV files; {args.dataset} has its own labels.")
-        module = datasets.fashion_mnist if args.dataset == "fashion-mnist" else datasets.mnist
-        _, (x, y) = module.load_data()
-        names = list(getattr(module, "class_names", [str(i) for i in range(10)]))
-        return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
-    TrainConfig.from_mapping({"dataset": args.dataset, "target": args.target})  # checks
-    table = datasets.load_csv(args.dataset, target=args.target)
-    return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
-
-
 def run(args: argparse.Namespace) -> int:
     """Print the report and diagnosis; return the exit status."""
     from glassnet import metrics
     from glassnet.diagnose import diagnose
 
     loaded = load_run(args.model)
-    x, y, names = _data(loaded, args)
+    x, y, names = evaluation_data(loaded, args.dataset, args.target)
     n_outputs = loaded.model.output_shape[-1]
     if len(names) != n_outputs:
         raise ValueError(

@@ -1,0 +1,91 @@
+"""`glassnet explain RUN_OR_MODEL --sample N`: one sample's forward pass, every number.
+
+With `--gradient LAYER:I,J` it also explains dJ/dw for the weight from input I to unit
+J of layer LAYER (an index as in `model.layers`, or a name from `glassnet summary`), by
+the chain rule beside backpropagation and finite differences; `--gradient LAYER:J`
+explains the bias of unit J.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from glassnet.runs import evaluation_data, load_run
+
+__all__ = ["add_parser", "parse_gradient", "run"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register `glassnet explain`."""
+    p = subparsers.add_parser(
+        "explain",
+        help="explain one sample's forward pass and one weight's gradient, with the numbers",
+        description="Explain, with the real numbers, how a run folder's model (or a model "
+        "file) computes its output for one test sample, and optionally the gradient of one "
+        "weight by the chain rule.",
+    )
+    p.add_argument("model", metavar="RUN_OR_MODEL", help="a run folder or a model file")
+    p.add_argument("--sample", type=int, default=0, metavar="N", help="test sample (default 0)")
+    p.add_argument(
+        "--gradient",
+        metavar="LAYER:I,J",
+        help="also explain dJ/dw of the weight from input I to unit J of LAYER "
+        "(index or name); LAYER:J for the bias of unit J",
+    )
+    p.add_argument("--dataset", help="fashion-mnist, mnist or FILE.csv (default: the run's)")
+    p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.set_defaults(func=run)
+
+
+def parse_gradient(text: str) -> tuple[int | str, dict[str, object]]:
+    """Parse `LAYER:I,J` (a weight) or `LAYER:J` (a bias) into (layer, keyword arguments).
+
+    >>> parse_gradient("1:3,0")
+    (1, {'weight': (3, 0)})
+    >>> parse_gradient("dense:2")
+    ('dense', {'bias': 2})
+    """
+    layer, _, where = text.rpartition(":")
+    try:
+        indices = [int(part) for part in where.split(",")]
+    except ValueError:
+        indices = []
+    if not layer or len(indices) not in (1, 2):
+        raise ValueError(
+            f"--gradient must be LAYER:I,J (a weight) or LAYER:J (a bias), e.g. 1:3,0; "
+            f"got {text!r}."
+        )
+    layer_id: int | str = int(layer) if layer.lstrip("-").isdigit() else layer
+    if len(indices) == 2:
+        return layer_id, {"weight": tuple(indices)}
+    return layer_id, {"bias": indices[0]}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the explanations; return the exit status."""
+    from glassnet import explain
+
+    gradient = parse_gradient(args.gradient) if args.gradient else None
+    loaded = load_run(args.model)
+    x, y, names = evaluation_data(loaded, args.dataset, args.target)
+    if not 0 <= args.sample < len(x):
+        raise ValueError(f"--sample must be in [0, {len(x)}) for this data, got {args.sample}.")
+    sample, label = x[args.sample], y[args.sample]
+    forward = explain.forward(loaded.model, sample)
+    predicted = int(np.argmax(forward.output))
+    parts = [
+        str(forward),
+        f"sample {args.sample}: true class {int(label)} '{names[int(label)]}', "
+        f"predicted {predicted} '{names[predicted]}'",
+    ]
+    if getattr(loaded.model.loss, "from_logits", False):
+        probabilities = np.exp(forward.output - forward.output.max())
+        probabilities /= probabilities.sum()
+        parts[-1] += f" (probability {probabilities[predicted]:.3f}: softmax of ŷ)"
+    if gradient is not None:  # computed before anything is printed: an error prints alone
+        layer, where = gradient
+        parts.append(str(explain.gradient(loaded.model, sample, label, layer=layer, **where)))
+    print("\n\n".join(parts))
+    return 0
