@@ -75,7 +75,7 @@ def test_explain_bias_by_layer_name(run_folder, capsys):
         (["--sample", "100000"], "--sample must be in [0, "),
         (["--gradient", "nonsense"], "--gradient must be LAYER:I,J"),
         (["--gradient", "7:0,0"], "layer must be an index in [0, 3)"),
-        (["--gradient", "0:0,0"], "layer 0 'flatten' has no weights"),
+        (["--gradient", "0:0,0"], "has no weights. Layers with weights: 1 "),
         (["--gradient", "1:5,0"], "weight (i, j) must have i in [0, 2)"),
     ],
 )
