@@ -107,3 +107,10 @@ def test_exercise_is_repeatable_and_the_sheet_can_leave_out_the_solution(capsys)
 def test_exercise_bad_kind_exits_2(capsys):
     assert main(["exercise", "calculus"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_demo_backpropagation_section_shows_both_lecture_formulas(tmp_path, capsys):
+    assert main(["demo", "--only", "backprop", "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "dJ/dw2 = dJ/dŷ · dŷ/dw2" in text and "dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1" in text
+    assert "loss after:" in text

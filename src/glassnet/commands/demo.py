@@ -126,6 +126,34 @@ def perceptron_section(ctx: DemoContext) -> None:
     print(f"(figure: {path})")
 
 
+def backpropagation_section(ctx: DemoContext) -> None:
+    """The lecture's backpropagation slide, with numbers: dJ/dw2 and dJ/dw1 by the chain rule."""
+    import numpy as np
+
+    from glassnet import explain
+    from glassnet.layers import Dense
+    from glassnet.model import Sequential
+
+    model = Sequential(
+        [
+            Dense(1, activation="sigmoid", input_shape=(1,), name="hidden"),
+            Dense(1, name="output"),
+        ],
+        name="lecture",
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    model.set_weights([np.array([[0.8]]), np.array([-0.2]), np.array([[1.5]]), np.array([0.1])])
+    x, y = [2.0], 1.0
+    _heading("The network: x -> z1 = x*w1 + b1 -> a1 = sigmoid(z1) -> ŷ = a1*w2 + b2, J = (ŷ - y)²")
+    print(explain.forward(model, x))
+    for layer, name in ((1, "w2"), (0, "w1")):
+        _heading(f"How much a change in {name} affects the loss J")
+        print(explain.gradient(model, x, y, layer=layer, weight=(0, 0)))
+    _heading("One gradient-descent step, learning rate 0.1")
+    print(explain.step(model, x, y, learning_rate=0.1))
+    print("\n(More: `glassnet explain RUN --sample N --gradient LAYER:I,J`, `glassnet exercise`.)")
+
+
 def fashion_section(ctx: DemoContext) -> None:
     """The lecture's Fashion-MNIST tutorial: train, evaluate, write a run folder and report."""
     from glassnet.runs import TrainConfig, train
@@ -157,7 +185,8 @@ def _fashion_arguments(parser: argparse.ArgumentParser) -> None:
 # The demo, in order. Later parts of the lecture append their sections here.
 SECTIONS: list[Section] = [
     Section("perceptron", "Part 1: the perceptron", perceptron_section),
-    Section("fashion", "Part 2: the Fashion-MNIST tutorial", fashion_section, _fashion_arguments),
+    Section("backprop", "Part 2: backpropagation, every number", backpropagation_section),
+    Section("fashion", "Part 3: the Fashion-MNIST tutorial", fashion_section, _fashion_arguments),
 ]
 
 
