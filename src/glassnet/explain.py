@@ -371,8 +371,7 @@ def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
         else:
             top = np.argsort(-np.abs(terms), kind="stable")[:3]
             largest = ", ".join(
-                f"{_index(input_symbol, fan_in, i)}*{_index(f'w{k}', 2, i, j)} = {_fmt(terms[i])}"
-                for i in top
+                f"{input_symbol}[{i}]*w{k}[{i},{j}] = {_fmt(terms[i])}" for i in top
             )
             rest = terms.sum() - terms[top].sum()
             lines.append(
@@ -383,8 +382,11 @@ def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
                 f"    largest terms: {largest}; the other {fan_in - 3} sum to {_fmt(rest)}; "
                 f"bias {_fmt(bias[j])}"
             )
-        a_name = _index(f"a{k}", units, j)
-        lines.append(f"{a_name} = {step.activation}({_fmt(step.z[j])}) = {_fmt(step.outputs[j])}")
+        if step.activation != "softmax":  # elementwise: each unit on its own
+            value = f"{step.activation}({_fmt(step.z[j])}) = {_fmt(step.outputs[j])}"
+            lines.append(f"{_index(f'a{k}', units, j)} = {value}")
+    if step.activation == "softmax":  # each output depends on every z
+        lines.append(f"a{k} = softmax(z{k}) = {_vector(step.outputs)}")
     return lines
 
 
