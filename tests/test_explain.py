@@ -8,9 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import glassnet as gn
-from glassnet.layers import Dense, Dropout, Flatten, Softmax
+from glassnet.layers import Activation, Dense, Dropout, Flatten, Softmax
 
-HIDDEN_ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "softmax", "step", "sign"]
+# step and sign have a zero derivative, so every gradient through them is an exact 0 that
+# cannot disagree; they get a test of their own below.
+HIDDEN_ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "softmax"]
 # loss name, from_logits -> the output activation it goes with
 LOSSES = [
     ("mse", False, "tanh"),
@@ -34,15 +36,32 @@ def _target(loss_name, n_outputs, rng):
     return rng.normal(size=n_outputs)
 
 
-def _random_network(seed, widths, hidden, loss_case, flatten, dropout, softmax_layer):
-    """A small network with weights drawn from `seed`, compiled with the loss case."""
+def _random_network(
+    seed,
+    widths,
+    hidden,
+    loss_case,
+    flatten=False,
+    dropout=False,
+    softmax_layer=False,
+    dense_bias=True,
+    separate_activations=False,
+):
+    """A small network with weights drawn from `seed`, compiled with the loss case.
+
+    separate_activations: hidden layers as Dense (linear) followed by Activation(f).
+    """
     rng = np.random.default_rng(seed)
     loss_name, from_logits, output_activation = loss_case
     n_inputs = 4
     layers = [Flatten(input_shape=(2, 2))] if flatten else []
     for i, width in enumerate(widths[:-1]):
         kwargs = {} if flatten or i else {"input_shape": (n_inputs,)}
-        layers.append(Dense(width, activation=hidden[i % len(hidden)], **kwargs))
+        activation = hidden[i % len(hidden)]
+        if separate_activations:
+            layers += [Dense(width, use_bias=dense_bias, **kwargs), Activation(activation)]
+        else:
+            layers.append(Dense(width, activation=activation, use_bias=dense_bias, **kwargs))
         if dropout:
             layers.append(Dropout(0.5, seed=1))
     n_outputs = widths[-1]
@@ -76,19 +95,38 @@ def _random_network(seed, widths, hidden, loss_case, flatten, dropout, softmax_l
     flatten=st.booleans(),
     dropout=st.booleans(),
     softmax_layer=st.booleans(),
-    use_bias=st.booleans(),
+    dense_bias=st.booleans(),
+    separate_activations=st.booleans(),
+    explain_bias=st.booleans(),
 )
 def test_chain_rule_equals_backpropagation_and_finite_differences(
-    seed, widths, hidden, loss_case, flatten, dropout, softmax_layer, use_bias
+    seed,
+    widths,
+    hidden,
+    loss_case,
+    flatten,
+    dropout,
+    softmax_layer,
+    dense_bias,
+    separate_activations,
+    explain_bias,
 ):
     model, x, y, rng = _random_network(
-        seed, widths, hidden, loss_case, flatten, dropout, softmax_layer
+        seed,
+        widths,
+        hidden,
+        loss_case,
+        flatten,
+        dropout,
+        softmax_layer,
+        dense_bias,
+        separate_activations,
     )
     weights_before = model.get_weights()
     dense = [i for i, leaf in enumerate(model.leaves()) if leaf.params]
     layer = int(rng.choice(dense))
     fan_in, units = model.leaves()[layer].params["kernel"].shape
-    if use_bias:
+    if explain_bias and dense_bias:
         result = gn.explain.gradient(model, x, y, layer=layer, bias=int(rng.integers(units)))
     else:
         weight = (int(rng.integers(fan_in)), int(rng.integers(units)))
@@ -172,6 +210,47 @@ def test_wide_network_gradient_sums_over_outputs():
     assert g.symbol == "w1[400,5]" and np.ravel(g.factors[1].value).size == 10
     assert abs(g.chain_rule - g.finite_difference) < 1e-6
     assert "sum over the 10 outputs" in str(g)
+
+
+@pytest.mark.parametrize("flat", ["step", "sign"])
+def test_a_step_activation_lets_no_gradient_through(flat):
+    model, x, y, _ = _random_network(3, [3, 1], [flat], ("mse", False, "tanh"))
+    g = gn.explain.gradient(model, x, y, layer=0, weight=(1, 2))
+    assert g.chain_rule == g.backpropagation == g.finite_difference == 0.0
+    assert g.path[-1] == ("f1'(z1[2])", 0.0)
+
+
+def test_two_two_one_network_keeps_the_lecture_expansion():
+    model = gn.Sequential([Dense(2, activation="sigmoid", input_shape=(2,)), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    w1, b1, w2, b2 = [[0.5, -1.0], [0.25, 2.0]], [0.1, 0.0], [[2.0], [-1.0]], [0.5]
+    model.set_weights([np.array(w) for w in (w1, b1, w2, b2)])
+    g = gn.explain.gradient(model, [1.0, 2.0], 1.0, layer=0, weight=(1, 1))
+    z1 = np.array([1.0, 2.0]) @ np.array(w1) + b1
+    a1 = 1 / (1 + np.exp(-z1))
+    y_hat = a1 @ np.array(w2)[:, 0] + b2[0]
+    # dJ/dw1[1,1] = 2(ŷ - y) · f2'(z2) · w2[1,0] · f1'(z1[1]) · x[1], with f2' = 1
+    by_hand = 2 * (y_hat - 1.0) * 1.0 * -1.0 * a1[1] * (1 - a1[1]) * 2.0
+    assert np.isclose(g.chain_rule, by_hand)
+    assert [name for name, _ in g.path] == ["f2'(z2)", "w2[1,0]", "f1'(z1[1])"]
+    assert "dŷ/dz1[1]        = f2'(z2) · w2[1,0] · f1'(z1[1])" in str(g)
+
+
+def test_separate_activation_layers_get_their_own_symbols_and_no_bias_is_shown():
+    model = gn.Sequential(
+        [Dense(2, input_shape=(2,), use_bias=False), Activation("relu"), Dense(1), Softmax()]
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    model.set_weights(
+        [np.array([[0.5, -1.0], [0.25, 2.0]]), np.array([[2.0], [-1.0]]), np.array([0.5])]
+    )
+    text = str(gn.explain.forward(model, [1.0, 2.0]))
+    assert "z1[0] = x[0]*w1[0,0] + x[1]*w1[1,0]\n" in text  # no b1: the layer has none
+    assert "a1 = relu(z1) = relu([1, 3]) = [1, 3]" in text
+    assert "z2 = a1[0]*w2[0,0] + a1[1]*w2[1,0] + b2" in text
+    g = gn.explain.gradient(model, [1.0, 2.0], 1.0, layer=0, weight=(0, 1))
+    assert [name for name, _ in g.path] == ["softmax'(z2)", "w2[1,0]", "relu'(z1[1])"]
+    assert gn.explain.gradient(model, [1.0, 2.0], 1.0).layer_index == 2  # the last with weights
 
 
 # -- forward -------------------------------------------------------------------------------
@@ -305,6 +384,7 @@ def test_perceptron_training_needs_a_fitted_perceptron():
         ({"layer": "nope"}, "is not in the model"),
         ({"layer": 0, "weight": (1, 0)}, r"i in \[0, 1\)"),
         ({"layer": 0, "weight": 3}, r"weight must be a pair \(i, j\)"),
+        ({"layer": 0, "weight": (-1, 0)}, r"weight\[0\] must be an integer >= 0"),
         ({"layer": 0, "bias": 2}, r"bias must be a unit index in \[0, 1\)"),
         ({"layer": 0, "weight": (0, 0), "bias": 0}, "not both"),
         ({"layer": 0, "epsilon": 0}, "epsilon"),
@@ -317,7 +397,7 @@ def test_gradient_rejects_bad_arguments(kwargs, message):
 
 def test_layer_without_weights_and_missing_loss_and_bad_sample():
     model = gn.Sequential([Flatten(input_shape=(2, 1)), Dense(1)])
-    with pytest.raises(ValueError, match="needs a loss"):
+    with pytest.raises(ValueError, match="the model has no loss: compile it"):
         gn.explain.gradient(model, [[1.0], [2.0]], 1.0, layer=1)
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(ValueError, match=r"'flatten.*' has no weights\. Layers with weights: 1"):
@@ -326,3 +406,12 @@ def test_layer_without_weights_and_missing_loss_and_bad_sample():
         gn.explain.forward(model, [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="learning_rate"):
         gn.explain.step(model, [[1.0], [2.0]], 1.0, learning_rate=-1)
+
+
+def test_bad_model_and_target_name_the_argument():
+    with pytest.raises(TypeError, match="model must be a glassnet Sequential"):
+        gn.explain.forward("model", [1.0])
+    model = gn.Sequential([Dense(3, activation="softmax", input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"y does not fit a model with 3 output\(s\)"):
+        gn.explain.gradient(model, [1.0, 2.0], 1)

@@ -106,8 +106,8 @@ def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
             break
     p = Perceptron(weights=weights, bias_weight=bias_weight, activation=activation)
     output = int(p.predict([x])[0])
-    wrong = int(p.classes_[0] if output == p.classes_[1] else p.classes_[1])
-    error = (1 if wrong == p.classes_[1] else 0) - (1 if output == p.classes_[1] else 0)
+    target = int(p.classes_[0] if output == p.classes_[1] else p.classes_[1])
+    error = (1 if target == p.classes_[1] else 0) - (1 if output == p.classes_[1] else 0)
     new_weights = [
         round(w + LEARNING_RATE * error * xi, 10) for w, xi in zip(weights, x, strict=True)
     ]
@@ -119,7 +119,7 @@ def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
         f"activation ({rule}).\n\n"
         f"a) For the input x = ({_num(x[0])}, {_num(x[1])}), compute\n"
         f"   z = x1*w1 + x2*w2 + bias*w_bias and the output y = {activation}(z).\n"
-        f"b) The correct output for this input is {wrong}. Apply the perceptron learning rule\n"
+        f"b) The correct output for this input is {target}. Apply the perceptron learning rule\n"
         f"   once, with learning rate {LEARNING_RATE}: w_i += {LEARNING_RATE} * (t - p) * x_i "
         f"and\n   w_bias += {LEARNING_RATE} * (t - p) * bias, where t and p are 1 for the "
         f"class {int(p.classes_[1])}\n   and 0 for the class {int(p.classes_[0])} (t: correct, "
@@ -195,19 +195,22 @@ def _gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     question = (
         "The lecture's network: one input x, one hidden neuron with the sigmoid activation,\n"
         "one output neuron with no activation (linear), and the loss J = (ŷ - y)²:\n\n"
-        "  z1 = x*w1 + b1,   a1 = sigmoid(z1) = 1 / (1 + exp(-z1)),   ŷ = a1*w2 + b2\n\n"
+        "  z1 = x*w1 + b1,   a1 = f1(z1) = sigmoid(z1) = 1 / (1 + exp(-z1)),\n"
+        "  z2 = a1*w2 + b2,  ŷ = f2(z2) = z2\n\n"
         f"with w1 = {_num(w1)}, b1 = {_num(b1)}, w2 = {_num(w2)}, b2 = {_num(b2)}, "
         f"the input x = {_num(x)}\nand the target y = {_num(y)}.\n\n"
         "a) Compute z1, a1, ŷ and J.\n"
         "b) Compute dJ/dw2 = dJ/dŷ · dŷ/dw2.\n"
         "c) Compute dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1.\n"
-        "   (Hints: dJ/dŷ = 2(ŷ - y); sigmoid'(z) = sigmoid(z)(1 - sigmoid(z)).)"
+        "   (Hints: dJ/dŷ = 2(ŷ - y); f1'(z) = sigmoid(z)(1 - sigmoid(z)); f2'(z) = 1.)"
     )
-    solution = f"a)\n{forward}\n\nb)\n{by_w2}\n\nc)\n{by_w1}"
+    y_hat = float(forward.output[0])
+    loss = f"J = (ŷ - y)² = ({_num(y_hat)} - {_num(y)})² = {_num(by_w1.loss)}"
+    solution = f"a)\n{forward}\n\n{loss}\n\nb)\n{by_w2}\n\nc)\n{by_w1}"
     answers = {
         "z1": float(forward.layers[0].z[0]),
         "a1": float(forward.layers[0].outputs[0]),
-        "y_hat": float(forward.output[0]),
+        "y_hat": y_hat,
         "J": by_w1.loss,
         "dJ/dw2": by_w2.chain_rule,
         "dJ/dw1": by_w1.chain_rule,

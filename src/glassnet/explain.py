@@ -154,8 +154,10 @@ class _Stage:
 
     layer: Layer
     index: int  # position among the model's leaves
-    number: int  # 1, 2, ... for layers with weights (the k of wk, zk, ak); else 0
+    number: int  # k of the layer with weights it is or follows (wk, zk, ak); 0 before any
     params: dict[str, np.ndarray]
+    input_symbol: str  # what its input is called: "x", "a1", "z2", ...
+    symbol: str  # what its output is called
 
     @property
     def activation(self) -> activations.ActivationFunction | None:
@@ -163,15 +165,36 @@ class _Stage:
 
 
 def _stages(model: Layer) -> list[_Stage]:
+    """The model's leaf layers with float64 weights and the lecture's symbols.
+
+    A Dense layer k computes zk and outputs ak = fk(zk); when it is linear and an
+    Activation layer follows, that layer applies fk, so the Dense outputs zk and the
+    Activation ak. Flatten and Dropout keep their input's symbol.
+    """
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a glassnet Sequential or layer, got {describe(model)}.")
-    stages, number = [], 0
-    for index, leaf in enumerate(model.leaves()):
-        if not isinstance(leaf, Flatten | Dense | Dropout | Activation):
-            raise TypeError(f"explain does not know the layer type {type(leaf).__name__}.")
-        number += isinstance(leaf, Dense)
+    leaves = model.leaves()
+    supported = (Flatten, Dense, Dropout, Activation)
+    stages, number, current = [], 0, "x"
+    for index, leaf in enumerate(leaves):
+        if not isinstance(leaf, supported):
+            raise TypeError(
+                f"explain knows the layers {', '.join(c.__name__ for c in supported)}; layer "
+                f"{index} '{leaf.name}' is a {type(leaf).__name__}."
+            )
+        symbol = current
+        if isinstance(leaf, Dense):
+            number += 1
+            following = next(
+                (nxt for nxt in leaves[index + 1 :] if not isinstance(nxt, Dropout)), None
+            )
+            activated_later = leaf.activation.name == "linear" and isinstance(following, Activation)
+            symbol = f"z{number}" if activated_later else f"a{number}"
+        elif isinstance(leaf, Activation):
+            symbol = f"a{number}" if number and current == f"z{number}" else f"{current}'"
         params = {k: np.array(v, dtype=np.float64) for k, v in leaf.params.items()}
-        stages.append(_Stage(leaf, index, number if isinstance(leaf, Dense) else 0, params))
+        stages.append(_Stage(leaf, index, number, params, current, symbol))
+        current = symbol
     return stages
 
 
@@ -207,6 +230,8 @@ def _run(stages: list[_Stage], x: np.ndarray) -> list[_Values]:
 
 def _prepare(model: Layer, x: Any) -> np.ndarray:
     """One sample as float64, shaped as the model's input; the model is built if needed."""
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a glassnet Sequential or layer, got {describe(model)}.")
     x = as_float_array("x", x, dtype=np.float64)
     shape = model.input_shape
     if shape is None and not model.built:
@@ -226,7 +251,9 @@ def _prepare(model: Layer, x: Any) -> np.ndarray:
 def _loss(model: Layer, loss: Any) -> losses_module.Loss:
     loss = loss if loss is not None else getattr(model, "loss", None)
     if loss is None:
-        raise ValueError("explaining a gradient needs a loss: compile the model or pass loss=...")
+        raise ValueError(
+            "the model has no loss: compile it (model.compile(..., loss=...)) or pass loss=..."
+        )
     return losses_module.get(loss)
 
 
@@ -235,7 +262,12 @@ def _targets(loss: losses_module.Loss, y: Any, n_outputs: int) -> np.ndarray:
     y = np.asarray(y)
     if y.dtype.kind not in "biuf":
         raise TypeError(f"y must be a number or an array of numbers, got {describe(y)}.")
-    targets = loss.check_targets(y.reshape(1, *y.shape), (1, n_outputs))
+    try:
+        targets = loss.check_targets(y.reshape(1, *y.shape), (1, n_outputs))
+    except ValueError as error:
+        raise ValueError(
+            f"y does not fit a model with {n_outputs} output(s) and the loss {loss.name}: {error}"
+        ) from None
     return targets.astype(np.float64) if targets.dtype.kind == "f" else targets
 
 
@@ -261,7 +293,8 @@ class LayerStep:
         outputs: the values that went out.
         terms: Dense only: inputs[i] * kernel[i, j] for every i, j, shape (fan_in, units).
         activation: the activation's name (Dense and Activation layers), else None.
-        kernel, bias: Dense only: the weights (float64 copies; bias zeros without one).
+        kernel, bias: Dense only: the weights (float64 copies; bias None without one).
+        input_symbol, symbol: what the input and the output are called (x, a1, z2, ...).
     """
 
     name: str
@@ -276,6 +309,8 @@ class LayerStep:
     activation: str | None = None
     kernel: np.ndarray | None = None
     bias: np.ndarray | None = None
+    input_symbol: str = "x"
+    symbol: str = "x"
 
 
 @dataclass
@@ -299,20 +334,22 @@ class ForwardExplanation(Explanation):
 
     def sections(self):
         sections = [(f"input x, shape {self.x.shape}", [f"x = {_vector(self.x)}"])]
-        previous = "x"
         for index, step in enumerate(self.layers):
             heading = (
                 f"layer {index} '{step.name}' ({step.kind}): "
                 f"{step.input_shape} -> {step.output_shape}"
             )
             if step.kind == "Dense":
-                lines, previous = _dense_lines(step, previous), f"a{step.number}"
+                lines = _dense_lines(step)
             elif step.kind == "Flatten":
-                lines = [f"the {step.input_shape} values in one row of {step.output_shape[0]}"]
+                lines = [f"the {step.input_shape} values of {step.symbol} in one row"]
             elif step.kind == "Dropout":
-                lines = ["inference: the values pass through unchanged"]
+                lines = [f"inference: {step.symbol} passes through unchanged"]
             else:
-                lines = [f"{step.activation}({_vector(step.inputs)}) = {_vector(step.outputs)}"]
+                lines = [
+                    f"{step.symbol} = {step.activation}({step.input_symbol}) = "
+                    f"{step.activation}({_vector(step.inputs)}) = {_vector(step.outputs)}"
+                ]
             sections.append((heading, lines))
         output = [f"ŷ = {_vector(self.output)}"]
         if self.output.size > 1:
@@ -331,18 +368,22 @@ class ForwardExplanation(Explanation):
                     "kind": s.kind,
                     "input_shape": list(s.input_shape),
                     "output_shape": list(s.output_shape),
+                    "symbol": s.symbol,
+                    "inputs": _plain(s.inputs),
                     "z": _plain(s.z),
                     "outputs": _plain(s.outputs),
+                    "kernel": _plain(s.kernel),
+                    "bias": _plain(s.bias),
                 }
                 for s in self.layers
             ],
         }
 
 
-def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
+def _dense_lines(step: LayerStep) -> list[str]:
     """Each shown unit's weighted sum, term by term (or its largest terms), and activation."""
     fan_in, units = step.terms.shape
-    k = step.number
+    k, source = step.number, step.input_symbol
     lines = []
     shown = range(units)
     if units > MAX_UNITS:
@@ -352,41 +393,38 @@ def _dense_lines(step: LayerStep, input_symbol: str) -> list[str]:
             f"(outputs from {_fmt(step.outputs.min())} to {_fmt(step.outputs.max())}, "
             f"{int(np.sum(step.outputs == 0))} are 0)"
         )
-    bias = step.bias
     for j in shown:
         z_name = _index(f"z{k}", units, j)
-        terms = step.terms[:, j]
+        bias = [] if step.bias is None else [(_index(f"b{k}", units, j), step.bias[j])]
         if fan_in <= MAX_TERMS:
             symbols = [
-                f"{_index(input_symbol, fan_in, i)}*{_index(f'w{k}', fan_in * units, i, j)}"
+                f"{_index(source, fan_in, i)}*{_index(f'w{k}', fan_in * units, i, j)}"
                 for i in range(fan_in)
-            ]
+            ] + [symbol for symbol, _ in bias]
             values = [
                 f"{_paren(step.inputs[i])}*{_paren(step.kernel[i, j])}" for i in range(fan_in)
-            ]
-            bias_symbol = _index(f"b{k}", units, j)
-            lines.append(f"{z_name} = {' + '.join(symbols)} + {bias_symbol}")
-            values.append(_paren(bias[j]))
+            ] + [_paren(value) for _, value in bias]
+            lines.append(f"{z_name} = {' + '.join(symbols)}")
             lines.append(f"{' ' * len(z_name)} = {' + '.join(values)} = {_fmt(step.z[j])}")
         else:
+            terms = step.terms[:, j]
             top = np.argsort(-np.abs(terms), kind="stable")[:3]
-            largest = ", ".join(
-                f"{input_symbol}[{i}]*w{k}[{i},{j}] = {_fmt(terms[i])}" for i in top
-            )
+            largest = ", ".join(f"{source}[{i}]*w{k}[{i},{j}] = {_fmt(terms[i])}" for i in top)
             rest = terms.sum() - terms[top].sum()
+            plus_bias = "".join(f" + {symbol}" for symbol, _ in bias)
             lines.append(
-                f"{z_name} = sum of {fan_in} terms {input_symbol}[i]*w{k}[i,{j}] + "
-                f"{_index(f'b{k}', units, j)} = {_fmt(step.z[j])}"
+                f"{z_name} = sum of {fan_in} terms {source}[i]*w{k}[i,{j}]{plus_bias} = "
+                f"{_fmt(step.z[j])}"
             )
             lines.append(
-                f"    largest terms: {largest}; the other {fan_in - 3} sum to {_fmt(rest)}; "
-                f"bias {_fmt(bias[j])}"
+                f"    largest terms: {largest}; the other {fan_in - 3} sum to {_fmt(rest)}"
+                + "".join(f"; {symbol} = {_fmt(value)}" for symbol, value in bias)
             )
-        if step.activation != "softmax":  # elementwise: each unit on its own
+        if step.symbol != f"z{k}" and step.activation != "softmax":  # elementwise: one by one
             value = f"{step.activation}({_fmt(step.z[j])}) = {_fmt(step.outputs[j])}"
-            lines.append(f"{_index(f'a{k}', units, j)} = {value}")
+            lines.append(f"{_index(step.symbol, units, j)} = {value}")
     if step.activation == "softmax":  # each output depends on every z
-        lines.append(f"a{k} = softmax(z{k}) = {_vector(step.outputs)}")
+        lines.append(f"{step.symbol} = softmax(z{k}) = {_vector(step.outputs)}")
     return lines
 
 
@@ -421,8 +459,7 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
         layer = stage.layer
         terms = kernel = bias = None
         if isinstance(layer, Dense):
-            kernel = stage.params["kernel"]
-            bias = stage.params.get("bias", np.zeros(kernel.shape[1]))
+            kernel, bias = stage.params["kernel"], stage.params.get("bias")
             terms = value.inputs[:, None] * kernel  # (fan_in, units)
         steps.append(
             LayerStep(
@@ -438,6 +475,8 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
                 activation=stage.activation.name if stage.activation is not None else None,
                 kernel=kernel,
                 bias=bias,
+                input_symbol=stage.input_symbol,
+                symbol=stage.symbol,
             )
         )
     return ForwardExplanation(model.name, x, steps, values[-1].outputs)
@@ -514,8 +553,8 @@ class GradientExplanation(Explanation):
         width = max(len(f.symbol) for f in self.factors) + 1
         lines = [f.line(width) for f in self.factors]
         if self.path:
-            numbers = " · ".join(_paren(value) for _, value in self.path)
-            lines.append(f"  where {self.factors[1].how} = {numbers}")
+            named = ", ".join(f"{name} = {_fmt(value)}" for name, value in self.path)
+            lines.append(f"  where {named}")
         values = [np.asarray(f.value, dtype=np.float64).reshape(-1) for f in self.factors]
         if all(v.size == 1 for v in values):
             product = " × ".join(_paren(v[0]) for v in values)
@@ -555,7 +594,13 @@ class GradientExplanation(Explanation):
             "weight": self.weight_value,
             "loss": self.loss,
             "formula": self.formula,
-            "factors": [{"symbol": f.symbol, "value": _plain(f.value)} for f in self.factors],
+            "x": _plain(self.x),
+            "y": _plain(self.y),
+            "output": _plain(self.output),
+            "factors": [
+                {"symbol": f.symbol, "how": f.how, "value": _plain(f.value)} for f in self.factors
+            ],
+            "path": [[name, value] for name, value in self.path],
             "chain_rule": self.chain_rule,
             "backpropagation": self.backpropagation,
             "finite_difference": self.finite_difference,
@@ -563,8 +608,13 @@ class GradientExplanation(Explanation):
 
 
 def _find_layer(stages: list[_Stage], layer: Any) -> _Stage:
-    """The stage of `layer`: a leaf index (negative counts from the end), a name or a layer."""
+    """The stage of `layer`: a leaf index (negative counts from the end), a name, a layer,
+    or None for the last layer with weights."""
     with_weights = ", ".join(f"{s.index} '{s.layer.name}'" for s in stages if s.params)
+    if not with_weights:
+        raise ValueError("the model has no layer with weights to explain a gradient of.")
+    if layer is None:
+        return [s for s in stages if s.params][-1]
     if isinstance(layer, Layer):
         matches = [s for s in stages if s.layer is layer]
     elif isinstance(layer, str):
@@ -603,12 +653,9 @@ def _position(stage: _Stage, weight: Any, bias: Any) -> tuple[str, tuple[int, ..
             raise ValueError(f"bias must be a unit index in [0, {units}), got {j}.")
         return "bias", (j,)
     weight = (0, 0) if weight is None else weight
-    try:
-        i, j = (check_int("weight index", v, minimum=0) for v in weight)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"weight must be a pair (i, j): input i, unit j; got {weight!r}."
-        ) from None
+    if isinstance(weight, str) or not hasattr(weight, "__len__") or len(weight) != 2:
+        raise ValueError(f"weight must be a pair (i, j): input i, unit j; got {weight!r}.")
+    i, j = (check_int(f"weight[{n}]", v, minimum=0) for n, v in enumerate(weight))
     if i >= fan_in or j >= units:
         raise ValueError(
             f"weight (i, j) must have i in [0, {fan_in}) and j in [0, {units}) for layer "
@@ -625,35 +672,41 @@ def _activation_step(function, z: np.ndarray, tangent: np.ndarray) -> np.ndarray
 
 
 def _chain(stages, values, stage, unit):
-    """dŷ/dz of one unit (a vector over the outputs) and, for a chain of single numbers,
-    its factors from ŷ back to z, as the lecture writes them."""
-    k = stage.number
-    value = values[stage.index]
+    """dŷ/dz for one unit's weighted sum z, a vector over the outputs (forward mode through
+    every later layer); and, when each step of the chain is a single number (every later
+    layer has one unit), its factors from ŷ back to z as (symbol, value), else []."""
+    k, value = stage.number, values[stage.index]
     units = value.z.size
     tangent = np.zeros(units)
     tangent[unit] = 1.0
     tangent = _activation_step(stage.layer.activation, value.z, tangent)
-    path = [(f"f{k}'({_index(f'z{k}', units, unit)})", float(tangent[unit]))]
-    scalar = units == 1
+    single = units == 1 or stage.layer.activation.name != "softmax"  # softmax couples units
+    path = []
+    if stage.symbol != f"z{k}":  # a separate Activation layer applies fk
+        path.append((f"f{k}'({_index(f'z{k}', units, unit)})", float(tangent[unit])))
+    row = unit  # the chain leaves this layer through unit `row`
     for later in stages[stage.index + 1 :]:
         later_value = values[later.index]
         if isinstance(later.layer, Dense):
-            kernel = later.params["kernel"]
-            scalar = scalar and kernel.size == 1
-            path.append((f"w{later.number}", float(kernel.reshape(-1)[0])))
+            kernel, n = later.params["kernel"], later.number
+            single = single and kernel.shape[1] == 1
+            path.append((_index(f"w{n}", kernel.size, row, 0), float(kernel[row, 0])))
             tangent = _activation_step(later.layer.activation, later_value.z, tangent @ kernel)
-            derivative = _derivative_scalar(later.layer.activation, later_value.z)
-            path.append((f"f{later.number}'(z{later.number})", derivative))
+            if later.symbol != f"z{n}":
+                derivative = _derivative_scalar(later.layer.activation, later_value.z)
+                path.append((f"f{n}'(z{n})", derivative))
+            row = 0
         elif isinstance(later.layer, Activation):
-            scalar = scalar and later_value.inputs.size == 1
-            name = later.layer.activation.name
-            path.append(
-                (f"{name}'", _derivative_scalar(later.layer.activation, later_value.inputs))
-            )
-            tangent = _activation_step(later.layer.activation, later_value.inputs, tangent)
-        else:
+            function, inputs = later.layer.activation, later_value.inputs.reshape(-1)
+            single = single and (inputs.size == 1 or function.name != "softmax")
+            if single:  # elementwise: the chain passes through entry `row` only
+                where = _index(later.input_symbol, inputs.size, row)
+                derivative = float(np.ravel(function.derivative(inputs[row : row + 1]))[0])
+                path.append((f"{function.name}'({where})", derivative))
+            tangent = _activation_step(function, later_value.inputs, tangent)
+        else:  # Flatten, Dropout
             tangent = tangent.reshape(later_value.outputs.shape)
-    return tangent.reshape(-1), (path[::-1] if scalar else [])
+    return tangent.reshape(-1), (path[::-1] if single else [])
 
 
 def _derivative_scalar(function, z: np.ndarray) -> float:
@@ -662,15 +715,14 @@ def _derivative_scalar(function, z: np.ndarray) -> float:
 
 
 def _symbols(stage: _Stage, parameter: str, position: tuple[int, ...]) -> tuple[str, str, str]:
-    """(weight symbol, the z it feeds, the symbol of what it multiplies)."""
+    """(the weight's symbol, the z it feeds, the symbol of what it multiplies)."""
     k = stage.number
     fan_in, units = stage.params["kernel"].shape
-    j = position[-1]
-    z = _index(f"z{k}", units, j)
+    z = _index(f"z{k}", units, position[-1])
     if parameter == "bias":
-        return _index(f"b{k}", units, j), z, "1"
-    inputs = "x" if k == 1 else f"a{k - 1}"
-    return _index(f"w{k}", fan_in * units, *position), z, _index(inputs, fan_in, position[0])
+        return _index(f"b{k}", units, position[-1]), z, "1"
+    weight = _index(f"w{k}", fan_in * units, *position)
+    return weight, z, _index(stage.input_symbol, fan_in, position[0])
 
 
 def _finite_difference(stages, stage, parameter, position, x, targets, loss, epsilon) -> float:
@@ -686,11 +738,12 @@ def _finite_difference(stages, stage, parameter, position, x, targets, loss, eps
     return (plus - minus) / (2 * epsilon)
 
 
+# dJ/dŷ for one sample; "/ n" divides by the number of outputs (the losses average over them).
 _LOSS_DERIVATIVES = {
-    ("mean_squared_error", False): "2(ŷ - y) / outputs",
-    ("mean_absolute_error", False): "sign(ŷ - y) / outputs",
-    ("binary_crossentropy", False): "(ŷ - y) / (ŷ(1 - ŷ)) / outputs",
-    ("binary_crossentropy", True): "(sigmoid(ŷ) - y) / outputs",
+    ("mean_squared_error", False): "2(ŷ - y) / n",
+    ("mean_absolute_error", False): "sign(ŷ - y) / n",
+    ("binary_crossentropy", False): "(ŷ - y) / (ŷ(1 - ŷ)) / n",
+    ("binary_crossentropy", True): "(sigmoid(ŷ) - y) / n",
     ("categorical_crossentropy", False): "-y / ŷ",
     ("categorical_crossentropy", True): "softmax(ŷ) - y",
     ("sparse_categorical_crossentropy", False): "-1/ŷ_y at the true class y, else 0",
@@ -698,24 +751,32 @@ _LOSS_DERIVATIVES = {
 }
 
 
+def _loss_derivative(loss: losses_module.Loss, n_outputs: int) -> str:
+    """The formula of dJ/dŷ, with the number of outputs written in (none when it is 1)."""
+    formula = _LOSS_DERIVATIVES.get((loss.name, loss.from_logits), "")
+    return formula.replace(" / n", "" if n_outputs == 1 else f" / {n_outputs}")
+
+
 def _chain_rule_factors(stages, values, stage, parameter, position, loss, dloss_doutput):
-    """(weight symbol, the chain rule's factors, the expansion of dŷ/dz or [])."""
+    """(weight symbol, the chain rule's factors, each named part of dŷ/dz with its value)."""
     symbol, z_symbol, input_symbol = _symbols(stage, parameter, position)
-    k = stage.number
     dz_dw = 1.0 if parameter == "bias" else float(values[stage.index].inputs[position[0]])
     doutput_dz, path = _chain(stages, values, stage, position[-1])
-    first = Factor("dJ/dŷ", _LOSS_DERIVATIVES.get((loss.name, loss.from_logits), ""), dloss_doutput)
-    later = stages[stage.index + 1 :]
-    if not any(s.params for s in later):  # the lecture's dJ/dw2 = dJ/dŷ · dŷ/dw2
-        slope = f"f{k}'({z_symbol})" if path else f"dŷ/d{z_symbol}"
-        how = slope if parameter == "bias" else f"{slope} · {input_symbol}"
-        return symbol, [first, Factor(f"dŷ/d{symbol}", how, doutput_dz * dz_dw)], []
-    what = "the input it multiplies" if parameter == "kernel" else "a bias input is 1"
-    through = (
-        " · ".join(name for name, _ in path)
-        if path
-        else "through every later layer (a vector: one value per output)"
+    n_outputs = dloss_doutput.size
+    first = Factor("dJ/dŷ", _loss_derivative(loss, n_outputs), dloss_doutput)
+    if parameter == "kernel" and path:
+        path = [*path, (input_symbol, dz_dw)]
+    parts = " · ".join(name for name, _ in path) if path else ""
+    if not any(s.params for s in stages[stage.index + 1 :]):  # lecture: dJ/dw2 = dJ/dŷ · dŷ/dw2
+        how = parts or (f"dŷ/d{z_symbol}" + (f" · {input_symbol}" if parameter == "kernel" else ""))
+        return symbol, [first, Factor(f"dŷ/d{symbol}", how, doutput_dz * dz_dw)], path
+    if parameter == "kernel" and path:
+        path = path[:-1]  # dz/dw is a factor of its own here
+        parts = " · ".join(name for name, _ in path)
+    through = parts or "summed over every path through the later layers" + (
+        f" (one value per output: {n_outputs})" if n_outputs > 1 else ""
     )
+    what = "the input it multiplies" if parameter == "kernel" else "a bias input is 1"
     factors = [
         first,
         Factor(f"dŷ/d{z_symbol}", through, doutput_dz),
@@ -728,7 +789,7 @@ def gradient(
     model: Layer,
     x: Any,
     y: Any,
-    layer: int | str | Layer = -1,
+    layer: int | str | Layer | None = None,
     weight: tuple[int, int] | None = None,
     bias: int | None = None,
     *,
@@ -749,7 +810,8 @@ def gradient(
         x: one sample, shaped as the model's input.
         y: its target, as the loss expects it (a class label, a number or a vector).
         layer: which layer: its index in `model.leaves()` (as `model.layers` for a flat
-            model; negative counts from the end), its name, or the layer itself.
+            model; negative counts from the end), its name, or the layer itself;
+            default the last layer with weights.
         weight: (i, j): the weight from input i to unit j; default (0, 0).
         bias: j: explain the bias of unit j instead.
         loss: the loss; default the compiled one.
@@ -887,13 +949,9 @@ class StepExplanation(Explanation):
             heading = f"layer '{change.layer_name}', {change.parameter} {change.symbol}"
             sections.append((heading, change.lines(self.learning_rate)))
         difference = self.loss_after - self.loss_before
-        trend = "down" if difference < 0 else "up"
-        sections.append(
-            (
-                "",
-                [f"loss after:  J = {_fmt(self.loss_after)} ({trend} {_fmt(abs(difference))})"],
-            )
-        )
+        trend = f"{'down' if difference < 0 else 'up'} {_fmt(abs(difference))}"
+        change = trend if difference else "unchanged"
+        sections.append(("", [f"loss after:  J = {_fmt(self.loss_after)} ({change})"]))
         return sections
 
     def to_dict(self):
@@ -1113,6 +1171,7 @@ class TrainingTrace(Explanation):
     def to_dict(self):
         return {
             "learning_rate": self.learning_rate,
+            "classes": _plain(list(self.classes)),
             "initial_weights": _plain(self.initial_weights),
             "initial_bias_weight": self.initial_bias_weight,
             "epochs": [
