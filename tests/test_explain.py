@@ -86,47 +86,30 @@ def _random_network(
     return model, x, _target(loss_name, n_outputs, rng), rng
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    widths=st.lists(st.integers(1, 4), min_size=1, max_size=3),
-    hidden=st.lists(st.sampled_from(HIDDEN_ACTIVATIONS), min_size=1, max_size=2),
-    loss_case=st.sampled_from(LOSSES),
-    flatten=st.booleans(),
-    dropout=st.booleans(),
-    softmax_layer=st.booleans(),
-    dense_bias=st.booleans(),
-    separate_activations=st.booleans(),
-    explain_bias=st.booleans(),
+NETWORKS = st.fixed_dictionaries(
+    {
+        "seed": st.integers(0, 2**32 - 1),
+        "widths": st.lists(st.integers(1, 4), min_size=1, max_size=3),
+        "hidden": st.lists(st.sampled_from(HIDDEN_ACTIVATIONS), min_size=1, max_size=2),
+        "loss_case": st.sampled_from(LOSSES),
+        "flatten": st.booleans(),
+        "dropout": st.booleans(),
+        "softmax_layer": st.booleans(),
+        "dense_bias": st.booleans(),
+        "separate_activations": st.booleans(),
+    }
 )
-def test_chain_rule_equals_backpropagation_and_finite_differences(
-    seed,
-    widths,
-    hidden,
-    loss_case,
-    flatten,
-    dropout,
-    softmax_layer,
-    dense_bias,
-    separate_activations,
-    explain_bias,
-):
-    model, x, y, rng = _random_network(
-        seed,
-        widths,
-        hidden,
-        loss_case,
-        flatten,
-        dropout,
-        softmax_layer,
-        dense_bias,
-        separate_activations,
-    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(network=NETWORKS, explain_bias=st.booleans())
+def test_chain_rule_equals_backpropagation_and_finite_differences(network, explain_bias):
+    model, x, y, rng = _random_network(**network)
     weights_before = model.get_weights()
     dense = [i for i, leaf in enumerate(model.leaves()) if leaf.params]
     layer = int(rng.choice(dense))
     fan_in, units = model.leaves()[layer].params["kernel"].shape
-    if explain_bias and dense_bias:
+    if explain_bias and network["dense_bias"]:
         result = gn.explain.gradient(model, x, y, layer=layer, bias=int(rng.integers(units)))
     else:
         weight = (int(rng.integers(fan_in)), int(rng.integers(units)))

@@ -196,6 +196,25 @@ def test_probabilities_of_zero_and_one_are_clipped():
     assert value == pytest.approx(-math.log(1e-7), rel=1e-6) and grad[0, 0] == 0.0
 
 
+@pytest.mark.parametrize(
+    ("loss", "targets"),
+    [
+        (SparseCategoricalCrossentropy(), np.array([0, 1])),
+        (CategoricalCrossentropy(), np.array([[1.0, 0.0], [0.0, 1.0]])),
+    ],
+)
+def test_clipped_probabilities_have_the_flat_loss_zero_gradient(loss, targets):
+    # Sample 0 has p_true = 1 (clipped to 1 - 1e-7), sample 1 has p_true = 0 (clipped to 1e-7):
+    # the loss does not move when they do, so the gradient there is 0, as finite differences say.
+    outputs = np.array([[1.0, 0.0], [1.0, 0.0]])
+    _, grad = loss.loss_and_gradient(loss.check_targets(targets, outputs.shape), outputs)
+    assert grad[0, 0] == 0.0 and grad[1, 1] == 0.0
+    for row, column in [(0, 0), (1, 1)]:
+        moved = outputs.copy()
+        moved[row, column] += 1e-9 if column == 1 else -1e-9
+        assert loss(targets, moved) == loss(targets, outputs)
+
+
 # -- names and bad input ------------------------------------------------------------------------
 def test_names_resolve():
     assert isinstance(get("mse"), MeanSquaredError)

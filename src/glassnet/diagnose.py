@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._checks import as_float_array, check_same_length, describe
+from glassnet._json import jsonable
 from glassnet.callbacks import History
 from glassnet.metrics import IMBALANCE_RATIO, NEAR_BASELINE_POINTS
 
@@ -184,7 +185,7 @@ class Finding:
             "name": self.name,
             "severity": self.severity,
             "summary": self.summary,
-            "evidence": {k: _plain(v) for k, v in self.evidence.items()},
+            "evidence": {k: jsonable(v) for k, v in self.evidence.items()},
             "suggestions": list(self.suggestions),
         }
 
@@ -297,20 +298,8 @@ class Diagnosis:
         return "".join(parts) + "</div>"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _show(value: Any) -> str:
-    value = _plain(value)
+    value = jsonable(value)
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, dict):

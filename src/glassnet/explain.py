@@ -42,6 +42,7 @@ import numpy as np
 from glassnet import activations
 from glassnet import losses as losses_module
 from glassnet._checks import as_float_array, check_int, check_number, describe
+from glassnet._json import jsonable
 from glassnet.layers import Activation, Dense, Dropout, Flatten, Layer
 from glassnet.perceptron import Perceptron
 from glassnet.testing import float64_copy
@@ -130,19 +131,6 @@ class Explanation:
 
     def __repr__(self) -> str:
         return str(self)
-
-
-def _plain(value: Any) -> Any:
-    """Arrays and NumPy scalars as lists and floats, recursively."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 # -- the network, one sample at a time, in float64 ------------------------------------------
@@ -360,8 +348,8 @@ class ForwardExplanation(Explanation):
 
     def to_dict(self):
         return {
-            "x": _plain(self.x),
-            "output": _plain(self.output),
+            "x": jsonable(self.x),
+            "output": jsonable(self.output),
             "layers": [
                 {
                     "name": s.name,
@@ -369,11 +357,11 @@ class ForwardExplanation(Explanation):
                     "input_shape": list(s.input_shape),
                     "output_shape": list(s.output_shape),
                     "symbol": s.symbol,
-                    "inputs": _plain(s.inputs),
-                    "z": _plain(s.z),
-                    "outputs": _plain(s.outputs),
-                    "kernel": _plain(s.kernel),
-                    "bias": _plain(s.bias),
+                    "inputs": jsonable(s.inputs),
+                    "z": jsonable(s.z),
+                    "outputs": jsonable(s.outputs),
+                    "kernel": jsonable(s.kernel),
+                    "bias": jsonable(s.bias),
                 }
                 for s in self.layers
             ],
@@ -594,11 +582,11 @@ class GradientExplanation(Explanation):
             "weight": self.weight_value,
             "loss": self.loss,
             "formula": self.formula,
-            "x": _plain(self.x),
-            "y": _plain(self.y),
-            "output": _plain(self.output),
+            "x": jsonable(self.x),
+            "y": jsonable(self.y),
+            "output": jsonable(self.output),
             "factors": [
-                {"symbol": f.symbol, "how": f.how, "value": _plain(f.value)} for f in self.factors
+                {"symbol": f.symbol, "how": f.how, "value": jsonable(f.value)} for f in self.factors
             ],
             "path": [[name, value] for name, value in self.path],
             "chain_rule": self.chain_rule,
@@ -964,9 +952,9 @@ class StepExplanation(Explanation):
                     "layer": c.layer_name,
                     "parameter": c.parameter,
                     "symbol": c.symbol,
-                    "before": _plain(c.before),
-                    "gradient": _plain(c.gradient),
-                    "after": _plain(c.after),
+                    "before": jsonable(c.before),
+                    "gradient": jsonable(c.gradient),
+                    "after": jsonable(c.after),
                 }
                 for c in self.changes
             ],
@@ -1069,7 +1057,7 @@ class PerceptronExplanation(Explanation):
         return [("", self.text.splitlines())]
 
     def to_dict(self):
-        return _plain(
+        return jsonable(
             {
                 "x": self.x,
                 "weights": self.weights,
@@ -1171,23 +1159,23 @@ class TrainingTrace(Explanation):
     def to_dict(self):
         return {
             "learning_rate": self.learning_rate,
-            "classes": _plain(list(self.classes)),
-            "initial_weights": _plain(self.initial_weights),
+            "classes": jsonable(list(self.classes)),
+            "initial_weights": jsonable(self.initial_weights),
             "initial_bias_weight": self.initial_bias_weight,
             "epochs": [
                 {
                     "epoch": record.epoch,
                     "errors": record.errors,
-                    "weights": _plain(record.weights),
+                    "weights": jsonable(record.weights),
                     "bias_weight": float(record.bias_weight),
                     "updates": [
                         {
                             "index": u.index,
-                            "x": _plain(u.x),
+                            "x": jsonable(u.x),
                             "target": u.target,
                             "predicted": u.predicted,
                             "z": u.z,
-                            "delta_weights": _plain(u.delta_weights),
+                            "delta_weights": jsonable(u.delta_weights),
                             "delta_bias_weight": float(u.delta_bias_weight),
                         }
                         for u in record.updates

@@ -185,10 +185,11 @@ class SparseCategoricalCrossentropy(Loss):
             grad /= sums
             grad[rows, y_true] -= 1
         else:
-            p = np.clip(y_pred[rows, y_true], EPSILON, 1 - EPSILON)
+            p_true = y_pred[rows, y_true]
+            p = np.clip(p_true, EPSILON, 1 - EPSILON)
             per_sample = -np.log(p)
             grad = np.zeros_like(y_pred)
-            grad[rows, y_true] = -1.0 / p
+            grad[rows, y_true] = np.where(p == p_true, -1.0 / p, 0.0)  # clipped: the loss is flat
         return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
 
 
@@ -223,7 +224,7 @@ class CategoricalCrossentropy(Loss):
         else:
             p = np.clip(y_pred, EPSILON, 1 - EPSILON)
             per_sample = -(y_true * np.log(p)).sum(axis=1)
-            grad = -y_true / p
+            grad = np.where(p == y_pred, -y_true / p, 0.0)  # clipped: the loss is flat there
         grad = grad.astype(y_pred.dtype, copy=False)
         return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
 

@@ -39,6 +39,7 @@ import numpy as np
 import tomllib
 
 from glassnet._checks import check_int, check_number, check_one_of
+from glassnet._json import jsonable
 
 __all__ = [
     "MODEL_FILE",
@@ -564,12 +565,12 @@ def write_run(
             "config.json": json.dumps(config.to_dict(), indent=2),
             "run.json": json.dumps(run_info, indent=2),
             "history.json": json.dumps(
-                {"history": values, "params": _jsonable(getattr(history, "params", {}))}, indent=2
+                {"history": values, "params": jsonable(getattr(history, "params", {}))}, indent=2
             ),
             "history.csv": _history_csv(values),
-            "metrics.json": json.dumps(_jsonable(metrics), indent=2),
+            "metrics.json": json.dumps(jsonable(metrics), indent=2),
             "diagnosis.txt": diagnosis_text + "\n",
-            "diagnosis.json": json.dumps(_jsonable(diagnosis_dict), indent=2),
+            "diagnosis.json": json.dumps(jsonable(diagnosis_dict), indent=2),
         }
         for name, text in texts.items():
             (work / name).write_text(text, encoding="utf-8")
@@ -625,20 +626,6 @@ def _move_into_place(work: Path, out: Path, overwrite: bool) -> None:
     os.replace(out, old)
     os.replace(work, out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 # -- loading ----------------------------------------------------------------------------
