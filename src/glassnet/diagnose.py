@@ -252,8 +252,11 @@ class Diagnosis:
             "findings": [f.to_dict() for f in self.findings],
         }
 
+    def _epochs_text(self) -> str:
+        return f"{self.epochs} epoch{'' if self.epochs == 1 else 's'}"
+
     def __str__(self) -> str:
-        header = f"Training diagnosis ({self.epochs} epoch{'s' if self.epochs != 1 else ''})"
+        header = f"Training diagnosis ({self._epochs_text()})"
         return "\n".join([header, *(str(f) for f in self.findings)])
 
     def __repr__(self) -> str:
@@ -264,7 +267,7 @@ class Diagnosis:
         from rich.text import Text
 
         colours = {"problem": "bold red", "warning": "bold yellow", "ok": "bold green"}
-        text = Text(f"Training diagnosis ({self.epochs} epochs)", style="bold")
+        text = Text(f"Training diagnosis ({self._epochs_text()})", style="bold")
         for f in self.findings:
             first, *rest = str(f).split("\n")
             mark_and_title, _, summary = first.partition(": ")
@@ -279,7 +282,7 @@ class Diagnosis:
         esc = html.escape
         colours = {"problem": "#b91c1c", "warning": "#b45309", "ok": "#15803d"}
         parts = [
-            f"<div class='glassnet-diagnosis'><b>Training diagnosis</b> ({self.epochs} epochs)"
+            f"<div class='glassnet-diagnosis'><b>Training diagnosis</b> ({self._epochs_text()})"
         ]
         for f in self.findings:
             colour = colours.get(f.severity, "#374151")
