@@ -1,0 +1,84 @@
+"""Explanations as text, HTML and data: the base class and number formatting."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+
+# A weighted sum with more terms than this is summarised by its largest terms.
+MAX_TERMS = 8
+# A layer with more units than this shows only the units with the largest outputs.
+MAX_UNITS = 8
+# The finite-difference step (float64 central differences).
+EPSILON = 1e-6
+
+
+def fmt(value: float) -> str:
+    """A number for an equation: 6 significant digits, no '-0'.
+
+    >>> fmt(0.30000001192092896), fmt(-0.0), fmt(2.0)
+    ('0.3', '0', '2')
+    """
+    value = float(value)
+    return f"{value + 0.0:.6g}"
+
+
+def paren(value: float) -> str:
+    """A number as a factor: negative ones in parentheses, so 0.5*(-0.2) reads clearly."""
+    text = fmt(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def vector(values: Any, limit: int = 10) -> str:
+    """A short vector: [0.1, -2, 3] (the first `limit` values, then '... (n values)')."""
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    shown = ", ".join(fmt(v) for v in flat[:limit])
+    return f"[{shown}]" if flat.size <= limit else f"[{shown}, ...] ({flat.size} values)"
+
+
+def indexed(symbol: str, size: int, *indices: int) -> str:
+    """`w1` when the array holds one number, else `w1[2,0]`.
+
+    >>> indexed("w1", 1, 0, 0), indexed("w1", 6, 2, 0)
+    ('w1', 'w1[2,0]')
+    """
+    return symbol if size == 1 else f"{symbol}[{','.join(str(i) for i in indices)}]"
+
+
+class Explanation:
+    """Base class: a title and sections of lines, as text, HTML and data.
+
+    Subclasses implement `sections()` (heading, lines) and `to_dict()`.
+    """
+
+    title = ""
+
+    def sections(self) -> list[tuple[str, list[str]]]:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers, as plain Python values (JSON-ready)."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        parts = [self.title]
+        for heading, lines in self.sections():
+            parts.append("")
+            if heading:
+                parts.append(heading)
+            parts.extend(lines)
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<div class='glassnet-explain'><h3>{html.escape(self.title)}</h3>"]
+        for heading, lines in self.sections():
+            if heading:
+                parts.append(f"<h4>{html.escape(heading)}</h4>")
+            parts.append(f"<pre>{html.escape(chr(10).join(lines))}</pre>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def __repr__(self) -> str:
+        return str(self)
