@@ -15,7 +15,7 @@ from glassnet.callbacks import History
 from glassnet.diagnose import check_output_and_loss, diagnose
 
 # `glassnet.diagnose` the attribute is the function; the module is reached this way
-dg = importlib.import_module("glassnet.diagnose")
+dg = importlib.import_module("glassnet._diagnosis.checks")
 
 
 def _history(params=None, **curves):
