@@ -305,3 +305,11 @@ def test_lecture_fashion_model_reaches_087_and_predicts_a_png(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["label"] == int(y_test[index])
     assert result["class"] == gn.datasets.fashion_mnist.class_names[y_test[index]]
+
+
+def test_an_error_quoting_a_path_keeps_its_quotes(tmp_path, capsys):
+    foreign = tmp_path / "foreign.glassnet"
+    foreign.write_text("not a model")
+    assert main(["summary", str(foreign)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"glassnet: error: '{foreign}' is not a glassnet model file")

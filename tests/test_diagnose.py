@@ -122,6 +122,17 @@ def test_training_accuracy_falling_means_learning_rate_too_high():
     assert "the loss started at 1375" in f.summary
 
 
+def test_accuracy_flipping_on_a_loss_plateau_is_not_a_learning_rate_problem():
+    # A linear model on a problem it can't learn: the loss sits at ln 2 (moving < 5 %)
+    # while near-chance accuracy flips from 0.635 to 0.495; that is underfitting, not
+    # steps that are too large.
+    h = _history(
+        loss=[0.79, 0.75, 0.72, 0.70, 0.6931, 0.6926, 0.6914, 0.6919, 0.6905, 0.6913],
+        accuracy=[0.48, 0.5, 0.51, 0.56, 0.6, 0.635, 0.63, 0.62, 0.6, 0.495],
+    )
+    assert "learning_rate_too_high" not in diagnose(h).names
+
+
 def test_accuracy_wobbling_by_a_few_points_is_fine():
     h = _history(
         loss=[0.7, 0.5, 0.4, 0.35, 0.33, 0.32, 0.32],
@@ -656,3 +667,26 @@ def test_real_run_validation_split_of_sorted_data():
     cut = int(len(x) * 0.8)  # the rows fit held out, as Keras: the last ones
     d = diagnose(history, data=((x[:cut], y[:cut]), (x[cut:], y[cut:])), model=model)
     assert d["validation_mix"].evidence["validation_mix"] == {1: 1.0}
+
+
+def test_real_run_linear_model_on_quadrants_underfits():
+    import glassnet as gn
+
+    # Class 1 where x1 * x2 > 0: no straight line separates it, so a network without a
+    # hidden layer stays near the 0.5 baseline however long it trains.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+    history, model, data = _train(
+        [],
+        gn.optimizers.Adam(learning_rate=0.01),
+        epochs=20,
+        x=x[:200],
+        y=y[:200],
+        validation=(x[200:], y[200:]),
+    )
+    d = diagnose(history, data=data, model=model)
+    assert "underfitting" in d.names
+    evidence = d["underfitting"].evidence
+    assert evidence["progress_beyond_baseline"] < 0.25
+    assert evidence["final_train_accuracy"] == pytest.approx(history.history["accuracy"][-1])

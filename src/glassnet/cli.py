@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as error:
         if os.environ.get("GLASSNET_DEBUG"):
             raise
-        message = str(error).strip("'\"") or type(error).__name__
+        message = str(error)
+        if len(message) > 1 and message[0] == message[-1] and message[0] in "'\"":
+            message = message[1:-1]  # a KeyError's repr quotes; a path in quotes stays whole
+        message = message or type(error).__name__
         print(f"glassnet: error: {message.splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -116,7 +116,11 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
     if c.acc is not None and c.epochs >= MIN_EPOCHS_FOR_TRENDS and np.isfinite(c.acc).all():
         best_acc = int(np.argmax(c.acc))
         drop = float(c.acc[best_acc] - c.acc[-1])
-        if drop >= ACCURACY_DROP:
+        # On a loss plateau (it moved < OSCILLATION_STEP since the best accuracy) the
+        # accuracy flips with near-chance predictions: noise, not steps that are too large.
+        since = loss[best_acc:]
+        plateau = since.max() - since.min() < OSCILLATION_STEP * abs(since.max())
+        if drop >= ACCURACY_DROP and not plateau:
             evidence |= {
                 "best_accuracy_epoch": best_acc + 1,
                 "best_accuracy": float(c.acc[best_acc]),
