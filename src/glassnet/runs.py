@@ -47,10 +47,13 @@ __all__ = [
     "LoadedRun",
     "TrainConfig",
     "build_model",
+    "class_probabilities",
+    "evaluation_data",
     "load_config_file",
     "load_run",
     "load_splits",
     "preprocess",
+    "probabilities",
     "train",
     "write_run",
 ]
@@ -394,11 +397,25 @@ class _KeepBest:
 
 
 def probabilities(model: Any, x: np.ndarray) -> np.ndarray:
-    """The model's class probabilities: softmax of its logits (or its outputs if they sum to 1)."""
-    outputs = model.predict(x).astype(np.float64)  # (n, n_classes)
-    if getattr(model.loss, "from_logits", False):
-        shifted = outputs - outputs.max(axis=1, keepdims=True)
-        exp = np.exp(shifted)
+    """The model's class probabilities for `x`, shaped (n, n_classes); see `class_probabilities`."""
+    return class_probabilities(model.predict(x), getattr(model.loss, "from_logits", False))
+
+
+def class_probabilities(outputs: Any, from_logits: bool) -> np.ndarray:
+    """Class probabilities from a model's outputs, shaped (n, n_classes).
+
+    Several outputs: softmax of logits, or the outputs as they are. One output is the
+    probability p of class 1 (sigmoid of a logit), returned as the columns (1 - p, p).
+
+    >>> class_probabilities([[0.0032]], from_logits=True).round(4).tolist()
+    [[0.4992, 0.5008]]
+    """
+    outputs = np.asarray(outputs, dtype=np.float64)  # (n, outputs)
+    if outputs.shape[1] == 1:
+        p = 1 / (1 + np.exp(-outputs)) if from_logits else outputs  # (n, 1)
+        return np.hstack([1 - p, p])
+    if from_logits:
+        exp = np.exp(outputs - outputs.max(axis=1, keepdims=True))
         return exp / exp.sum(axis=1, keepdims=True)
     return outputs
 

@@ -12,9 +12,9 @@ import argparse
 
 import numpy as np
 
-from glassnet.runs import evaluation_data, load_run
+from glassnet.runs import class_probabilities, evaluation_data, load_run
 
-__all__ = ["add_parser", "parse_gradient", "predicted_class", "run"]
+__all__ = ["add_parser", "parse_gradient", "run"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -63,30 +63,6 @@ def parse_gradient(text: str) -> tuple[int | str, dict[str, object]]:
     return layer_id, {"bias": indices[0]}
 
 
-def predicted_class(model, output: np.ndarray) -> tuple[int, float]:
-    """The class a model's output stands for, and its probability.
-
-    Several outputs: the largest (softmax first when the loss takes logits). One output:
-    class 1 when its probability (sigmoid first for logits) is above 0.5.
-
-    >>> import glassnet as gn
-    >>> model = gn.Sequential([gn.layers.Dense(1, input_shape=(1,))])
-    >>> model.compile(optimizer="sgd", loss=gn.losses.BinaryCrossentropy(from_logits=True))
-    >>> predicted_class(model, np.array([0.0032]))
-    (1, 0.5008...)
-    """
-    logits = getattr(getattr(model, "loss", None), "from_logits", False)
-    output = np.asarray(output, dtype=np.float64).reshape(-1)
-    if output.size == 1:
-        p = float(1 / (1 + np.exp(-output[0]))) if logits else float(output[0])
-        return (1, p) if p > 0.5 else (0, 1 - p)
-    if logits:
-        output = np.exp(output - output.max())
-        output /= output.sum()
-    best = int(np.argmax(output))
-    return best, float(output[best])
-
-
 def run(args: argparse.Namespace) -> int:
     """Print the explanations; return the exit status."""
     from glassnet import explain
@@ -98,11 +74,13 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--sample must be in [0, {len(x)}) for this data, got {args.sample}.")
     sample, label = x[args.sample], y[args.sample]
     forward = explain.forward(loaded.model, sample)
-    predicted, probability = predicted_class(loaded.model, forward.output)
+    logits = getattr(loaded.model.loss, "from_logits", False)
+    probabilities = class_probabilities(forward.output[None], logits)[0]
+    predicted = int(np.argmax(probabilities))
     parts = [
         str(forward),
         f"sample {args.sample}: true class {int(label)} '{names[int(label)]}', "
-        f"predicted {predicted} '{names[predicted]}' (probability {probability:.3f})",
+        f"predicted {predicted} '{names[predicted]}' (probability {probabilities[predicted]:.3f})",
     ]
     if gradient is not None:  # computed before anything is printed: an error prints alone
         layer, where = gradient

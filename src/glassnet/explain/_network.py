@@ -37,9 +37,7 @@ def leaf_stages(model: Layer) -> list[Stage]:
     Activation layer follows, that layer applies fk, so the Dense outputs zk and the
     Activation ak. Flatten and Dropout keep their input's symbol.
     """
-    if not isinstance(model, Layer):
-        raise TypeError(f"model must be a glassnet Sequential or layer, got {describe(model)}.")
-    leaves = model.leaves()
+    leaves = model.leaves()  # the model was checked by prepare_sample
     supported = (Flatten, Dense, Dropout, Activation)
     stages, number, current = [], 0, "x"
     for index, leaf in enumerate(leaves):
