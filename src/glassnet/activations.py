@@ -70,7 +70,8 @@ class ActivationFunction:
 
         May overwrite `grad`: the layers that call it own that buffer.
         """
-        grad *= self.derivative(z)
+        with np.errstate(under="ignore"):  # products of tiny numbers round to 0: correct
+            grad *= self.derivative(z)
         return grad
 
     def __repr__(self) -> str:
@@ -123,7 +124,8 @@ class Sigmoid(ActivationFunction):
 
     def derivative(self, z):
         s = self(z)
-        return s * (1.0 - s)
+        with np.errstate(under="ignore"):
+            return s * (1.0 - s)
 
     def backward(self, grad, z, y):
         with np.errstate(under="ignore"):  # products of tiny outputs round to 0: correct
@@ -145,10 +147,12 @@ class Tanh(ActivationFunction):
 
     def derivative(self, z):
         t = np.tanh(_float(z))
-        return 1.0 - t * t
+        with np.errstate(under="ignore"):  # the square of a tiny t rounds to 0: correct
+            return 1.0 - t * t
 
     def backward(self, grad, z, y):
-        grad *= 1.0 - y * y
+        with np.errstate(under="ignore"):  # the square of a tiny y rounds to 0: correct
+            grad *= 1.0 - y * y
         return grad
 
 
@@ -244,7 +248,8 @@ class Softmax(ActivationFunction):
     def derivative(self, z):
         """The Jacobian of each row: J[..., i, j] = s_i (delta_ij - s_j)."""
         s = self(z)
-        return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
+        with np.errstate(under="ignore"):
+            return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
 
     def backward(self, grad, z, y):
         # Vector-Jacobian product: s * (g - sum_j g_j s_j), without forming the Jacobian.

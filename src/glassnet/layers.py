@@ -84,7 +84,8 @@ class Layer:
             x = x.astype(DTYPE)
         if not self.built:
             self.build(x.shape[1:])
-        return self.forward(x, training=training)
+        with np.errstate(under="ignore"):  # a product rounding to 0 is the right answer
+            return self.forward(x, training=training)
 
     # -- parameters -------------------------------------------------------------
     def leaves(self) -> list[Layer]:

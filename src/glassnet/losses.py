@@ -82,6 +82,17 @@ class Loss:
     def loss_and_gradient(
         self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]:
+        """The mean loss and dLoss/dy_pred, for targets already checked by `prepare`.
+
+        Underflow to 0 (exp of a logit far below the largest, a tiny probability divided by
+        N) is the right answer here, so it is not reported even under
+        `np.errstate(all="raise")`; overflow and invalid operations still are.
+        """
+        with np.errstate(under="ignore"):
+            return self._loss_and_gradient(y_true, y_pred, sample_weight)
+
+    def _loss_and_gradient(self, y_true, y_pred, sample_weight):
+        """What each loss implements: (mean loss, gradient of the mean loss)."""
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
@@ -165,7 +176,7 @@ class SparseCategoricalCrossentropy(Loss):
             )
         return y_true.astype(np.intp)
 
-    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
         rows = np.arange(n)
         if self.from_logits:
@@ -174,8 +185,7 @@ class SparseCategoricalCrossentropy(Loss):
             # Written as few NumPy calls as possible: it runs once per training step.
             grad = y_pred - y_pred.max(axis=1, keepdims=True)  # (N, C), shifted: max 0
             shifted_true = grad[rows, y_true]
-            with np.errstate(under="ignore"):  # exp of very negative logits is 0
-                np.exp(grad, out=grad)
+            np.exp(grad, out=grad)  # exp of very negative logits is 0
             sums = grad.sum(axis=1, keepdims=True)  # (N, 1)
             per_sample = np.log(sums[:, 0]) - shifted_true
             if sample_weight is None:
@@ -214,7 +224,7 @@ class CategoricalCrossentropy(Loss):
             )
         return super().check_targets(y_true, pred_shape)
 
-    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
         if self.from_logits:
             probabilities, logsumexp = _softmax_and_logsumexp(y_pred)
@@ -253,12 +263,11 @@ class BinaryCrossentropy(Loss):
             )
         return y_true
 
-    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
         if self.from_logits:
             z = y_pred
-            with np.errstate(under="ignore"):  # exp(-|z|) of a huge logit is 0: correct
-                e = np.exp(-np.abs(z))
+            e = np.exp(-np.abs(z))  # exp(-|z|) of a huge logit is 0: correct
             elementwise = np.maximum(z, 0) - z * y_true + np.log1p(e)
             sigmoid = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
             grad = sigmoid - y_true
@@ -281,7 +290,7 @@ class MeanSquaredError(Loss):
 
     name = "mean_squared_error"
 
-    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
         diff = (y_pred - y_true).astype(y_pred.dtype, copy=False)
         per_sample = (diff * diff).reshape(n, -1).mean(axis=1)
@@ -298,7 +307,7 @@ class MeanAbsoluteError(Loss):
 
     name = "mean_absolute_error"
 
-    def loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
         diff = (y_pred - y_true).astype(y_pred.dtype, copy=False)
         per_sample = np.abs(diff).reshape(n, -1).mean(axis=1)

@@ -152,14 +152,19 @@ class Sequential(Layer):
         return [(flat_params, flat_grads)]
 
     # -- forward and backward ----------------------------------------------------------
+    # Underflow to 0 (a ReLU unit's tiny product, exp of a logit far below the largest) is
+    # the right answer in every pass below, so it is scoped here and never reported; overflow
+    # and invalid operations still are, except in fit, where the NaN guard reports them.
     def forward(self, x, training=False):
-        for layer in self.leaves():
-            x = layer.forward(x, training=training)
+        with np.errstate(under="ignore"):
+            for layer in self.leaves():
+                x = layer.forward(x, training=training)
         return x
 
     def backward(self, grad):
-        for layer in reversed(self.leaves()):
-            grad = layer.backward(grad)
+        with np.errstate(under="ignore"):
+            for layer in reversed(self.leaves()):
+                grad = layer.backward(grad)
         return grad
 
     def _prepare_backward(self) -> list[Layer]:
@@ -323,9 +328,8 @@ class Sequential(Layer):
                 with np.errstate(over="ignore", invalid="ignore", under="ignore"):
                     logs = self._train_epoch(x, y, weights, batch_size, shuffle, callback_list)
                 if validation is not None and not self.stop_training:
-                    logs.update(
-                        {f"val_{k}": v for k, v in self._evaluate_logs(*validation).items()}
-                    )
+                    val_logs = self._evaluate_logs(*validation)
+                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 for callback in callback_list:
                     callback.on_epoch_end(epoch, logs)
                 if self.stop_training:
@@ -423,10 +427,11 @@ class Sequential(Layer):
 
     def _evaluate_logs(self, x, y, batch_size: int | None = None) -> dict[str, float]:
         outputs = self.predict(x, batch_size=batch_size)
-        loss_value = self.loss.loss_and_gradient(y, outputs)[0]
-        logs = {"loss": loss_value}
-        for name in self.metrics:
-            logs[name] = self._metric_sum(name, outputs, y) / len(x)
+        with np.errstate(under="ignore"):
+            loss_value = self.loss.loss_and_gradient(y, outputs)[0]
+            logs = {"loss": loss_value}
+            for name in self.metrics:
+                logs[name] = self._metric_sum(name, outputs, y) / len(x)
         return logs
 
     def evaluate(
@@ -486,11 +491,12 @@ class Sequential(Layer):
         batch_size = check_int("batch_size", batch_size or INFERENCE_BATCH, minimum=1)
         leaves = self.leaves()
         result = np.empty((len(x), *self.output_shape), dtype=DTYPE)
-        for start in range(0, len(x), batch_size):
-            batch = x[start : start + batch_size].astype(DTYPE, copy=False)
-            for layer in leaves:
-                batch = layer.forward(batch, training=False)
-            result[start : start + batch_size] = batch
+        with np.errstate(under="ignore"):  # see forward
+            for start in range(0, len(x), batch_size):
+                batch = x[start : start + batch_size].astype(DTYPE, copy=False)
+                for layer in leaves:
+                    batch = layer.forward(batch, training=False)
+                result[start : start + batch_size] = batch
         return result
 
     def predict_classes(self, x: Any, batch_size: int | None = None) -> np.ndarray:

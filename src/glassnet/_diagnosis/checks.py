@@ -78,7 +78,8 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
 
     loss = c.loss
     best = int(np.argmin(loss))
-    if c.epochs >= 2 and best < c.epochs - 1 and loss[-1] >= LOSS_RISE_RATIO * loss[best]:
+    rose = loss[-1] > loss[best] and loss[-1] >= LOSS_RISE_RATIO * loss[best]  # not 0 -> 0
+    if c.epochs >= 2 and best < c.epochs - 1 and rose:
         evidence |= {
             "best_epoch": best + 1,
             "best_loss": float(loss[best]),
