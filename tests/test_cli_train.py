@@ -119,6 +119,71 @@ def test_config_file_repeats_a_run_exactly(table, tmp_path):
     assert first == second
 
 
+def test_a_run_folders_config_repeats_into_a_new_folder(table, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _train_csv(table, tmp_path / "a") == 0
+    assert "out" not in tomllib.loads((tmp_path / "a" / "config.toml").read_text())
+    assert main(["train", "--config", "a/config.toml", "--quiet"]) == 0
+    (repeat,) = (tmp_path / "runs").iterdir()  # runs/quadrants-<time>, beside the first
+    first = json.loads((tmp_path / "a" / "history.json").read_text())["history"]
+    assert json.loads((repeat / "history.json").read_text())["history"] == first
+
+
+def test_an_older_run_config_naming_its_own_folder_still_repeats(table, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _train_csv(table, tmp_path / "a") == 0
+    config = tmp_path / "a" / "config.toml"
+    config.write_text(config.read_text() + f'out = "{(tmp_path / "a").as_posix()}"\n')
+    assert main(["train", "--config", str(config), "--quiet"]) == 0
+    assert len(list((tmp_path / "runs").iterdir())) == 1
+
+
+def test_force_replaces_a_run_folder_and_nothing_else(table, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert _train_csv(table, out) == 0
+    assert _train_csv(table, out, "--epochs", "3", "--force") == 0
+    assert len(json.loads((out / "history.json").read_text())["history"]["loss"]) == 3
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.tex").write_text("years of work")
+    assert _train_csv(table, precious, "--force") == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "not one (no run.json)" in err
+    assert [p.name for p in precious.iterdir()] == ["chapter1.tex"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("wings = 2\n", "unknown config key 'wings'; valid keys:"),
+        (
+            'glassnet_version = "9.1.0"\nwings = 2\n',
+            "'wings' (the file was written by glassnet 9.1.0, newer than this glassnet",
+        ),
+    ],
+)
+def test_a_config_with_an_unknown_key_names_it(text, message, tmp_path, capsys):
+    path = tmp_path / "run.toml"
+    path.write_text(text)
+    assert main(["train", "--config", str(path), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_data_example_copies_the_shipped_penguins(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["data", "example", "penguins"]) == 0
+    x, y, names = gn.datasets.load_csv("penguins.csv", target="species")
+    assert x.shape == (342, 4) and names == ["Adelie", "Chinstrap", "Gentoo"]
+    assert np.bincount(y).tolist() == [151, 68, 123]
+    assert x[0].tolist() == [39.1, 18.7, 181.0, 3750.0]  # the first Adelie of Torgersen
+    assert main(["data", "example", "penguins"]) == 2  # no silent overwrite
+    assert main(["data", "example", "walrus"]) == 2
+    assert "Valid names: penguins" in capsys.readouterr().err
+
+
 def test_flags_override_the_config_file(table, tmp_path):
     path = tmp_path / "run.toml"
     path.write_text(f'dataset = "{table.as_posix()}"\ntarget = "kind"\nepochs = 9\nlayers = [4]\n')
@@ -253,12 +318,20 @@ def test_resize_area_averages_blocks_and_inverts_light_backgrounds():
 def test_fashion_subset_run_and_png_prediction(tmp_path, capsys):
     out = tmp_path / "run"
     argv = ["train", "--dataset", "fashion-mnist", "--limit", "500", "--epochs", "2"]
-    assert main([*argv, "--out", str(out), "--quiet"]) == 0
+    assert main([*argv, "--test-limit", "100", "--out", str(out), "--quiet"]) == 0
     names = {p.name for p in out.iterdir()}
     assert {"predictions.png", "learning_curves.png", "confusion_matrix.png"} <= names
     assert "network.png" not in names  # 784 inputs is too many to draw
     run_info = json.loads((out / "run.json").read_text())
-    assert run_info["samples"] == {"train": 444, "val": 56, "test": 100}
+    # The validation part is 0.1 / 0.9 of the official 60,000 training images: 6,667; the
+    # limits cut the training part and the official test set, and the run says so.
+    assert run_info["samples"] == {"train": 500, "val": 6667, "test": 100}
+    assert run_info["split"]["notes"] == {
+        "train": "500 of 53,333 (limit)",
+        "val": "11.1 % of the official training set",
+        "test": "the official test set, 100 of 10,000 (test_limit)",
+    }
+    assert "#   test        100 samples" in (out / "config.toml").read_text()
     assert run_info["class_names"][9] == "Ankle boot"
     (_, _), (x_test, _) = gn.datasets.fashion_mnist.load_data()
     png = tmp_path / "item.png"

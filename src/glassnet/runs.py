@@ -28,6 +28,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -36,9 +37,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tomllib
 
+from glassnet import __version__
 from glassnet._checks import check_int, check_number, check_one_of
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, published as tomli
+    import tomli as tomllib
 from glassnet._json import jsonable
 
 __all__ = [
@@ -87,8 +93,11 @@ class TrainConfig:
         early_stopping: patience in epochs on val_loss (restoring the best weights), or
             None for none.
         seed: makes the split, the initial weights and the shuffling repeatable.
-        out: the run folder, or None for `runs/<dataset>-<time>`.
-        limit: use only the first `limit` training samples (quick experiments, tests).
+        out: the run folder, or None for `runs/<dataset>-<time>`. A run folder's own
+            config.toml leaves it out, so that repeating a run writes a new folder.
+        limit: train on at most `limit` samples of the training part (quick experiments);
+            the validation and test parts are not cut.
+        test_limit: evaluate on only the first `test_limit` samples of the test part.
     """
 
     dataset: str = "fashion-mnist"
@@ -105,6 +114,7 @@ class TrainConfig:
     seed: int | None = 0
     out: str | None = None
     limit: int | None = None
+    test_limit: int | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrainConfig:
@@ -117,12 +127,20 @@ class TrainConfig:
         [0.6, 0.2, 0.2]
         """
         known = {f for f in cls.__dataclass_fields__}
+        values = dict(values)
+        written_by = str(values.pop(VERSION_KEY, __version__))
         clean: dict[str, Any] = {}
         for key, value in values.items():
             name = {"lr": "learning_rate"}.get(key.replace("-", "_"), key.replace("-", "_"))
             if name not in known:
+                newer = (
+                    f" (the file was written by glassnet {written_by}, newer than this "
+                    f"glassnet {__version__}: upgrade glassnet to use it)"
+                    if _version_tuple(written_by) > _version_tuple(__version__)
+                    else ""
+                )
                 raise ValueError(
-                    f"unknown config key {key!r}; valid keys: {', '.join(sorted(known))}."
+                    f"unknown config key {key!r}{newer}; valid keys: {', '.join(sorted(known))}."
                 )
             clean[name] = value
         config = cls(**clean)
@@ -165,22 +183,44 @@ class TrainConfig:
             self.seed = check_int("seed", self.seed, minimum=0)
         if self.limit is not None:
             self.limit = check_int("limit", self.limit, minimum=10)
+        if self.test_limit is not None:
+            self.test_limit = check_int("test_limit", self.test_limit, minimum=1)
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain values (None values left out), ready for JSON or TOML."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
-    def to_toml(self) -> str:
+    def to_repeat(self) -> TrainConfig:
+        """The settings a run folder keeps: all but `out`, so a repeat gets a new folder."""
+        return TrainConfig(**{**asdict(self), "out": None})
+
+    def to_toml(self, comment: str = "") -> str:
         """The settings as TOML text that `load_config_file` reads back unchanged.
 
-        >>> print(TrainConfig(layers=[8]).to_toml().splitlines()[1])
+        Args:
+            comment: lines written first, each as a TOML comment (e.g. the split used).
+
+        >>> print(TrainConfig(layers=[8]).to_toml().splitlines()[2])
         layers = [8]
         """
-        lines = []
+        lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+        lines.append(f"{VERSION_KEY} = {_toml_value(__version__)}")
         for key, value in self.to_dict().items():
             key = "lr" if key == "learning_rate" else key
             lines.append(f"{key} = {_toml_value(value)}")
         return "\n".join(lines) + "\n"
+
+
+# A config file names the glassnet that wrote it, so a newer file's unknown key is explained.
+VERSION_KEY = "glassnet_version"
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
 
 
 def _toml_value(value: Any) -> str:
@@ -250,6 +290,8 @@ class DatasetSplits:
         class_names: one name per label.
         preprocessing: how raw inputs become model inputs (see `preprocess`).
         feature_names: CSV column names of the features, or None for images.
+        notes: how each part was made, e.g. "the official test set", "the first 1,000 of
+            53,333 (limit)"; keyed "train", "val", "test".
     """
 
     train: tuple[np.ndarray, np.ndarray]
@@ -258,6 +300,48 @@ class DatasetSplits:
     class_names: list[str]
     preprocessing: dict[str, Any]
     feature_names: list[str] | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def split_used(self) -> dict[str, Any]:
+        """The split that was actually used: samples, fractions and how each part was made.
+
+        >>> parts = DatasetSplits(train=(np.zeros(6), np.zeros(6)), val=(np.zeros(2), np.zeros(2)),
+        ...                       test=(np.zeros(2), np.zeros(2)), class_names=["a"],
+        ...                       preprocessing={})
+        >>> parts.split_used()["fractions"]
+        {'train': 0.6, 'val': 0.2, 'test': 0.2}
+        """
+        samples = {name: len(part[0]) for name, part in self.parts().items()}
+        total = sum(samples.values()) or 1
+        return {
+            "samples": samples,
+            "fractions": {name: round(n / total, 4) for name, n in samples.items()},
+            "notes": dict(self.notes),
+        }
+
+    def parts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {"train": self.train, "val": self.val, "test": self.test}
+
+    def describe_split(self) -> str:
+        """One line per part: "train 53,333 samples (76.2 %), ..." with how it was made.
+
+        >>> parts = DatasetSplits(train=(np.zeros(6), np.zeros(6)), val=(np.zeros(2), np.zeros(2)),
+        ...                       test=(np.zeros(2), np.zeros(2)), class_names=["a"],
+        ...                       preprocessing={}, notes={"test": "the official test set"})
+        >>> print(parts.describe_split())
+        train       6 samples (60.0 %)
+        validation  2 samples (20.0 %)
+        test        2 samples (20.0 %): the official test set
+        """
+        used = self.split_used()
+        lines = []
+        for name, label in (("train", "train"), ("val", "validation"), ("test", "test")):
+            note = self.notes.get(name)
+            lines.append(
+                f"{label:<11} {used['samples'][name]:,} samples "
+                f"({used['fractions'][name] * 100:.1f} %)" + (f": {note}" if note else "")
+            )
+        return "\n".join(lines)
 
 
 def preprocess(x: Any, preprocessing: Mapping[str, Any]) -> np.ndarray:
@@ -286,51 +370,61 @@ def preprocess(x: Any, preprocessing: Mapping[str, Any]) -> np.ndarray:
 
 
 def load_splits(config: TrainConfig) -> DatasetSplits:
-    """Load `config.dataset` and split it as `config.split` says (seeded by `config.seed`)."""
+    """Load `config.dataset` and split it as `config.split` says (seeded by `config.seed`).
+
+    Fashion-MNIST and MNIST keep their official test set; their validation part is
+    `split[1] / (split[0] + split[1])` of the official training set. A CSV file is split
+    three ways by `config.split`. Then `config.limit` cuts the training part and
+    `config.test_limit` the test part, and `DatasetSplits.notes` says so.
+    """
     from glassnet import datasets
 
     rng = np.random.default_rng(config.seed)
-    train_share = config.split[1] / (config.split[0] + config.split[1])
+    notes: dict[str, str] = {}
     if config.dataset in IMAGE_DATASETS:
         module = datasets.fashion_mnist if config.dataset == "fashion-mnist" else datasets.mnist
-        (x, y), (x_test, y_test) = module.load_data()
-        if config.limit is not None:
-            x, y = x[: config.limit], y[: config.limit]
-            x_test, y_test = (
-                x_test[: max(10, config.limit // 5)],
-                y_test[: max(10, config.limit // 5)],
-            )
+        (x, y), test = module.load_data()
         order = rng.permutation(len(x))
-        n_val = max(1, round(len(x) * train_share))
-        val_idx, train_idx = order[:n_val], order[n_val:]
-        prep = {"kind": "images", "max_value": 255.0}
+        val_share = config.split[1] / (config.split[0] + config.split[1])
+        n_val = max(1, round(len(x) * val_share))
+        train = (x[order[n_val:]], y[order[n_val:]])
+        val = (x[order[:n_val]], y[order[:n_val]])
+        notes["val"] = f"{val_share * 100:.1f} % of the official training set"
+        notes["test"] = "the official test set"
+        prep: dict[str, Any] = {"kind": "images", "max_value": 255.0}
         names = list(getattr(module, "class_names", [str(i) for i in range(10)]))
-        return DatasetSplits(
-            train=(preprocess(x[train_idx], prep), y[train_idx].astype(np.int64)),
-            val=(preprocess(x[val_idx], prep), y[val_idx].astype(np.int64)),
-            test=(preprocess(x_test, prep), y_test.astype(np.int64)),
-            class_names=names,
-            preprocessing=prep,
+        feature_names = None
+    else:
+        table = datasets.load_csv(config.dataset, target=config.target)
+        train, val, test = datasets.train_val_test_split(
+            table.x, table.y, config.split, seed=config.seed
         )
-    table = datasets.load_csv(config.dataset, target=config.target)
-    x, y = table.x, table.y
-    if config.limit is not None:
-        x, y = x[: config.limit], y[: config.limit]
-    (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = datasets.train_val_test_split(
-        x, y, config.split, seed=config.seed
-    )
-    mean = x_tr.mean(axis=0)
-    scale = x_tr.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)  # a constant column is only centred
-    prep = {"kind": "standardize", "mean": mean.tolist(), "scale": scale.tolist()}
+        mean, scale = train[0].mean(axis=0), train[0].std(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)  # a constant column is only centred
+        prep = {"kind": "standardize", "mean": mean.tolist(), "scale": scale.tolist()}
+        names = [str(c) for c in table.class_names]
+        feature_names = list(table.feature_names)
+    train = _first(train, config.limit, "limit", notes, "train")
+    test = _first(test, config.test_limit, "test_limit", notes, "test")
     return DatasetSplits(
-        train=(preprocess(x_tr, prep), y_tr),
-        val=(preprocess(x_va, prep), y_va),
-        test=(preprocess(x_te, prep), y_te),
-        class_names=[str(c) for c in table.class_names],
+        train=(preprocess(train[0], prep), train[1].astype(np.int64)),
+        val=(preprocess(val[0], prep), val[1].astype(np.int64)),
+        test=(preprocess(test[0], prep), test[1].astype(np.int64)),
+        class_names=names,
         preprocessing=prep,
-        feature_names=list(table.feature_names),
+        feature_names=feature_names,
+        notes=notes,
     )
+
+
+def _first(part, limit: int | None, key: str, notes: dict[str, str], name: str):
+    """The first `limit` samples of `part`, noting the cut in `notes[name]`."""
+    x, y = part
+    if limit is None or limit >= len(x):
+        return part
+    cut = f"{limit:,} of {len(x):,} ({key})"
+    notes[name] = f"{notes[name]}, {cut}" if name in notes else cut
+    return x[:limit], y[:limit]
 
 
 def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: int) -> Any:
@@ -429,18 +523,24 @@ def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Pat
     Args:
         config: the settings.
         verbose: 1 shows the progress display and prints the results, 0 is silent.
-        overwrite: replace an existing run folder at `config.out` (else only an empty
-            folder may be there).
+        overwrite: replace an existing run folder at `config.out` (`--force`); a folder
+            that is not a run folder is never replaced. Else only an empty folder may be
+            there.
 
     Returns:
         The run folder.
+
+    Raises:
+        FileExistsError: `config.out` exists and is not empty (without `overwrite`), or
+            is not a run folder (with it).
     """
     from glassnet import callbacks
 
     out = Path(config.out) if config.out else _default_out(config)
-    if out.exists() and not overwrite and not _empty_folder(out):
-        raise FileExistsError(f"--out {out} already exists; choose another folder.")
+    check_out_folder(out, overwrite)
     data = load_splits(config)
+    if verbose:
+        print(f"Data: {config.dataset}\n{_indent(data.describe_split())}")
     x_train, y_train = data.train
     model = build_model(config, x_train.shape[1:], len(data.class_names))
     keep = _KeepBest()
@@ -492,6 +592,25 @@ def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Pat
         print(metrics["report_text"])
         print(f"\nRun folder: {path}\nReport: {path / 'report.html'}")
     return path
+
+
+def check_out_folder(out: Path, overwrite: bool) -> None:
+    """Refuse an `out` that holds something, unless it is a run folder and `overwrite`."""
+    if not out.exists() or _empty_folder(out):
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f"--out {out} already exists; choose another folder, or --force to replace that run."
+        )
+    if not (out.is_dir() and (out / "run.json").is_file()):
+        raise FileExistsError(
+            f"--force replaces only a glassnet run folder, and {out} is not one (no run.json): "
+            "nothing was deleted."
+        )
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.splitlines())
 
 
 def _default_out(config: TrainConfig) -> Path:
@@ -575,11 +694,16 @@ def write_run(
             "feature_names": data.feature_names,
             "input_shape": list(data.train[0].shape[1:]),
             "samples": {"train": len(data.train[0]), "val": len(data.val[0]), "test": len(x_test)},
+            "split": data.split_used(),
         }
         model.save(str(work / MODEL_FILE))
+        repeat = config.to_repeat()
         texts = {
-            "config.toml": config.to_toml(),
-            "config.json": json.dumps(config.to_dict(), indent=2),
+            "config.toml": repeat.to_toml(
+                "glassnet train --config config.toml repeats this run into a new folder.\n"
+                "The split used:\n" + _indent(data.describe_split())
+            ),
+            "config.json": json.dumps(repeat.to_dict(), indent=2),
             "run.json": json.dumps(run_info, indent=2),
             "history.json": json.dumps(
                 {"history": values, "params": jsonable(getattr(history, "params", {}))}, indent=2
@@ -611,10 +735,15 @@ def write_run(
 
         summary_lines: list[str] = []
         model.summary(print_fn=summary_lines.append)
+        used = data.split_used()["samples"]
         page = report.build_report(
             title=f"glassnet run: {config.dataset}",
             summary="\n".join(summary_lines),
-            config=config.to_dict(),
+            config={
+                **config.to_dict(),
+                "split used": "; ".join(data.describe_split().splitlines()),
+                "samples": f"train {used['train']:,}, val {used['val']:,}, test {used['test']:,}",
+            },
             metrics=metrics,
             diagnosis=diagnosis_text,
             figures={name: work / name for name in figures},
@@ -637,8 +766,7 @@ def _move_into_place(work: Path, out: Path, overwrite: bool) -> None:
     if not out.exists():
         os.replace(work, out)
         return
-    if not overwrite:
-        raise FileExistsError(f"--out {out} already exists; choose another folder.")
+    check_out_folder(out, overwrite)  # it may have appeared while training
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.replace(out, old)
     os.replace(work, out)

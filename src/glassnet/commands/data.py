@@ -5,9 +5,14 @@
     glassnet data describe FILE.csv --target COLUMN [--json]
     glassnet data split FILE.csv --target COLUMN --ratios 0.8,0.1,0.1|small|large --out DIR
                         [--seed N] [--no-stratify] [--no-shuffle] [--force]
+    glassnet data example penguins [--out FILE]
+    glassnet data image fashion-mnist INDEX FILE.png [--part test|train] [--force]
 
-`split` writes DIR/train.csv, DIR/val.csv and DIR/test.csv with the input's header and
-rows unchanged (each written atomically), and refuses to overwrite them without --force.
+`example` copies a CSV file shipped with glassnet (e.g. penguins.csv) into the current
+folder, to try the CSV workflow on real data. `image` writes one image of a built-in set
+as a PNG, to try `glassnet predict` on. `split` writes DIR/train.csv, DIR/val.csv and
+DIR/test.csv with the input's header and rows unchanged (each written atomically), and
+refuses to overwrite them without --force.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from glassnet.cli import UsageError
+from glassnet.datasets._atomic import atomic_write
 
 _DATASETS = {"fashion-mnist": "fashion_mnist", "fashion_mnist": "fashion_mnist", "mnist": "mnist"}
 _PARTS = ("train", "val", "test")
@@ -49,6 +55,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     describe.add_argument("--json", action="store_true", help="print the report as JSON")
     describe.set_defaults(func=run_describe)
 
+    example = actions.add_parser(
+        "example",
+        help="copy an example CSV file shipped with glassnet (penguins) here",
+        description="Copy an example CSV file shipped with glassnet, e.g. penguins.csv.",
+    )
+    example.add_argument("name", help="penguins")
+    example.add_argument("--out", help="where to write it (default NAME.csv here)")
+    example.add_argument("--force", action="store_true", help="replace an existing file")
+    example.set_defaults(func=run_example)
+
+    picture = actions.add_parser(
+        "image",
+        help="write one image of fashion-mnist or mnist as a PNG file",
+        description="Write image INDEX of a built-in set's test (or train) part as a PNG.",
+    )
+    picture.add_argument("source", choices=["fashion-mnist", "mnist"], help="the data set")
+    picture.add_argument("index", type=int, help="which image, from 0")
+    picture.add_argument("out", help="the PNG file to write")
+    picture.add_argument("--part", choices=["train", "test"], default="test", help="default test")
+    picture.add_argument("--force", action="store_true", help="replace an existing file")
+    picture.set_defaults(func=run_image)
+
     split = actions.add_parser(
         "split",
         help="split a CSV file into train.csv, val.csv and test.csv",
@@ -71,7 +99,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _missing_action(args: argparse.Namespace) -> int:
-    raise UsageError("glassnet data: choose an action: describe or split (see --help).")
+    raise UsageError(
+        "glassnet data: choose an action: describe, split, example or image (see --help)."
+    )
 
 
 def run_describe(args: argparse.Namespace) -> int:
@@ -135,10 +165,51 @@ def _parse_ratios(text: str) -> tuple[float, ...] | str:
         ) from None
 
 
+def run_example(args: argparse.Namespace) -> int:
+    """Copy the example CSV `args.name` to `args.out` (default NAME.csv here)."""
+    from glassnet.datasets import examples
+
+    source = examples.example_csv(args.name)
+    out = Path(args.out or source.name)
+    if out.exists() and not args.force:
+        raise UsageError(f"{out} already exists; use --force to replace it.")
+    with atomic_write(out) as handle:
+        handle.write(source.read_bytes())
+    print(f"Wrote {out}: {examples.EXAMPLES[args.name][1]}.")
+    return 0
+
+
+def run_image(args: argparse.Namespace) -> int:
+    """Write image `args.index` of a built-in set as the PNG `args.out`."""
+    from matplotlib import image
+
+    from glassnet import datasets
+
+    module = getattr(datasets, _DATASETS[args.source])
+    train, test = module.load_data()
+    images, labels = train if args.part == "train" else test
+    if not 0 <= args.index < len(images):
+        raise UsageError(
+            f"glassnet data image: index must be in [0, {len(images)}) for the {args.part} "
+            f"part of {args.source}, got {args.index}."
+        )
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"glassnet data image: the file must end in .png, got {out.name}.")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out} already exists; use --force to replace it.")
+    buffer = io.BytesIO()
+    image.imsave(buffer, images[args.index], cmap="gray", vmin=0, vmax=255, format="png")
+    with atomic_write(out) as handle:
+        handle.write(buffer.getvalue())
+    name = module.class_names[int(labels[args.index])]
+    print(f"Wrote {out}: {args.source} {args.part} image {args.index} ({name}).")
+    return 0
+
+
 def run_split(args: argparse.Namespace) -> int:
     """Split a CSV file into train.csv, val.csv and test.csv in --out."""
     from glassnet import datasets
-    from glassnet.datasets._atomic import atomic_write
 
     ratios = _parse_ratios(args.ratios)
     data = datasets.load_csv(args.csv, target=args.target)

@@ -2,13 +2,15 @@
 
 Flags override the keys of `--config FILE.toml` (the same names: dataset, target,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
-seed, out). The run folder keeps the exact config that ran, as config.toml, so
-`glassnet train --config RUN/config.toml --out NEW` repeats a run.
+seed, out, limit, test_limit). The run folder keeps the exact config that ran, as
+config.toml, so `glassnet train --config RUN/config.toml` repeats a run into a new folder
+(`--out DIR` chooses it; `--force` replaces an existing run folder there).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from glassnet.runs import TrainConfig, load_config_file, train
 
@@ -30,6 +32,7 @@ _FLAGS = {
     "seed": "seed",
     "out": "out",
     "limit": "limit",
+    "test_limit": "test_limit",
 }
 
 
@@ -62,8 +65,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="stop when val_loss hasn't improved for PATIENCE epochs, restoring the best",
     )
     p.add_argument("--seed", type=int, help="seed for split, weights and shuffling (default 0)")
-    p.add_argument("--limit", type=int, help="use only the first N training samples")
+    p.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="train on at most N samples (val and test stay whole)",
+    )
+    p.add_argument("--test-limit", type=int, metavar="N", help="test on the first N samples only")
     p.add_argument("--out", metavar="DIR", help="run folder (default runs/<dataset>-<time>)")
+    p.add_argument(
+        "--force", action="store_true", help="replace the run folder at --out if there is one"
+    )
     p.add_argument("--config", metavar="FILE", help="TOML (or JSON) file with the same keys")
     p.add_argument("--quiet", action="store_true", help="no progress display or results")
     p.set_defaults(func=run)
@@ -73,6 +85,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig of the config file (if any) with the given flags on top."""
     values = load_config_file(args.config) if getattr(args, "config", None) else {}
     values = {("learning_rate" if k == "lr" else k.replace("-", "_")): v for k, v in values.items()}
+    if "out" in values and _same_folder(values["out"], Path(args.config).parent):
+        del values["out"]  # a run folder's own config (older glassnet): repeat into a new one
     for flag, name in _FLAGS.items():
         value = getattr(args, flag, None)
         if value is not None:
@@ -85,8 +99,15 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig.from_mapping(values)
 
 
+def _same_folder(out: object, folder: Path) -> bool:
+    try:
+        return Path(str(out)).resolve() == folder.resolve()
+    except OSError:
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
     """Train as configured; return the exit status."""
     config = config_from_args(args)
-    train(config, verbose=0 if args.quiet else 1)
+    train(config, verbose=0 if args.quiet else 1, overwrite=bool(getattr(args, "force", False)))
     return 0

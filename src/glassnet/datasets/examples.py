@@ -1,0 +1,43 @@
+"""Example tables shipped with glassnet, for trying the CSV workflow on real data offline.
+
+>>> import glassnet as gn
+>>> path = gn.datasets.example_csv("penguins")
+>>> path.name
+'penguins.csv'
+>>> x, y, class_names = gn.datasets.load_csv(path, target="species")
+>>> x.shape, class_names
+((342, 4), ['Adelie', 'Chinstrap', 'Gentoo'])
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glassnet._checks import check_one_of
+
+__all__ = ["EXAMPLES", "example_csv"]
+
+_FOLDER = Path(__file__).parent / "data"
+
+# Name -> (file, what it holds); the folder's README.md gives each file's source and licence.
+EXAMPLES = {
+    "penguins": (
+        "penguins.csv",
+        "342 Palmer penguins: 4 measurements and the species (3 classes); CC0",
+    ),
+}
+
+
+def example_csv(name: str) -> Path:
+    """The path of an example CSV file shipped with glassnet.
+
+    Args:
+        name: one of `EXAMPLES` ("penguins").
+
+    Raises:
+        ValueError: an unknown name, listing the valid ones.
+
+    >>> example_csv("penguins").is_file()
+    True
+    """
+    return _FOLDER / EXAMPLES[check_one_of("name", name, EXAMPLES, what="example")][0]
