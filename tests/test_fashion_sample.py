@@ -4,6 +4,7 @@ folder, a mirror where nothing answers on 127.0.0.1): no test reaches the networ
 
 import dataclasses
 import hashlib
+import json
 import re
 import shutil
 import socket
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from glassnet import runs
+from glassnet.cli import main
 from glassnet.datasets import _fetch, fashion_mnist
 from glassnet.datasets.idx import write_idx
 
@@ -193,3 +196,27 @@ def test_load_data_keeps_keras_semantics_and_names_every_way_out(no_full_set):
     assert "gn.datasets.fashion_mnist.load_sample()" in message
     assert "glassnet train --dataset fashion-mnist-sample" in message
     assert "\n" not in message  # the CLI prints only an error's first line
+
+
+# ----- the command line ---------------------------------------------------------------------
+
+
+def test_train_config_accepts_the_sample_and_splits_it():
+    config = runs.TrainConfig.from_mapping({"dataset": "fashion-mnist-sample"})
+    data = runs.load_splits(config)
+    assert (len(data.train[0]), len(data.val[0]), len(data.test[0])) == (5333, 667, 1000)
+    assert data.class_names == fashion_mnist.class_names
+    with pytest.raises(ValueError, match="expected fashion-mnist, fashion-mnist-sample, mnist"):
+        runs.TrainConfig.from_mapping({"dataset": "fashion-mnist-smaple"})
+
+
+def test_train_and_evaluate_on_the_sample_from_the_command_line(no_full_set, capsys):
+    out = no_full_set / "run"
+    argv = ["train", "--dataset", "fashion-mnist-sample", "--epochs", "1", "--layers", "16"]
+    assert main([*argv, "--limit", "500", "--out", str(out), "--quiet"]) == 0
+    info = json.loads((out / "run.json").read_text())
+    assert info["dataset"] == "fashion-mnist-sample" and info["class_names"][9] == "Ankle boot"
+    assert info["samples"] == {"train": 444, "val": 56, "test": 100}
+    capsys.readouterr()
+    assert main(["evaluate", str(out), "--dataset", "fashion-mnist-sample"]) == 0
+    assert "support" in capsys.readouterr().out  # the report over all 1,000 test images
