@@ -134,7 +134,10 @@ def test_missing_full_set_falls_back_to_the_sample_and_says_why(no_full_set):
     assert "Connection refused" in source.reason
     text = str(source)
     assert text.startswith("the 7,000-image Fashion-MNIST sample shipped with glassnet")
-    assert "the first 600 and 100 of each class" in text and source.reason in text
+    assert "the first 600 and 100 of each class" in text and source.reason.rstrip(".") in text
+    assert text.startswith(source.description + ", because the full set could not be had: ")
+    assert "apt-get install dataset-fashion-mnist" in source.reason
+    assert "load_sample" not in source.reason  # it is the sample already
     assert source.test_part == "the sample's 1,000 test images"
     assert not (no_full_set / "xdg").exists()  # nothing downloaded, nothing left behind
 
@@ -166,6 +169,7 @@ def test_full_set_is_used_when_found(no_full_set):
     assert source.dataset == "fashion-mnist" and not source.is_sample and source.reason is None
     assert source.folder == folder
     assert str(source) == f"Fashion-MNIST, all 9 images (6 training, 3 test), from {folder}"
+    assert source.description == str(source)
     assert source.test_part == "the official 3 test images"
 
 
@@ -220,3 +224,20 @@ def test_train_and_evaluate_on_the_sample_from_the_command_line(no_full_set, cap
     capsys.readouterr()
     assert main(["evaluate", str(out), "--dataset", "fashion-mnist-sample"]) == 0
     assert "support" in capsys.readouterr().out  # the report over all 1,000 test images
+
+
+def test_demo_without_the_full_set_trains_on_the_sample_and_says_so(no_full_set, capsys):
+    out = no_full_set / "demo"
+    assert main(["demo", "--only", "fashion", "--quick", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    flat = " ".join(printed.split())  # undo the wrapping
+    assert "Data: the 7,000-image Fashion-MNIST sample shipped with glassnet" in flat
+    assert "Not the full set, because Fashion-MNIST was not found" in flat
+    accuracy = json.loads((out / "fashion-mnist-run" / "metrics.json").read_text())
+    match = re.search(r"Test accuracy (0\.\d{3}) on the sample's 1,000 test images\.", flat)
+    assert match and float(match[1]) == pytest.approx(accuracy["test_accuracy"], abs=5e-4)
+    assert accuracy["test_accuracy"] > 0.7  # 2 epochs on 5,333 images
+    assert "about 0.86 on this sample" in flat and "on the full set, about 0.88" in flat
+    assert flat.index("Data:") < flat.index("Epoch 1/2")
+    info = json.loads((out / "fashion-mnist-run" / "run.json").read_text())
+    assert info["dataset"] == "fashion-mnist-sample"

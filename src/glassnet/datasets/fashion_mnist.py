@@ -25,9 +25,9 @@ The images are uint8 in [0, 255]; scale them with `glassnet.datasets.scale_image
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +96,17 @@ MIRRORS = (
 
 SYSTEM_DIRS = ("/usr/share/datasets/fashion-mnist",)
 
+# How to get the full set, and the sample if that's impossible (said when it isn't found).
+_GET_IT = (
+    "To get it: sudo apt-get install dataset-fashion-mnist (Debian, Ubuntu), or put the four "
+    "files in $GLASSNET_DATA_DIR/fashion-mnist/ or the cache folder "
+    "~/.cache/glassnet/fashion-mnist/."
+)
+_OR_THE_SAMPLE = (
+    "Without it, gn.datasets.fashion_mnist.load_sample() (glassnet train --dataset "
+    "fashion-mnist-sample) gives the 7,000-image sample shipped with glassnet."
+)
+
 DATASET = _fetch.RemoteDataset(
     name="fashion-mnist",
     title="Fashion-MNIST",
@@ -104,13 +115,7 @@ DATASET = _fetch.RemoteDataset(
     mirrors=MIRRORS,
     mirrors_env="GLASSNET_FASHION_MNIST_MIRRORS",
     system_dirs=SYSTEM_DIRS,
-    hint=(
-        "To get it: sudo apt-get install dataset-fashion-mnist (Debian, Ubuntu), or put the "
-        "four files in $GLASSNET_DATA_DIR/fashion-mnist/ or the cache folder "
-        "~/.cache/glassnet/fashion-mnist/. Without it, "
-        "gn.datasets.fashion_mnist.load_sample() (glassnet train --dataset "
-        "fashion-mnist-sample) gives the 7,000-image sample shipped with glassnet."
-    ),
+    hint=f"{_GET_IT} {_OR_THE_SAMPLE}",
 )
 
 # The sample shipped inside the package, made by tools/make_fashion_sample.py from Debian's
@@ -225,9 +230,9 @@ def sample_indices() -> tuple[np.ndarray, np.ndarray]:
     return train, test
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class DataSource:
-    """Which Fashion-MNIST data was loaded; `str()` says it in a sentence.
+    """Which Fashion-MNIST data was loaded; `str()` says it, and why, in a sentence.
 
     Attributes:
         dataset: "fashion-mnist" (the full set) or "fashion-mnist-sample", the names
@@ -239,7 +244,12 @@ class DataSource:
 
     >>> print(DataSource("fashion-mnist", Path("/data"), 60000, 10000))
     Fashion-MNIST, all 70,000 images (60,000 training, 10,000 test), from /data
-    >>> DataSource("fashion-mnist-sample", SAMPLE_DIR, 6000, 1000, "no network").test_part
+    >>> sample = DataSource("fashion-mnist-sample", SAMPLE_DIR, 6000, 1000, "no network.")
+    >>> print(sample)
+    the 7,000-image Fashion-MNIST sample shipped with glassnet (6,000 training and 1,000 test
+    images, the first 600 and 100 of each class of the official sets), because the full set
+    could not be had: no network
+    >>> sample.test_part
     "the sample's 1,000 test images"
     """
 
@@ -260,7 +270,9 @@ class DataSource:
         owner = "the sample's" if self.is_sample else "the official"
         return f"{owner} {self.n_test:,} test images"
 
-    def __str__(self) -> str:
+    @property
+    def description(self) -> str:
+        """The data in words, without the reason: "Fashion-MNIST, all 70,000 images, ..."."""
         if not self.is_sample:
             return (
                 f"Fashion-MNIST, all {self.n_train + self.n_test:,} images ({self.n_train:,} "
@@ -270,9 +282,14 @@ class DataSource:
         return (
             f"the {self.n_train + self.n_test:,}-image Fashion-MNIST sample shipped with glassnet "
             f"({self.n_train:,} training and {self.n_test:,} test images, the first {per_class} "
-            f"of each class of the official sets), because the full set could not be had: "
-            f"{self.reason}"
+            "of each class of the official sets)"
         )
+
+    def __str__(self) -> str:
+        if self.reason is None:
+            return self.description
+        reason = self.reason.rstrip(".")
+        return f"{self.description}, because the full set could not be had: {reason}"
 
 
 def load_data_or_sample(
@@ -302,9 +319,10 @@ def load_data_or_sample(
     Fashion-MNIST, all 70,000 images (60,000 training, 10,000 test), from /usr/share/...
     """
     timeout = check_number("timeout", timeout, 0, low_inclusive=False)
+    spec = dataclasses.replace(DATASET, hint=_GET_IT)  # the sample needs no advertising here
     try:
-        folder = _fetch.locate(DATASET, progress=progress, timeout=timeout)
-        data = _fetch.read(DATASET, folder, cache=_fetch.cache_root() / DATASET.name)
+        folder = _fetch.locate(spec, progress=progress, timeout=timeout)
+        data = _fetch.read(spec, folder, cache=_fetch.cache_root() / spec.name)
         dataset, reason = DATASET.name, None
     except (OSError, ValueError) as error:
         folder, data = SAMPLE_DIR, load_sample()
