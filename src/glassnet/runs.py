@@ -31,7 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 MODEL_FILE = "model.glassnet"
-IMAGE_DATASETS = ("fashion-mnist", "mnist")
+IMAGE_DATASETS = ("fashion-mnist", "fashion-mnist-sample", "mnist")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 # Images shown in the report's prediction grid (the tutorial shows 15).
 N_PREDICTION_IMAGES = 15
@@ -78,7 +78,8 @@ class TrainConfig:
     """The settings of a training run; the keys of `--config run.toml` are its fields.
 
     Attributes:
-        dataset: "fashion-mnist", "mnist" or the path of a CSV file.
+        dataset: "fashion-mnist", "fashion-mnist-sample" (the 7,000 images shipped with
+            glassnet), "mnist" or the path of a CSV file.
         target: the label column of a CSV file (required for CSV, not allowed otherwise).
         layers: units of each hidden Dense layer, e.g. [128] (the lecture's model).
         activation: the hidden layers' activation.
@@ -150,12 +151,13 @@ class TrainConfig:
     def _check(self) -> None:
         if not isinstance(self.dataset, str) or not self.dataset:
             raise ValueError(
-                f"dataset must be fashion-mnist, mnist or a CSV file, got {self.dataset!r}."
+                f"dataset must be {', '.join(IMAGE_DATASETS)} or a CSV file, got {self.dataset!r}."
             )
         is_image = self.dataset in IMAGE_DATASETS
         if not is_image and not self.dataset.lower().endswith(".csv"):
             raise ValueError(
-                f"unknown dataset {self.dataset!r}: expected fashion-mnist, mnist or a .csv file."
+                f"unknown dataset {self.dataset!r}: expected {', '.join(IMAGE_DATASETS)} "
+                "or a .csv file."
             )
         if is_image and self.target is not None:
             raise ValueError(f"--target is for CSV files; {self.dataset} has its own labels.")
@@ -369,6 +371,25 @@ def preprocess(x: Any, preprocessing: Mapping[str, Any]) -> np.ndarray:
     return x
 
 
+def _image_dataset(name: str) -> tuple[Callable[[], Any], list[str]]:
+    """The loader and the class names of a built-in image data set, one of `IMAGE_DATASETS`.
+
+    >>> load, names = _image_dataset("fashion-mnist-sample")
+    >>> load.__name__, names[9]
+    ('load_sample', 'Ankle boot')
+    """
+    from glassnet import datasets
+
+    fashion, digits = datasets.fashion_mnist, datasets.mnist
+    known = {
+        "fashion-mnist": (fashion.load_data, fashion.class_names),
+        "fashion-mnist-sample": (fashion.load_sample, fashion.class_names),
+        "mnist": (digits.load_data, digits.class_names),
+    }
+    load, names = known[check_one_of("dataset", name, IMAGE_DATASETS)]
+    return load, list(names)
+
+
 def load_splits(config: TrainConfig) -> DatasetSplits:
     """Load `config.dataset` and split it as `config.split` says (seeded by `config.seed`).
 
@@ -382,8 +403,8 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
     rng = np.random.default_rng(config.seed)
     notes: dict[str, str] = {}
     if config.dataset in IMAGE_DATASETS:
-        module = datasets.fashion_mnist if config.dataset == "fashion-mnist" else datasets.mnist
-        (x, y), test = module.load_data()
+        load, names = _image_dataset(config.dataset)
+        (x, y), test = load()
         order = rng.permutation(len(x))
         val_share = config.split[1] / (config.split[0] + config.split[1])
         n_val = max(1, round(len(x) * val_share))
@@ -392,7 +413,6 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         notes["val"] = f"{val_share * 100:.1f} % of the official training set"
         notes["test"] = "the official test set"
         prep: dict[str, Any] = {"kind": "images", "max_value": 255.0}
-        names = list(getattr(module, "class_names", [str(i) for i in range(10)]))
         feature_names = None
     else:
         table = datasets.load_csv(config.dataset, target=config.target)
@@ -812,8 +832,8 @@ def evaluation_data(
     """The data to evaluate a loaded model on, preprocessed as in its training.
 
     Without `dataset`, a run folder's own test part (the same split, from its config);
-    with `dataset`, the official test set of "fashion-mnist" / "mnist", or every row of
-    a CSV file (`target` names its label column).
+    with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
+    every row of a CSV file (`target` names its label column).
 
     Returns:
         (x, y, class_names).
@@ -831,9 +851,8 @@ def evaluation_data(
     if dataset in IMAGE_DATASETS:
         if target:
             raise ValueError(f"--target is for CSV files; {dataset} has its own labels.")
-        module = datasets.fashion_mnist if dataset == "fashion-mnist" else datasets.mnist
-        _, (x, y) = module.load_data()
-        names = list(getattr(module, "class_names", [str(i) for i in range(10)]))
+        load, names = _image_dataset(dataset)
+        _, (x, y) = load()
         return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
     table = datasets.load_csv(dataset, target=target)

@@ -24,7 +24,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "diagnosis of a run folder's model, on its own test data or on --dataset.",
     )
     p.add_argument("model", metavar="RUN_OR_MODEL", help="a run folder or a model file")
-    p.add_argument("--dataset", help="fashion-mnist, mnist or FILE.csv (default: the run's)")
+    p.add_argument(
+        "--dataset",
+        help="fashion-mnist, fashion-mnist-sample, mnist or FILE.csv (default: the run's)",
+    )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
     p.set_defaults(func=run)
 

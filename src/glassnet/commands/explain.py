@@ -34,7 +34,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="also explain dJ/dw of the weight from input I to unit J of LAYER "
         "(index or name); LAYER:J for the bias of unit J",
     )
-    p.add_argument("--dataset", help="fashion-mnist, mnist or FILE.csv (default: the run's)")
+    p.add_argument(
+        "--dataset",
+        help="fashion-mnist, fashion-mnist-sample, mnist or FILE.csv (default: the run's)",
+    )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
     p.set_defaults(func=run)
 

@@ -1,4 +1,4 @@
-"""`glassnet train`: train a network on Fashion-MNIST, MNIST or a CSV file; write a run folder.
+"""`glassnet train`: train on Fashion-MNIST (or its sample), MNIST or a CSV; write a run folder.
 
 Flags override the keys of `--config FILE.toml` (the same names: dataset, target,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from glassnet.runs import TrainConfig, load_config_file, train
+from glassnet.runs import IMAGE_DATASETS, TrainConfig, load_config_file, train
 
 __all__ = ["add_parser", "config_from_args", "run"]
 
@@ -48,7 +48,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "report.html). Ctrl-C stops after the current batch and keeps the best model."
         ),
     )
-    p.add_argument("--dataset", help="fashion-mnist (default), mnist or FILE.csv")
+    p.add_argument(
+        "--dataset",
+        help="fashion-mnist (default), fashion-mnist-sample (the 7,000 images shipped with "
+        "glassnet), mnist or FILE.csv",
+    )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
@@ -91,7 +95,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         value = getattr(args, flag, None)
         if value is not None:
             values[name] = value
-    if "target" in values and values.get("dataset", "fashion-mnist") in ("fashion-mnist", "mnist"):
+    if "target" in values and values.get("dataset", "fashion-mnist") in IMAGE_DATASETS:
         raise ValueError(
             f"--target {values['target']} contradicts --dataset "
             f"{values.get('dataset', 'fashion-mnist')}: --target is for CSV files only."

@@ -10,7 +10,9 @@ Search order, first folder holding every file wins:
 
 A download goes to a hidden temporary file in the cache folder, is checked against the
 known SHA-256 sums and renamed only when every file of the set has arrived intact; a
-failure deletes the temporary files, so the cache is left exactly as it was.
+failure deletes the temporary files, so the cache is left exactly as it was. `timeout`
+is how long a mirror may keep silent (to connect, or while sending) before the next is
+tried; a caller with something else to fall back on passes a short one.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 from glassnet.datasets._atomic import temporary_name
 from glassnet.datasets.idx import read_idx
 
-_TIMEOUT = 30.0  # seconds without data before a mirror is given up
+TIMEOUT = 30.0  # seconds without data before a mirror is given up
 _BLOCK = 1 << 16
 
 
@@ -46,7 +48,8 @@ class RemoteDataset:
         mirrors_env: environment variable that overrides `mirrors` (comma-separated).
         system_dirs: read-only folders searched after the cache (distribution packages).
         n_classes: labels must lie in [0, n_classes).
-        hint: extra advice printed when nothing is found and the download fails.
+        hint: extra advice printed when nothing is found and the download fails, or when
+            a file fails `verify`.
     """
 
     name: str
@@ -73,16 +76,28 @@ def load(
     cache_dir: str | os.PathLike | None = None,
     mirrors: Sequence[str] | str | None = None,
     progress: bool | None = None,
+    timeout: float = TIMEOUT,
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Locate (or download) and read the four IDX files of `spec`, Keras-shaped."""
-    folder = locate(spec, path, cache_dir=cache_dir, mirrors=mirrors, progress=progress)
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else cache_root() / spec.name
+    folder = locate(
+        spec, path, cache_dir=cache_dir, mirrors=mirrors, progress=progress, timeout=timeout
+    )
+    return read(spec, folder, cache=None if path is not None else _cache(spec, cache_dir))
+
+
+def read(
+    spec: RemoteDataset, folder: Path, *, cache: Path | None = None
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Read and check the four IDX files of `spec` in `folder`, Keras-shaped.
+
+    `cache` is glassnet's download folder: a damaged file found there is explained as such.
+    """
     arrays = []
     for name in spec.files:
         try:
-            arrays.append(read_idx(_file_in(folder, name)))
+            arrays.append(read_idx(_file_in(folder, name) or folder / name))
         except ValueError as error:
-            if path is None and folder.resolve() == cache.resolve():
+            if cache is not None and folder.resolve() == cache.resolve():
                 raise ValueError(
                     f"{error} It is in glassnet's cache: delete it and it will be downloaded again."
                 ) from None
@@ -92,6 +107,32 @@ def load(
     )
 
 
+def verify(spec: RemoteDataset, folder: Path, names: Sequence[str] | None = None) -> None:
+    """Check that each file `names` (default: `spec.files`) in `folder` has a known SHA-256.
+
+    Raises:
+        FileNotFoundError: a file is missing.
+        ValueError: a file's SHA-256 is not one of `spec.sha256[name]`.
+    """
+    for name in spec.files if names is None else names:
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(f"{spec.title} file {str(path)!r} is missing.")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        expected = {h.lower() for h in spec.sha256.get(name, ())}
+        if digest not in expected:
+            raise ValueError(
+                f"{spec.title} file {str(path)!r} has SHA-256 {digest}, expected "
+                f"{' or '.join(sorted(expected)) or 'a known sum'}: it is damaged or not the "
+                f"original.{' ' + spec.hint if spec.hint else ''}"
+            )
+
+
+def _cache(spec: RemoteDataset, cache_dir: str | os.PathLike | None) -> Path:
+    """The download folder of `spec`: `cache_dir`, else the user cache's `<name>/`."""
+    return Path(cache_dir).expanduser() if cache_dir is not None else cache_root() / spec.name
+
+
 def locate(
     spec: RemoteDataset,
     path: str | os.PathLike | None = None,
@@ -99,6 +140,7 @@ def locate(
     cache_dir: str | os.PathLike | None = None,
     mirrors: Sequence[str] | str | None = None,
     progress: bool | None = None,
+    timeout: float = TIMEOUT,
 ) -> Path:
     """The folder holding all files of `spec`, downloading them into the cache if needed."""
     if path is not None:
@@ -115,7 +157,7 @@ def locate(
                 "(gzipped or not)."
             )
         return folder
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else cache_root() / spec.name
+    cache = _cache(spec, cache_dir)
     candidates = []
     data_dir = os.environ.get("GLASSNET_DATA_DIR")
     if data_dir:
@@ -126,12 +168,12 @@ def locate(
         if folder.is_dir() and all(_file_in(folder, name) for name in spec.files):
             return folder
     try:
-        download(spec, cache, mirrors=mirrors, progress=progress)
+        download(spec, cache, mirrors=mirrors, progress=progress, timeout=timeout)
     except OSError as error:
         looked = ", ".join(str(c) for c in candidates)
         raise OSError(
             f"{spec.title} was not found (looked in {looked}) and could not be downloaded: "
-            f"{error}{' ' + spec.hint if spec.hint else ''}"
+            f"{error}.{' ' + spec.hint if spec.hint else ''}"
         ) from error
     return cache
 
@@ -183,6 +225,7 @@ def download(
     *,
     mirrors: Sequence[str] | str | None = None,
     progress: bool | None = None,
+    timeout: float = TIMEOUT,
 ) -> None:
     """Download every file of `spec` missing from `folder`, all verified, or none at all.
 
@@ -198,7 +241,7 @@ def download(
     done: dict[str, Path] = {}
     try:
         for name in todo:
-            done[name] = _fetch_one(spec, name, folder, bases, progress)
+            done[name] = _fetch_one(spec, name, folder, bases, progress, timeout)
         for name, tmp in done.items():
             os.replace(tmp, folder / name)
     finally:
@@ -212,7 +255,12 @@ def download(
 
 
 def _fetch_one(
-    spec: RemoteDataset, name: str, folder: Path, bases: list[str], progress: bool | None
+    spec: RemoteDataset,
+    name: str,
+    folder: Path,
+    bases: list[str],
+    progress: bool | None,
+    timeout: float,
 ) -> Path:
     """Download `name` to a temporary file in `folder`; return it once its SHA-256 matches."""
     expected = {h.lower() for h in spec.sha256.get(name, ())}
@@ -223,7 +271,7 @@ def _fetch_one(
         url = base + name
         tmp = temporary_name(folder / name)
         try:
-            digest = _stream_to(url, tmp, progress)
+            digest = _stream_to(url, tmp, progress, timeout)
         except (OSError, ValueError, http.client.HTTPException) as error:  # incl. short reads
             tmp.unlink(missing_ok=True)
             failures.append(f"{url}: {_reason(error)}")
@@ -246,11 +294,14 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _stream_to(url: str, target: Path, progress: bool | None) -> str:
-    """Copy `url` to `target`, showing a progress bar; return the SHA-256 of the bytes."""
+def _stream_to(url: str, target: Path, progress: bool | None, timeout: float) -> str:
+    """Copy `url` to `target`, showing a progress bar; return the SHA-256 of the bytes.
+
+    `timeout`: seconds the mirror may stay silent, to connect or between blocks of data.
+    """
     sha = hashlib.sha256()
     received = 0
-    with urllib.request.urlopen(url, timeout=_TIMEOUT) as response:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         show = _interactive() if progress is None else progress
