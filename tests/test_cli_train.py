@@ -360,26 +360,6 @@ def test_demo_fashion_quick_writes_a_run_and_says_where_the_report_is(tmp_path, 
     )
 
 
-@pytest.mark.slow
-def test_lecture_fashion_model_reaches_087_and_predicts_a_png(tmp_path, capsys):
-    out = tmp_path / "run"
-    assert main(["train", "--dataset", "fashion-mnist", "--epochs", "10", "--out", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert "precision" in printed and "diagnosis" in printed.lower()
-    metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["test_accuracy"] >= 0.87
-    loaded = runs.load_run(out)
-    (_, _), (x_test, y_test) = gn.datasets.fashion_mnist.load_data()
-    right = np.flatnonzero(loaded.model.predict(x_test[:50] / 255.0).argmax(axis=1) == y_test[:50])
-    index = int(right[0])
-    png = tmp_path / "test-image.png"
-    plt.imsave(png, x_test[index], cmap="gray", vmin=0, vmax=255)
-    assert main(["predict", str(out), str(png), "--json"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    assert result["label"] == int(y_test[index])
-    assert result["class"] == gn.datasets.fashion_mnist.class_names[y_test[index]]
-
-
 def test_an_error_quoting_a_path_keeps_its_quotes(tmp_path, capsys):
     foreign = tmp_path / "foreign.glassnet"
     foreign.write_text("not a model")
