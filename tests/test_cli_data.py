@@ -111,7 +111,7 @@ def test_split_presets_and_refusing_to_overwrite(table, tmp_path, capsys):
             "ratios must sum to 1",
         ),
         (["split", "{table}", "--out", "{out}"], "--target"),
-        ([], "choose an action: describe or split"),
+        ([], "choose an action: describe, split, example or image"),
     ],
 )
 def test_user_errors_print_one_line_and_exit_2(table, tmp_path, capsys, argv, fragment):
