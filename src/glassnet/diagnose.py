@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassnet._checks import describe
 from glassnet._diagnosis.base import (
     ACCURACY_DROP,
     FEATURE_SCALE_RATIO,
@@ -62,6 +61,7 @@ from glassnet._diagnosis.checks import (
     healthy,
 )
 from glassnet._diagnosis.inputs import as_history, learning_rate_of, read_curves, read_data
+from glassnet._internal.checks import describe
 
 __all__ = [
     "ACCURACY_DROP",

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import explain
-from glassnet._checks import check_int, check_one_of
+from glassnet._internal.checks import check_int, check_one_of
 from glassnet.explain._text import fmt
 from glassnet.layers import Dense
 from glassnet.model import Sequential

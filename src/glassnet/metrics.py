@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array, check_int, check_one_of, check_same_length
+from glassnet._internal.checks import as_float_array, check_int, check_one_of, check_same_length
 
 __all__ = [
     "IMBALANCE_RATIO",

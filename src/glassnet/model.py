@@ -22,7 +22,13 @@ import numpy as np
 
 from glassnet import callbacks as callbacks_module
 from glassnet import losses, optimizers
-from glassnet._checks import as_float_array, check_int, check_number, check_same_length, describe
+from glassnet._internal.checks import (
+    as_float_array,
+    check_int,
+    check_number,
+    check_same_length,
+    describe,
+)
 from glassnet.layers import DTYPE, Layer
 from glassnet.utils import new_rng
 

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
-from glassnet._checks import (
+from glassnet._internal.checks import (
     as_float_array,
     check_finite,
     check_int,

@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 import tomllib
 
-from glassnet._checks import check_int, check_number, check_one_of
-from glassnet._json import jsonable
+from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._internal.jsonable import jsonable
 
 __all__ = [
     "MODEL_FILE",

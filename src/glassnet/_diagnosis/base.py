@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from glassnet._json import jsonable
+from glassnet._internal.jsonable import jsonable
 
 # ----------------------------------------------------------------- thresholds
 # Each number below decides when a curve "shows" something. They are chosen so that

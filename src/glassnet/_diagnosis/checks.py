@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array
 from glassnet._diagnosis.base import (
     ACCURACY_DROP,
     FEATURE_SCALE_RATIO,
@@ -39,6 +38,7 @@ from glassnet._diagnosis.inputs import (
     learning_rate_advice,
     n_output_classes,
 )
+from glassnet._internal.checks import as_float_array
 from glassnet.metrics import IMBALANCE_RATIO, NEAR_BASELINE_POINTS
 
 # ------------------------------------------------------------------- checks

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array, check_same_length, describe
 from glassnet._diagnosis.base import MAX_CLASSES
+from glassnet._internal.checks import as_float_array, check_same_length, describe
 from glassnet.callbacks import History
 
 # ------------------------------------------------------------------- inputs

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from glassnet import datasets
-from glassnet._checks import check_one_of
+from glassnet._internal.checks import check_one_of
 from glassnet.commands.perceptron import _XOR_WHY, accuracy_line, point_lines, training_lines
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 

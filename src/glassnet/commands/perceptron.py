@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from glassnet import activations, datasets
-from glassnet._checks import check_int, check_number
+from glassnet._internal.checks import check_int, check_number
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
 __all__ = ["accuracy_line", "add_parser", "load_csv", "point_lines", "run", "training_lines"]

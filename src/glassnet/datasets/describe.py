@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import describe as _describe
+from glassnet._internal.checks import describe as _describe
 
 __all__ = ["DataReport", "describe"]
 

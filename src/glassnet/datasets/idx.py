@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet._checks import describe as _describe
+from glassnet._internal.checks import describe as _describe
 from glassnet.datasets._atomic import atomic_write
 
 __all__ = ["read_idx", "write_idx"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._json import jsonable
+from glassnet._internal.jsonable import jsonable
 from glassnet.explain._network import leaf_stages, prepare_sample, run_sample
 from glassnet.explain._text import MAX_TERMS, MAX_UNITS, Explanation, fmt, indexed, paren, vector
 from glassnet.layers import Dense, Layer

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array, describe
-from glassnet._json import jsonable
+from glassnet._internal.checks import as_float_array, describe
+from glassnet._internal.jsonable import jsonable
 from glassnet.explain._text import Explanation, fmt, vector
 from glassnet.perceptron import Perceptron
 

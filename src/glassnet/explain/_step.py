@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
-from glassnet._checks import check_number
-from glassnet._json import jsonable
+from glassnet._internal.checks import check_number
+from glassnet._internal.jsonable import jsonable
 from glassnet.explain._network import (
     all_gradients,
     leaf_stages,
