@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.checks import as_float_array, check_int, check_one_of, check_same_length
+from glassnet._internal.numbers import UNDEFINED, fixed
 
 __all__ = [
     "IMBALANCE_RATIO",
@@ -68,8 +69,6 @@ NEAR_BASELINE_POINTS = 0.02
 # samples of the least frequent one (the wording datasets.describe() uses too):
 # from there on, accuracy is dominated by the large class.
 IMBALANCE_RATIO = 2.0
-
-_UNDEFINED = "—"  # how an undefined value is printed in tables
 
 
 # --------------------------------------------------------------------------- inputs
@@ -605,10 +604,6 @@ def accuracy_summary(
 # ------------------------------------------------------------ classification report
 
 
-def _fmt(value: float, digits: int) -> str:
-    return _UNDEFINED if math.isnan(value) else f"{value:.{digits}f}"
-
-
 def _none_if_nan(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
@@ -671,14 +666,14 @@ class ClassificationReport:
     def _rows(self) -> list[tuple[str, list[str], str]]:
         d = self.digits
         rows = [
-            (str(name), [_fmt(p, d), _fmt(r, d), _fmt(f, d)], str(int(s)))
+            (str(name), [fixed(p, d), fixed(r, d), fixed(f, d)], str(int(s)))
             for name, p, r, f, s in zip(
                 self.names, self.precision, self.recall, self.f1, self.support, strict=True
             )
         ]
         total = str(int(self.support.sum()))
         for label, avg in (("macro avg", self.macro), ("weighted avg", self.weighted)):
-            rows.append((label, [_fmt(avg[m], d) for m in ("precision", "recall", "f1")], total))
+            rows.append((label, [fixed(avg[m], d) for m in ("precision", "recall", "f1")], total))
         return rows
 
     def _context_line(self) -> str:
@@ -704,7 +699,7 @@ class ClassificationReport:
         lines += [f"⚠ {w}" for w in self.summary.warnings]
         if self.undefined:
             lines.append(
-                f"{_UNDEFINED} undefined: "
+                f"{UNDEFINED} undefined: "
                 + "; ".join(self.undefined)
                 + ". Averages use the defined values only."
             )
@@ -726,7 +721,7 @@ class ClassificationReport:
         notes = "".join(f"<p style='color:#b45309'>⚠ {esc(w)}</p>" for w in self.summary.warnings)
         if self.undefined:
             notes += (
-                f"<p>{_UNDEFINED} undefined: {esc('; '.join(self.undefined))}. "
+                f"<p>{UNDEFINED} undefined: {esc('; '.join(self.undefined))}. "
                 "Averages use the defined values only.</p>"
             )
         return (

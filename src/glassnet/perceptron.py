@@ -43,6 +43,7 @@ from glassnet._internal.checks import (
     check_one_of,
     check_same_length,
 )
+from glassnet._internal.numbers import plain, short
 
 __all__ = ["ConvergenceWarning", "EpochRecord", "Perceptron", "Update"]
 
@@ -102,17 +103,6 @@ class EpochRecord:
     updates: list[Update] = field(default_factory=list)
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     bias_weight: float = 0.0
-
-
-def _num(value: float) -> str:
-    """A float as Python prints it, without binary noise: 2.0, 0.75, -0.5, 0.3."""
-    return repr(round(float(value), 10) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
-def _short(value: float) -> str:
-    """A float for an equation: 3, -0.5, 0.2739 (integers without '.0', 4 significant digits)."""
-    value = round(float(value), 10) + 0.0
-    return str(int(value)) if value.is_integer() else f"{value:.4g}"
 
 
 def _check_activation(activation: Any) -> activations.ActivationFunction:
@@ -276,8 +266,8 @@ class Perceptron:
         'z = x1*3 + x2*-2 + 1*-1'
         """
         self._require_weights()
-        terms = [f"x{i + 1}*{_short(w)}" for i, w in enumerate(self.weights)]
-        terms.append(f"{_short(self.bias)}*{_short(self.bias_weight)}")
+        terms = [f"x{i + 1}*{short(w)}" for i, w in enumerate(self.weights)]
+        terms.append(f"{short(self.bias)}*{short(self.bias_weight)}")
         return "z = " + " + ".join(terms)
 
     def explain(self, x: Any) -> str:
@@ -310,10 +300,10 @@ class Perceptron:
         width = max(len(name) for name in names)
         pairs = [*zip(x, self.weights, strict=True), (self.bias, self.bias_weight)]
         lines = [
-            f"{name:<{width}} = {_num(a)}*{_num(b)} = {_num(a * b)}"
+            f"{name:<{width}} = {plain(a)}*{plain(b)} = {plain(a * b)}"
             for name, (a, b) in zip(names, pairs, strict=True)
         ]
-        lines.append(f"z = {' + '.join(_num(a * b) for a, b in pairs)} = {_num(z)}")
+        lines.append(f"z = {' + '.join(plain(a * b) for a, b in pairs)} = {plain(z)}")
         lines.append(self._explain_activation(z))
         return "\n".join(lines)
 
@@ -324,24 +314,24 @@ class Perceptron:
         negative_label, positive_label = self.classes_.tolist()
         label = positive_label if positive else negative_label
         if name == "sign":
-            why = f"z = {_num(z)} > 0" if positive else f"z = {_num(z)} <= 0"
-            text = f"y = sign(z): {why} so sign gives {_short(y)}"
+            why = f"z = {plain(z)} > 0" if positive else f"z = {plain(z)} <= 0"
+            text = f"y = sign(z): {why} so sign gives {short(y)}"
         elif name == "step":
-            why = f"z = {_num(z)} >= 0" if positive else f"z = {_num(z)} < 0"
-            text = f"y = step(z): {why} so step gives {_short(y)}"
+            why = f"z = {plain(z)} >= 0" if positive else f"z = {plain(z)} < 0"
+            text = f"y = step(z): {why} so step gives {short(y)}"
         else:
             formula = {
-                "sigmoid": f"1 / (1 + exp(-{_num(z)}))",
-                "tanh": f"tanh({_num(z)})",
-                "linear": _num(z),
-                "relu": f"max(0, {_num(z)})",
+                "sigmoid": f"1 / (1 + exp(-{plain(z)}))",
+                "tanh": f"tanh({plain(z)})",
+                "linear": plain(z),
+                "relu": f"max(0, {plain(z)})",
             }[name]
             threshold = 0.5 if name == "sigmoid" else 0.0
             compare = (
                 (">" if self._strict else ">=") if positive else ("<=" if self._strict else "<")
             )
             text = (
-                f"y = {name}(z) = {formula} = {y:.6g}; {y:.6g} {compare} {_num(threshold)} "
+                f"y = {name}(z) = {formula} = {y:.6g}; {y:.6g} {compare} {plain(threshold)} "
                 f"so the class is {label}"
             )
             return text + (" (positive)" if positive else " (negative)")
@@ -545,8 +535,8 @@ class Perceptron:
         )
 
     def __repr__(self) -> str:
-        weights = "None" if self.weights is None else [float(_num(w)) for w in self.weights]
+        weights = "None" if self.weights is None else [float(plain(w)) for w in self.weights]
         return (
-            f"Perceptron(weights={weights}, bias_weight={_num(self.bias_weight)}, "
-            f"bias={_num(self.bias)}, activation='{self.activation.name}')"
+            f"Perceptron(weights={weights}, bias_weight={plain(self.bias_weight)}, "
+            f"bias={plain(self.bias)}, activation='{self.activation.name}')"
         )

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
+from glassnet._internal.numbers import short
 
 __all__ = [
     "plot_activations",
@@ -104,12 +105,6 @@ def _finish(fig: Any, path: str | os.PathLike | None) -> Any:
     return fig
 
 
-def _number(value: float) -> str:
-    """3, -0.5, 0.125: integers without '.0', others to 4 significant digits."""
-    value = float(value) + 0.0
-    return str(int(value)) if value.is_integer() else f"{value:.4g}"
-
-
 # -- perceptron ------------------------------------------------------------------------
 
 
@@ -174,7 +169,7 @@ def plot_perceptron(
     handles = []
     for mask, style in ((positive, _POSITIVE_STYLE), (~positive, _NEGATIVE_STYLE)):
         if mask.any():
-            name = f"group {_number(labels[mask][0])}"
+            name = f"group {short(labels[mask][0])}"
             (line,) = ax.plot(
                 x[mask, 0],
                 x[mask, 1],
@@ -201,7 +196,7 @@ def plot_perceptron(
         Patch(
             facecolor="tab:blue",
             alpha=0.15,
-            label=f"where the perceptron says {_number(perceptron.classes_[1])}",
+            label=f"where the perceptron says {short(perceptron.classes_[1])}",
         )
     )
 
@@ -330,7 +325,7 @@ def plot_learning_curves(history: Any, path: str | os.PathLike | None = None) ->
             best + 1,
             color="tab:green",
             linestyle=":",
-            label=f"best epoch: {best + 1} ({monitor} {_number(values[monitor][best])})",
+            label=f"best epoch: {best + 1} ({monitor} {short(values[monitor][best])})",
         )
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
@@ -378,7 +373,7 @@ def plot_confusion_matrix(
     safe = np.where(totals > 0, totals, 1)
     fraction = cm / safe[:, None]  # (n, n), each row sums to 1 (or 0 when empty)
     recall = [
-        f"recall {_number(round(cm[i, i] / totals[i], 3))}" if totals[i] else "recall —"
+        f"recall {short(round(cm[i, i] / totals[i], 3))}" if totals[i] else "recall —"
         for i in range(n)
     ]
     size = max(4.5, 0.6 * n + 2.5)
@@ -392,7 +387,7 @@ def plot_confusion_matrix(
         ax.text(
             j,
             i,
-            _number(count),
+            short(count),
             ha="center",
             va="center",
             fontsize="small",
@@ -578,7 +573,7 @@ def plot_decision_regions(
                 x[mask, 1],
                 color=cmap(i % 10),
                 edgecolor="black",
-                label=f"class {_number(label) if np.isreal(label) else label}",
+                label=f"class {short(label) if np.isreal(label) else label}",
             )
     correct = int((classes_of(x) == y).sum())
     ax.set_title(title or f"Decision regions: accuracy = {correct}/{len(y)}")

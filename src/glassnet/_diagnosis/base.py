@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glassnet._internal.jsonable import jsonable
+from glassnet._internal.numbers import short_value
 
 # ----------------------------------------------------------------- thresholds
 # Each number below decides when a curve "shows" something. They are chosen so that
@@ -139,7 +140,7 @@ class Finding:
         mark = {"problem": "✗", "warning": "⚠", "ok": "✓"}.get(self.severity, "•")
         lines = [f"{mark} {self.title}: {self.summary}"]
         if self.evidence:
-            shown = ", ".join(f"{k}={show(v)}" for k, v in self.evidence.items())
+            shown = ", ".join(f"{k}={short_value(v)}" for k, v in self.evidence.items())
             lines.append(f"    evidence: {shown}")
         if self.suggestions:
             lines.append("    try:")
@@ -233,7 +234,7 @@ class Diagnosis:
         for f in self.findings:
             colour = colours.get(f.severity, "#374151")
             evidence = "".join(
-                f"<tr><td>{esc(k)}</td><td style='text-align:right'>{esc(show(v))}</td></tr>"
+                f"<tr><td>{esc(k)}</td><td style='text-align:right'>{esc(short_value(v))}</td></tr>"
                 for k, v in f.evidence.items()
             )
             tries = "".join(f"<li>{esc(s)}</li>" for s in f.suggestions)
@@ -245,18 +246,3 @@ class Diagnosis:
                 + "</div>"
             )
         return "".join(parts) + "</div>"
-
-
-def show(value: Any) -> str:
-    value = jsonable(value)
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    return str(value)
-
-
-def num(value: float) -> str:
-    return f"{value:.4g}"

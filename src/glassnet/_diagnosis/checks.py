@@ -29,7 +29,6 @@ from glassnet._diagnosis.base import (
     VAL_OSCILLATION_FRACTION,
     VALIDATION_MIX_DISTANCE,
     Finding,
-    num,
 )
 from glassnet._diagnosis.inputs import (
     Curves,
@@ -39,6 +38,7 @@ from glassnet._diagnosis.inputs import (
     n_output_classes,
 )
 from glassnet._internal.checks import as_float_array
+from glassnet._internal.numbers import short
 from glassnet.metrics import IMBALANCE_RATIO, NEAR_BASELINE_POINTS
 
 # ------------------------------------------------------------------- checks
@@ -63,7 +63,7 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
         summary = (
             f"The loss became NaN or infinite at epoch {first + 1}"
             + (
-                f" after going from {num(finite[0])} to {num(finite[-1])}"
+                f" after going from {short(finite[0])} to {short(finite[-1])}"
                 if len(finite) > 1
                 else ""
             )
@@ -87,9 +87,9 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
             "rise": float(loss[-1] / loss[best] - 1),
         }
         summary = (
-            f"The training loss rose from {num(loss[best])} at epoch {best + 1} to "
-            f"{num(loss[-1])} at epoch {c.epochs} ({(loss[-1] / loss[best] - 1) * 100:.0f} % up): "
-            "the steps overshoot the minimum."
+            f"The training loss rose from {short(loss[best])} at epoch {best + 1} to "
+            f"{short(loss[-1])} at epoch {c.epochs} "
+            f"({(loss[-1] / loss[best] - 1) * 100:.0f} % up): the steps overshoot the minimum."
         )
         return [Finding("learning_rate_too_high", summary, evidence, suggestions)]
 
@@ -133,7 +133,7 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
                 f"The training accuracy fell from {c.acc[best_acc]:.3f} at epoch {best_acc + 1} "
                 f"to {c.acc[-1]:.3f} at epoch {c.epochs}: the steps are so large that they undo "
                 "what was learned"
-                + (f" (the loss started at {num(loss[0])})." if loss[0] > 10 else ".")
+                + (f" (the loss started at {short(loss[0])})." if loss[0] > 10 else ".")
             )
             return [Finding("learning_rate_too_high", summary, evidence, suggestions)]
     return []
@@ -181,8 +181,8 @@ def check_overfitting(c: Curves, params: Mapping[str, Any]) -> list[Finding]:
     patience = int(np.clip(round(c.epochs / 10), 2, 5))
     summary = (
         f"Overfitting from epoch {best + 2}: validation loss was lowest at epoch {best + 1} "
-        f"({num(val[best])}) and rose to {num(val[-1])} by epoch {c.epochs} while the training "
-        f"loss kept falling ({num(loss[best])} -> {num(loss[-1])}). Stop early."
+        f"({short(val[best])}) and rose to {short(val[-1])} by epoch {c.epochs} while the training "
+        f"loss kept falling ({short(loss[best])} -> {short(loss[-1])}). Stop early."
     )
     suggestions = [
         f'Stop early: callbacks=[gn.callbacks.EarlyStopping(monitor="val_loss", '
@@ -243,8 +243,8 @@ def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
         evidence["learning_rate"] = lr
     summary = (
         f"The loss was still falling at the last epoch: it went down in each of the last "
-        f"{window} epochs, by {num(recent_pace)} per epoch ({relative_pace * 100:.2g} % of its "
-        f"value), from {num(loss[0])} at epoch 1 to {num(loss[-1])} at epoch {c.epochs}."
+        f"{window} epochs, by {short(recent_pace)} per epoch ({relative_pace * 100:.2g} % of its "
+        f"value), from {short(loss[0])} at epoch 1 to {short(loss[-1])} at epoch {c.epochs}."
     )
     suggestions = [
         f"Train longer: epochs={2 * c.epochs} or more, with gn.callbacks.EarlyStopping("
@@ -386,8 +386,8 @@ def check_unscaled(data: Data) -> list[Finding]:
     elif too_large:
         summary = (
             f"Some input features are large: feature {int(np.argmax(rms))} has a typical "
-            f"magnitude of {num(largest)} (values from {num(low)} to {num(high)}), which saturates "
-            "units and makes the gradients large."
+            f"magnitude of {short(largest)} (values from {short(low)} to {short(high)}), which "
+            "saturates units and makes the gradients large."
         )
         suggestions = [
             "Standardise each feature: subtract the training set's mean and divide by its "
@@ -396,8 +396,8 @@ def check_unscaled(data: Data) -> list[Finding]:
     else:
         summary = (
             f"The input features have very different scales: typical magnitudes from "
-            f"{num(smallest)} to {num(largest)} ({ratio:.0f}x), so one learning rate can't suit "
-            "them all."
+            f"{short(smallest)} to {short(largest)} ({ratio:.0f}x), so one learning rate can't "
+            "suit them all."
         )
         suggestions = [
             "Standardise each feature: subtract the training set's mean and divide by its "
@@ -446,7 +446,9 @@ def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
         "final_loss": float(loss[-1]),
         "best_loss_epoch": int(np.argmin(loss)) + 1,
     }
-    parts = [f"Training loss went from {num(loss[0])} to {num(loss[-1])} over {c.epochs} epochs"]
+    parts = [
+        f"Training loss went from {short(loss[0])} to {short(loss[-1])} over {c.epochs} epochs"
+    ]
     if c.epochs >= 2:
         last_fall = float((loss[-2] - loss[-1]) / loss[-2]) if loss[-2] > 0 else 0.0
         evidence["last_epoch_relative_fall"] = last_fall
@@ -459,9 +461,11 @@ def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
             "final_val_loss": float(c.val_loss[-1]),
         }
         above = c.val_loss[-1] - c.val_loss[best]
-        relative = f"{above / c.val_loss[best] * 100:.0f} %" if c.val_loss[best] > 0 else num(above)
+        relative = (
+            f"{above / c.val_loss[best] * 100:.0f} %" if c.val_loss[best] > 0 else short(above)
+        )
         parts.append(
-            f"validation loss is {num(c.val_loss[-1])}, within {relative} of its best "
+            f"validation loss is {short(c.val_loss[-1])}, within {relative} of its best "
             f"(epoch {best + 1})"
         )
     if c.acc is not None:

@@ -1,5 +1,6 @@
 """Helpers shared by every part of glassnet; they import nothing else of glassnet.
 
 - `checks`: argument validation, with one wording for every error message;
+- `numbers`: the one way to print a number (`short`, `plain`, `precise`, `fixed`);
 - `jsonable`: plain Python values for JSON.
 """

@@ -22,6 +22,7 @@ import numpy as np
 
 from glassnet import activations, datasets
 from glassnet._internal.checks import check_int, check_number
+from glassnet._internal.numbers import short
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
 __all__ = ["accuracy_line", "add_parser", "load_csv", "point_lines", "run", "training_lines"]
@@ -32,12 +33,6 @@ _XOR_WHY = (
     "the other: that is why the lecture moves on to networks with hidden layers."
 )
 _ACTIVATIONS = [name for name in activations.names() if name != "softmax"]
-
-
-def _value(value: float) -> str:
-    """1, -1, 0.8808: integral values without '.0', as the lecture's print shows them."""
-    value = float(value) + 0.0
-    return str(int(value)) if value.is_integer() else f"{value:.4g}"
 
 
 def point_lines(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> Iterator[str]:
@@ -57,8 +52,8 @@ def point_lines(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> Iterato
     stepped = perceptron.activation.name in ("sign", "step")
     for label in np.unique(labels)[::-1]:
         for i, row in enumerate(np.flatnonzero(labels == label)):
-            line = f"Point {i} in group {_value(label)} returned {_value(output[row])}"
-            yield line if stepped else f"{line} (class {_value(predicted[row])})"
+            line = f"Point {i} in group {short(label)} returned {short(output[row])}"
+            yield line if stepped else f"{line} (class {short(predicted[row])})"
 
 
 def accuracy_line(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> str:
@@ -266,8 +261,8 @@ def run(args: argparse.Namespace) -> int:
     if args.explain is not None:
         label = y[args.explain]
         index = int(np.sum(y[: args.explain] == label))  # its number within its group
-        point = ", ".join(_value(v) for v in x[args.explain])
-        print(f"\nPoint {index} in group {_value(label)} (row {args.explain}), x = ({point}):")
+        point = ", ".join(short(v) for v in x[args.explain])
+        print(f"\nPoint {index} in group {short(label)} (row {args.explain}), x = ({point}):")
         print(perceptron.explain(x[args.explain]))
     if args.plot:
         from glassnet import plots

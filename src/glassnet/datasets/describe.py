@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.checks import describe as _describe
+from glassnet._internal.numbers import short
 
 __all__ = ["DataReport", "describe"]
 
@@ -118,20 +119,14 @@ class DataReport:
             ("samples", f"{self.n_samples:,}"),
             ("features", f"{self.n_features:,} (each sample: {shape})"),
             ("dtype", self.dtype),
-            ("value range", f"{_num(self.min)} to {_num(self.max)}"),
-            ("mean ± std", f"{_num(self.mean)} ± {_num(self.std)}"),
+            ("value range", _between(self.min, self.max)),
+            ("mean ± std", _between(self.mean, self.std, " ± ")),
         ]
         if self.n_features > _MAX_FEATURE_ROWS or self.is_image:
             what = "pixel" if self.is_image else "feature"
             data += [
-                (
-                    f"per-{what} mean",
-                    f"{_num(np.nanmin(self.feature_mean))} to {_num(np.nanmax(self.feature_mean))}",
-                ),
-                (
-                    f"per-{what} std",
-                    f"{_num(np.nanmin(self.feature_std))} to {_num(np.nanmax(self.feature_std))}",
-                ),
+                (f"per-{what} mean", _between(*_extremes(self.feature_mean))),
+                (f"per-{what} std", _between(*_extremes(self.feature_std))),
             ]
         missing = "none"
         if self.n_missing:
@@ -159,8 +154,8 @@ class DataReport:
                 rows.append(
                     (
                         self._feature_label(j),
-                        f"{_num(self.feature_min[j])} to {_num(self.feature_max[j])}, "
-                        f"mean {_num(self.feature_mean[j])} ± {_num(self.feature_std[j])}{extra}",
+                        f"{_between(self.feature_min[j], self.feature_max[j])}, "
+                        f"mean {_between(self.feature_mean[j], self.feature_std[j], ' ± ')}{extra}",
                     )
                 )
             sections.append(("Features (range, mean ± std)", rows))
@@ -471,19 +466,18 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         how = (
             "gn.datasets.scale_images(x) (x / 255.0)"
             if top <= 255
-            else (f"gn.datasets.scale_images(x, max_value={_num(top)})")
+            else (f"gn.datasets.scale_images(x, max_value={short(top, thousands=True)})")
         )
         advise(
-            f"pixel values range {_num(report.min)}-{_num(top)}: scale them to [0, 1] with {how}."
+            f"pixel values range {_between(report.min, top, '-')}: scale them to [0, 1] with {how}."
         )
     elif not report.is_image and report.n_features > 1:
         spans = (report.feature_max - report.feature_min)[np.isfinite(report.feature_max)]
         spans = spans[spans > 0]
         if len(spans) > 1 and spans.max() > 10 * spans.min():
             advise(
-                f"feature ranges differ widely (spans from {_num(spans.min())} to "
-                f"{_num(spans.max())}): standardise them with StandardScaler fitted on the "
-                "training part only."
+                f"feature ranges differ widely (spans from {_between(spans.min(), spans.max())}): "
+                "standardise them with StandardScaler fitted on the training part only."
             )
         elif np.nanmax(np.abs([report.min, report.max])) > 10:
             advise(
@@ -497,18 +491,18 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         )
 
 
-def _num(value: float) -> str:
-    """A number for the report: integers plainly, others with 4 significant digits."""
-    value = float(value)
-    if not np.isfinite(value):
-        return str(value)
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:.4g}"
-
-
 def _plain(value: Any) -> Any:
     """NaN and infinity as None, for JSON."""
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+def _between(first: float, second: float, between: str = " to ") -> str:
+    """Two numbers of the report with a word or a sign between them: "0 to 255", "3 ± 1.5"."""
+    return f"{short(first, thousands=True)}{between}{short(second, thousands=True)}"
+
+
+def _extremes(values: np.ndarray) -> tuple[float, float]:
+    """The smallest and the largest of `values`, NaN skipped."""
+    return np.nanmin(values), np.nanmax(values)
