@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
+from glassnet._internal.files import atomic_write
 from glassnet._internal.numbers import short
 
 __all__ = [
@@ -96,12 +97,8 @@ def _finish(fig: Any, path: str | os.PathLike | None) -> Any:
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.stem}.tmp{path.suffix}")
-        try:
-            fig.savefig(temporary, dpi=120)
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with atomic_write(path) as handle:  # the format comes from the suffix, as savefig's
+            fig.savefig(handle, format=path.suffix[1:].lower() or None, dpi=120)
     return fig
 
 

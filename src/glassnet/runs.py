@@ -28,7 +28,6 @@ import json
 import math
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -39,6 +38,7 @@ import numpy as np
 import tomllib
 
 from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._internal.files import move_into_place, temporary_folder
 from glassnet._internal.jsonable import jsonable
 
 __all__ = [
@@ -533,11 +533,7 @@ def write_run(
     from glassnet.diagnose import diagnose
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    work.chmod(0o777 & ~umask)  # mkdtemp makes it private; a run folder is an ordinary one
+    work = temporary_folder(out)
     plt = plots._pyplot()
     try:
         x_test, y_test = data.test
@@ -620,7 +616,7 @@ def write_run(
             figures={name: work / name for name in figures},
         )
         (work / "report.html").write_text(page, encoding="utf-8")
-        _move_into_place(work, out, overwrite)
+        move_into_place(work, out, overwrite)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -629,20 +625,6 @@ def write_run(
 
 def _empty_folder(path: Path) -> bool:
     return path.is_dir() and not any(path.iterdir())
-
-
-def _move_into_place(work: Path, out: Path, overwrite: bool) -> None:
-    if _empty_folder(out):
-        out.rmdir()  # an empty folder made for the run is simply replaced
-    if not out.exists():
-        os.replace(work, out)
-        return
-    if not overwrite:
-        raise FileExistsError(f"--out {out} already exists; choose another folder.")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.replace(out, old)
-    os.replace(work, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # -- loading ----------------------------------------------------------------------------

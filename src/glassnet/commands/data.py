@@ -138,7 +138,7 @@ def _parse_ratios(text: str) -> tuple[float, ...] | str:
 def run_split(args: argparse.Namespace) -> int:
     """Split a CSV file into train.csv, val.csv and test.csv in --out."""
     from glassnet import datasets
-    from glassnet.datasets._atomic import atomic_write
+    from glassnet._internal.files import atomic_write
 
     ratios = _parse_ratios(args.ratios)
     data = datasets.load_csv(args.csv, target=args.target)
