@@ -39,7 +39,13 @@ from glassnet._diagnosis.inputs import (
 )
 from glassnet._internal.checks import as_float_array
 from glassnet._internal.numbers import short
-from glassnet.metrics import IMBALANCE_RATIO, NEAR_BASELINE_POINTS
+from glassnet.metrics import (
+    NEAR_BASELINE_POINTS,
+    baseline_from_counts,
+    imbalance_ratio,
+    is_imbalanced,
+    majority_class_baseline,
+)
 
 # ------------------------------------------------------------------- checks
 
@@ -265,8 +271,7 @@ def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
 
 def baseline_of(data: Data, model: Any) -> tuple[float, str] | None:
     if data.y_train is not None:
-        counts = np.unique(data.y_train, return_counts=True)[1]
-        return float(counts.max() / counts.sum()), "majority class of the training data"
+        return majority_class_baseline(data.y_train), "majority class of the training data"
     n_classes = n_output_classes(model) if model is not None else None
     if n_classes:
         return 1.0 / n_classes, f"1/{n_classes} classes (approximate: the class mix is unknown)"
@@ -309,7 +314,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
     if data.y_train is None:
         return []
     classes, counts = np.unique(data.y_train, return_counts=True)
-    if len(classes) < 2 or counts.max() / counts.min() <= IMBALANCE_RATIO:
+    if not is_imbalanced(counts):
         return []
     use_val = c.val_acc is not None and np.isfinite(c.val_acc[-1])
     acc_curve = c.val_acc if use_val else c.acc
@@ -317,7 +322,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
         return []
     y_ref = data.y_val if use_val and data.y_val is not None else data.y_train
     ref_classes, ref_counts = np.unique(y_ref, return_counts=True)
-    base = float(ref_counts.max() / ref_counts.sum())
+    base = baseline_from_counts(ref_counts)
     acc = float(acc_curve[-1])
     if acc > base + NEAR_BASELINE_POINTS + 1e-12:
         return []
@@ -326,7 +331,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
     which = "validation" if use_val else "training"
     evidence = {
         "class_counts": {int(k): int(n) for k, n in zip(classes, counts, strict=True)},
-        "imbalance_ratio": float(counts.max() / counts.min()),
+        "imbalance_ratio": imbalance_ratio(counts),
         f"final_{which}_accuracy": acc,
         "baseline": base,
         "majority_class": int(ref_classes[np.argmax(ref_counts)]),

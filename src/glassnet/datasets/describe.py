@@ -23,13 +23,14 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.checks import describe as _describe
+from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import short
+from glassnet.metrics import baseline_from_counts, imbalance_ratio, is_imbalanced
 
 __all__ = ["DataReport", "describe"]
 
 _CHUNK = 4096  # rows per block when computing statistics (bounds the float64 copies)
 _MAX_FEATURE_ROWS = 20  # features listed one per row in the text report, at most
-_IMBALANCE_WARNING = 2.0  # warn when the majority class has more than this x the minority
 
 
 @dataclass
@@ -97,16 +98,7 @@ class DataReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain Python values (lists, floats, ints), ready for JSON."""
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if isinstance(value, np.ndarray):
-                value = [_plain(v) for v in value.tolist()]
-            elif isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, float):
-                value = _plain(value)
-            out[name] = value
+        out = {name: jsonable(getattr(self, name)) for name in self.__dataclass_fields__}
         out["n_features"] = self.n_features
         return out
 
@@ -401,10 +393,9 @@ def _describe_classes(
     report.class_names = names
     report.class_counts = [int(c) for c in counts]
     report.class_proportions = [float(c) / n for c in counts]
-    report.imbalance_ratio = float(counts.max() / counts.min())
-    top = int(np.argmax(counts))
-    report.majority_class = names[top]
-    report.baseline_accuracy = float(counts[top]) / n
+    report.imbalance_ratio = imbalance_ratio(counts)
+    report.majority_class = names[int(np.argmax(counts))]
+    report.baseline_accuracy = baseline_from_counts(counts)
 
 
 def _advise(report: DataReport, x: np.ndarray) -> None:
@@ -427,7 +418,7 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         k = len(report.labels)
         if k == 1:
             warn(f"only one class ({report.class_names[0]!r}): there is nothing to classify.")
-        elif report.imbalance_ratio > _IMBALANCE_WARNING:
+        elif is_imbalanced(report.class_counts):
             counts = report.class_counts
             small = report.class_names[int(np.argmin(counts))]
             warn(
@@ -489,13 +480,6 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
             "split before scaling: gn.datasets.train_val_test_split(x, y, 'small') for "
             "80/10/10, 'large' for 60/20/20; fit scalers on the training part only."
         )
-
-
-def _plain(value: Any) -> Any:
-    """NaN and infinity as None, for JSON."""
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 def _between(first: float, second: float, between: str = " to ") -> str:
