@@ -15,6 +15,7 @@ from glassnet import (
     activations,
     callbacks,
     datasets,
+    doctor,
     exercises,
     explain,
     initializers,
@@ -26,7 +27,7 @@ from glassnet import (
     testing,
     utils,
 )
-from glassnet.diagnose import diagnose
+from glassnet.doctor import diagnose
 from glassnet.model import Sequential
 from glassnet.perceptron import Perceptron
 from glassnet.saving import load_model
@@ -39,6 +40,7 @@ __all__ = [
     "callbacks",
     "datasets",
     "diagnose",
+    "doctor",
     "exercises",
     "explain",
     "initializers",

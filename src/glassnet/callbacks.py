@@ -228,6 +228,6 @@ class ProgressBar(Callback):
 
     def on_train_end(self, logs=None):
         if self.verbose and self.model.history is not None and self.model.history.epoch:
-            from glassnet.diagnose import diagnose
+            from glassnet.doctor import diagnose
 
             self.console.print(diagnose(self.model.history, model=self.model))

@@ -221,7 +221,7 @@ class Sequential(Layer):
         self._warn_output_and_loss()
 
     def _warn_output_and_loss(self) -> None:
-        from glassnet.diagnose import check_output_and_loss
+        from glassnet.doctor import check_output_and_loss
 
         last = self.leaves()[-1] if self.layers else None
         activation = getattr(getattr(last, "activation", None), "name", None)

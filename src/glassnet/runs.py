@@ -530,7 +530,7 @@ def write_run(
     """
     from glassnet import metrics as metrics_module
     from glassnet import plots, report
-    from glassnet.diagnose import diagnose
+    from glassnet.doctor import diagnose
 
     out = Path(out)
     work = temporary_folder(out)

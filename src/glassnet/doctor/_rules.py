@@ -1,4 +1,9 @@
-"""One function per finding: each reads the curves (and data) and returns its findings."""
+"""The doctor's rules: one function per finding; each reads the curves (and the data) and
+returns its findings, an empty list when the run does not show it.
+
+The lecture's "what would you do next?" starts at `check_overfitting` and
+`check_learning_rate`; the thresholds are in `_thresholds.py`, with why each has its value.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._diagnosis.base import (
+from glassnet._internal.checks import as_float_array
+from glassnet._internal.numbers import short
+from glassnet.doctor._findings import Finding
+from glassnet.doctor._inputs import Curves, Data, class_mix
+from glassnet.doctor._thresholds import (
     ACCURACY_DROP,
     FEATURE_SCALE_RATIO,
     LOSS_RISE_RATIO,
@@ -28,29 +37,17 @@ from glassnet._diagnosis.base import (
     UNSCALED_MAGNITUDE,
     VAL_OSCILLATION_FRACTION,
     VALIDATION_MIX_DISTANCE,
-    Finding,
 )
-from glassnet._diagnosis.inputs import (
-    Curves,
-    Data,
-    class_mix,
-    learning_rate_advice,
-    n_output_classes,
-)
-from glassnet._internal.checks import as_float_array
-from glassnet._internal.numbers import short
 from glassnet.metrics import (
     NEAR_BASELINE_POINTS,
     baseline_from_counts,
     imbalance_ratio,
     is_imbalanced,
-    majority_class_baseline,
 )
-
-# ------------------------------------------------------------------- checks
 
 
 def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) -> list[Finding]:
+    """A learning rate too high: the loss blew up (NaN), rose, bounced, or the accuracy fell."""
     bad = ~np.isfinite(c.loss)
     if c.val_loss is not None:
         bad |= ~np.isfinite(c.val_loss)
@@ -160,6 +157,7 @@ def _bounces(curve: np.ndarray) -> tuple[list[int], int]:
 
 
 def check_overfitting(c: Curves, params: Mapping[str, Any]) -> list[Finding]:
+    """Overfitting: the validation loss rose after its best epoch while the training loss fell."""
     if c.val_loss is None or c.epochs < MIN_EPOCHS_FOR_TRENDS:
         return []
     val, loss = c.val_loss, c.loss
@@ -210,6 +208,7 @@ def check_overfitting(c: Curves, params: Mapping[str, Any]) -> list[Finding]:
 
 
 def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
+    """Not converged: the loss was still falling steadily at the last epoch."""
     if c.epochs < MIN_EPOCHS_FOR_TRENDS:
         return []
     loss = c.loss
@@ -269,16 +268,8 @@ def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
     return [Finding("not_converged", summary, evidence, suggestions)]
 
 
-def baseline_of(data: Data, model: Any) -> tuple[float, str] | None:
-    if data.y_train is not None:
-        return majority_class_baseline(data.y_train), "majority class of the training data"
-    n_classes = n_output_classes(model) if model is not None else None
-    if n_classes:
-        return 1.0 / n_classes, f"1/{n_classes} classes (approximate: the class mix is unknown)"
-    return None
-
-
 def check_underfitting(c: Curves, baseline: tuple[float, str] | None) -> list[Finding]:
+    """Underfitting: the training accuracy barely got beyond the majority-class baseline."""
     if c.acc is None or baseline is None or not np.isfinite(c.acc[-1]):
         return []
     base, source = baseline
@@ -311,6 +302,7 @@ def check_underfitting(c: Curves, baseline: tuple[float, str] | None) -> list[Fi
 
 
 def check_imbalance(c: Curves, data: Data) -> list[Finding]:
+    """Imbalanced data, with an accuracy near the majority-class baseline."""
     if data.y_train is None:
         return []
     classes, counts = np.unique(data.y_train, return_counts=True)
@@ -352,6 +344,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
 
 
 def check_unscaled(data: Data) -> list[Finding]:
+    """Unscaled inputs: features too large (raw pixels) or of very different scales."""
     x = data.x_train
     if x is None or x.dtype.kind not in "biuf" or x.size == 0 or x.ndim == 0:
         return []
@@ -412,6 +405,7 @@ def check_unscaled(data: Data) -> list[Finding]:
 
 
 def check_validation_mix(data: Data) -> list[Finding]:
+    """A validation set whose class mix is unlike the training set's."""
     if data.y_train is None or data.y_val is None or not len(data.y_val):
         return []
     train, val = class_mix(data.y_train), class_mix(data.y_val)
@@ -444,6 +438,7 @@ def check_validation_mix(data: Data) -> list[Finding]:
 
 
 def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
+    """The finding of a healthy run, with the evidence for it."""
     loss = c.loss
     evidence: dict[str, Any] = {
         "epochs": c.epochs,
@@ -487,4 +482,16 @@ def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
         evidence,
         ["Check the model on the test set: model.evaluate and gn.metrics.classification_report."],
         severity="ok",
+    )
+
+
+def learning_rate_advice(lr: float | None, factor: float, direction: str) -> str:
+    """The advice to lower (or raise) the learning rate `factor` times, with the new value."""
+    if lr is None:
+        example = "0.0001 instead of 0.001" if direction == "lower" else "0.001 instead of 0.0001"
+        return f"{direction.capitalize()} the learning rate {factor:g}x (e.g. {example})."
+    new = lr / factor if direction == "lower" else lr * factor
+    return (
+        f"{direction.capitalize()} the learning rate {factor:g}x: "
+        f"learning_rate={new:g} instead of {lr:g}."
     )
