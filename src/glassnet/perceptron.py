@@ -204,7 +204,7 @@ class Perceptron:
         >>> Perceptron(weights=[3, -2], bias_weight=-1).net_input([[2, 1], [0.5, 3]])
         array([ 3. , -5.5])
         """
-        X = self._inputs(X)
+        X = self.check_inputs(X)
         return X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
 
     def forward(self, X: Any) -> np.ndarray:
@@ -253,8 +253,8 @@ class Perceptron:
         >>> gn.Perceptron(weights=[3, -2], bias_weight=-1).score(*gn.datasets.lecture_groups())
         1.0
         """
-        X = self._inputs(X)
-        target = self._targets(y, len(X))
+        X = self.check_inputs(X)
+        target = self.targets(y, len(X))
         return float(np.mean(self._positive(self.net_input(X)) == target))
 
     # -- explanation -------------------------------------------------------------
@@ -398,7 +398,7 @@ class Perceptron:
         X = as_float_array("X", X, ndim=2)
         if self.weights is None:
             self.weights = self._random_weights(X.shape[1])
-        X = self._inputs(X)
+        X = self.check_inputs(X)
         labels = self._labels(y, len(X))
         classes = np.unique(labels)
         if len(classes) != 2:
@@ -468,6 +468,61 @@ class Perceptron:
             warnings.warn(self.fit_summary_, ConvergenceWarning, stacklevel=2)
         return self
 
+    # -- inputs and labels -------------------------------------------------------
+
+    def check_inputs(self, X: Any) -> np.ndarray:
+        """`X` as a float64 array of shape (n_samples, n_inputs), or raise saying what is wrong.
+
+        >>> Perceptron(weights=[3, -2]).check_inputs([[2, 1]])
+        array([[2., 1.]])
+        """
+        self._require_weights()
+        X = np.asarray(X) if not isinstance(X, np.ndarray) else X
+        if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
+            raise ValueError(
+                f"X must have 2 dimensions (n_samples, n_inputs), got shape {X.shape}; "
+                f"for one sample write [x]."
+            )
+        X = as_float_array("X", X, ndim=2)
+        if X.shape[1] != len(self.weights):
+            raise ValueError(
+                f"X has {X.shape[1]} input column(s) but the perceptron has "
+                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
+                f"column(s) or {X.shape[1]} weight(s)."
+            )
+        return X
+
+    def targets(self, y: Any, n_samples: int | None = None) -> np.ndarray:
+        """The learning rule's t for each label: True where it is the positive class.
+
+        Of two labels the higher one is positive, whatever the activation; a single label
+        is read through `classes_` (see `score`).
+
+        Args:
+            y: the labels, shape (n_samples,).
+            n_samples: the number of samples `y` must label (default: any).
+
+        >>> Perceptron(weights=[3, -2]).targets([0, 1, 1])
+        array([False,  True,  True])
+        """
+        labels = self._labels(y, len(np.asarray(y)) if n_samples is None else n_samples)
+        classes = np.unique(labels)
+        if len(classes) > 2:
+            raise ValueError(
+                f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
+            )
+        if len(classes) == 2:
+            return labels == classes[1]
+        value = classes[0].item()
+        if value in self.classes_:
+            return labels == self.classes_[1]
+        if value in (-1, 0, 1):
+            return labels == 1
+        raise ValueError(
+            f"y holds only the label {value!r}, which is not one of this perceptron's classes "
+            f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."
+        )
+
     # -- helpers -----------------------------------------------------------------
 
     def _random_weights(self, n_inputs: int) -> np.ndarray:
@@ -487,23 +542,6 @@ class Perceptron:
                 "This Perceptron has no weights yet: pass weights= or n_inputs=, or call fit."
             )
 
-    def _inputs(self, X: Any) -> np.ndarray:
-        self._require_weights()
-        X = np.asarray(X) if not isinstance(X, np.ndarray) else X
-        if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
-            raise ValueError(
-                f"X must have 2 dimensions (n_samples, n_inputs), got shape {X.shape}; "
-                f"for one sample write [x]."
-            )
-        X = as_float_array("X", X, ndim=2)
-        if X.shape[1] != len(self.weights):
-            raise ValueError(
-                f"X has {X.shape[1]} input column(s) but the perceptron has "
-                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
-                f"column(s) or {X.shape[1]} weight(s)."
-            )
-        return X
-
     def _labels(self, y: Any, n_samples: int) -> np.ndarray:
         labels = np.asarray(y)
         if labels.dtype.kind not in "biuf":
@@ -513,26 +551,6 @@ class Perceptron:
         check_finite("y", labels)
         check_same_length("X", np.empty(n_samples), "y", labels)
         return labels
-
-    def _targets(self, y: Any, n_samples: int) -> np.ndarray:
-        """True where a label is the positive class (see `score`)."""
-        labels = self._labels(y, n_samples)
-        classes = np.unique(labels)
-        if len(classes) > 2:
-            raise ValueError(
-                f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
-            )
-        if len(classes) == 2:
-            return labels == classes[1]
-        value = classes[0].item()
-        if value in self.classes_:
-            return labels == self.classes_[1]
-        if value in (-1, 0, 1):
-            return labels == 1
-        raise ValueError(
-            f"y holds only the label {value!r}, which is not one of this perceptron's classes "
-            f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."
-        )
 
     def __repr__(self) -> str:
         weights = "None" if self.weights is None else [float(plain(w)) for w in self.weights]

@@ -534,7 +534,7 @@ def write_run(
 
     out = Path(out)
     work = temporary_folder(out)
-    plt = plots._pyplot()
+    plt = plots.pyplot()
     try:
         x_test, y_test = data.test
         probs = probabilities(model, x_test)  # (n_test, n_classes)
@@ -602,7 +602,7 @@ def write_run(
         if int(np.prod(x_test.shape[1:])) <= _NETWORK_MAX_INPUTS:
             figures["network.png"] = plots.plot_network(model)
         for name, fig in figures.items():
-            plots._finish(fig, work / name)
+            plots.save_figure(fig, work / name)
             plt.close(fig)
 
         summary_lines: list[str] = []

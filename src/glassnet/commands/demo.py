@@ -43,8 +43,8 @@ class DemoContext:
         from glassnet import plots
 
         path = self.out / name
-        plots._finish(fig, path)
-        plots._pyplot().close(fig)
+        plots.save_figure(fig, path)
+        plots.pyplot().close(fig)
         self.saved.append(path)
         return path
 

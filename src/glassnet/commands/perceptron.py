@@ -268,6 +268,6 @@ def run(args: argparse.Namespace) -> int:
         from glassnet import plots
 
         fig = plots.plot_perceptron(perceptron, x, y, path=args.plot)
-        plots._pyplot().close(fig)
+        plots.pyplot().close(fig)
         print(f"Saved the figure to {args.plot}")
     return 0
