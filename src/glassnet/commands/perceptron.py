@@ -6,8 +6,8 @@
     glassnet perceptron --gate xor                               # not linearly separable
     glassnet perceptron --data points.csv --train                # your own points
 
-The formatting functions here (`point_lines`, `accuracy_line`, `training_lines`) are
-shared with `glassnet demo`.
+The formatting functions here (`point_lines`, `accuracy_line`, `training_lines`) and
+`XOR_WHY` are shared with `glassnet demo`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,19 @@ from glassnet._internal.checks import check_int, check_number
 from glassnet._internal.numbers import short
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
-__all__ = ["accuracy_line", "add_parser", "load_csv", "point_lines", "run", "training_lines"]
+__all__ = [
+    "XOR_WHY",
+    "accuracy_line",
+    "add_parser",
+    "load_csv",
+    "point_lines",
+    "run",
+    "training_lines",
+]
 
 _GATES = ["and", "or", "nand", "nor", "xor"]
-_XOR_WHY = (
+# Why XOR defeats a perceptron, printed after it fails (here and by `glassnet demo`).
+XOR_WHY = (
     "For XOR, no straight line puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on "
     "the other: that is why the lecture moves on to networks with hidden layers."
 )
@@ -249,7 +258,7 @@ def run(args: argparse.Namespace) -> int:
         for line in training_lines(perceptron):
             print(line)
         if not perceptron.converged_ and args.gate == "xor":
-            print(_XOR_WHY)
+            print(XOR_WHY)
         print(f"Learnt: {perceptron.equation()}")
     else:
         print(f"Perceptron on {what}: {perceptron.equation()}, y = {perceptron.activation.name}(z)")
