@@ -13,7 +13,6 @@ The formatting functions here (`point_lines`, `accuracy_line`, `training_lines`)
 from __future__ import annotations
 
 import argparse
-import csv
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,6 @@ __all__ = [
     "XOR_WHY",
     "accuracy_line",
     "add_parser",
-    "load_csv",
     "point_lines",
     "run",
     "training_lines",
@@ -90,53 +88,6 @@ def training_lines(perceptron: Perceptron) -> Iterator[str]:
         which = f" (rows {rows})" if rows else ""
         yield f"epoch {record.epoch}: {record.errors} misclassified{which}"
     yield perceptron.fit_summary_
-
-
-def load_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Points and labels from a CSV file: input columns, then the label in the last column.
-
-    A first row that isn't numeric is taken as a header.
-
-    Raises:
-        FileNotFoundError: if there is no such file.
-        ValueError: naming the line and column of the first value that isn't a finite number,
-            rows of different lengths, or fewer than two columns.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"--data: no such file: {path}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = [(number, row) for number, row in enumerate(csv.reader(handle), 1) if row]
-    if rows and not _numeric(rows[0][1]):
-        rows = rows[1:]  # a header
-    if not rows:
-        raise ValueError(f"--data: {path} holds no data rows.")
-    width = len(rows[0][1])
-    if width < 2:
-        raise ValueError(f"--data: {path} needs input columns and a label column, got 1 column.")
-    values = []
-    for number, row in rows:
-        if len(row) != width:
-            raise ValueError(
-                f"--data: {path} line {number} has {len(row)} columns, expected {width}."
-            )
-        for column, cell in enumerate(row, 1):
-            if not _numeric([cell]) or not np.isfinite(float(cell)):
-                raise ValueError(
-                    f"--data: {path} line {number}, column {column}: {cell.strip()!r} is not "
-                    "a finite number."
-                )
-        values.append([float(cell) for cell in row])
-    table = np.array(values)  # (n_samples, n_inputs + 1)
-    return table[:, :-1], table[:, -1]
-
-
-def _numeric(cells: list[str]) -> bool:
-    try:
-        [float(cell) for cell in cells]
-    except ValueError:
-        return False
-    return True
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -214,7 +165,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
     if args.data:
-        x, y = load_csv(args.data)
+        if not Path(args.data).is_file():
+            raise FileNotFoundError(f"--data: no such file: {args.data}")
+        table = datasets.load_csv(args.data, label_column=-1, header=None)
+        x, y = table.x, table.labels
         return x, y, f"the {len(x)} points of {args.data}"
     if args.gate:
         x, y = datasets.logic_gate(args.gate)
