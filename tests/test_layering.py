@@ -218,3 +218,19 @@ def test_the_checks_catch_an_upward_import_and_a_cycle(tmp_path):
         "(level 3, the engine) at line 2"
     ]
     assert cycles(fake, allowed={}) == [["glassnet.layers", "glassnet.model"]]
+
+
+def test_the_concept_table_points_at_code_that_exists():
+    # glassnet/__init__.py's table: lecture concept | file(s) | where to start reading.
+    doc = ast.get_docstring(ast.parse((SOURCE / "__init__.py").read_text(encoding="utf-8")))
+    rows = [line.split("|")[1:4] for line in doc.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) >= 15
+    for concept, files, start in rows:
+        paths = [SOURCE / name.strip() for name in files.split(",")]
+        missing = [str(p.relative_to(SOURCE)) for p in paths if not p.is_file()]
+        assert not missing, f"{concept.strip()!r}: no such file {missing}"
+        text = "".join(p.read_text(encoding="utf-8") for p in paths)
+        for name in start.split(","):
+            last = name.strip().rpartition(".")[2]
+            if last.isidentifier():
+                assert f"def {last}(" in text or f"class {last}(" in text, (concept, name)
