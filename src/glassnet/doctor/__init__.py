@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from glassnet.doctor import _thresholds
 from glassnet.doctor._findings import Diagnosis, Finding
 from glassnet.doctor._inputs import baseline_of, learning_rate_of, read_curves, read_data, read_run
 from glassnet.doctor._output import check_output_and_loss
@@ -47,55 +48,10 @@ from glassnet.doctor._rules import (
     check_validation_mix,
     healthy,
 )
-from glassnet.doctor._thresholds import (
-    ACCURACY_DROP,
-    FEATURE_SCALE_RATIO,
-    LOSS_RISE_RATIO,
-    MAX_CLASSES,
-    MIN_EPOCHS_FOR_TRENDS,
-    OSCILLATION_FRACTION,
-    OSCILLATION_STEP,
-    OVERFIT_MIN_EPOCHS_AFTER_BEST,
-    OVERFIT_TRAIN_FALL,
-    OVERFIT_VAL_RISE,
-    SAMPLE_ROWS,
-    SLOW_LEARNING_RATE,
-    SLOW_TOTAL_FALL,
-    STEADY_FALL_RATIO,
-    STILL_FALLING,
-    TREND_WINDOW,
-    UNDERFIT_PROGRESS,
-    UNSCALED_MAGNITUDE,
-    VAL_OSCILLATION_FRACTION,
-    VALIDATION_MIX_DISTANCE,
-)
+from glassnet.doctor._thresholds import *  # noqa: F403  (the thresholds, as its __all__ lists them)
+from glassnet.doctor._thresholds import MIN_EPOCHS_FOR_TRENDS
 
-__all__ = [
-    "ACCURACY_DROP",
-    "FEATURE_SCALE_RATIO",
-    "LOSS_RISE_RATIO",
-    "MAX_CLASSES",
-    "MIN_EPOCHS_FOR_TRENDS",
-    "OSCILLATION_FRACTION",
-    "OSCILLATION_STEP",
-    "OVERFIT_MIN_EPOCHS_AFTER_BEST",
-    "OVERFIT_TRAIN_FALL",
-    "OVERFIT_VAL_RISE",
-    "SAMPLE_ROWS",
-    "SLOW_LEARNING_RATE",
-    "SLOW_TOTAL_FALL",
-    "STEADY_FALL_RATIO",
-    "STILL_FALLING",
-    "TREND_WINDOW",
-    "UNDERFIT_PROGRESS",
-    "UNSCALED_MAGNITUDE",
-    "VALIDATION_MIX_DISTANCE",
-    "VAL_OSCILLATION_FRACTION",
-    "Diagnosis",
-    "Finding",
-    "check_output_and_loss",
-    "diagnose",
-]
+__all__ = ["Diagnosis", "Finding", "check_output_and_loss", "diagnose", *_thresholds.__all__]
 
 
 def diagnose(history: Any, data: Any = None, model: Any = None) -> Diagnosis:
