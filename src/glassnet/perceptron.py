@@ -43,7 +43,7 @@ from glassnet._internal.checks import (
     check_one_of,
     check_same_length,
 )
-from glassnet._internal.numbers import plain, short
+from glassnet._internal.numbers import plain, precise, short
 
 __all__ = ["ConvergenceWarning", "EpochRecord", "Perceptron", "Update"]
 
@@ -331,8 +331,8 @@ class Perceptron:
                 (">" if self._strict else ">=") if positive else ("<=" if self._strict else "<")
             )
             text = (
-                f"y = {name}(z) = {formula} = {y:.6g}; {y:.6g} {compare} {plain(threshold)} "
-                f"so the class is {label}"
+                f"y = {name}(z) = {formula} = {precise(y)}; {precise(y)} {compare} "
+                f"{plain(threshold)} so the class is {label}"
             )
             return text + (" (positive)" if positive else " (negative)")
         if label != y:
