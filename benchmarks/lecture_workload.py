@@ -387,7 +387,12 @@ def profile_markdown(meta: dict, result: dict) -> str:
 # Where each source file's own time goes in the split of one epoch; anything else (layers,
 # activations, losses, NumPy's Python wrappers, C builtins) is forward/backward work.
 _OPTIMIZER = ("glassnet/optimizers.py",)
-_LOOP = ("glassnet/model.py", "glassnet/callbacks.py", "glassnet/_checks.py", "glassnet/utils.py")
+_LOOP = (
+    "glassnet/model.py",
+    "glassnet/callbacks.py",
+    "glassnet/_internal/checks.py",
+    "glassnet/utils.py",
+)
 
 
 def _profile_split(result: dict) -> list[str]:

@@ -3,7 +3,6 @@
 Epochs in the evidence are 1-based, as Keras prints them ("Epoch 6/20").
 """
 
-import importlib
 import json
 import warnings
 from types import SimpleNamespace
@@ -12,10 +11,8 @@ import numpy as np
 import pytest
 
 from glassnet.callbacks import History
-from glassnet.diagnose import check_output_and_loss, diagnose
-
-# `glassnet.diagnose` the attribute is the function; the module is reached this way
-dg = importlib.import_module("glassnet._diagnosis.checks")
+from glassnet.doctor import _rules as rules
+from glassnet.doctor import check_output_and_loss, diagnose
 
 
 def _history(params=None, **curves):
@@ -469,7 +466,7 @@ def test_thresholds_are_the_named_constants(rng, monkeypatch):
     skewed = ((x, np.tile([0, 1], 40)), (x[:20], np.array([0] * 18 + [1] * 2)))
     h = _history(**_healthy_curves())
     assert "validation_mix" in diagnose(h, data=skewed)  # distance 0.4 >= 0.3
-    monkeypatch.setattr(dg, "VALIDATION_MIX_DISTANCE", 0.5)
+    monkeypatch.setattr(rules, "VALIDATION_MIX_DISTANCE", 0.5)  # the rule reads it
     assert "validation_mix" not in diagnose(h, data=skewed)  # 0.4 < 0.5
 
 
@@ -690,3 +687,19 @@ def test_real_run_linear_model_on_quadrants_underfits():
     evidence = d["underfitting"].evidence
     assert evidence["progress_beyond_baseline"] < 0.25
     assert evidence["final_train_accuracy"] == pytest.approx(history.history["accuracy"][-1])
+
+
+def test_the_doctor_package_reaches_every_public_name():
+    import glassnet as gn
+
+    assert gn.diagnose is gn.doctor.diagnose
+    assert gn.doctor.MIN_EPOCHS_FOR_TRENDS == 3
+    assert isinstance(gn.diagnose({"loss": [1.0, 0.5, 0.3]}), gn.doctor.Diagnosis)
+    assert set(gn.doctor.__all__) <= set(dir(gn.doctor))
+
+
+def test_history_is_read_by_duck_type():
+    run = SimpleNamespace(history={"loss": [2.3, 9.1, 41.0]}, params={"learning_rate": 10.0})
+    assert diagnose(run).names == ["learning_rate_too_high"]
+    with pytest.raises(ValueError, match="one length"):
+        diagnose({"loss": [1.0, 0.5], "val_loss": [1.0]})

@@ -115,3 +115,45 @@ def test_missing_file_and_bad_target_type(tmp_path):
         load_csv(tmp_path, target="label")
     with pytest.raises(TypeError, match="target must be a column name"):
         load_csv(_csv(tmp_path, "a,b\n1,2\n"), target=1)
+
+
+def test_label_column_by_position(tmp_path):
+    path = _csv(tmp_path, "a,b,label\n1,2,x\n3,4,y\n")
+    by_name, by_position = load_csv(path, target="label"), load_csv(path, label_column=-1)
+    assert by_position.target == "label" and by_position.y.tolist() == by_name.y.tolist()
+    first = load_csv(_csv(tmp_path, "a,b,c\n0,2,5\n1,4,6\n", name="n.csv"), label_column=-3)
+    assert first.target == "a" and first.feature_names == ["b", "c"]
+    with pytest.raises(ValueError, match=r"label_column=3 is out of range for the 3 column"):
+        load_csv(path, label_column=3)
+    with pytest.raises(TypeError, match="needs the label column"):
+        load_csv(path)
+    with pytest.raises(TypeError, match="needs the label column"):
+        load_csv(path, target="label", label_column=-1)
+
+
+def test_a_file_without_header_is_a_table_of_numbers(tmp_path):
+    path = _csv(tmp_path, "0,0,-1\n1,0,-1\n3,3,1\n")
+    data = load_csv(path, label_column=-1, header=None)  # the first row is numbers: data
+    assert data.x.tolist() == [[0, 0], [1, 0], [3, 3]]
+    assert data.feature_names == ["column 1", "column 2"] and data.target == "column 3"
+    assert data.labels.tolist() == [-1.0, -1.0, 1.0] and data.class_names == ["-1", "1"]
+    assert load_csv(path, label_column=-1, header=False).x.shape == (3, 2)
+    with pytest.raises(ValueError, match=r"names a column, but data\.csv has no header"):
+        load_csv(path, target="column 3", header=False)
+    with_header = _csv(tmp_path, "x1,x2,label\n0,0,a\n1,1,b\n", name="h.csv")
+    assert load_csv(with_header, label_column=-1, header=None).labels.tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2,0\n3,x,1\n", r"data\.csv line 2, column 2: 'x' is not a finite number"),
+        ("1,2,0\n3,,1\n", r"line 2, column 2: '' is not a finite number"),
+        ("1,2,0\n3,4\n", r"line 2 has 2 columns, expected 3 as in line 1"),
+        ("1\n2\n", "needs input columns and a label column, got 1 column"),
+        ("x1,x2,label\n", r"holds no data rows: its one row \(x1, x2, label\) is not all numbers"),
+    ],
+)
+def test_errors_of_a_file_without_header(tmp_path, text, message):
+    with pytest.raises(ValueError, match=message):
+        load_csv(_csv(tmp_path, text), label_column=-1, header=None)

@@ -4,6 +4,35 @@ The API is the Keras subset that the lecture uses, so `tf.keras` code runs with
 `import glassnet as gn`; beside it are the single perceptron, explanations of
 every number, a training doctor and metrics that never let accuracy mislead.
 
+Where each idea of the lecture lives (paths under glassnet/):
+
+| lecture concept                    | file                      | start reading at              |
+|------------------------------------|---------------------------|-------------------------------|
+| perceptron: z = x·w + bias·w_bias  | perceptron.py             | Perceptron.net_input, predict |
+| the perceptron learning rule       | perceptron.py             | Perceptron.fit                |
+| activation functions, derivatives  | activations.py            | the table in its docstring    |
+| a layer: a weight per input        | layers.py                 | Dense.forward                 |
+| random weight initialisation       | initializers.py           | GlorotUniform                 |
+| loss: MSE, softmax + cross-entropy | losses.py                 | Loss.loss_and_gradient        |
+| backpropagation                    | layers.py, model.py       | Dense.backward, _train_epoch  |
+| the chain rule with numbers        | explain/_gradient.py      | gradient                      |
+| gradient descent, Adam             | optimizers.py             | SGD._update, Adam._update     |
+| epochs, batches, shuffling         | model.py                  | Sequential.fit, _train_epoch  |
+| dropout, early stopping            | layers.py, callbacks.py   | Dropout, EarlyStopping        |
+| "what would you do next?"          | doctor/_rules.py          | check_overfitting             |
+| 90 % accuracy by saying "cat"      | metrics/_summary.py       | accuracy_summary              |
+| splitting 80/10/10                 | datasets/split.py         | train_val_test_split          |
+| knowing the data                   | datasets/describe.py      | describe                      |
+| Fashion-MNIST                      | datasets/fashion_mnist.py | load_data                     |
+| the lecture's figures              | plots/_perceptron.py      | plot_perceptron               |
+| checking a gradient                | testing.py                | check_gradients               |
+
+The package stands on five levels, and imports only point down (tests/test_layering.py):
+the application (cli, commands/, runs, report) on the tools that run or draw the engine
+(perceptron, testing, exercises, explain/, plots/), on the engine (activations,
+initializers, layers, losses, optimizers, model, callbacks, saving, utils), on the tools
+that only read numbers (metrics/, doctor/, datasets/), on the helpers in _internal/.
+
 >>> import glassnet as gn
 >>> gn.Perceptron(weights=[3, -2], bias_weight=-1).predict([[2, 1]])
 array([1])
@@ -15,6 +44,7 @@ from glassnet import (
     activations,
     callbacks,
     datasets,
+    doctor,
     exercises,
     explain,
     initializers,
@@ -26,7 +56,7 @@ from glassnet import (
     testing,
     utils,
 )
-from glassnet.diagnose import diagnose
+from glassnet.doctor import diagnose
 from glassnet.model import Sequential
 from glassnet.perceptron import Perceptron
 from glassnet.saving import load_model
@@ -39,6 +69,7 @@ __all__ = [
     "callbacks",
     "datasets",
     "diagnose",
+    "doctor",
     "exercises",
     "explain",
     "initializers",

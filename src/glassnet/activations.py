@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import lookup
+from glassnet._internal.checks import lookup
 
 __all__ = [
     "ActivationFunction",

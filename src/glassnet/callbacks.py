@@ -98,7 +98,7 @@ class EarlyStopping(Callback):
         mode: str = "auto",
         restore_best_weights: bool = False,
     ):
-        from glassnet._checks import check_int, check_number, check_one_of
+        from glassnet._internal.checks import check_int, check_number, check_one_of
 
         self.monitor = monitor
         self.min_delta = abs(check_number("min_delta", min_delta, 0))
@@ -228,6 +228,6 @@ class ProgressBar(Callback):
 
     def on_train_end(self, logs=None):
         if self.verbose and self.model.history is not None and self.model.history.epoch:
-            from glassnet.diagnose import diagnose
+            from glassnet.doctor import diagnose
 
             self.console.print(diagnose(self.model.history, model=self.model))

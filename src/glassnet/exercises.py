@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import explain
-from glassnet._checks import check_int, check_one_of
-from glassnet.explain._text import fmt
+from glassnet._internal.checks import check_int, check_one_of
+from glassnet._internal.numbers import precise
 from glassnet.layers import Dense
 from glassnet.model import Sequential
 from glassnet.perceptron import Perceptron
@@ -111,10 +111,11 @@ def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     new_bias_weight = round(bias_weight + LEARNING_RATE * error * 1.0, 10)
     rule = {"sign": "1 if z > 0, else -1", "step": "1 if z >= 0, else 0"}[activation]
     question = (
-        f"A perceptron has the weights w1 = {fmt(weights[0])}, w2 = {fmt(weights[1])}, a bias\n"
-        f"input of 1 with the weight w_bias = {fmt(bias_weight)}, and the {activation} "
+        f"A perceptron has the weights w1 = {precise(weights[0])}, "
+        f"w2 = {precise(weights[1])}, a bias\n"
+        f"input of 1 with the weight w_bias = {precise(bias_weight)}, and the {activation} "
         f"activation ({rule}).\n\n"
-        f"a) For the input x = ({fmt(x[0])}, {fmt(x[1])}), compute\n"
+        f"a) For the input x = ({precise(x[0])}, {precise(x[1])}), compute\n"
         f"   z = x1*w1 + x2*w2 + bias*w_bias and the output y = {activation}(z).\n"
         f"b) The correct output for this input is {target}. Apply the perceptron learning rule\n"
         f"   once, with learning rate {LEARNING_RATE}: w_i += {LEARNING_RATE} * (t - p) * x_i "
@@ -123,13 +124,13 @@ def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
         "p: predicted). What are the new weights?"
     )
     updates = "\n".join(
-        f"w{i + 1} = {fmt(w)} + {LEARNING_RATE} * ({error:+d}) * {fmt(xi)} = {fmt(new)}"
+        f"w{i + 1} = {precise(w)} + {LEARNING_RATE} * ({error:+d}) * {precise(xi)} = {precise(new)}"
         for i, (w, xi, new) in enumerate(zip(weights, x, new_weights, strict=True))
     )
     solution = (
         f"a)\n{p.explain(x)}\n\nb) t - p = {error:+d}\n{updates}\n"
-        f"w_bias = {fmt(bias_weight)} + {LEARNING_RATE} * ({error:+d}) * 1 = "
-        f"{fmt(new_bias_weight)}"
+        f"w_bias = {precise(bias_weight)} + {LEARNING_RATE} * ({error:+d}) * 1 = "
+        f"{precise(new_bias_weight)}"
     )
     answers = {
         "z": z,
@@ -158,12 +159,13 @@ def _forward(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
         f"A network has 2 inputs, a hidden layer of 2 neurons with the {hidden} activation\n"
         f"and one output neuron with the {output_activation} activation. The weight from\n"
         "input i to hidden neuron j is w1[i,j]; from hidden neuron i to the output, w2[i,0].\n\n"
-        f"  w1[0,0] = {fmt(w1[0, 0])}   w1[0,1] = {fmt(w1[0, 1])}   "
-        f"b1[0] = {fmt(b1[0])}\n"
-        f"  w1[1,0] = {fmt(w1[1, 0])}   w1[1,1] = {fmt(w1[1, 1])}   "
-        f"b1[1] = {fmt(b1[1])}\n"
-        f"  w2[0,0] = {fmt(w2[0, 0])}   w2[1,0] = {fmt(w2[1, 0])}   b2 = {fmt(b2[0])}\n\n"
-        f"For the input x = ({fmt(x[0])}, {fmt(x[1])}), compute each hidden neuron's\n"
+        f"  w1[0,0] = {precise(w1[0, 0])}   w1[0,1] = {precise(w1[0, 1])}   "
+        f"b1[0] = {precise(b1[0])}\n"
+        f"  w1[1,0] = {precise(w1[1, 0])}   w1[1,1] = {precise(w1[1, 1])}   "
+        f"b1[1] = {precise(b1[1])}\n"
+        f"  w2[0,0] = {precise(w2[0, 0])}   w2[1,0] = {precise(w2[1, 0])}   "
+        f"b2 = {precise(b2[0])}\n\n"
+        f"For the input x = ({precise(x[0])}, {precise(x[1])}), compute each hidden neuron's\n"
         "weighted sum z1[j] and output a1[j], then the output neuron's z2 and ŷ."
     )
     answers = {
@@ -194,15 +196,15 @@ def _gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
         "one output neuron with no activation (linear), and the loss J = (ŷ - y)²:\n\n"
         "  z1 = x*w1 + b1,   a1 = f1(z1) = sigmoid(z1) = 1 / (1 + exp(-z1)),\n"
         "  z2 = a1*w2 + b2,  ŷ = f2(z2) = z2\n\n"
-        f"with w1 = {fmt(w1)}, b1 = {fmt(b1)}, w2 = {fmt(w2)}, b2 = {fmt(b2)}, "
-        f"the input x = {fmt(x)}\nand the target y = {fmt(y)}.\n\n"
+        f"with w1 = {precise(w1)}, b1 = {precise(b1)}, w2 = {precise(w2)}, b2 = {precise(b2)}, "
+        f"the input x = {precise(x)}\nand the target y = {precise(y)}.\n\n"
         "a) Compute z1, a1, ŷ and J.\n"
         "b) Compute dJ/dw2 = dJ/dŷ · dŷ/dw2.\n"
         "c) Compute dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1.\n"
         "   (Hints: dJ/dŷ = 2(ŷ - y); f1'(z) = sigmoid(z)(1 - sigmoid(z)); f2'(z) = 1.)"
     )
     y_hat = float(forward.output[0])
-    loss = f"J = (ŷ - y)² = ({fmt(y_hat)} - {fmt(y)})² = {fmt(by_w1.loss)}"
+    loss = f"J = (ŷ - y)² = ({precise(y_hat)} - {precise(y)})² = {precise(by_w1.loss)}"
     solution = f"a)\n{forward}\n\n{loss}\n\nb)\n{by_w2}\n\nc)\n{by_w1}"
     answers = {
         "z1": float(forward.layers[0].z[0]),

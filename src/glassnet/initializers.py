@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet._checks import lookup
+from glassnet._internal.checks import lookup
 
 __all__ = [
     "GlorotNormal",

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glassnet import activations, initializers
-from glassnet._checks import check_int, check_number
+from glassnet._internal.checks import check_int, check_number
 from glassnet.utils import new_rng
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get"]
@@ -341,7 +341,7 @@ def get(class_name: str) -> type[Layer]:
     'Dense'
     """
     if class_name not in _REGISTRY:
-        from glassnet._checks import check_one_of
+        from glassnet._internal.checks import check_one_of
 
         check_one_of("class_name", class_name, sorted(_REGISTRY), "layer")
     return _REGISTRY[class_name]

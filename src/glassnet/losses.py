@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import describe, lookup
+from glassnet._internal.checks import describe, lookup
 
 __all__ = [
     "BinaryCrossentropy",

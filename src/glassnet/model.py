@@ -22,7 +22,13 @@ import numpy as np
 
 from glassnet import callbacks as callbacks_module
 from glassnet import losses, optimizers
-from glassnet._checks import as_float_array, check_int, check_number, check_same_length, describe
+from glassnet._internal.checks import (
+    as_float_array,
+    check_int,
+    check_number,
+    check_same_length,
+    describe,
+)
 from glassnet.layers import DTYPE, Layer
 from glassnet.utils import new_rng
 
@@ -215,7 +221,7 @@ class Sequential(Layer):
         self._warn_output_and_loss()
 
     def _warn_output_and_loss(self) -> None:
-        from glassnet.diagnose import check_output_and_loss
+        from glassnet.doctor import check_output_and_loss
 
         last = self.leaves()[-1] if self.layers else None
         activation = getattr(getattr(last, "activation", None), "name", None)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import check_number, lookup
+from glassnet._internal.checks import check_number, lookup
 
 __all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
 

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
-from glassnet._checks import (
+from glassnet._internal.checks import (
     as_float_array,
     check_finite,
     check_int,
@@ -43,6 +43,7 @@ from glassnet._checks import (
     check_one_of,
     check_same_length,
 )
+from glassnet._internal.numbers import plain, precise, short
 
 __all__ = ["ConvergenceWarning", "EpochRecord", "Perceptron", "Update"]
 
@@ -102,17 +103,6 @@ class EpochRecord:
     updates: list[Update] = field(default_factory=list)
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     bias_weight: float = 0.0
-
-
-def _num(value: float) -> str:
-    """A float as Python prints it, without binary noise: 2.0, 0.75, -0.5, 0.3."""
-    return repr(round(float(value), 10) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
-def _short(value: float) -> str:
-    """A float for an equation: 3, -0.5, 0.2739 (integers without '.0', 4 significant digits)."""
-    value = round(float(value), 10) + 0.0
-    return str(int(value)) if value.is_integer() else f"{value:.4g}"
 
 
 def _check_activation(activation: Any) -> activations.ActivationFunction:
@@ -214,7 +204,7 @@ class Perceptron:
         >>> Perceptron(weights=[3, -2], bias_weight=-1).net_input([[2, 1], [0.5, 3]])
         array([ 3. , -5.5])
         """
-        X = self._inputs(X)
+        X = self.check_inputs(X)
         return X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
 
     def forward(self, X: Any) -> np.ndarray:
@@ -263,8 +253,8 @@ class Perceptron:
         >>> gn.Perceptron(weights=[3, -2], bias_weight=-1).score(*gn.datasets.lecture_groups())
         1.0
         """
-        X = self._inputs(X)
-        target = self._targets(y, len(X))
+        X = self.check_inputs(X)
+        target = self.targets(y, len(X))
         return float(np.mean(self._positive(self.net_input(X)) == target))
 
     # -- explanation -------------------------------------------------------------
@@ -276,8 +266,8 @@ class Perceptron:
         'z = x1*3 + x2*-2 + 1*-1'
         """
         self._require_weights()
-        terms = [f"x{i + 1}*{_short(w)}" for i, w in enumerate(self.weights)]
-        terms.append(f"{_short(self.bias)}*{_short(self.bias_weight)}")
+        terms = [f"x{i + 1}*{short(w)}" for i, w in enumerate(self.weights)]
+        terms.append(f"{short(self.bias)}*{short(self.bias_weight)}")
         return "z = " + " + ".join(terms)
 
     def explain(self, x: Any) -> str:
@@ -310,10 +300,10 @@ class Perceptron:
         width = max(len(name) for name in names)
         pairs = [*zip(x, self.weights, strict=True), (self.bias, self.bias_weight)]
         lines = [
-            f"{name:<{width}} = {_num(a)}*{_num(b)} = {_num(a * b)}"
+            f"{name:<{width}} = {plain(a)}*{plain(b)} = {plain(a * b)}"
             for name, (a, b) in zip(names, pairs, strict=True)
         ]
-        lines.append(f"z = {' + '.join(_num(a * b) for a, b in pairs)} = {_num(z)}")
+        lines.append(f"z = {' + '.join(plain(a * b) for a, b in pairs)} = {plain(z)}")
         lines.append(self._explain_activation(z))
         return "\n".join(lines)
 
@@ -324,25 +314,25 @@ class Perceptron:
         negative_label, positive_label = self.classes_.tolist()
         label = positive_label if positive else negative_label
         if name == "sign":
-            why = f"z = {_num(z)} > 0" if positive else f"z = {_num(z)} <= 0"
-            text = f"y = sign(z): {why} so sign gives {_short(y)}"
+            why = f"z = {plain(z)} > 0" if positive else f"z = {plain(z)} <= 0"
+            text = f"y = sign(z): {why} so sign gives {short(y)}"
         elif name == "step":
-            why = f"z = {_num(z)} >= 0" if positive else f"z = {_num(z)} < 0"
-            text = f"y = step(z): {why} so step gives {_short(y)}"
+            why = f"z = {plain(z)} >= 0" if positive else f"z = {plain(z)} < 0"
+            text = f"y = step(z): {why} so step gives {short(y)}"
         else:
             formula = {
-                "sigmoid": f"1 / (1 + exp(-{_num(z)}))",
-                "tanh": f"tanh({_num(z)})",
-                "linear": _num(z),
-                "relu": f"max(0, {_num(z)})",
+                "sigmoid": f"1 / (1 + exp(-{plain(z)}))",
+                "tanh": f"tanh({plain(z)})",
+                "linear": plain(z),
+                "relu": f"max(0, {plain(z)})",
             }[name]
             threshold = 0.5 if name == "sigmoid" else 0.0
             compare = (
                 (">" if self._strict else ">=") if positive else ("<=" if self._strict else "<")
             )
             text = (
-                f"y = {name}(z) = {formula} = {y:.6g}; {y:.6g} {compare} {_num(threshold)} "
-                f"so the class is {label}"
+                f"y = {name}(z) = {formula} = {precise(y)}; {precise(y)} {compare} "
+                f"{plain(threshold)} so the class is {label}"
             )
             return text + (" (positive)" if positive else " (negative)")
         if label != y:
@@ -408,7 +398,7 @@ class Perceptron:
         X = as_float_array("X", X, ndim=2)
         if self.weights is None:
             self.weights = self._random_weights(X.shape[1])
-        X = self._inputs(X)
+        X = self.check_inputs(X)
         labels = self._labels(y, len(X))
         classes = np.unique(labels)
         if len(classes) != 2:
@@ -478,6 +468,61 @@ class Perceptron:
             warnings.warn(self.fit_summary_, ConvergenceWarning, stacklevel=2)
         return self
 
+    # -- inputs and labels -------------------------------------------------------
+
+    def check_inputs(self, X: Any) -> np.ndarray:
+        """`X` as a float64 array of shape (n_samples, n_inputs), or raise saying what is wrong.
+
+        >>> Perceptron(weights=[3, -2]).check_inputs([[2, 1]])
+        array([[2., 1.]])
+        """
+        self._require_weights()
+        X = np.asarray(X) if not isinstance(X, np.ndarray) else X
+        if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
+            raise ValueError(
+                f"X must have 2 dimensions (n_samples, n_inputs), got shape {X.shape}; "
+                f"for one sample write [x]."
+            )
+        X = as_float_array("X", X, ndim=2)
+        if X.shape[1] != len(self.weights):
+            raise ValueError(
+                f"X has {X.shape[1]} input column(s) but the perceptron has "
+                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
+                f"column(s) or {X.shape[1]} weight(s)."
+            )
+        return X
+
+    def targets(self, y: Any, n_samples: int | None = None) -> np.ndarray:
+        """The learning rule's t for each label: True where it is the positive class.
+
+        Of two labels the higher one is positive, whatever the activation; a single label
+        is read through `classes_` (see `score`).
+
+        Args:
+            y: the labels, shape (n_samples,).
+            n_samples: the number of samples `y` must label (default: any).
+
+        >>> Perceptron(weights=[3, -2]).targets([0, 1, 1])
+        array([False,  True,  True])
+        """
+        labels = self._labels(y, len(np.asarray(y)) if n_samples is None else n_samples)
+        classes = np.unique(labels)
+        if len(classes) > 2:
+            raise ValueError(
+                f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
+            )
+        if len(classes) == 2:
+            return labels == classes[1]
+        value = classes[0].item()
+        if value in self.classes_:
+            return labels == self.classes_[1]
+        if value in (-1, 0, 1):
+            return labels == 1
+        raise ValueError(
+            f"y holds only the label {value!r}, which is not one of this perceptron's classes "
+            f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."
+        )
+
     # -- helpers -----------------------------------------------------------------
 
     def _random_weights(self, n_inputs: int) -> np.ndarray:
@@ -497,23 +542,6 @@ class Perceptron:
                 "This Perceptron has no weights yet: pass weights= or n_inputs=, or call fit."
             )
 
-    def _inputs(self, X: Any) -> np.ndarray:
-        self._require_weights()
-        X = np.asarray(X) if not isinstance(X, np.ndarray) else X
-        if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
-            raise ValueError(
-                f"X must have 2 dimensions (n_samples, n_inputs), got shape {X.shape}; "
-                f"for one sample write [x]."
-            )
-        X = as_float_array("X", X, ndim=2)
-        if X.shape[1] != len(self.weights):
-            raise ValueError(
-                f"X has {X.shape[1]} input column(s) but the perceptron has "
-                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
-                f"column(s) or {X.shape[1]} weight(s)."
-            )
-        return X
-
     def _labels(self, y: Any, n_samples: int) -> np.ndarray:
         labels = np.asarray(y)
         if labels.dtype.kind not in "biuf":
@@ -524,29 +552,9 @@ class Perceptron:
         check_same_length("X", np.empty(n_samples), "y", labels)
         return labels
 
-    def _targets(self, y: Any, n_samples: int) -> np.ndarray:
-        """True where a label is the positive class (see `score`)."""
-        labels = self._labels(y, n_samples)
-        classes = np.unique(labels)
-        if len(classes) > 2:
-            raise ValueError(
-                f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
-            )
-        if len(classes) == 2:
-            return labels == classes[1]
-        value = classes[0].item()
-        if value in self.classes_:
-            return labels == self.classes_[1]
-        if value in (-1, 0, 1):
-            return labels == 1
-        raise ValueError(
-            f"y holds only the label {value!r}, which is not one of this perceptron's classes "
-            f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."
-        )
-
     def __repr__(self) -> str:
-        weights = "None" if self.weights is None else [float(_num(w)) for w in self.weights]
+        weights = "None" if self.weights is None else [float(plain(w)) for w in self.weights]
         return (
-            f"Perceptron(weights={weights}, bias_weight={_num(self.bias_weight)}, "
-            f"bias={_num(self.bias)}, activation='{self.activation.name}')"
+            f"Perceptron(weights={weights}, bias_weight={plain(self.bias_weight)}, "
+            f"bias={plain(self.bias)}, activation='{self.activation.name}')"
         )

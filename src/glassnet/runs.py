@@ -29,7 +29,6 @@ import math
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -39,13 +38,14 @@ from typing import Any
 import numpy as np
 
 from glassnet import __version__
-from glassnet._checks import check_int, check_number, check_one_of
+from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._internal.files import move_into_place, temporary_folder
+from glassnet._internal.jsonable import jsonable
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10: the same parser, published as tomli
     import tomli as tomllib
-from glassnet._json import jsonable
 
 __all__ = [
     "MODEL_FILE",
@@ -669,15 +669,11 @@ def write_run(
     """
     from glassnet import metrics as metrics_module
     from glassnet import plots, report
-    from glassnet.diagnose import diagnose
+    from glassnet.doctor import diagnose
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    work.chmod(0o777 & ~umask)  # mkdtemp makes it private; a run folder is an ordinary one
-    plt = plots._pyplot()
+    work = temporary_folder(out)
+    plt = plots.pyplot()
     try:
         x_test, y_test = data.test
         probs = probabilities(model, x_test)  # (n_test, n_classes)
@@ -750,7 +746,7 @@ def write_run(
         if int(np.prod(x_test.shape[1:])) <= _NETWORK_MAX_INPUTS:
             figures["network.png"] = plots.plot_network(model)
         for name, fig in figures.items():
-            plots._finish(fig, work / name)
+            plots.save_figure(fig, work / name)
             plt.close(fig)
 
         summary_lines: list[str] = []
@@ -769,7 +765,8 @@ def write_run(
             figures={name: work / name for name in figures},
         )
         (work / "report.html").write_text(page, encoding="utf-8")
-        _move_into_place(work, out, overwrite)
+        check_out_folder(out, overwrite)  # it may have appeared while training
+        move_into_place(work, out, overwrite)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -778,19 +775,6 @@ def write_run(
 
 def _empty_folder(path: Path) -> bool:
     return path.is_dir() and not any(path.iterdir())
-
-
-def _move_into_place(work: Path, out: Path, overwrite: bool) -> None:
-    if _empty_folder(out):
-        out.rmdir()  # an empty folder made for the run is simply replaced
-    if not out.exists():
-        os.replace(work, out)
-        return
-    check_out_folder(out, overwrite)  # it may have appeared while training
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.replace(out, old)
-    os.replace(work, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # -- loading ----------------------------------------------------------------------------

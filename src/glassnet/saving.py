@@ -40,8 +40,8 @@ import numpy as np
 
 from glassnet import layers as layers_module
 from glassnet import losses, optimizers
-from glassnet._checks import describe
-from glassnet.datasets._atomic import atomic_write
+from glassnet._internal.checks import describe
+from glassnet._internal.files import atomic_write
 
 __all__ = ["FORMAT", "VERSION", "load_model", "save_model"]
 

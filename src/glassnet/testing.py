@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
-from glassnet._checks import as_float_array, check_number, check_same_length, describe
+from glassnet._internal.checks import as_float_array, check_number, check_same_length, describe
 from glassnet.layers import Layer
 
 __all__ = ["GradientReport", "check_gradients", "float64_copy"]

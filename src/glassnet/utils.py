@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet._checks import check_int
+from glassnet._internal.checks import check_int
 
 __all__ = ["new_rng", "set_random_seed"]
 

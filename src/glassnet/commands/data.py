@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from glassnet._internal.files import atomic_write
 from glassnet.cli import UsageError
-from glassnet.datasets._atomic import atomic_write
 
 _DATASETS = {"fashion-mnist": "fashion_mnist", "fashion_mnist": "fashion_mnist", "mnist": "mnist"}
 _PARTS = ("train", "val", "test")

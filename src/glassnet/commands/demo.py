@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from glassnet import datasets
-from glassnet._checks import check_one_of
-from glassnet.commands.perceptron import _XOR_WHY, accuracy_line, point_lines, training_lines
+from glassnet._internal.checks import check_one_of
+from glassnet.commands.perceptron import XOR_WHY, accuracy_line, point_lines, training_lines
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
 __all__ = ["SECTIONS", "DemoContext", "Section", "add_parser", "run"]
@@ -44,8 +44,8 @@ class DemoContext:
         from glassnet import plots
 
         path = self.out / name
-        plots._finish(fig, path)
-        plots._pyplot().close(fig)
+        plots.save_figure(fig, path)
+        plots.pyplot().close(fig)
         self.saved.append(path)
         return path
 
@@ -120,7 +120,7 @@ def perceptron_section(ctx: DemoContext) -> None:
                     subsequent_indent=" " * 6,
                 )
             )
-            print(textwrap.fill(_XOR_WHY, 88, initial_indent=" " * 6, subsequent_indent=" " * 6))
+            print(textwrap.fill(XOR_WHY, 88, initial_indent=" " * 6, subsequent_indent=" " * 6))
 
     _heading("The activation functions of the lecture's table")
     path = ctx.save(plots.plot_activations(), "activations.png")

@@ -35,7 +35,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the report and diagnosis; return the exit status."""
     from glassnet import metrics
-    from glassnet.diagnose import diagnose
+    from glassnet.doctor import diagnose
 
     loaded = load_run(args.model)
     x, y, names = evaluation_data(loaded, args.dataset, args.target)

@@ -6,14 +6,13 @@
     glassnet perceptron --gate xor                               # not linearly separable
     glassnet perceptron --data points.csv --train                # your own points
 
-The formatting functions here (`point_lines`, `accuracy_line`, `training_lines`) are
-shared with `glassnet demo`.
+The formatting functions here (`point_lines`, `accuracy_line`, `training_lines`) and
+`XOR_WHY` are shared with `glassnet demo`.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,23 +20,26 @@ from pathlib import Path
 import numpy as np
 
 from glassnet import activations, datasets
-from glassnet._checks import check_int, check_number
+from glassnet._internal.checks import check_int, check_number
+from glassnet._internal.numbers import short
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
-__all__ = ["accuracy_line", "add_parser", "load_csv", "point_lines", "run", "training_lines"]
+__all__ = [
+    "XOR_WHY",
+    "accuracy_line",
+    "add_parser",
+    "point_lines",
+    "run",
+    "training_lines",
+]
 
 _GATES = ["and", "or", "nand", "nor", "xor"]
-_XOR_WHY = (
+# Why XOR defeats a perceptron, printed after it fails (here and by `glassnet demo`).
+XOR_WHY = (
     "For XOR, no straight line puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on "
     "the other: that is why the lecture moves on to networks with hidden layers."
 )
 _ACTIVATIONS = [name for name in activations.names() if name != "softmax"]
-
-
-def _value(value: float) -> str:
-    """1, -1, 0.8808: integral values without '.0', as the lecture's print shows them."""
-    value = float(value) + 0.0
-    return str(int(value)) if value.is_integer() else f"{value:.4g}"
 
 
 def point_lines(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> Iterator[str]:
@@ -57,8 +59,8 @@ def point_lines(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> Iterato
     stepped = perceptron.activation.name in ("sign", "step")
     for label in np.unique(labels)[::-1]:
         for i, row in enumerate(np.flatnonzero(labels == label)):
-            line = f"Point {i} in group {_value(label)} returned {_value(output[row])}"
-            yield line if stepped else f"{line} (class {_value(predicted[row])})"
+            line = f"Point {i} in group {short(label)} returned {short(output[row])}"
+            yield line if stepped else f"{line} (class {short(predicted[row])})"
 
 
 def accuracy_line(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> str:
@@ -86,53 +88,6 @@ def training_lines(perceptron: Perceptron) -> Iterator[str]:
         which = f" (rows {rows})" if rows else ""
         yield f"epoch {record.epoch}: {record.errors} misclassified{which}"
     yield perceptron.fit_summary_
-
-
-def load_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Points and labels from a CSV file: input columns, then the label in the last column.
-
-    A first row that isn't numeric is taken as a header.
-
-    Raises:
-        FileNotFoundError: if there is no such file.
-        ValueError: naming the line and column of the first value that isn't a finite number,
-            rows of different lengths, or fewer than two columns.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"--data: no such file: {path}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = [(number, row) for number, row in enumerate(csv.reader(handle), 1) if row]
-    if rows and not _numeric(rows[0][1]):
-        rows = rows[1:]  # a header
-    if not rows:
-        raise ValueError(f"--data: {path} holds no data rows.")
-    width = len(rows[0][1])
-    if width < 2:
-        raise ValueError(f"--data: {path} needs input columns and a label column, got 1 column.")
-    values = []
-    for number, row in rows:
-        if len(row) != width:
-            raise ValueError(
-                f"--data: {path} line {number} has {len(row)} columns, expected {width}."
-            )
-        for column, cell in enumerate(row, 1):
-            if not _numeric([cell]) or not np.isfinite(float(cell)):
-                raise ValueError(
-                    f"--data: {path} line {number}, column {column}: {cell.strip()!r} is not "
-                    "a finite number."
-                )
-        values.append([float(cell) for cell in row])
-    table = np.array(values)  # (n_samples, n_inputs + 1)
-    return table[:, :-1], table[:, -1]
-
-
-def _numeric(cells: list[str]) -> bool:
-    try:
-        [float(cell) for cell in cells]
-    except ValueError:
-        return False
-    return True
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -210,7 +165,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
     if args.data:
-        x, y = load_csv(args.data)
+        if not Path(args.data).is_file():
+            raise FileNotFoundError(f"--data: no such file: {args.data}")
+        table = datasets.load_csv(args.data, label_column=-1, header=None)
+        x, y = table.x, table.labels
         return x, y, f"the {len(x)} points of {args.data}"
     if args.gate:
         x, y = datasets.logic_gate(args.gate)
@@ -254,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         for line in training_lines(perceptron):
             print(line)
         if not perceptron.converged_ and args.gate == "xor":
-            print(_XOR_WHY)
+            print(XOR_WHY)
         print(f"Learnt: {perceptron.equation()}")
     else:
         print(f"Perceptron on {what}: {perceptron.equation()}, y = {perceptron.activation.name}(z)")
@@ -266,13 +224,13 @@ def run(args: argparse.Namespace) -> int:
     if args.explain is not None:
         label = y[args.explain]
         index = int(np.sum(y[: args.explain] == label))  # its number within its group
-        point = ", ".join(_value(v) for v in x[args.explain])
-        print(f"\nPoint {index} in group {_value(label)} (row {args.explain}), x = ({point}):")
+        point = ", ".join(short(v) for v in x[args.explain])
+        print(f"\nPoint {index} in group {short(label)} (row {args.explain}), x = ({point}):")
         print(perceptron.explain(x[args.explain]))
     if args.plot:
         from glassnet import plots
 
         fig = plots.plot_perceptron(perceptron, x, y, path=args.plot)
-        plots._pyplot().close(fig)
+        plots.pyplot().close(fig)
         print(f"Saved the figure to {args.plot}")
     return 0

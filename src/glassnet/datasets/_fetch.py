@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet.datasets._atomic import temporary_name
+from glassnet._internal.files import temporary_name
 from glassnet.datasets.idx import read_idx
 
 TIMEOUT = 30.0  # seconds without data before a mirror is given up

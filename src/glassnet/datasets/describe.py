@@ -22,13 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import describe as _describe
+from glassnet._internal.checks import describe as _describe
+from glassnet._internal.jsonable import jsonable
+from glassnet._internal.numbers import short
+from glassnet.datasets._stats import count_duplicates, feature_stats
+from glassnet.metrics import baseline_from_counts, imbalance_ratio, is_imbalanced
 
 __all__ = ["DataReport", "describe"]
 
-_CHUNK = 4096  # rows per block when computing statistics (bounds the float64 copies)
 _MAX_FEATURE_ROWS = 20  # features listed one per row in the text report, at most
-_IMBALANCE_WARNING = 2.0  # warn when the majority class has more than this x the minority
 
 
 @dataclass
@@ -96,16 +98,7 @@ class DataReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain Python values (lists, floats, ints), ready for JSON."""
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if isinstance(value, np.ndarray):
-                value = [_plain(v) for v in value.tolist()]
-            elif isinstance(value, tuple):
-                value = list(value)
-            elif isinstance(value, float):
-                value = _plain(value)
-            out[name] = value
+        out = {name: jsonable(getattr(self, name)) for name in self.__dataclass_fields__}
         out["n_features"] = self.n_features
         return out
 
@@ -118,20 +111,14 @@ class DataReport:
             ("samples", f"{self.n_samples:,}"),
             ("features", f"{self.n_features:,} (each sample: {shape})"),
             ("dtype", self.dtype),
-            ("value range", f"{_num(self.min)} to {_num(self.max)}"),
-            ("mean ± std", f"{_num(self.mean)} ± {_num(self.std)}"),
+            ("value range", _between(self.min, self.max)),
+            ("mean ± std", _between(self.mean, self.std, " ± ")),
         ]
         if self.n_features > _MAX_FEATURE_ROWS or self.is_image:
             what = "pixel" if self.is_image else "feature"
             data += [
-                (
-                    f"per-{what} mean",
-                    f"{_num(np.nanmin(self.feature_mean))} to {_num(np.nanmax(self.feature_mean))}",
-                ),
-                (
-                    f"per-{what} std",
-                    f"{_num(np.nanmin(self.feature_std))} to {_num(np.nanmax(self.feature_std))}",
-                ),
+                (f"per-{what} mean", _between(*_extremes(self.feature_mean))),
+                (f"per-{what} std", _between(*_extremes(self.feature_std))),
             ]
         missing = "none"
         if self.n_missing:
@@ -159,8 +146,8 @@ class DataReport:
                 rows.append(
                     (
                         self._feature_label(j),
-                        f"{_num(self.feature_min[j])} to {_num(self.feature_max[j])}, "
-                        f"mean {_num(self.feature_mean[j])} ± {_num(self.feature_std[j])}{extra}",
+                        f"{_between(self.feature_min[j], self.feature_max[j])}, "
+                        f"mean {_between(self.feature_mean[j], self.feature_std[j], ' ± ')}{extra}",
                     )
                 )
             sections.append(("Features (range, mean ± std)", rows))
@@ -279,7 +266,7 @@ def describe(
                 f"feature_names must name each of the {n_features} features, got "
                 f"{len(feature_names)} names."
             )
-    stats = _feature_stats(flat)
+    stats = feature_stats(flat)
     finite_total = int(stats["count"].sum())
     mean = float(stats["sum"].sum() / finite_total) if finite_total else float("nan")
     if finite_total:
@@ -305,79 +292,12 @@ def describe(
         n_missing=int(stats["missing"].sum()),
         n_infinite=int(stats["infinite"].sum()),
         constant_features=[int(j) for j in constant],
-        n_duplicates=_count_duplicates(flat),
+        n_duplicates=count_duplicates(flat),
     )
     if y is not None:
         _describe_classes(report, y, n, class_names)
     _advise(report, x)
     return report
-
-
-def _feature_stats(flat: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-feature count, sum, min, max, mean, std and missing counts, in row blocks.
-
-    Two passes (mean first, then squared deviations) keep the std accurate; blocks keep
-    memory bounded for large image sets.
-    """
-    n, f = flat.shape
-    count = np.zeros(f, dtype=np.int64)
-    total = np.zeros(f)
-    low = np.full(f, np.inf)
-    high = np.full(f, -np.inf)
-    missing = np.zeros(f, dtype=np.int64)
-    infinite = np.zeros(f, dtype=np.int64)
-    is_float = flat.dtype.kind == "f"
-    for start in range(0, n, _CHUNK):
-        block = flat[start : start + _CHUNK].astype(np.float64)  # (chunk, features)
-        if is_float:
-            nan = np.isnan(block)
-            inf = np.isinf(block)
-            missing += nan.sum(axis=0)
-            infinite += inf.sum(axis=0)
-            ok = ~(nan | inf)
-            count += ok.sum(axis=0)
-            total += np.where(ok, block, 0.0).sum(axis=0)
-            low = np.minimum(low, np.where(ok, block, np.inf).min(axis=0))
-            high = np.maximum(high, np.where(ok, block, -np.inf).max(axis=0))
-        else:
-            count += len(block)
-            total += block.sum(axis=0)
-            low = np.minimum(low, block.min(axis=0))
-            high = np.maximum(high, block.max(axis=0))
-    has = count > 0
-    mean = np.full(f, np.nan)
-    np.divide(total, count, out=mean, where=has)
-    centre = np.where(has, mean, 0.0)
-    sq = np.zeros(f)
-    for start in range(0, n, _CHUNK):
-        deviation = flat[start : start + _CHUNK].astype(np.float64) - centre
-        if is_float:
-            deviation[~np.isfinite(deviation)] = 0.0
-        sq += np.einsum("ij,ij->j", deviation, deviation)
-    std = np.full(f, np.nan)
-    np.sqrt(sq / np.maximum(count, 1), out=std, where=has)
-    low[~has] = np.nan
-    high[~has] = np.nan
-    return {
-        "count": count,
-        "sum": total,
-        "min": low,
-        "max": high,
-        "mean": mean,
-        "std": std,
-        "sq": sq,
-        "missing": missing,
-        "infinite": infinite,
-    }
-
-
-def _count_duplicates(flat: np.ndarray) -> int:
-    """Rows equal to an earlier row (byte-wise, with -0.0 == 0.0)."""
-    rows = np.ascontiguousarray(flat + 0 if flat.dtype.kind == "f" else flat)
-    if rows.shape[1] == 0:
-        return len(rows) - 1
-    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    return int(len(keys) - len(np.unique(keys)))
 
 
 def _describe_classes(
@@ -406,10 +326,9 @@ def _describe_classes(
     report.class_names = names
     report.class_counts = [int(c) for c in counts]
     report.class_proportions = [float(c) / n for c in counts]
-    report.imbalance_ratio = float(counts.max() / counts.min())
-    top = int(np.argmax(counts))
-    report.majority_class = names[top]
-    report.baseline_accuracy = float(counts[top]) / n
+    report.imbalance_ratio = imbalance_ratio(counts)
+    report.majority_class = names[int(np.argmax(counts))]
+    report.baseline_accuracy = baseline_from_counts(counts)
 
 
 def _advise(report: DataReport, x: np.ndarray) -> None:
@@ -432,7 +351,7 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         k = len(report.labels)
         if k == 1:
             warn(f"only one class ({report.class_names[0]!r}): there is nothing to classify.")
-        elif report.imbalance_ratio > _IMBALANCE_WARNING:
+        elif is_imbalanced(report.class_counts):
             counts = report.class_counts
             small = report.class_names[int(np.argmin(counts))]
             warn(
@@ -471,19 +390,18 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         how = (
             "gn.datasets.scale_images(x) (x / 255.0)"
             if top <= 255
-            else (f"gn.datasets.scale_images(x, max_value={_num(top)})")
+            else (f"gn.datasets.scale_images(x, max_value={short(top, thousands=True)})")
         )
         advise(
-            f"pixel values range {_num(report.min)}-{_num(top)}: scale them to [0, 1] with {how}."
+            f"pixel values range {_between(report.min, top, '-')}: scale them to [0, 1] with {how}."
         )
     elif not report.is_image and report.n_features > 1:
         spans = (report.feature_max - report.feature_min)[np.isfinite(report.feature_max)]
         spans = spans[spans > 0]
         if len(spans) > 1 and spans.max() > 10 * spans.min():
             advise(
-                f"feature ranges differ widely (spans from {_num(spans.min())} to "
-                f"{_num(spans.max())}): standardise them with StandardScaler fitted on the "
-                "training part only."
+                f"feature ranges differ widely (spans from {_between(spans.min(), spans.max())}): "
+                "standardise them with StandardScaler fitted on the training part only."
             )
         elif np.nanmax(np.abs([report.min, report.max])) > 10:
             advise(
@@ -497,18 +415,11 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         )
 
 
-def _num(value: float) -> str:
-    """A number for the report: integers plainly, others with 4 significant digits."""
-    value = float(value)
-    if not np.isfinite(value):
-        return str(value)
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:.4g}"
+def _between(first: float, second: float, between: str = " to ") -> str:
+    """Two numbers of the report with a word or a sign between them: "0 to 255", "3 ± 1.5"."""
+    return f"{short(first, thousands=True)}{between}{short(second, thousands=True)}"
 
 
-def _plain(value: Any) -> Any:
-    """NaN and infinity as None, for JSON."""
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
+def _extremes(values: np.ndarray) -> tuple[float, float]:
+    """The smallest and the largest of `values`, NaN skipped."""
+    return np.nanmin(values), np.nanmax(values)

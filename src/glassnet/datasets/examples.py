@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from glassnet._checks import check_one_of
+from glassnet._internal.checks import check_one_of
 
 __all__ = ["EXAMPLES", "example_csv"]
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet._checks import check_number
+from glassnet._internal.checks import check_number
 from glassnet.datasets import _fetch
 from glassnet.datasets.idx import read_idx
 

@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet._checks import describe as _describe
-from glassnet.datasets._atomic import atomic_write
+from glassnet._internal.checks import describe as _describe
+from glassnet._internal.files import atomic_write
 
 __all__ = ["read_idx", "write_idx"]
 

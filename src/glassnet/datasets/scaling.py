@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array, check_number, describe
+from glassnet._internal.checks import as_float_array, check_number, describe
 
 __all__ = ["MinMaxScaler", "StandardScaler", "scale_images"]
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import check_one_of, check_same_length, describe
+from glassnet._internal.checks import check_one_of, check_same_length, describe
 
 __all__ = ["PRESETS", "split_counts", "train_val_test_split"]
 

@@ -1,9 +1,13 @@
-"""The user's own table: a CSV file with a header row, numeric features and a label column.
+"""The user's own table: a CSV file of numeric features and a label column.
 
 `load_csv` reads the file with the standard library, checks it, and returns the features
 as a float array, the labels encoded as integers 0..k-1 and the class names. Nothing is
 dropped or guessed silently: a non-numeric feature, a missing value, a ragged row, an
 empty file, an unknown target column or a single class is an error that says where.
+
+The label column is named (`target="animal"`) or given by position (`label_column=-1`,
+the last). A file may have no header (`header=False`), or one only if its first row is
+not all numbers (`header=None`): the perceptron's points, `x1,x2,label` or just numbers.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "pets.csv"
@@ -39,8 +43,9 @@ class CSVData:
         class_names: the distinct values of the target column, sorted (numerically when
             they are numbers); `class_names[y[i]]` is the label of row i.
         feature_names: the header of each feature column.
-        target: the name of the target column.
+        target: the name of the target column ("column 3" in a file without a header).
         path: the file read.
+        rows: the raw cells, the header (or the names given to a file without one) first.
     """
 
     x: np.ndarray
@@ -54,20 +59,42 @@ class CSVData:
     def __iter__(self) -> Iterator:
         return iter((self.x, self.y, self.class_names))
 
+    @property
+    def labels(self) -> np.ndarray:
+        """Each row's label as the file writes it: float64 when the labels are numbers, else
+        text. The perceptron reads -1 and 1 as they are; `y` would give 0 and 1.
+
+        >>> CSVData(np.zeros((2, 1)), np.array([1, 0]), ["-1", "1"], ["a"], "b", Path()).labels
+        array([ 1., -1.])
+        """
+        names = np.asarray(self.class_names)
+        try:
+            names = names.astype(np.float64)
+        except ValueError:
+            pass  # text labels
+        return names[self.y]
+
 
 def load_csv(
     path: str | os.PathLike,
-    target: str,
+    target: str | None = None,
     *,
+    label_column: int | None = None,
+    header: bool | None = True,
     delimiter: str | None = None,
 ) -> CSVData:
     """Read a CSV table of numeric features and one label column.
 
     Args:
-        path: the file; its first row names the columns. UTF-8 (a BOM is allowed).
+        path: the file; UTF-8 (a BOM is allowed).
         target: the name of the label column; every other column is a feature.
+        label_column: or the label column's position, from 0 (-1 for the last one).
+        header: True when the first row names the columns; False when the file holds
+            only data (its columns are then "column 1", "column 2", ...); None for a
+            header only if the first row is not all numbers. Without a header the file
+            is a table of numbers: every cell, labels too, must be a finite number.
         delimiter: the separator; by default the one among "," ";" tab "|" that the
-            header row uses most.
+            first row uses most.
 
     Returns:
         A `CSVData`: unpack it as `x, y, class_names`; it also holds `feature_names`.
@@ -76,10 +103,12 @@ def load_csv(
 
     Raises:
         FileNotFoundError: no such file.
+        TypeError: neither `target` nor `label_column` given, or of the wrong kind.
         ValueError: the file is empty or has no data rows; `target` is not a column (the
-            message lists the columns); a row has the wrong number of cells; a feature cell
-            is not a number (the message names the column, the line and the value); values
-            are missing (the message counts them per column); the labels hold one class.
+            message lists the columns) or `label_column` is out of range; a row has the
+            wrong number of cells; a feature cell is not a number (the message names the
+            column, the line and the value); values are missing (the message counts them
+            per column); the labels hold one class.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "gates.csv"
@@ -87,24 +116,35 @@ def load_csv(
     >>> data = load_csv(path, target="out")
     >>> data.feature_names, data.y.tolist(), data.class_names
     (['a', 'b'], [0, 1, 1, 0], ['0', '1'])
+    >>> _ = path.write_text("2,1,1\\n0.5,3,-1\\n")
+    >>> load_csv(path, label_column=-1, header=None).labels
+    array([ 1., -1.])
     """
     path = Path(path)
-    if not isinstance(target, str):
+    if target is not None and not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {target!r}.")
-    header, rows, lines = _read(path, delimiter)
-    if target not in header:
-        raise ValueError(
-            f"target column {target!r} is not in {path.name}; its columns are: {', '.join(header)}."
+    if (target is None) == (label_column is None):
+        raise TypeError(
+            "load_csv needs the label column: target= (its name) or label_column= (its "
+            "position, -1 for the last), not both."
         )
-    t = header.index(target)
-    features = [j for j in range(len(header)) if j != t]
+    columns, rows, lines, named = _read(path, delimiter, header)
+    t = _label_index(path, columns, named, target, label_column)
+    target = columns[t]
+    features = [j for j in range(len(columns)) if j != t]
+    if not features and not named:
+        raise ValueError(
+            f"{path.name} needs input columns and a label column, got {len(columns)} column."
+        )
     if not features:
         raise ValueError(f"{path.name} has only the target column {target!r}; no features.")
     cells = np.array(rows, dtype=object)  # (samples, columns) of stripped strings
-    _check_missing(path, header, cells, lines)
+    if not named:
+        _check_numbers(path, cells, lines)
+    _check_missing(path, columns, cells, lines)
     x = np.empty((len(rows), len(features)), dtype=np.float64)
     for out, j in enumerate(features):
-        x[:, out] = _to_float(path, header[j], cells[:, j], lines)
+        x[:, out] = _to_float(path, columns[j], cells[:, j], lines)
     y, names = _encode(cells[:, t], f"target column {target!r} of {path.name}")
     if len(names) < 2:
         raise ValueError(
@@ -115,47 +155,105 @@ def load_csv(
         x=x,
         y=y,
         class_names=names,
-        feature_names=[header[j] for j in features],
+        feature_names=[columns[j] for j in features],
         target=target,
         path=path,
-        rows=[header, *rows],
+        rows=[columns, *rows],
     )
 
 
-def _read(path: Path, delimiter: str | None) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, data rows (cells stripped) and each row's line number; checks the shape."""
+def _read(
+    path: Path, delimiter: str | None, header: bool | None
+) -> tuple[list[str], list[list[str]], list[int], bool]:
+    """Column names, data rows (cells stripped), each row's line number, and whether the
+    file had a header (else the names are "column 1", ...); checks the shape."""
     if not path.exists():
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
     text = path.read_text(encoding="utf-8-sig")
     if not text.strip():
-        raise ValueError(f"CSV file {path.name} is empty; expected a header row and data rows.")
+        expected = "a header row and data rows" if header else "data rows"
+        raise ValueError(f"CSV file {path.name} is empty; expected {expected}.")
     first = text.splitlines()[0]
     if delimiter is None:
         delimiter = max([",", ";", "\t", "|"], key=first.count)
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for record in reader:
-        if not any(cell.strip() for cell in record):
-            continue  # blank lines carry nothing
-        cells = [cell.strip() for cell in record]
-        if header is None:
-            header = cells
-            _check_header(path, header)
-            continue
-        if len(cells) != len(header):
+    records = [
+        (reader.line_num, [cell.strip() for cell in record])
+        for record in reader
+        if any(cell.strip() for cell in record)  # blank lines carry nothing
+    ]
+    if not records:
+        raise ValueError(f"CSV file {path.name} holds only empty cells; expected data rows.")
+    first_line, first_row = records[0]
+    named = header if header is not None else not all(map(_is_number, first_row))
+    if named:
+        names = first_row
+        _check_header(path, names)
+        records = records[1:]
+    else:
+        names = [f"column {j + 1}" for j in range(len(first_row))]
+    for line, cells in records:
+        if len(cells) != len(names) and named:
             raise ValueError(
-                f"{path.name} line {reader.line_num} has {len(cells)} cells, the header has "
-                f"{len(header)} ({', '.join(header)})."
+                f"{path.name} line {line} has {len(cells)} cells, the header has "
+                f"{len(names)} ({', '.join(names)})."
             )
-        rows.append(cells)
-        lines.append(reader.line_num)
-    if not rows:
+        if len(cells) != len(names):
+            raise ValueError(
+                f"{path.name} line {line} has {len(cells)} columns, expected {len(names)} "
+                f"as in line {first_line}."
+            )
+    if not records and header is None:
+        raise ValueError(
+            f"CSV file {path.name} holds no data rows: its one row ({', '.join(names)}) is "
+            "not all numbers, so it was read as the header."
+        )
+    if not records:
         raise ValueError(f"CSV file {path.name} has a header but no data rows.")
-    return header, rows, lines
+    return names, [cells for _, cells in records], [line for line, _ in records], named
+
+
+def _label_index(
+    path: Path, header: list[str], named: bool, target: str | None, label_column: int | None
+) -> int:
+    """The position of the label column, from its name or its (possibly negative) index."""
+    if target is not None:
+        if not named:
+            raise ValueError(
+                f"target={target!r} names a column, but {path.name} has no header; give "
+                "label_column= (its position) instead."
+            )
+        if target not in header:
+            raise ValueError(
+                f"target column {target!r} is not in {path.name}; its columns are: "
+                f"{', '.join(header)}."
+            )
+        return header.index(target)
+    if isinstance(label_column, bool) or not isinstance(label_column, int):
+        raise TypeError(f"label_column must be a column position (int), got {label_column!r}.")
+    if not -len(header) <= label_column < len(header):
+        raise ValueError(
+            f"label_column={label_column} is out of range for the {len(header)} column(s) of "
+            f"{path.name}."
+        )
+    return label_column % len(header)
+
+
+def _check_numbers(path: Path, cells: np.ndarray, lines: list[int]) -> None:
+    """A file without a header is a table of numbers: raise at its first other cell."""
+    try:
+        if np.isfinite(cells.astype(str).astype(np.float64)).all():
+            return
+    except ValueError:
+        pass  # error path only: look for the culprit cell by cell, in reading order
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            if not _is_finite_number(cell):
+                raise ValueError(
+                    f"{path.name} line {lines[i]}, column {j + 1}: {cell!r} is not a finite number."
+                )
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -203,10 +301,15 @@ def _to_float(path: Path, name: str, column: np.ndarray, lines: list[int]) -> np
 
 
 def _is_finite_number(cell: str) -> bool:
+    return _is_number(cell) and bool(np.isfinite(float(cell)))
+
+
+def _is_number(cell: str) -> bool:
     try:
-        return bool(np.isfinite(float(cell)))
+        float(cell)
     except ValueError:
         return False
+    return True
 
 
 def _encode(labels: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:

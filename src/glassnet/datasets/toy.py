@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet._checks import as_float_array, check_int, check_number, check_one_of
+from glassnet._internal.checks import as_float_array, check_int, check_number, check_one_of
 
 __all__ = ["blobs", "circles", "lecture_groups", "logic_gate", "moons", "spiral", "xor"]
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._json import jsonable
+from glassnet._internal.jsonable import jsonable
+from glassnet._internal.numbers import precise
 from glassnet.explain._network import leaf_stages, prepare_sample, run_sample
-from glassnet.explain._text import MAX_TERMS, MAX_UNITS, Explanation, fmt, indexed, paren, vector
+from glassnet.explain._text import MAX_TERMS, MAX_UNITS, Explanation, indexed, paren, vector
 from glassnet.layers import Dense, Layer
 
 
@@ -88,7 +89,7 @@ class ForwardExplanation(Explanation):
         output = [f"ŷ = {vector(self.output)}"]
         if self.output.size > 1:
             best = int(np.argmax(self.output))
-            output.append(f"largest output: {best} (value {fmt(self.output[best])})")
+            output.append(f"largest output: {best} (value {precise(self.output[best])})")
         sections.append((f"output, shape {self.output.shape}", output))
         return sections
 
@@ -124,7 +125,7 @@ def _dense_lines(step: LayerStep) -> list[str]:
         shown = sorted(np.argsort(-np.abs(step.outputs), kind="stable")[:MAX_UNITS].tolist())
         lines.append(
             f"{units} units: the {MAX_UNITS} largest outputs (in size) are shown "
-            f"(outputs from {fmt(step.outputs.min())} to {fmt(step.outputs.max())}, "
+            f"(outputs from {precise(step.outputs.min())} to {precise(step.outputs.max())}, "
             f"{int(np.sum(step.outputs == 0))} are 0)"
         )
     for j in shown:
@@ -139,23 +140,23 @@ def _dense_lines(step: LayerStep) -> list[str]:
                 f"{paren(step.inputs[i])}*{paren(step.kernel[i, j])}" for i in range(fan_in)
             ] + [paren(value) for _, value in bias]
             lines.append(f"{z_name} = {' + '.join(symbols)}")
-            lines.append(f"{' ' * len(z_name)} = {' + '.join(values)} = {fmt(step.z[j])}")
+            lines.append(f"{' ' * len(z_name)} = {' + '.join(values)} = {precise(step.z[j])}")
         else:
             terms = step.terms[:, j]
             top = np.argsort(-np.abs(terms), kind="stable")[:3]
-            largest = ", ".join(f"{source}[{i}]*w{k}[{i},{j}] = {fmt(terms[i])}" for i in top)
+            largest = ", ".join(f"{source}[{i}]*w{k}[{i},{j}] = {precise(terms[i])}" for i in top)
             rest = terms.sum() - terms[top].sum()
             plus_bias = "".join(f" + {symbol}" for symbol, _ in bias)
             lines.append(
                 f"{z_name} = sum of {fan_in} terms {source}[i]*w{k}[i,{j}]{plus_bias} = "
-                f"{fmt(step.z[j])}"
+                f"{precise(step.z[j])}"
             )
             lines.append(
-                f"    largest terms: {largest}; the other {fan_in - 3} sum to {fmt(rest)}"
-                + "".join(f"; {symbol} = {fmt(value)}" for symbol, value in bias)
+                f"    largest terms: {largest}; the other {fan_in - 3} sum to {precise(rest)}"
+                + "".join(f"; {symbol} = {precise(value)}" for symbol, value in bias)
             )
         if step.symbol != f"z{k}" and step.activation != "softmax":  # elementwise: one by one
-            value = f"{step.activation}({fmt(step.z[j])}) = {fmt(step.outputs[j])}"
+            value = f"{step.activation}({precise(step.z[j])}) = {precise(step.outputs[j])}"
             lines.append(f"{indexed(step.symbol, units, j)} = {value}")
     if step.activation == "softmax":  # each output depends on every z
         lines.append(f"{step.symbol} = softmax(z{k}) = {vector(step.outputs)}")

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
-from glassnet._checks import check_int, check_number
-from glassnet._json import jsonable
+from glassnet._internal.checks import check_int, check_number
+from glassnet._internal.jsonable import jsonable
+from glassnet._internal.numbers import precise
 from glassnet.explain._network import (
     Stage,
     all_gradients,
@@ -22,7 +23,7 @@ from glassnet.explain._network import (
     sample_loss,
     targets_of,
 )
-from glassnet.explain._text import EPSILON, Explanation, fmt, indexed, paren, vector
+from glassnet.explain._text import EPSILON, Explanation, indexed, paren, vector
 from glassnet.layers import Activation, Dense, Layer
 
 
@@ -38,7 +39,7 @@ class Factor:
         value = (
             vector(self.value)
             if isinstance(self.value, np.ndarray) and self.value.size > 1
-            else fmt(np.asarray(self.value).reshape(-1)[0])
+            else precise(np.asarray(self.value).reshape(-1)[0])
         )
         how = f" = {self.how}" if self.how else ""
         return f"  {self.symbol:<{width}}{how} = {value}"
@@ -87,14 +88,14 @@ class GradientExplanation(Explanation):
         return (
             f"Gradient of the loss with respect to {self.symbol} "
             f"(layer {self.layer_index} '{self.layer_name}', {self.parameter}[{where}] "
-            f"= {fmt(self.weight_value)})"
+            f"= {precise(self.weight_value)})"
         )
 
     def sections(self):
         width = max(len(f.symbol) for f in self.factors) + 1
         lines = [f.line(width) for f in self.factors]
         if self.path:
-            named = ", ".join(f"{name} = {fmt(value)}" for name, value in self.path)
+            named = ", ".join(f"{name} = {precise(value)}" for name, value in self.path)
             lines.append(f"  where {named}")
         values = [np.asarray(f.value, dtype=np.float64).reshape(-1) for f in self.factors]
         if all(v.size == 1 for v in values):
@@ -106,17 +107,17 @@ class GradientExplanation(Explanation):
             )
             if len(values) == 3:
                 product = f"({product}) × {paren(values[2][0])}"
-        lines.append(f"  product = {product} = {fmt(self.chain_rule)}")
+        lines.append(f"  product = {product} = {precise(self.chain_rule)}")
         checks = [
-            f"chain rule:           {fmt(self.chain_rule)}",
-            f"backpropagation:      {fmt(self.backpropagation)}   (the engine's backward pass)",
-            f"finite differences:   {fmt(self.finite_difference)}   "
+            f"chain rule:           {precise(self.chain_rule)}",
+            f"backpropagation:      {precise(self.backpropagation)}   (the engine's backward pass)",
+            f"finite differences:   {precise(self.finite_difference)}   "
             f"((J({self.symbol} + h) - J({self.symbol} - h)) / 2h, h = {self.epsilon:g})",
             f"largest difference:   {self.disagreement:.2g}",
         ]
         header = [
             f"sample x = {vector(self.x)}, target y = {vector(self.y)}",
-            f"output ŷ = {vector(self.output)}, loss J = {fmt(self.loss)} ({self.loss_name})",
+            f"output ŷ = {vector(self.output)}, loss J = {precise(self.loss)} ({self.loss_name})",
         ]
         return [("", header), (self.formula, lines), ("three ways to the same number", checks)]
 

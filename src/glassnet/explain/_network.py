@@ -9,7 +9,7 @@ import numpy as np
 
 from glassnet import activations
 from glassnet import losses as losses_module
-from glassnet._checks import as_float_array, describe
+from glassnet._internal.checks import as_float_array, describe
 from glassnet.layers import Activation, Dense, Dropout, Flatten, Layer
 from glassnet.testing import float64_copy
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array, describe
-from glassnet._json import jsonable
-from glassnet.explain._text import Explanation, fmt, vector
+from glassnet._internal.checks import as_float_array, describe
+from glassnet._internal.jsonable import jsonable
+from glassnet._internal.numbers import precise
+from glassnet.explain._text import Explanation, vector
 from glassnet.perceptron import Perceptron
 
 
@@ -108,11 +109,12 @@ class TrainingTrace(Explanation):
         rule = (
             f"rule, for each misclassified point (t = 1 for class {self.classes[1]}, "
             f"0 for class {self.classes[0]}; p the prediction, the same way):\n"
-            f"  w += {fmt(self.learning_rate)} · (t - p) · x;   "
-            f"w_bias += {fmt(self.learning_rate)} · (t - p) · {fmt(self.bias)}"
+            f"  w += {precise(self.learning_rate)} · (t - p) · x;   "
+            f"w_bias += {precise(self.learning_rate)} · (t - p) · {precise(self.bias)}"
         )
         start = (
-            f"start: w = {vector(self.initial_weights)}, w_bias = {fmt(self.initial_bias_weight)}"
+            f"start: w = {vector(self.initial_weights)}, "
+            f"w_bias = {precise(self.initial_bias_weight)}"
         )
         sections = [("", [*rule.splitlines(), start])]
         for record in self.epochs:
@@ -121,14 +123,15 @@ class TrainingTrace(Explanation):
                 error = update.target - update.predicted
                 lines.append(
                     f"  point {update.index}: x = {vector(update.x)}, class "
-                    f"{self.classes[update.target]} (t = {update.target}), z = {fmt(update.z)} "
-                    f"gave p = {update.predicted}: w += {fmt(self.learning_rate)}·({error:+d})·x "
+                    f"{self.classes[update.target]} (t = {update.target}), z = {precise(update.z)} "
+                    f"gave p = {update.predicted}: "
+                    f"w += {precise(self.learning_rate)}·({error:+d})·x "
                     f"= {vector(update.delta_weights)}, w_bias += "
-                    f"{fmt(update.delta_bias_weight)}"
+                    f"{precise(update.delta_bias_weight)}"
                 )
             lines.append(
                 f"  end of epoch {record.epoch}: w = {vector(record.weights)}, "
-                f"w_bias = {fmt(record.bias_weight)}"
+                f"w_bias = {precise(record.bias_weight)}"
             )
             heading = (
                 f"epoch {record.epoch}: {record.errors} misclassified"

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
-from glassnet._checks import check_number
-from glassnet._json import jsonable
+from glassnet._internal.checks import check_number
+from glassnet._internal.jsonable import jsonable
+from glassnet._internal.numbers import precise
 from glassnet.explain._network import (
     all_gradients,
     leaf_stages,
@@ -19,7 +20,7 @@ from glassnet.explain._network import (
     sample_loss,
     targets_of,
 )
-from glassnet.explain._text import Explanation, fmt, indexed, paren
+from glassnet.explain._text import Explanation, indexed, paren
 from glassnet.layers import Layer
 
 
@@ -46,8 +47,8 @@ class ParameterChange:
         if self.before.size <= 12:
             return [
                 f"  {indexed(self.symbol, self.before.size, *position)} = "
-                f"{fmt(self.before[position])} - {fmt(learning_rate)} × "
-                f"{paren(self.gradient[position])} = {fmt(self.after[position])}"
+                f"{precise(self.before[position])} - {precise(learning_rate)} × "
+                f"{paren(self.gradient[position])} = {precise(self.after[position])}"
                 for position in np.ndindex(self.before.shape)
             ]
         largest = np.unravel_index(
@@ -55,12 +56,12 @@ class ParameterChange:
         )
         shown = ", ".join(
             f"{self.symbol}[{','.join(str(int(i)) for i in position)}] "
-            f"{fmt(self.before[position])} -> {fmt(self.after[position])}"
+            f"{precise(self.before[position])} -> {precise(self.after[position])}"
             for position in zip(*largest, strict=True)
         )
         return [
             f"  {self.symbol}: {self.before.size} numbers, mean |change| "
-            f"{fmt(np.abs(self.change).mean())}; largest changes: {shown}"
+            f"{precise(np.abs(self.change).mean())}; largest changes: {shown}"
         ]
 
 
@@ -82,9 +83,8 @@ class StepExplanation(Explanation):
 
     @property
     def title(self) -> str:
-        return (
-            f"One gradient-descent step on one sample: w <- w - {fmt(self.learning_rate)} · dJ/dw"
-        )
+        step = precise(self.learning_rate)
+        return f"One gradient-descent step on one sample: w <- w - {step} · dJ/dw"
 
     @property
     def new_weights(self) -> list[np.ndarray]:
@@ -92,14 +92,14 @@ class StepExplanation(Explanation):
         return [change.after for change in self.changes]
 
     def sections(self):
-        sections = [("", [f"loss before: J = {fmt(self.loss_before)} ({self.loss_name})"])]
+        sections = [("", [f"loss before: J = {precise(self.loss_before)} ({self.loss_name})"])]
         for change in self.changes:
             heading = f"layer '{change.layer_name}', {change.parameter} {change.symbol}"
             sections.append((heading, change.lines(self.learning_rate)))
         difference = self.loss_after - self.loss_before
-        trend = f"{'down' if difference < 0 else 'up'} {fmt(abs(difference))}"
+        trend = f"{'down' if difference < 0 else 'up'} {precise(abs(difference))}"
         change = trend if difference else "unchanged"
-        sections.append(("", [f"loss after:  J = {fmt(self.loss_after)} ({change})"]))
+        sections.append(("", [f"loss after:  J = {precise(self.loss_after)} ({change})"]))
         return sections
 
     def to_dict(self):

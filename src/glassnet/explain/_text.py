@@ -1,4 +1,4 @@
-"""Explanations as text, HTML and data: the base class and number formatting."""
+"""Explanations as text, HTML and data: the base class and how vectors and factors print."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import html
 from typing import Any
 
 import numpy as np
+
+from glassnet._internal.numbers import precise
 
 # A weighted sum with more terms than this is summarised by its largest terms.
 MAX_TERMS = 8
@@ -15,26 +17,16 @@ MAX_UNITS = 8
 EPSILON = 1e-6
 
 
-def fmt(value: float) -> str:
-    """A number for an equation: 6 significant digits, no '-0'.
-
-    >>> fmt(0.30000001192092896), fmt(-0.0), fmt(2.0)
-    ('0.3', '0', '2')
-    """
-    value = float(value)
-    return f"{value + 0.0:.6g}"
-
-
 def paren(value: float) -> str:
     """A number as a factor: negative ones in parentheses, so 0.5*(-0.2) reads clearly."""
-    text = fmt(value)
+    text = precise(value)
     return f"({text})" if text.startswith("-") else text
 
 
 def vector(values: Any, limit: int = 10) -> str:
     """A short vector: [0.1, -2, 3] (the first `limit` values, then '... (n values)')."""
     flat = np.asarray(values, dtype=np.float64).reshape(-1)
-    shown = ", ".join(fmt(v) for v in flat[:limit])
+    shown = ", ".join(precise(v) for v in flat[:limit])
     return f"[{shown}]" if flat.size <= limit else f"[{shown}, ...] ({flat.size} values)"
 
 

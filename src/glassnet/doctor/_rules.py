@@ -1,4 +1,9 @@
-"""One function per finding: each reads the curves (and data) and returns its findings."""
+"""The doctor's rules: one function per finding; each reads the curves (and the data) and
+returns its findings, an empty list when the run does not show it.
+
+The lecture's "what would you do next?" starts at `check_overfitting` and
+`check_learning_rate`; the thresholds are in `_thresholds.py`, with why each has its value.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array
-from glassnet._diagnosis.base import (
+from glassnet._internal.checks import as_float_array
+from glassnet._internal.numbers import short
+from glassnet.doctor._findings import Finding
+from glassnet.doctor._inputs import Curves, Data, class_mix
+from glassnet.doctor._thresholds import (
     ACCURACY_DROP,
     FEATURE_SCALE_RATIO,
     LOSS_RISE_RATIO,
@@ -29,22 +37,17 @@ from glassnet._diagnosis.base import (
     UNSCALED_MAGNITUDE,
     VAL_OSCILLATION_FRACTION,
     VALIDATION_MIX_DISTANCE,
-    Finding,
-    num,
 )
-from glassnet._diagnosis.inputs import (
-    Curves,
-    Data,
-    class_mix,
-    learning_rate_advice,
-    n_output_classes,
+from glassnet.metrics import (
+    NEAR_BASELINE_POINTS,
+    baseline_from_counts,
+    imbalance_ratio,
+    is_imbalanced,
 )
-from glassnet.metrics import IMBALANCE_RATIO, NEAR_BASELINE_POINTS
-
-# ------------------------------------------------------------------- checks
 
 
 def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) -> list[Finding]:
+    """A learning rate too high: the loss blew up (NaN), rose, bounced, or the accuracy fell."""
     bad = ~np.isfinite(c.loss)
     if c.val_loss is not None:
         bad |= ~np.isfinite(c.val_loss)
@@ -63,7 +66,7 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
         summary = (
             f"The loss became NaN or infinite at epoch {first + 1}"
             + (
-                f" after going from {num(finite[0])} to {num(finite[-1])}"
+                f" after going from {short(finite[0])} to {short(finite[-1])}"
                 if len(finite) > 1
                 else ""
             )
@@ -87,9 +90,9 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
             "rise": float(loss[-1] / loss[best] - 1),
         }
         summary = (
-            f"The training loss rose from {num(loss[best])} at epoch {best + 1} to "
-            f"{num(loss[-1])} at epoch {c.epochs} ({(loss[-1] / loss[best] - 1) * 100:.0f} % up): "
-            "the steps overshoot the minimum."
+            f"The training loss rose from {short(loss[best])} at epoch {best + 1} to "
+            f"{short(loss[-1])} at epoch {c.epochs} "
+            f"({(loss[-1] / loss[best] - 1) * 100:.0f} % up): the steps overshoot the minimum."
         )
         return [Finding("learning_rate_too_high", summary, evidence, suggestions)]
 
@@ -133,7 +136,7 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
                 f"The training accuracy fell from {c.acc[best_acc]:.3f} at epoch {best_acc + 1} "
                 f"to {c.acc[-1]:.3f} at epoch {c.epochs}: the steps are so large that they undo "
                 "what was learned"
-                + (f" (the loss started at {num(loss[0])})." if loss[0] > 10 else ".")
+                + (f" (the loss started at {short(loss[0])})." if loss[0] > 10 else ".")
             )
             return [Finding("learning_rate_too_high", summary, evidence, suggestions)]
     return []
@@ -154,6 +157,7 @@ def _bounces(curve: np.ndarray) -> tuple[list[int], int]:
 
 
 def check_overfitting(c: Curves, params: Mapping[str, Any]) -> list[Finding]:
+    """Overfitting: the validation loss rose after its best epoch while the training loss fell."""
     if c.val_loss is None or c.epochs < MIN_EPOCHS_FOR_TRENDS:
         return []
     val, loss = c.val_loss, c.loss
@@ -181,8 +185,8 @@ def check_overfitting(c: Curves, params: Mapping[str, Any]) -> list[Finding]:
     patience = int(np.clip(round(c.epochs / 10), 2, 5))
     summary = (
         f"Overfitting from epoch {best + 2}: validation loss was lowest at epoch {best + 1} "
-        f"({num(val[best])}) and rose to {num(val[-1])} by epoch {c.epochs} while the training "
-        f"loss kept falling ({num(loss[best])} -> {num(loss[-1])}). Stop early."
+        f"({short(val[best])}) and rose to {short(val[-1])} by epoch {c.epochs} while the training "
+        f"loss kept falling ({short(loss[best])} -> {short(loss[-1])}). Stop early."
     )
     suggestions = [
         f'Stop early: callbacks=[gn.callbacks.EarlyStopping(monitor="val_loss", '
@@ -204,6 +208,7 @@ def check_overfitting(c: Curves, params: Mapping[str, Any]) -> list[Finding]:
 
 
 def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
+    """Not converged: the loss was still falling steadily at the last epoch."""
     if c.epochs < MIN_EPOCHS_FOR_TRENDS:
         return []
     loss = c.loss
@@ -243,8 +248,8 @@ def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
         evidence["learning_rate"] = lr
     summary = (
         f"The loss was still falling at the last epoch: it went down in each of the last "
-        f"{window} epochs, by {num(recent_pace)} per epoch ({relative_pace * 100:.2g} % of its "
-        f"value), from {num(loss[0])} at epoch 1 to {num(loss[-1])} at epoch {c.epochs}."
+        f"{window} epochs, by {short(recent_pace)} per epoch ({relative_pace * 100:.2g} % of its "
+        f"value), from {short(loss[0])} at epoch 1 to {short(loss[-1])} at epoch {c.epochs}."
     )
     suggestions = [
         f"Train longer: epochs={2 * c.epochs} or more, with gn.callbacks.EarlyStopping("
@@ -263,17 +268,8 @@ def check_not_converged(c: Curves, lr: float | None) -> list[Finding]:
     return [Finding("not_converged", summary, evidence, suggestions)]
 
 
-def baseline_of(data: Data, model: Any) -> tuple[float, str] | None:
-    if data.y_train is not None:
-        counts = np.unique(data.y_train, return_counts=True)[1]
-        return float(counts.max() / counts.sum()), "majority class of the training data"
-    n_classes = n_output_classes(model) if model is not None else None
-    if n_classes:
-        return 1.0 / n_classes, f"1/{n_classes} classes (approximate: the class mix is unknown)"
-    return None
-
-
 def check_underfitting(c: Curves, baseline: tuple[float, str] | None) -> list[Finding]:
+    """Underfitting: the training accuracy barely got beyond the majority-class baseline."""
     if c.acc is None or baseline is None or not np.isfinite(c.acc[-1]):
         return []
     base, source = baseline
@@ -306,10 +302,11 @@ def check_underfitting(c: Curves, baseline: tuple[float, str] | None) -> list[Fi
 
 
 def check_imbalance(c: Curves, data: Data) -> list[Finding]:
+    """Imbalanced data, with an accuracy near the majority-class baseline."""
     if data.y_train is None:
         return []
     classes, counts = np.unique(data.y_train, return_counts=True)
-    if len(classes) < 2 or counts.max() / counts.min() <= IMBALANCE_RATIO:
+    if not is_imbalanced(counts):
         return []
     use_val = c.val_acc is not None and np.isfinite(c.val_acc[-1])
     acc_curve = c.val_acc if use_val else c.acc
@@ -317,7 +314,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
         return []
     y_ref = data.y_val if use_val and data.y_val is not None else data.y_train
     ref_classes, ref_counts = np.unique(y_ref, return_counts=True)
-    base = float(ref_counts.max() / ref_counts.sum())
+    base = baseline_from_counts(ref_counts)
     acc = float(acc_curve[-1])
     if acc > base + NEAR_BASELINE_POINTS + 1e-12:
         return []
@@ -326,7 +323,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
     which = "validation" if use_val else "training"
     evidence = {
         "class_counts": {int(k): int(n) for k, n in zip(classes, counts, strict=True)},
-        "imbalance_ratio": float(counts.max() / counts.min()),
+        "imbalance_ratio": imbalance_ratio(counts),
         f"final_{which}_accuracy": acc,
         "baseline": base,
         "majority_class": int(ref_classes[np.argmax(ref_counts)]),
@@ -347,6 +344,7 @@ def check_imbalance(c: Curves, data: Data) -> list[Finding]:
 
 
 def check_unscaled(data: Data) -> list[Finding]:
+    """Unscaled inputs: features too large (raw pixels) or of very different scales."""
     x = data.x_train
     if x is None or x.dtype.kind not in "biuf" or x.size == 0 or x.ndim == 0:
         return []
@@ -386,8 +384,8 @@ def check_unscaled(data: Data) -> list[Finding]:
     elif too_large:
         summary = (
             f"Some input features are large: feature {int(np.argmax(rms))} has a typical "
-            f"magnitude of {num(largest)} (values from {num(low)} to {num(high)}), which saturates "
-            "units and makes the gradients large."
+            f"magnitude of {short(largest)} (values from {short(low)} to {short(high)}), which "
+            "saturates units and makes the gradients large."
         )
         suggestions = [
             "Standardise each feature: subtract the training set's mean and divide by its "
@@ -396,8 +394,8 @@ def check_unscaled(data: Data) -> list[Finding]:
     else:
         summary = (
             f"The input features have very different scales: typical magnitudes from "
-            f"{num(smallest)} to {num(largest)} ({ratio:.0f}x), so one learning rate can't suit "
-            "them all."
+            f"{short(smallest)} to {short(largest)} ({ratio:.0f}x), so one learning rate can't "
+            "suit them all."
         )
         suggestions = [
             "Standardise each feature: subtract the training set's mean and divide by its "
@@ -407,6 +405,7 @@ def check_unscaled(data: Data) -> list[Finding]:
 
 
 def check_validation_mix(data: Data) -> list[Finding]:
+    """A validation set whose class mix is unlike the training set's."""
     if data.y_train is None or data.y_val is None or not len(data.y_val):
         return []
     train, val = class_mix(data.y_train), class_mix(data.y_val)
@@ -439,6 +438,7 @@ def check_validation_mix(data: Data) -> list[Finding]:
 
 
 def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
+    """The finding of a healthy run, with the evidence for it."""
     loss = c.loss
     evidence: dict[str, Any] = {
         "epochs": c.epochs,
@@ -446,7 +446,9 @@ def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
         "final_loss": float(loss[-1]),
         "best_loss_epoch": int(np.argmin(loss)) + 1,
     }
-    parts = [f"Training loss went from {num(loss[0])} to {num(loss[-1])} over {c.epochs} epochs"]
+    parts = [
+        f"Training loss went from {short(loss[0])} to {short(loss[-1])} over {c.epochs} epochs"
+    ]
     if c.epochs >= 2:
         last_fall = float((loss[-2] - loss[-1]) / loss[-2]) if loss[-2] > 0 else 0.0
         evidence["last_epoch_relative_fall"] = last_fall
@@ -459,9 +461,11 @@ def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
             "final_val_loss": float(c.val_loss[-1]),
         }
         above = c.val_loss[-1] - c.val_loss[best]
-        relative = f"{above / c.val_loss[best] * 100:.0f} %" if c.val_loss[best] > 0 else num(above)
+        relative = (
+            f"{above / c.val_loss[best] * 100:.0f} %" if c.val_loss[best] > 0 else short(above)
+        )
         parts.append(
-            f"validation loss is {num(c.val_loss[-1])}, within {relative} of its best "
+            f"validation loss is {short(c.val_loss[-1])}, within {relative} of its best "
             f"(epoch {best + 1})"
         )
     if c.acc is not None:
@@ -478,4 +482,16 @@ def healthy(c: Curves, baseline: tuple[float, str] | None) -> Finding:
         evidence,
         ["Check the model on the test set: model.evaluate and gn.metrics.classification_report."],
         severity="ok",
+    )
+
+
+def learning_rate_advice(lr: float | None, factor: float, direction: str) -> str:
+    """The advice to lower (or raise) the learning rate `factor` times, with the new value."""
+    if lr is None:
+        example = "0.0001 instead of 0.001" if direction == "lower" else "0.001 instead of 0.0001"
+        return f"{direction.capitalize()} the learning rate {factor:g}x (e.g. {example})."
+    new = lr / factor if direction == "lower" else lr * factor
+    return (
+        f"{direction.capitalize()} the learning rate {factor:g}x: "
+        f"learning_rate={new:g} instead of {lr:g}."
     )

@@ -1,4 +1,10 @@
-"""A training history and optional data, read into the curves and arrays the checks use."""
+"""What the doctor reads: a training history, optional data and the model, turned into the
+curves and arrays the rules use.
+
+A history is read by duck type, as anything with `.history` (metric name -> per-epoch
+values) and `.params` (the fit settings), like the `History` that `model.fit` returns, or
+as a plain dict of per-epoch lists: the doctor imports nothing of the engine.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,28 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._checks import as_float_array, check_same_length, describe
-from glassnet._diagnosis.base import MAX_CLASSES
-from glassnet.callbacks import History
+from glassnet._internal.checks import as_float_array, check_same_length, describe
+from glassnet.doctor._thresholds import MAX_CLASSES
+from glassnet.metrics import majority_class_baseline
 
-# ------------------------------------------------------------------- inputs
+
+@dataclass
+class Run:
+    """A training run as the doctor reads it.
+
+    Attributes:
+        logs: metric name -> per-epoch values, e.g. "loss", "val_accuracy".
+        params: the fit settings (epochs, learning_rate, validation_split, ...).
+    """
+
+    logs: Mapping[str, Sequence[float]]
+    params: Mapping[str, Any]
 
 
 @dataclass
 class Curves:
+    """The per-epoch curves, float64, one value per epoch (NaN where an epoch has none)."""
+
     loss: np.ndarray  # (epochs,)
     val_loss: np.ndarray | None
     acc: np.ndarray | None
@@ -31,6 +50,8 @@ class Curves:
 
 @dataclass
 class Data:
+    """The data given to `diagnose`, as arrays; labels are None for regression targets."""
+
     x_train: np.ndarray | None = None
     y_train: np.ndarray | None = None  # class labels, or None for regression / absent
     x_val: np.ndarray | None = None
@@ -38,19 +59,26 @@ class Data:
     split_note: str | None = None
 
 
-def as_history(history: Any) -> History:
-    if isinstance(history, History):
-        return history
-    if isinstance(history, Mapping):
-        return History.from_dict(dict(history))
-    raise TypeError(
-        f"history must be the History returned by model.fit (or a dict of per-epoch "
-        f"lists), got {describe(history)}."
-    )
+def read_run(history: Any) -> Run:
+    """A History (anything with `.history` and `.params`) or a dict of per-epoch lists."""
+    logs = getattr(history, "history", None)
+    if isinstance(logs, Mapping):
+        return Run(logs, getattr(history, "params", None) or {})
+    if not isinstance(history, Mapping):
+        raise TypeError(
+            f"history must be the History returned by model.fit (or a dict of per-epoch "
+            f"lists), got {describe(history)}."
+        )
+    logs = {str(key): [float(v) for v in values] for key, values in history.items()}
+    lengths = {len(values) for values in logs.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"history lists must have one length, got lengths {sorted(lengths)}.")
+    return Run(logs, {})
 
 
-def read_curves(history: History) -> Curves:
-    logs = history.history
+def read_curves(run: Run) -> Curves:
+    """The loss and accuracy curves of `run`; raises if it has no loss."""
+    logs = run.logs
     if "loss" not in logs or not logs["loss"]:
         raise ValueError(
             f"history has no 'loss' values (keys: {sorted(logs) or 'none'}); pass the "
@@ -62,7 +90,7 @@ def read_curves(history: History) -> Curves:
     def get(key: str | None) -> np.ndarray | None:
         if key not in logs:
             return None
-        values = np.full(epochs, np.nan)  # an epoch cut num (NaN guard) has no val_ entry
+        values = np.full(epochs, np.nan)  # an epoch cut short (NaN guard) has no val_ entry
         given = np.asarray(logs[key][:epochs], dtype=np.float64)
         values[: len(given)] = given
         return values
@@ -103,7 +131,8 @@ def _is_pair_of_pairs(value: Any) -> bool:
     )
 
 
-def read_data(data: Any, history: History) -> Data:
+def read_data(data: Any, run: Run) -> Data:
+    """`diagnose`'s `data` argument as arrays, with the validation rows rebuilt if needed."""
     if data is None:
         return Data()
     if isinstance(data, Mapping):
@@ -133,8 +162,8 @@ def read_data(data: Any, history: History) -> Data:
         check_same_length("x_val", x_val, "y_val", np.asarray(val[1]))
         result.x_val, result.y_val = x_val, _labels_or_none("y_val", val[1])
         return result
-    split = history.params.get("validation_split")
-    if split and "val_loss" in history.history and 0 < float(split) < 1:
+    split = run.params.get("validation_split")
+    if split and "val_loss" in run.logs and 0 < float(split) < 1:
         # As Keras: validation_split holds out the LAST rows, taken before any shuffling.
         n = len(x)
         split_at = math.floor(n * (1.0 - float(split)))
@@ -145,8 +174,9 @@ def read_data(data: Any, history: History) -> Data:
     return result
 
 
-def learning_rate_of(history: History, model: Any) -> float | None:
-    value = history.params.get("learning_rate")
+def learning_rate_of(run: Run, model: Any) -> float | None:
+    """The learning rate from the fit settings or the model's optimizer, if it is a number."""
+    value = run.params.get("learning_rate")
     if value is None and model is not None:
         value = getattr(getattr(model, "optimizer", None), "learning_rate", None)
     try:
@@ -166,16 +196,16 @@ def n_output_classes(model: Any) -> int | None:
 
 
 def class_mix(labels: np.ndarray) -> dict[int, float]:
+    """Each class's share of `labels`: {class: fraction}."""
     classes, counts = np.unique(labels, return_counts=True)
     return {int(c): float(n / len(labels)) for c, n in zip(classes, counts, strict=True)}
 
 
-def learning_rate_advice(lr: float | None, factor: float, direction: str) -> str:
-    if lr is None:
-        example = "0.0001 instead of 0.001" if direction == "lower" else "0.001 instead of 0.0001"
-        return f"{direction.capitalize()} the learning rate {factor:g}x (e.g. {example})."
-    new = lr / factor if direction == "lower" else lr * factor
-    return (
-        f"{direction.capitalize()} the learning rate {factor:g}x: "
-        f"learning_rate={new:g} instead of {lr:g}."
-    )
+def baseline_of(data: Data, model: Any) -> tuple[float, str] | None:
+    """The majority-class baseline and where it comes from, or None when it is unknown."""
+    if data.y_train is not None:
+        return majority_class_baseline(data.y_train), "majority class of the training data"
+    n_classes = n_output_classes(model) if model is not None else None
+    if n_classes:
+        return 1.0 / n_classes, f"1/{n_classes} classes (approximate: the class mix is unknown)"
+    return None

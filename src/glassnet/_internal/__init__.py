@@ -1,0 +1,7 @@
+"""Helpers shared by every part of glassnet; they import nothing else of glassnet.
+
+- `checks`: argument validation, with one wording for every error message;
+- `numbers`: the one way to print a number (`short`, `plain`, `precise`, `fixed`);
+- `files`: write a file or a folder completely or not at all;
+- `jsonable`: plain Python values for JSON.
+"""

@@ -1,0 +1,31 @@
+"""Every glassnet figure, drawn with matplotlib; each works without a display.
+
+Each public function returns the `matplotlib.figure.Figure` it drew and, given
+`path=`, also saves it there (PNG, SVG or PDF by the file's suffix, written
+atomically). Nothing calls `plt.show()`: in a notebook the figure shows itself,
+in a script call `plt.show()` yourself or pass `path=`. With no display (a server,
+CI) the Agg backend is used.
+
+>>> import glassnet as gn
+>>> fig = gn.plots.plot_activations()
+>>> len(fig.axes)
+7
+"""
+
+from glassnet.plots._activations import plot_activations
+from glassnet.plots._figure import pyplot, save_figure
+from glassnet.plots._network import plot_network
+from glassnet.plots._perceptron import plot_decision_regions, plot_perceptron
+from glassnet.plots._training import plot_confusion_matrix, plot_learning_curves, plot_predictions
+
+__all__ = [
+    "plot_activations",
+    "plot_confusion_matrix",
+    "plot_decision_regions",
+    "plot_learning_curves",
+    "plot_network",
+    "plot_perceptron",
+    "plot_predictions",
+    "pyplot",
+    "save_figure",
+]
