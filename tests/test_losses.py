@@ -262,3 +262,49 @@ def test_one_hot_labels_of_the_wrong_width():
 def test_binary_targets_outside_zero_one():
     with pytest.raises(ValueError, match=r"expected targets in \[0, 1\], got values from 0 to 2"):
         BinaryCrossentropy()(np.array([0, 2]), np.array([[0.5], [0.5]]))
+
+
+def test_probabilities_are_stable_for_huge_logits():
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(
+            gn.losses.probabilities([[-1000.0], [1000.0]], from_logits=True),
+            [[1.0, 0.0], [0.0, 1.0]],
+        )
+        np.testing.assert_array_equal(
+            gn.losses.probabilities([[1000.0, -1000.0, 0.0]], from_logits=True), [[1, 0, 0]]
+        )
+    p = gn.losses.probabilities([[0.2, 0.8]], from_logits=False)  # already probabilities
+    np.testing.assert_array_equal(p, [[0.2, 0.8]])
+    from glassnet.runs import class_probabilities  # the CLI's name for the same function
+
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(class_probabilities([[-1000.0]], True), [[1.0, 0.0]])
+
+
+def test_categorical_logits_loss_is_stable_at_extreme_logits():
+    loss = CategoricalCrossentropy(from_logits=True)
+    logits = np.array([[1000.0, -1000.0, 0.0]])
+    value, grad = loss.loss_and_gradient(np.array([[0.0, 1.0, 0.0]]), logits)
+    assert value == pytest.approx(2000.0) and np.isfinite(grad).all()
+    np.testing.assert_allclose(grad, [[1.0, -1.0, 0.0]], atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(set(gn.losses._REGISTRY) - {"mse", "mae"}))
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_every_loss_states_its_gradient_formula(name, from_logits):
+    loss = get(name)
+    loss.from_logits = from_logits
+    assert loss.gradient_formula and "ŷ" in loss.gradient_formula
+
+
+@pytest.mark.parametrize("activation", [None, "linear", "softmax", "sigmoid", "relu", "tanh"])
+@pytest.mark.parametrize("units", [None, 1, 3])
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("loss_class", [SparseCategoricalCrossentropy, BinaryCrossentropy])
+def test_check_output_is_what_the_doctor_says(activation, units, from_logits, loss_class):
+    from glassnet.diagnose import check_output_and_loss
+
+    loss = loss_class(from_logits)
+    expected = check_output_and_loss(activation, loss.name, from_logits, units=units)
+    assert loss.check_output(activation, units) == expected
+    assert MeanSquaredError().check_output(activation, units) is None

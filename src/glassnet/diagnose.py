@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from glassnet import losses
 from glassnet._checks import describe
 from glassnet._diagnosis.base import (
     ACCURACY_DROP,
@@ -156,10 +157,6 @@ def diagnose(history: Any, data: Any = None, model: Any = None) -> Diagnosis:
     return Diagnosis(findings, c.epochs)
 
 
-_PROBABILITIES = {"softmax", "sigmoid"}
-_RAW = {None, "", "linear", "none", "identity"}
-
-
 def check_output_and_loss(
     last_layer_activation_name: str | None,
     loss_name: str,
@@ -172,7 +169,8 @@ def check_output_and_loss(
     A cross-entropy loss takes probabilities (from_logits=False) or raw scores
     (from_logits=True). Softmax or sigmoid outputs with from_logits=True apply the
     squashing twice; raw logits (no activation) with from_logits=False are read as
-    probabilities. Both train badly without an error.
+    probabilities. Both train badly without an error. The rules live with the losses
+    (`Loss.check_output`, which compile uses); this function finds the loss by name.
 
     Args:
         last_layer_activation_name: the activation of the model's last layer
@@ -196,40 +194,10 @@ def check_output_and_loss(
     key = loss_name.lower().replace("_", "").replace(" ", "")
     if "crossentropy" not in key:
         return None
-    act = None if last_layer_activation_name is None else str(last_layer_activation_name).lower()
-    binary = "binary" in key
-    if act == "softmax" and binary and units == 1:
-        return (
-            f"The output layer is a softmax over 1 unit, which always outputs 1.0, so "
-            f"{loss_name} can't learn. Fix: use activation='sigmoid' on the single output unit "
-            "(or none with from_logits=True)."
-        )
-    if act in _PROBABILITIES and from_logits:
-        return (
-            f"The output layer applies {act} but the loss {loss_name} has from_logits=True, "
-            f"so {act} is applied a second time inside the loss: outputs are squashed twice "
-            "and training is slow or stalls. Fix: remove the activation from the last layer "
-            "(e.g. Dense(10) as the lecture) and keep from_logits=True, or keep "
-            f"activation='{act}' and set from_logits=False."
-        )
-    if act in _RAW and not from_logits:
-        squash = "sigmoid" if binary else "softmax"
-        return (
-            f"The output layer has no activation (it outputs raw logits) but the loss "
-            f"{loss_name} has from_logits=False, so it reads logits as probabilities: the loss "
-            f"and its gradients are wrong. Fix: pass from_logits=True to the loss (as the "
-            f"lecture does), or give the last layer activation='{squash}'."
-        )
-    if act == "sigmoid" and not binary and (units is None or units > 1) and not from_logits:
-        return (
-            f"The output layer applies sigmoid but {loss_name} expects probabilities that sum "
-            "to 1 over the classes. Fix: use activation='softmax' on the last layer, or no "
-            "activation with from_logits=True."
-        )
-    if act not in _PROBABILITIES and act not in _RAW:
-        return (
-            f"The output layer applies {act}, which gives neither probabilities nor free "
-            f"logits for {loss_name}. Fix: use no activation on the last layer with "
-            "from_logits=True (or softmax / sigmoid with from_logits=False)."
-        )
-    return None
+    if "binary" in key:
+        loss: losses.Loss = losses.BinaryCrossentropy(from_logits)
+    elif "sparse" in key:
+        loss = losses.SparseCategoricalCrossentropy(from_logits)
+    else:
+        loss = losses.CategoricalCrossentropy(from_logits)
+    return loss.check_output(last_layer_activation_name, units, name=loss_name)

@@ -215,11 +215,9 @@ class Sequential(Layer):
         self._warn_output_and_loss()
 
     def _warn_output_and_loss(self) -> None:
-        from glassnet.diagnose import check_output_and_loss
-
         last = self.leaves()[-1] if self.layers else None
         activation = getattr(getattr(last, "activation", None), "name", None)
-        message = check_output_and_loss(activation, self.loss.name, self.loss.from_logits)
+        message = self.loss.check_output(activation, getattr(last, "units", None))
         if message:
             warnings.warn(message, UserWarning, stacklevel=3)
 

@@ -410,14 +410,9 @@ def class_probabilities(outputs: Any, from_logits: bool) -> np.ndarray:
     >>> class_probabilities([[0.0032]], from_logits=True).round(4).tolist()
     [[0.4992, 0.5008]]
     """
-    outputs = np.asarray(outputs, dtype=np.float64)  # (n, outputs)
-    if outputs.shape[1] == 1:
-        p = 1 / (1 + np.exp(-outputs)) if from_logits else outputs  # (n, 1)
-        return np.hstack([1 - p, p])
-    if from_logits:
-        exp = np.exp(outputs - outputs.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
-    return outputs
+    from glassnet import losses
+
+    return losses.probabilities(outputs, from_logits)
 
 
 def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Path:
