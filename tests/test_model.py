@@ -256,4 +256,34 @@ def test_nan_guard_stops_training_and_keeps_finite_weights():
         history = model.fit(x, y, epochs=5, verbose=0)
     assert len(history.history["loss"]) < 5  # stopped early
     assert all(np.isfinite(w).all() for w in model.get_weights())
-    assert "Lower the learning rate" in history.params["stopped_on_nan"]
+    assert "Lower the learning rate" in history.stopped_on_nan
+    assert "stopped_on_nan" not in history.params and not history.interrupted
+
+
+# -- backward and fit's outcome ---------------------------------------------------------
+
+
+def test_backward_computes_the_input_gradient_unless_told_not_to():
+    model, x, y = _classifier()
+    model.build()
+    out = model.forward(x[:4], training=True)
+    _, grad = model.loss.loss_and_gradient(y[:4], out)
+    assert model.backward(grad.copy()).shape == (4, 5)
+    assert model.backward(grad.copy(), need_input_grad=False) is None
+    leaves = model.leaves()
+    assert model._backward_steps(need_input_grad=False) == [(leaves[1], True), (leaves[0], False)]
+
+
+def test_ctrl_c_sets_history_interrupted():
+    class Interrupt(gn.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    model, x, y = _classifier()
+    history = model.fit(x, y, epochs=5, verbose=2, callbacks=[Interrupt()])
+    assert history.interrupted and history.stopped_on_nan is None
+    assert "interrupted" not in history.params and len(history.epoch) == 1
+    with pytest.raises(KeyboardInterrupt):  # silent fits hand it on
+        model.fit(x, y, epochs=5, verbose=0, callbacks=[Interrupt()])
+    assert model.history.interrupted

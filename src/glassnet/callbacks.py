@@ -36,16 +36,21 @@ class History(Callback):
         history: metric name -> list of per-epoch values, e.g. "loss", "val_accuracy".
         epoch: the epoch indices (0-based, as Keras).
         params: the fit settings: epochs, steps, batch_size, verbose.
+        stopped_on_nan: the NaN guard's message when the loss became NaN or infinite and
+            fit stopped, else None.
+        interrupted: True when Ctrl-C (KeyboardInterrupt) ended fit.
 
     >>> h = History.from_dict({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})
-    >>> h.epoch, h.history["loss"][-1]
-    ([0, 1], 0.5)
+    >>> h.epoch, h.history["loss"][-1], h.stopped_on_nan, h.interrupted
+    ([0, 1], 0.5, None, False)
     """
 
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
         self.params: dict[str, Any] = {}
+        self.stopped_on_nan: str | None = None
+        self.interrupted = False
 
     @classmethod
     def from_dict(cls, history: dict[str, list[float]], params: dict | None = None) -> History:
@@ -57,11 +62,16 @@ class History(Callback):
             raise ValueError(f"history lists must have one length, got lengths {sorted(lengths)}.")
         result.epoch = list(range(lengths.pop() if lengths else 0))
         result.params = dict(params or {})
+        # Files written before these were attributes kept them in params.
+        result.stopped_on_nan = result.params.get("stopped_on_nan") or None
+        result.interrupted = bool(result.params.get("interrupted", False))
         return result
 
     def on_train_begin(self, logs=None):
         self.epoch = []
         self.history = {}
+        self.stopped_on_nan = None
+        self.interrupted = False
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)

@@ -132,7 +132,7 @@ def diagnose(history: Any, data: Any = None, model: Any = None) -> Diagnosis:
     lr = learning_rate_of(h, model)
     baseline = baseline_of(data_, model)
 
-    findings = check_learning_rate(c, lr, h.params)
+    findings = check_learning_rate(c, lr, h.params, getattr(h, "stopped_on_nan", None))
     diverged = bool(findings)
     findings += check_unscaled(data_)
     findings += check_validation_mix(data_)

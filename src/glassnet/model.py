@@ -161,26 +161,28 @@ class Sequential(Layer):
                 x = layer.forward(x, training=training)
         return x
 
-    def backward(self, grad):
-        with np.errstate(under="ignore"):
-            for layer in reversed(self.leaves()):
-                grad = layer.backward(grad)
-        return grad
+    def backward(self, grad, need_input_grad=True):
+        """Backpropagate dLoss/d(output) through the layers in reverse order.
 
-    def _prepare_backward(self) -> list[Layer]:
-        """The layers backward runs through when training this model: none before the
-        first with parameters, and that one skips its input gradient (no one needs it)."""
+        Returns dLoss/d(input); with need_input_grad=False, None, and the layers before
+        the first one with weights are skipped (as in fit).
+        """
+        with np.errstate(under="ignore"):
+            for layer, need in self._backward_steps(need_input_grad):
+                grad = layer.backward(grad, need_input_grad=need)
+        return grad if need_input_grad else None
+
+    def _backward_steps(self, need_input_grad: bool) -> list[tuple[Layer, bool]]:
+        """(layer, need_input_grad) in the order backward visits the leaves."""
         leaves = self.leaves()
+        if need_input_grad:
+            return [(leaf, True) for leaf in reversed(leaves)]
         first = next((i for i, leaf in enumerate(leaves) if leaf.params), len(leaves))
-        for i, leaf in enumerate(leaves):
-            leaf.needs_input_gradient = i > first
-        return leaves[first:]
+        return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
     def __call__(self, x, training=False):
         x = self._as_input(x, "x")
         self._ensure_built(x)
-        for leaf in self.leaves():
-            leaf.needs_input_gradient = True
         return self.forward(x.astype(DTYPE, copy=False), training=training)
 
     # -- compile, fit, evaluate, predict ------------------------------------------------
@@ -334,7 +336,7 @@ class Sequential(Layer):
                     break
         except KeyboardInterrupt:
             self.stop_training = True
-            history.params["interrupted"] = True
+            history.interrupted = True
             if not callback_list or verbose == 0:
                 raise
         for callback in callback_list:
@@ -345,11 +347,13 @@ class Sequential(Layer):
         n = len(x)
         pairs = self._parameter_pairs()
         layers = self.leaves()
-        backward_layers = self._prepare_backward()[::-1]
+        # Backpropagation stops at the first layer with weights: no one needs dLoss/dx.
+        backward_steps = self._backward_steps(need_input_grad=False)
         order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
         gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
-        snapshot = pairs[0][0].copy()  # the NaN guard restores this if weights blow up
+        snapshot = [w.copy() for w, _ in pairs]  # the NaN guard restores this if weights blow up
+        stopped_on_nan = False
         loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
         loss, optimizer = self.loss, self.optimizer
         batch_logs: dict[str, float] = {}
@@ -368,13 +372,14 @@ class Sequential(Layer):
             batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
             if not math.isfinite(batch_loss):
                 self._stop_on_nan(step, batch_loss, pairs, snapshot)
+                stopped_on_nan = True
                 break
             loss_sum += batch_loss * m
             for name in self.metrics:
                 metric_sums[name] += self._metric_sum(name, xb, yb)
             seen += m
-            for layer in backward_layers:
-                grad = layer.backward(grad)
+            for layer, need_input_grad in backward_steps:
+                grad = layer.backward(grad, need_input_grad=need_input_grad)
             optimizer.apply(pairs)
             batch_logs["loss"] = loss_sum / seen
             for callback in callback_list:
@@ -384,15 +389,15 @@ class Sequential(Layer):
         seen = max(seen, 1)
         logs = {"loss": loss_sum / seen}
         logs.update({name: total / seen for name, total in metric_sums.items()})
-        if self.history is not None and self.history.params.get("stopped_on_nan"):
+        if stopped_on_nan:
             logs["loss"] = float("nan")
         return logs
 
     def _stop_on_nan(self, step, value, pairs, snapshot) -> None:
-        params = pairs[0][0]
-        restored = not np.all(np.isfinite(params))
+        restored = not all(np.all(np.isfinite(w)) for w, _ in pairs)
         if restored:
-            params[...] = snapshot
+            for (w, _), saved in zip(pairs, snapshot, strict=True):
+                w[...] = saved
         message = (
             f"Training stopped: the loss became {value} at batch {step + 1}. "
             + (
@@ -405,7 +410,7 @@ class Sequential(Layer):
         warnings.warn(message, RuntimeWarning, stacklevel=4)
         self.stop_training = True
         if self.history is not None:
-            self.history.params["stopped_on_nan"] = message
+            self.history.stopped_on_nan = message
 
     def _metric_sum(self, name: str, outputs: np.ndarray, targets: np.ndarray) -> float:
         if name == "mae":

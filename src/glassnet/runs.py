@@ -464,7 +464,7 @@ def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Pat
             raise
         history.params["interrupted"] = True
     seconds = time.perf_counter() - started
-    interrupted = bool(history.params.get("interrupted"))
+    interrupted = bool(history.interrupted or history.params.get("interrupted"))
     if interrupted and keep.weights is not None:
         model.set_weights(keep.weights)
         if verbose:

@@ -44,7 +44,9 @@ from glassnet.metrics import IMBALANCE_RATIO, NEAR_BASELINE_POINTS
 # ------------------------------------------------------------------- checks
 
 
-def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) -> list[Finding]:
+def check_learning_rate(
+    c: Curves, lr: float | None, params: Mapping[str, Any], stopped_on_nan: str | None = None
+) -> list[Finding]:
     bad = ~np.isfinite(c.loss)
     if c.val_loss is not None:
         bad |= ~np.isfinite(c.val_loss)
@@ -55,8 +57,8 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
     if bad.any():
         first = int(np.argmax(bad))
         evidence |= {"first_nan_epoch": first + 1, "epochs": c.epochs}
-        if params.get("stopped_on_nan"):
-            evidence["stopped_on_nan"] = str(params["stopped_on_nan"])
+        if stopped_on_nan or params.get("stopped_on_nan"):  # params: older History objects
+            evidence["stopped_on_nan"] = str(stopped_on_nan or params["stopped_on_nan"])
         finite = c.loss[:first]
         if len(finite):
             evidence |= {"first_loss": float(finite[0]), "last_finite_loss": float(finite[-1])}
