@@ -371,3 +371,10 @@ def test_weighted_sum_is_x_times_kernel_plus_bias():
     expected = x @ layer.params["kernel"] + 1.0
     np.testing.assert_allclose(layer.weighted_sum(x), expected, rtol=1e-6)
     np.testing.assert_allclose(layer(x), expected, rtol=1e-6)  # linear: output = z
+
+
+def test_sequential_is_registered_and_layers_come_back_from_their_config():
+    assert get("Sequential") is gn.Sequential
+    dense = Dense(4, activation="tanh", use_bias=False, input_shape=(3,), name="d")
+    again = get("Dense").from_config(dense.get_config())
+    assert again.get_config() == dense.get_config()

@@ -28,10 +28,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glassnet import activations, initializers
-from glassnet._checks import check_int, check_number
+from glassnet._checks import check_int, check_number, check_one_of
 from glassnet.utils import new_rng
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get"]
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get", "register"]
 
 DTYPE = np.float32
 
@@ -107,6 +107,15 @@ class Layer:
         if self.input_shape is not None:
             config["input_shape"] = list(self.input_shape)
         return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """A new, unbuilt layer from what `get_config()` returned.
+
+        >>> Dense.from_config(Dense(3, name="out").get_config()).name
+        'out'
+        """
+        return cls(**config)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} output_shape={self.output_shape}>"
@@ -356,9 +365,23 @@ class Softmax(Activation):
         return config
 
 
-_REGISTRY: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Flatten, Dense, Dropout, Activation, Softmax)
-}
+_REGISTRY: dict[str, type[Layer]] = {}
+
+
+def register(cls: type[Layer]) -> type[Layer]:
+    """Make a layer class loadable by its name (a class decorator): `load_model` calls
+    `get(class_name).from_config(config)`. `Sequential` registers itself this way.
+
+    >>> import glassnet as gn  # model.py decorates Sequential with @register
+    >>> get("Sequential") is gn.Sequential
+    True
+    """
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+for _cls in (Flatten, Dense, Dropout, Activation, Softmax):
+    register(_cls)
 
 
 def get(class_name: str) -> type[Layer]:
@@ -368,7 +391,5 @@ def get(class_name: str) -> type[Layer]:
     'Dense'
     """
     if class_name not in _REGISTRY:
-        from glassnet._checks import check_one_of
-
         check_one_of("class_name", class_name, sorted(_REGISTRY), "layer")
     return _REGISTRY[class_name]

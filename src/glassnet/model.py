@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import callbacks as callbacks_module
-from glassnet import losses, optimizers
+from glassnet import layers as layers_module
+from glassnet import losses, optimizers, saving
 from glassnet._checks import as_float_array, check_int, check_number, check_same_length, describe
 from glassnet.layers import DTYPE, Layer
 from glassnet.utils import new_rng
@@ -37,8 +38,18 @@ ACCURACY_NAMES = {
 }
 
 
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+@layers_module.register
 class Sequential(Layer):
     """A linear stack of layers; also usable as one layer inside another Sequential.
+
+    `build` packs the weights of the model's layers into one contiguous float32 vector
+    (`weight_vector`), and their gradients into another (`gradient_vector`): each layer's
+    `params["kernel"]` is a view into it, the same array for the model's whole life, and
+    the optimizer updates every weight in a few NumPy calls. A model nested after it was
+    built keeps its own vectors, so the outer model may hold several (`weight_pairs`).
 
     Args:
         layers: the layers (or models) in order.
@@ -49,6 +60,9 @@ class Sequential(Layer):
     ...                    gn.layers.Dense(128, activation="relu"), gn.layers.Dense(10)])
     >>> m.count_params()
     101770
+    >>> kernel = m.layers[1].params["kernel"]
+    >>> m.weight_vector.shape, bool(np.shares_memory(kernel, m.weight_vector))
+    ((101770,), True)
     """
 
     def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
@@ -62,11 +76,12 @@ class Sequential(Layer):
         self.stop_training = False
         self.history: callbacks_module.History | None = None
         self._shuffle_rng: np.random.Generator | None = None
-        self._packed: tuple[list[np.ndarray], np.ndarray, np.ndarray] | None = None
+        self._weight_pairs: list[Pair] = []
+        self._packed_by_layer: dict[Layer, Pair] = {}  # this model's layers -> their vectors
 
     # -- building -------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (or a model)."""
+        """Append a layer (or a model). After a build, its weights get vectors of their own."""
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential layers must be glassnet layers, got {describe(layer)}.")
         self.layers.append(layer)
@@ -104,10 +119,78 @@ class Sequential(Layer):
             shape = layer.output_shape
         self.input_shape = tuple(self.layers[0].input_shape)
         self.output_shape = tuple(shape)
+        self._pack()
         self.params = {
             f"{i}/{k}": v for i, leaf in enumerate(self.leaves()) for k, v in leaf.params.items()
         }
         self.built = True
+
+    def _pack(self) -> None:
+        """Give each layer's weights a place in a packed vector, once: a layer that was
+        packed before keeps its arrays, and a built model nested here keeps its vectors."""
+        pairs: list[Pair] = []
+        fresh: list[Layer] = []
+
+        def pack_fresh() -> None:
+            if fresh:
+                pair = _pack_weights(fresh)
+                self._packed_by_layer.update(dict.fromkeys(fresh, pair))
+                pairs.append(pair)
+                fresh.clear()
+
+        for layer in self.layers:
+            if isinstance(layer, Sequential):
+                pack_fresh()
+                pairs.extend(layer.weight_pairs)
+            elif layer.params:
+                pair = self._packed_by_layer.get(layer)
+                if pair is None:
+                    fresh.append(layer)
+                    continue
+                pack_fresh()
+                if not any(pair is known for known in pairs):
+                    pairs.append(pair)
+        pack_fresh()
+        self._weight_pairs = pairs
+
+    @property
+    def weight_pairs(self) -> list[Pair]:
+        """The (weights, gradients) vector pairs that the optimizer updates, in layer order.
+
+        One pair for a model of layers; a model that was nested after its own build
+        brings its pair along. Every layer's `params` and `grads` are views into them.
+        """
+        self._build_if_shape_known()
+        return list(self._weight_pairs)
+
+    @property
+    def weight_vector(self) -> np.ndarray:
+        """Every weight in one float32 vector, in `get_weights()` order (a live view).
+
+        Raises:
+            ValueError: when the model has no weights, or keeps them in several vectors
+                (a built model nested beside layers with weights): use `weight_pairs`.
+        """
+        return self._only_pair()[0]
+
+    @property
+    def gradient_vector(self) -> np.ndarray:
+        """The gradients of the last backward pass, laid out as `weight_vector`."""
+        return self._only_pair()[1]
+
+    def _only_pair(self) -> Pair:
+        pairs = self.weight_pairs
+        if len(pairs) != 1:
+            raise ValueError(
+                f"Model '{self.name}' keeps its weights in {len(pairs)} packed vectors"
+                + (" (it is not built or has no weights)." if not pairs else ": use weight_pairs.")
+            )
+        return pairs[0]
+
+    def _build_if_shape_known(self) -> None:
+        # As Keras: a model with a declared input shape has its weights.
+        if not self.built and self.layers and self.layers[0].input_shape is not None:
+            self.build()
 
     def _ensure_built(self, x: np.ndarray) -> None:
         if not self.built:
@@ -117,39 +200,6 @@ class Sequential(Layer):
                 f"x has samples shaped {tuple(x.shape[1:])} (x.shape = {x.shape}), but the "
                 f"model expects {self.input_shape}."
             )
-
-    def _parameter_pairs(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """All weights and gradients as one contiguous vector each (views in the layers).
-
-        One vector lets an optimizer update every weight in a few NumPy calls.
-        """
-        leaves = self.leaves()
-        arrays = [leaf.params[k] for leaf in leaves for k in leaf.params]
-        if (
-            self._packed is not None
-            and all(a is b for a, b in zip(arrays, self._packed[0], strict=False))
-            and len(arrays) == len(self._packed[0])
-        ):
-            return [(self._packed[1], self._packed[2])]
-        total = sum(a.size for a in arrays)
-        flat_params = np.empty(total, dtype=DTYPE)
-        flat_grads = np.zeros(total, dtype=DTYPE)
-        offset = 0
-        for leaf in leaves:
-            for key, value in leaf.params.items():
-                view = flat_params[offset : offset + value.size].reshape(value.shape)
-                view[...] = value
-                leaf.params[key] = view
-                leaf.grads[key] = flat_grads[offset : offset + value.size].reshape(value.shape)
-                offset += value.size
-        self._packed = (
-            [leaf.params[k] for leaf in leaves for k in leaf.params],
-            flat_params,
-            flat_grads,
-        )
-        if self.optimizer is not None:
-            self.optimizer._state = None  # its state belonged to the old arrays
-        return [(flat_params, flat_grads)]
 
     # -- forward and backward ----------------------------------------------------------
     # Underflow to 0 (a ReLU unit's tiny product, exp of a logit far below the largest) is
@@ -345,7 +395,7 @@ class Sequential(Layer):
 
     def _train_epoch(self, x, y, weights, batch_size, shuffle, callback_list) -> dict[str, float]:
         n = len(x)
-        pairs = self._parameter_pairs()
+        pairs = self.weight_pairs
         layers = self.leaves()
         # Backpropagation stops at the first layer with weights: no one needs dLoss/dx.
         backward_steps = self._backward_steps(need_input_grad=False)
@@ -568,14 +618,13 @@ class Sequential(Layer):
     # -- weights ----------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
-            self.build()  # as Keras: a model with a declared input shape has its weights
+        self._build_if_shape_known()
         return [leaf.params[k].copy() for leaf in self.leaves() for k in leaf.params]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Replace every weight array; shapes must match `get_weights()`."""
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
-            self.build()
+        """Copy `weights` into every weight array (in place: the arrays stay the same);
+        shapes must match `get_weights()`."""
+        self._build_if_shape_known()
         targets = [leaf.params[k] for leaf in self.leaves() for k in leaf.params]
         if len(weights) != len(targets):
             raise ValueError(
@@ -589,9 +638,43 @@ class Sequential(Layer):
             target[...] = array
 
     def count_params(self) -> int:
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
-            self.build()
+        self._build_if_shape_known()
         return sum(layer.count_params() for layer in self.layers)
+
+    # -- random generators ----------------------------------------------------------------
+    def get_rng_state(self) -> dict[str, Any]:
+        """The states of the model's random generators, for saving.
+
+        Returns:
+            {"shuffle": the state of the generator that shuffles fit's batches (None
+            before the first fit), "layers": {leaf index: state} for the leaves with a
+            generator, e.g. Dropout}; each state is `bit_generator.state`, JSON-ready.
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(2,)), gn.layers.Dropout(0.5)])
+        >>> m.build(); state = m.get_rng_state()
+        >>> state["shuffle"], list(state["layers"])
+        (None, ['1'])
+        """
+        shuffle = self._shuffle_rng
+        return {
+            "shuffle": None if shuffle is None else shuffle.bit_generator.state,
+            "layers": {
+                str(i): leaf.rng.bit_generator.state
+                for i, leaf in enumerate(self.leaves())
+                if isinstance(getattr(leaf, "rng", None), np.random.Generator)
+            },
+        }
+
+    def set_rng_state(self, state: dict[str, Any]) -> None:
+        """Put back what `get_rng_state` returned, so shuffling and Dropout masks continue
+        exactly where they were."""
+        if state.get("shuffle") is not None:
+            self._shuffle_rng = _generator(state["shuffle"], self._shuffle_rng)
+        leaves = self.leaves()
+        for index, leaf_state in (state.get("layers") or {}).items():
+            leaf = leaves[int(index)]
+            leaf.rng = _generator(leaf_state, getattr(leaf, "rng", None))
 
     # -- summary and saving -------------------------------------------------------------
     def summary(self, print_fn: Any = print) -> None:
@@ -633,9 +716,7 @@ class Sequential(Layer):
 
     def save(self, path: str) -> None:
         """Save architecture, compile settings, weights and optimizer state (see `saving`)."""
-        from glassnet.saving import save_model
-
-        save_model(self, path)
+        saving.save_model(self, path)
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -645,3 +726,46 @@ class Sequential(Layer):
                 for layer in self.layers
             ],
         }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        """A new, unbuilt model from what `get_config()` returned (layers by registered name).
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dense(2, name="out")], name="net")
+        >>> [layer.name for layer in Sequential.from_config(m.get_config()).layers]
+        ['out']
+        """
+        layers = [
+            layers_module.get(entry["class_name"]).from_config(dict(entry["config"]))
+            for entry in config["layers"]
+        ]
+        return cls(layers, name=config.get("name"))
+
+
+def _pack_weights(leaves: list[Layer]) -> Pair:
+    """One contiguous vector for the weights of `leaves` and one for their gradients.
+
+    Each leaf's `params` and `grads` arrays become views into them, with their values.
+    """
+    total = sum(value.size for leaf in leaves for value in leaf.params.values())
+    weights = np.empty(total, dtype=DTYPE)
+    gradients = np.zeros(total, dtype=DTYPE)
+    offset = 0
+    for leaf in leaves:
+        for key, value in leaf.params.items():
+            end = offset + value.size
+            weights[offset:end] = value.reshape(-1)
+            leaf.params[key] = weights[offset:end].reshape(value.shape)
+            leaf.grads[key] = gradients[offset:end].reshape(value.shape)
+            offset = end
+    return weights, gradients
+
+
+def _generator(state: dict[str, Any], rng: np.random.Generator | None) -> np.random.Generator:
+    """`rng` (or a new generator of the same kind) set to `state`."""
+    kind = state["bit_generator"]
+    if rng is None or type(rng.bit_generator).__name__ != kind:
+        rng = np.random.Generator(getattr(np.random, kind)())
+    rng.bit_generator.state = state
+    return rng

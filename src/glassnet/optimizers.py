@@ -2,8 +2,8 @@
 
 An optimizer takes a flat list of (parameter, gradient) array pairs and updates
 each parameter in place, keeping its own state per parameter. `Sequential`
-hands over all of a model's weights as one contiguous vector, so one update
-is a handful of NumPy calls whatever the number of layers.
+hands over all of a model's weights as one contiguous vector (`model.weight_pairs`),
+so one update is a handful of NumPy calls whatever the number of layers.
 
 Optional `weight_decay` is decoupled, as in Keras: `w -= learning_rate * weight_decay * w`
 before the update.
@@ -58,11 +58,18 @@ class Optimizer:
         self.weight_decay = check_number("weight_decay", weight_decay, 0)
         self.iterations = 0
         self._state: list[dict[str, np.ndarray]] | None = None
+        self._shapes: list[tuple[int, ...]] = []  # of the parameters the state belongs to
 
     def apply(self, pairs: Pairs) -> None:
-        """Update every parameter in place from its gradient (one step)."""
-        if self._state is None or len(self._state) != len(pairs):
+        """Update every parameter in place from its gradient (one step).
+
+        The state (moments, velocities) is created at the first step, and again if the
+        parameters handed over change in number or shape.
+        """
+        shapes = [param.shape for param, _ in pairs]
+        if self._state is None or shapes != self._shapes:
             self._state = [self._new_state(p) for p, _ in pairs]
+            self._shapes = shapes
         self.iterations += 1
         # Squares of tiny gradients round to 0 (underflow): harmless, and not an error.
         with np.errstate(under="ignore"):
@@ -97,6 +104,7 @@ class Optimizer:
         """Restore what `get_state` returned, for the parameters `params`."""
         self.iterations = int(arrays["iterations"])
         self._state = [self._new_state(p) for p in params]
+        self._shapes = [p.shape for p in params]
         for i, state in enumerate(self._state):
             for key in state:
                 if key != "tmp":
