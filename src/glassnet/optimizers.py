@@ -184,11 +184,9 @@ class Adam(Optimizer):
         alpha = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)
         w -= alpha * m / (sqrt(v) + epsilon)
 
-    For speed, v is stored multiplied by the constant (1 - beta_1) / (1 - beta_2):
-    the square then reuses the (1 - beta_1) * g already computed for m, and the
-    update needs eleven passes over the weights and no temporary arrays. (Scaling m and v
-    by step-dependent factors saves one more pass, but measured slower: the scaled
-    squares of small gradients fall into float32's subnormal range.)
+    `m` and `v` are stored exactly as written here (and as Keras stores them), so
+    `get_state()` and a saved file hold the textbook moments. Each step is twelve
+    in-place passes over the weights, with no temporary arrays.
 
     Args:
         learning_rate: default 0.001.
@@ -222,20 +220,19 @@ class Adam(Optimizer):
         b1, b2, t = self.beta_1, self.beta_2, self.iterations
         m, v, tmp = state["m"], state["v"], state["tmp"]
         f = param.dtype.type
-        # k converts the stored v (scaled by (1 - b1) / (1 - b2)) back: sqrt(v_true) = k sqrt(v).
-        k = math.sqrt((1 - b2) / (1 - b1))
         alpha = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
         np.multiply(grad, f(1 - b1), out=tmp)  # (1 - b1) g
         m *= f(b1)
-        m += tmp
-        tmp *= grad  # (1 - b1) g^2
+        m += tmp  # m = b1 m + (1 - b1) g
+        np.multiply(grad, grad, out=tmp)
+        tmp *= f(1 - b2)  # (1 - b2) g^2
         v *= f(b2)
-        v += tmp
+        v += tmp  # v = b2 v + (1 - b2) g^2
         np.sqrt(v, out=tmp)
-        tmp += f(self.epsilon / k)
+        tmp += f(self.epsilon)
         np.divide(m, tmp, out=tmp)
-        tmp *= f(alpha / k)
-        param -= tmp
+        tmp *= f(alpha)
+        param -= tmp  # w -= alpha m / (sqrt(v) + epsilon)
         if t % FLUSH_EVERY == 0:
             _flush_tiny(m, tmp)
             _flush_tiny(v, tmp)
@@ -247,8 +244,7 @@ class Adam(Optimizer):
         >>> [(m.round(6), v.round(6)) for m, v in opt.moments()]
         [(array([0.2]), array([0.004]))]
         """
-        unscale = (1 - self.beta_2) / (1 - self.beta_1)  # v is stored scaled (see above)
-        return [(state["m"], state["v"] * unscale) for state in self._state or []]
+        return [(state["m"], state["v"]) for state in self._state or []]
 
     def get_config(self):
         return {

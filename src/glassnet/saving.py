@@ -16,6 +16,9 @@ folder and renamed when complete, so no half-written file ever remains. Loading 
 unpickles (`allow_pickle=False`), checks every shape against the architecture and
 rebuilds each layer by its registered class name (`gn.layers.get`).
 
+Format versions: 2 stores Adam's `v` as the textbook moment; version 1 (written until
+December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is converted on load.
+
 >>> import os, tempfile, numpy as np, glassnet as gn
 >>> gn.utils.set_random_seed(0)
 >>> model = gn.Sequential([gn.layers.Dense(3, activation="relu", input_shape=(2,)),
@@ -48,7 +51,7 @@ from glassnet.datasets._atomic import atomic_write
 __all__ = ["FORMAT", "VERSION", "load_model", "save_model"]
 
 FORMAT = "glassnet"
-VERSION = 1
+VERSION = 2
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -290,7 +293,7 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
                 loss=losses.from_config(compiled["loss"]),
                 metrics=compiled.get("metrics") or [],
             )
-        _restore_optimizer(model, arrays, shown)
+        _restore_optimizer(model, arrays, shown, config["version"])
 
     model.set_rng_state(
         {"shuffle": config.get("shuffle_rng"), "layers": config.get("layer_rngs") or {}}
@@ -298,7 +301,7 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
     return model
 
 
-def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str) -> None:
+def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str, version: int) -> None:
     prefix = "optimizer/"
     state = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
     optimizer = model.optimizer
@@ -309,6 +312,10 @@ def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str) ->
         return
     if not model.built:
         raise ValueError(f"{shown} holds optimizer state but no input shape.")
+    if version == 1 and optimizer.name == "adam" and "0/v" in state:
+        # Version 1 stored v scaled by (1 - beta_1) / (1 - beta_2): undo it.
+        scale = (1 - optimizer.beta_2) / (1 - optimizer.beta_1)
+        state["0/v"] = state["0/v"] * state["0/v"].dtype.type(scale)
     params = [w for w, _ in model.weight_pairs]
     total = sum(w.size for w in params)
     for key, value in state.items():
