@@ -159,6 +159,12 @@ class Sequential(Layer):
 
         One pair for a model of layers; a model that was nested after its own build
         brings its pair along. Every layer's `params` and `grads` are views into them.
+
+        >>> import glassnet as gn
+        >>> inner = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]); inner.build()
+        >>> outer = gn.Sequential([inner, gn.layers.Dense(1)]); outer.build()
+        >>> [w.size for w, _ in outer.weight_pairs], outer.weight_pairs[0][0] is inner.weight_vector
+        ([8, 3], True)
         """
         self._build_if_shape_known()
         return list(self._weight_pairs)
@@ -211,11 +217,17 @@ class Sequential(Layer):
                 x = layer.forward(x, training=training)
         return x
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         """Backpropagate dLoss/d(output) through the layers in reverse order.
 
         Returns dLoss/d(input); with need_input_grad=False, None, and the layers before
         the first one with weights are skipped (as in fit).
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]); m.build()
+        >>> _ = m.forward(np.ones((4, 3), np.float32), training=True)
+        >>> m.backward(np.ones((4, 2), np.float32)).shape
+        (4, 3)
         """
         with np.errstate(under="ignore"):
             for layer, need in self._backward_steps(need_input_grad):
@@ -668,7 +680,15 @@ class Sequential(Layer):
 
     def set_rng_state(self, state: dict[str, Any]) -> None:
         """Put back what `get_rng_state` returned, so shuffling and Dropout masks continue
-        exactly where they were."""
+        exactly where they were.
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dropout(0.5, input_shape=(4,))]); m.build()
+        >>> saved = m.get_rng_state()
+        >>> mask = m.layers[0].rng.random(3); m.set_rng_state(saved)
+        >>> bool((m.layers[0].rng.random(3) == mask).all())
+        True
+        """
         if state.get("shuffle") is not None:
             self._shuffle_rng = _generator(state["shuffle"], self._shuffle_rng)
         leaves = self.leaves()
