@@ -224,7 +224,7 @@ class Adam(Optimizer):
         np.multiply(grad, f(1 - b1), out=tmp)  # (1 - b1) g
         m *= f(b1)
         m += tmp  # m = b1 m + (1 - b1) g
-        np.multiply(grad, grad, out=tmp)
+        np.square(grad, out=tmp)  # measured faster than np.multiply(grad, grad)
         tmp *= f(1 - b2)  # (1 - b2) g^2
         v *= f(b2)
         v += tmp  # v = b2 v + (1 - b2) g^2
