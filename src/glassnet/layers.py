@@ -10,8 +10,8 @@ Every layer follows one life cycle (as Keras):
   dLoss/d(input), or None when `need_input_grad` is False (the training loop passes
   False to the first layer with weights: no one needs the gradient of the data).
 
-In training, the array that `forward` or `backward` returns belongs to the layer and is
-reused at the next step (Dense keeps one output buffer per batch size): copy it to keep it.
+In training, the array that `forward` or `backward` returns belongs to the layer and may be
+reused at the next step (Dense writes into one buffer per batch size): copy it to keep it.
 Shapes exclude the batch axis: `input_shape=(28, 28)` means batches shaped
 (batch_size, 28, 28). `backward` may overwrite the array it is given.
 
