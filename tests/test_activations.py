@@ -206,3 +206,23 @@ def test_strict_mode_across_the_whole_range(name, dtype, rng):
     assert np.all(np.isfinite(y)) and np.all(np.isfinite(grad))
     if name != "softmax":  # its derivative is a (2001, 2001) Jacobian per row
         assert np.all(np.isfinite(function.derivative(z)))
+
+
+def test_the_one_sigmoid_and_softmax_are_stable_and_used_by_the_classes():
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(activations.sigmoid([-1000.0, 1000.0]), [0.0, 1.0])
+        np.testing.assert_array_equal(
+            activations.softmax([[1000.0, -1000.0], [0.0, 0.0]]), [[1.0, 0.0], [0.5, 0.5]]
+        )
+    z = np.linspace(-5, 5, 12).reshape(3, 4).astype(np.float32)
+    np.testing.assert_array_equal(activations.get("sigmoid")(z), activations.sigmoid(z))
+    np.testing.assert_array_equal(activations.get("softmax")(z), activations.softmax(z))
+    assert activations.sigmoid(z).dtype == np.float32
+    out = z.copy()
+    assert activations.softmax(out, out=out) is out  # in place, as Dense uses it
+
+
+def test_builtins_compute_backward_from_the_output_only():
+    for name in activations.names():
+        assert activations.get(name).backward_needs_z is False, name
+    assert activations.ActivationFunction.backward_needs_z is True

@@ -22,17 +22,21 @@ class FakeModel:
 
 
 def _drive(losses, **kwargs):
-    """Feed `losses` as val_loss epoch by epoch; return (stop epoch or None, callback, model)."""
+    """Feed `losses` as val_loss epoch by epoch, as fit does (on_train_end last); return
+    (stop epoch or None, callback, model)."""
     model = FakeModel()
     stop = EarlyStopping(**kwargs)
     stop.set_model(model)
     stop.on_train_begin()
+    stopped = None
     for epoch, loss in enumerate(losses):
         model.weights = [np.array(float(epoch))]  # "the weights after this epoch"
         stop.on_epoch_end(epoch, {stop.monitor: loss})
         if model.stop_training:
-            return epoch, stop, model
-    return None, stop, model
+            stopped = epoch
+            break
+    stop.on_train_end()
+    return stopped, stop, model
 
 
 LOSSES = [1.0, 0.8, 0.9, 0.95, 0.6, 0.7]
@@ -60,6 +64,29 @@ def test_restore_best_weights_on_the_fake_model():
     epoch, stop, model = _drive(LOSSES, patience=2, restore_best_weights=True)
     assert (epoch, stop.best_epoch, stop.best) == (3, 1, 0.8)
     assert float(model.weights[0]) == 1.0  # the weights after epoch 1
+
+
+def test_best_weights_come_back_at_the_end_even_without_stopping(capsys):
+    # Keras 3 restores in on_train_end: here patience=3 never runs out, the best epoch is 4
+    # (0.6) and the last one is 5 (0.7), so the model ends with epoch 4's weights.
+    epoch, stop, model = _drive(LOSSES, patience=3, restore_best_weights=True, verbose=1)
+    assert epoch is None and stop.stopped_epoch == 0
+    assert (stop.best_epoch, float(model.weights[0])) == (4, 4.0)
+    assert capsys.readouterr().out == (
+        "Restoring model weights from the end of the best epoch: 5.\n"
+    )
+    # Without restore_best_weights the last weights stay.
+    assert float(_drive(LOSSES, patience=3)[2].weights[0]) == 5.0
+
+
+def test_messages_come_in_keras_order_and_nan_never_improves(capsys):
+    epoch, stop, model = _drive(
+        [1.0, float("nan"), 0.9, float("nan")], patience=1, restore_best_weights=True, verbose=1
+    )
+    assert epoch == 1 and stop.best_epoch == 0 and float(model.weights[0]) == 0.0
+    assert capsys.readouterr().out == (
+        "Epoch 2: early stopping\nRestoring model weights from the end of the best epoch: 1.\n"
+    )
 
 
 def test_a_missing_monitor_warns_and_never_stops():

@@ -12,7 +12,7 @@ import pytest
 
 from glassnet.callbacks import History
 from glassnet.doctor import _rules as rules
-from glassnet.doctor import check_output_and_loss, diagnose
+from glassnet.doctor import diagnose
 
 
 def _history(params=None, **curves):
@@ -468,51 +468,6 @@ def test_thresholds_are_the_named_constants(rng, monkeypatch):
     assert "validation_mix" in diagnose(h, data=skewed)  # distance 0.4 >= 0.3
     monkeypatch.setattr(rules, "VALIDATION_MIX_DISTANCE", 0.5)  # the rule reads it
     assert "validation_mix" not in diagnose(h, data=skewed)  # 0.4 < 0.5
-
-
-# ------------------------------------------------------ output layer vs loss
-
-
-@pytest.mark.parametrize(
-    ("activation", "loss", "from_logits", "fragment"),
-    [
-        ("softmax", "sparse_categorical_crossentropy", True, "applies softmax but the loss"),
-        ("sigmoid", "BinaryCrossentropy", True, "sigmoid is applied a second time"),
-        (None, "SparseCategoricalCrossentropy", False, "outputs raw logits"),
-        ("linear", "binary_crossentropy", False, "activation='sigmoid'"),
-        ("relu", "categorical_crossentropy", True, "neither probabilities nor free logits"),
-        ("sigmoid", "categorical_crossentropy", False, "sum to 1"),
-    ],
-)
-def test_output_and_loss_mismatches_are_named_with_a_fix(activation, loss, from_logits, fragment):
-    message = check_output_and_loss(activation, loss, from_logits)
-    assert message is not None and fragment in message
-    assert "Fix:" in message
-
-
-def test_softmax_over_one_unit_with_binary_crossentropy():
-    message = check_output_and_loss("softmax", "binary_crossentropy", False, units=1)
-    assert "always outputs 1.0" in message
-
-
-@pytest.mark.parametrize(
-    ("activation", "loss", "from_logits"),
-    [
-        (None, "sparse_categorical_crossentropy", True),  # the lecture's setup
-        ("linear", "CategoricalCrossentropy", True),
-        ("softmax", "sparse_categorical_crossentropy", False),
-        ("sigmoid", "binary_crossentropy", False),
-        ("linear", "mse", False),  # not a cross-entropy: nothing to check
-        ("softmax", "MeanSquaredError", True),
-    ],
-)
-def test_matching_output_and_loss_pass(activation, loss, from_logits):
-    assert check_output_and_loss(activation, loss, from_logits) is None
-
-
-def test_output_and_loss_rejects_a_non_string_loss():
-    with pytest.raises(TypeError, match="loss_name must be a string"):
-        check_output_and_loss("softmax", 3, True)
 
 
 def test_an_epoch_cut_short_without_validation_is_read():

@@ -315,3 +315,66 @@ def test_unknown_names_list_the_valid_ones():
         ValueError, match=r"Unknown layer 'Conv2D'\. Valid names: Activation, Dense, Dropout"
     ):
         get("Conv2D")
+
+
+# -- the backward contract: need_input_grad, z for user activations -------------------------
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Dense(3, activation="tanh", input_shape=(4,)),
+        lambda: Flatten(input_shape=(4,)),
+        lambda: Dropout(0.5, seed=1, input_shape=(4,)),
+        lambda: Activation("relu", input_shape=(4,)),
+    ],
+    ids=["dense", "flatten", "dropout", "activation"],
+)
+def test_backward_skips_the_input_gradient_only_when_asked(rng, make):
+    layer = make()
+    layer.build((4,))
+    out = layer.forward(rng.normal(size=(5, 4)).astype(np.float32), training=True)
+    assert layer.backward(np.ones_like(out), need_input_grad=False) is None
+    assert layer.backward(np.ones_like(out)).shape == (5, 4)  # the default: True
+    if layer.params:  # the parameter gradients are assigned either way
+        kernel_grad = layer.grads["kernel"].copy()
+        layer.backward(np.ones_like(out), need_input_grad=False)
+        np.testing.assert_array_equal(layer.grads["kernel"], kernel_grad)
+
+
+class Cube(gn.activations.ActivationFunction):
+    name, formula = "cube", "f(z) = z^3"
+
+    def __call__(self, z, out=None):
+        return np.power(z, 3, out=out)
+
+    def derivative(self, z):
+        return 3 * np.square(z)
+
+
+def test_dense_keeps_z_for_a_user_activation_and_computes_builtins_in_place(rng):
+    custom = Dense(3, activation=Cube(), input_shape=(2,))
+    report = check_gradients(
+        _net(custom), rng.normal(size=(4, 2)), rng.normal(size=(4, 3)), loss="mse"
+    )
+    assert report.passed, report
+    builtin = Dense(3, activation="relu", input_shape=(2,))
+    builtin.build((2,))
+    y = builtin.forward(np.ones((4, 2), np.float32), training=True)
+    z = builtin.weighted_sum(np.ones((4, 2), np.float32))
+    assert np.shares_memory(y, builtin._buffers[(4, "z")])  # relu applied in place over z
+    np.testing.assert_array_equal(y, np.maximum(z, 0))
+
+
+def test_weighted_sum_is_x_times_kernel_plus_bias():
+    layer = Dense(2, input_shape=(3,), bias_initializer="ones")
+    layer.build((3,))
+    x = np.array([[1.0, 2.0, 3.0]], np.float32)
+    expected = x @ layer.params["kernel"] + 1.0
+    np.testing.assert_allclose(layer.weighted_sum(x), expected, rtol=1e-6)
+    np.testing.assert_allclose(layer(x), expected, rtol=1e-6)  # linear: output = z
+
+
+def test_sequential_is_registered_and_layers_come_back_from_their_config():
+    assert get("Sequential") is gn.Sequential
+    dense = Dense(4, activation="tanh", use_bias=False, input_shape=(3,), name="d")
+    again = get("Dense").from_config(dense.get_config())
+    assert again.get_config() == dense.get_config()

@@ -262,3 +262,82 @@ def test_one_hot_labels_of_the_wrong_width():
 def test_binary_targets_outside_zero_one():
     with pytest.raises(ValueError, match=r"expected targets in \[0, 1\], got values from 0 to 2"):
         BinaryCrossentropy()(np.array([0, 2]), np.array([[0.5], [0.5]]))
+
+
+def test_probabilities_are_stable_for_huge_logits():
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(
+            gn.losses.probabilities([[-1000.0], [1000.0]], from_logits=True),
+            [[1.0, 0.0], [0.0, 1.0]],
+        )
+        np.testing.assert_array_equal(
+            gn.losses.probabilities([[1000.0, -1000.0, 0.0]], from_logits=True), [[1, 0, 0]]
+        )
+    p = gn.losses.probabilities([[0.2, 0.8]], from_logits=False)  # already probabilities
+    np.testing.assert_array_equal(p, [[0.2, 0.8]])
+    from glassnet.runs import class_probabilities  # the CLI's name for the same function
+
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(class_probabilities([[-1000.0]], True), [[1.0, 0.0]])
+
+
+def test_categorical_logits_loss_is_stable_at_extreme_logits():
+    loss = CategoricalCrossentropy(from_logits=True)
+    logits = np.array([[1000.0, -1000.0, 0.0]])
+    value, grad = loss.loss_and_gradient(np.array([[0.0, 1.0, 0.0]]), logits)
+    assert value == pytest.approx(2000.0) and np.isfinite(grad).all()
+    np.testing.assert_allclose(grad, [[1.0, -1.0, 0.0]], atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(set(gn.losses._REGISTRY) - {"mse", "mae"}))
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_every_loss_states_its_gradient_formula(name, from_logits):
+    loss = get(name)
+    loss.from_logits = from_logits
+    assert loss.gradient_formula and "ŷ" in loss.gradient_formula
+
+
+# ------------------------------------------------------ output layer vs loss
+
+
+@pytest.mark.parametrize(
+    ("activation", "loss", "from_logits", "fragment"),
+    [
+        ("softmax", "sparse_categorical_crossentropy", True, "applies softmax but the loss"),
+        ("sigmoid", "binary_crossentropy", True, "sigmoid is applied a second time"),
+        (None, "sparse_categorical_crossentropy", False, "outputs raw logits"),
+        ("linear", "binary_crossentropy", False, "activation='sigmoid'"),
+        ("relu", "categorical_crossentropy", True, "neither probabilities nor free logits"),
+        ("sigmoid", "categorical_crossentropy", False, "sum to 1"),
+    ],
+)
+def test_output_and_loss_mismatches_are_named_with_a_fix(activation, loss, from_logits, fragment):
+    message = output_advice(activation, loss, from_logits)
+    assert message is not None and fragment in message
+    assert "Fix:" in message
+
+
+def test_softmax_over_one_unit_with_binary_crossentropy():
+    message = output_advice("softmax", "binary_crossentropy", False, units=1)
+    assert "always outputs 1.0" in message
+
+
+@pytest.mark.parametrize(
+    ("activation", "loss", "from_logits"),
+    [
+        (None, "sparse_categorical_crossentropy", True),  # the lecture's setup
+        ("linear", "categorical_crossentropy", True),
+        ("softmax", "sparse_categorical_crossentropy", False),
+        ("sigmoid", "binary_crossentropy", False),
+        ("linear", "mse", False),  # not a cross-entropy: nothing to check
+        ("softmax", "mean_squared_error", True),
+    ],
+)
+def test_matching_output_and_loss_pass(activation, loss, from_logits):
+    assert output_advice(activation, loss, from_logits) is None
+
+
+def output_advice(activation, loss_name, from_logits, units=None):
+    loss = get(loss_name)
+    loss.from_logits = from_logits
+    return loss.check_output(activation, units)

@@ -256,4 +256,133 @@ def test_nan_guard_stops_training_and_keeps_finite_weights():
         history = model.fit(x, y, epochs=5, verbose=0)
     assert len(history.history["loss"]) < 5  # stopped early
     assert all(np.isfinite(w).all() for w in model.get_weights())
-    assert "Lower the learning rate" in history.params["stopped_on_nan"]
+    assert "Lower the learning rate" in history.stopped_on_nan
+    assert "stopped_on_nan" not in history.params and not history.interrupted
+
+
+# -- the packed weight vectors ----------------------------------------------------------
+
+
+def test_build_packs_the_weights_once_into_live_views():
+    model, x, y = _classifier()
+    model.build()
+    ((weights, gradients),) = model.weight_pairs
+    assert weights is model.weight_vector and gradients is model.gradient_vector
+    assert weights.dtype == np.float32 and weights.shape == (model.count_params(),)
+    kernel = model.layers[0].params["kernel"]
+    kernel_grad = model.layers[0].grads["kernel"]
+    assert np.shares_memory(kernel, weights) and np.shares_memory(kernel_grad, gradients)
+    np.testing.assert_array_equal(weights[: kernel.size], kernel.reshape(-1))  # layer order
+    model.fit(x, y, epochs=2, verbose=0)
+    model.compile(optimizer=gn.optimizers.Adam(0.01), loss=model.loss)  # compile again
+    model.fit(x, y, epochs=1, verbose=0)
+    assert kernel is model.layers[0].params["kernel"]
+    assert model.weight_pairs[0][0] is weights
+    np.testing.assert_array_equal(weights, np.concatenate([w.ravel() for w in model.get_weights()]))
+    assert kernel_grad is model.layers[0].grads["kernel"] and kernel_grad.any()
+
+
+def test_a_built_model_nested_keeps_its_vectors_and_both_models_train():
+    model, x, y = _classifier()
+    model.fit(x, y, epochs=1, verbose=0)
+    inner_kernel = model.layers[0].params["kernel"]
+    (inner_pair,) = model.weight_pairs
+    probability_model = gn.Sequential([model, gn.layers.Softmax()])
+    probability_model.build()
+    assert probability_model.weight_pairs[0][0] is inner_pair[0]  # the same vector, shared
+    probability_model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    before = inner_kernel.copy()
+    probability_model.fit(x, y, epochs=1, verbose=0)  # trains the inner model's weights
+    assert inner_kernel is model.layers[0].params["kernel"]
+    assert not np.array_equal(before, inner_kernel)
+    model.fit(x, y, epochs=1, verbose=0)  # and the inner model still trains alone
+    np.testing.assert_array_equal(
+        probability_model.predict(x), gn.activations.softmax(model.predict(x))
+    )
+
+    # beside more weights, the outer model holds two pairs: the inner's and its own
+    stacked = gn.Sequential([model, gn.layers.Dense(2)])
+    stacked.compile("adam", gn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    stacked.build()
+    pairs = stacked.weight_pairs
+    assert len(pairs) == 2 and pairs[0][0] is inner_pair[0]
+    assert pairs[1][0].size == 3 * 2 + 2
+    with pytest.raises(ValueError, match="keeps its weights in 2 packed vectors"):
+        _ = stacked.weight_vector
+    outer_kernel = stacked.layers[1].params["kernel"]
+    before = [w.copy() for w, _ in pairs]
+    stacked.fit(x, y % 2, epochs=2, verbose=0)
+    assert all(not np.array_equal(b, w) for b, (w, _) in zip(before, pairs, strict=True))
+    assert outer_kernel is stacked.layers[1].params["kernel"]
+    assert inner_kernel is model.layers[0].params["kernel"]
+
+
+def test_an_unbuilt_nested_model_packs_itself_when_the_outer_builds():
+    inner = gn.Sequential([gn.layers.Dense(4, activation="relu", input_shape=(3,))])
+    outer = gn.Sequential([inner, gn.layers.Dense(2)])
+    outer.build()
+    assert inner.built and len(outer.weight_pairs) == 2
+    assert outer.weight_pairs[0][0] is inner.weight_vector
+
+
+def test_a_layer_added_after_build_gets_its_own_vector_and_the_old_ones_stay():
+    model = gn.Sequential([gn.layers.Dense(3, input_shape=(2,))])
+    model.build()
+    kernel, (first, _) = model.layers[0].params["kernel"], model.weight_pairs[0]
+    model.add(gn.layers.Dense(1))
+    model.build()
+    assert kernel is model.layers[0].params["kernel"]
+    assert [w.size for w, _ in model.weight_pairs] == [9, 4] and model.weight_pairs[0][0] is first
+
+
+def test_backward_computes_the_input_gradient_unless_told_not_to():
+    model, x, y = _classifier()
+    model.build()
+    out = model.forward(x[:4], training=True)
+    _, grad = model.loss.loss_and_gradient(y[:4], out)
+    assert model.backward(grad.copy()).shape == (4, 5)
+    assert model.backward(grad.copy(), need_input_grad=False) is None
+    leaves = model.leaves()
+    assert model._backward_steps(need_input_grad=False) == [(leaves[1], True), (leaves[0], False)]
+
+
+def test_ctrl_c_sets_history_interrupted():
+    class Interrupt(gn.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    model, x, y = _classifier()
+    history = model.fit(x, y, epochs=5, verbose=2, callbacks=[Interrupt()])
+    assert history.interrupted and history.stopped_on_nan is None
+    assert "interrupted" not in history.params and len(history.epoch) == 1
+    with pytest.raises(KeyboardInterrupt):  # silent fits hand it on
+        model.fit(x, y, epochs=5, verbose=0, callbacks=[Interrupt()])
+    assert model.history.interrupted
+
+
+def test_rng_state_round_trips_shuffling_and_dropout():
+    def make():
+        gn.utils.set_random_seed(5)
+        model = gn.Sequential(
+            [gn.layers.Dense(4, input_shape=(3,)), gn.layers.Dropout(0.5), gn.layers.Dense(1)]
+        )
+        model.compile("sgd", "mse")
+        return model
+
+    x, y = np.random.default_rng(0).normal(size=(16, 3)), np.zeros(16)
+    a, b = make(), make()
+    a.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    b.set_weights(a.get_weights())
+    b.set_rng_state(a.get_rng_state())
+    assert b.get_rng_state() == a.get_rng_state()
+    b.optimizer.iterations = a.optimizer.iterations
+    history_a = a.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    history_b = b.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    assert history_a.history == history_b.history
+
+
+def test_compile_warns_about_a_softmax_over_one_unit():
+    model = gn.Sequential([gn.layers.Dense(1, activation="softmax", input_shape=(2,))])
+    with pytest.warns(UserWarning, match="softmax over 1 unit, which always outputs 1.0"):
+        model.compile("sgd", "binary_crossentropy")

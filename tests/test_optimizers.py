@@ -178,3 +178,12 @@ def test_bad_optimizer_arguments():
         RMSprop(rho=-0.5)
     with pytest.raises(TypeError, match="learning_rate must be a number, got"):
         Adam(learning_rate="fast")
+
+
+def test_state_starts_afresh_for_parameters_of_another_shape():
+    optimizer = Adam(0.1)
+    optimizer.apply([(np.zeros(2), np.ones(2))])
+    optimizer.apply([(np.zeros(3), np.ones(3))])  # another model's weights
+    ((m, v),) = optimizer.moments()
+    assert m.shape == v.shape == (3,)
+    np.testing.assert_allclose(m, 0.1)  # one step's m from zero, not the old moments

@@ -11,8 +11,8 @@ from glassnet.testing import GradientReport, check_gradients
 class _WrongBiasDense(Dense):
     """A Dense whose bias gradient is twice too large: the check must notice."""
 
-    def backward(self, grad):
-        result = super().backward(grad)
+    def backward(self, grad, need_input_grad=True):
+        result = super().backward(grad, need_input_grad)
         self.grads["bias"] *= 2
         return result
 
@@ -134,3 +134,28 @@ def test_bad_arguments(rng):
         check_gradients(Dense(1), [[np.nan, 1.0, 2.0]], y[:1], loss="mse")
     with pytest.raises(ValueError, match="Unknown loss 'msee'"):
         check_gradients(Dense(1), x, y, loss="msee")
+
+
+def test_float64_copy_puts_every_attribute_back(rng):
+    model = _model(rate=0.3)
+    model.fit(rng.normal(size=(8, 2, 3)), rng.integers(0, 3, size=8), batch_size=4, verbose=0)
+    leaves = model.leaves()
+    before = [dict(leaf.__dict__) for leaf in leaves]
+    buffers = {k: v.copy() for k, v in leaves[1]._buffers.items()}
+    weights = model.get_weights()
+    with gn.testing.float64_copy(model) as (inside, _, _):
+        out = rng.normal(size=(4, 2, 3))
+        for leaf in inside:
+            out = leaf.forward(out, training=True)  # float64 buffers, caches, masks
+        grad = np.ones_like(out)
+        for leaf in reversed(inside):
+            grad = leaf.backward(grad)
+        assert grad.shape == (4, 2, 3)
+        assert all(v.dtype == np.float64 for leaf in inside for v in leaf.params.values())
+    for leaf, attributes in zip(leaves, before, strict=True):
+        assert leaf.__dict__.keys() == attributes.keys()
+        assert all(leaf.__dict__[k] is v for k, v in attributes.items())
+    for key, value in leaves[1]._buffers.items():  # the float32 buffers were not written to
+        np.testing.assert_array_equal(value, buffers[key])
+    for before_fit, now in zip(weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(now, before_fit)

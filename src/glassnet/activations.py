@@ -14,7 +14,8 @@ The lecture's table, plus the step functions of the perceptron and softmax:
 
 Each function works on arrays of any shape (softmax on the last axis), keeps the
 float dtype it is given, and is numerically stable: `sigmoid(±1000)` is exactly
-0 or 1 with no warning.
+0 or 1 with no warning. `sigmoid()` and `softmax()` are also plain functions here,
+the one stable form that the rest of glassnet uses.
 
 >>> import glassnet as gn
 >>> gn.activations.get("relu")([-1.0, 2.0])
@@ -40,6 +41,8 @@ __all__ = [
     "Tanh",
     "get",
     "names",
+    "sigmoid",
+    "softmax",
 ]
 
 
@@ -48,15 +51,80 @@ def _float(z: Any) -> np.ndarray:
     return z if z.dtype.kind == "f" else z.astype(np.float64)
 
 
+def sigmoid(z: Any, out: np.ndarray | None = None) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-z)), without overflow for any z.
+
+    Args:
+        z: an array of any shape (integers are converted to float64).
+        out: optional array to write the result into (may be `z` itself).
+
+    Returns:
+        An array shaped like `z`, in `z`'s float dtype, with values in [0, 1].
+
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    z = _float(z)
+    # exp(-|z|) never overflows; the two branches are the same function. Its underflow
+    # to 0 for large |z| is the right answer, so it is not reported (even in strict mode).
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+    result = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    if out is None:
+        return result
+    np.copyto(out, result)
+    return out
+
+
+def softmax(z: Any, out: np.ndarray | None = None) -> np.ndarray:
+    """exp(z_i - max z) / sum_j exp(z_j - max z) over the last axis, without overflow.
+
+    Subtracting the largest z changes nothing mathematically and keeps every exponent
+    <= 0, so nothing overflows; an exponent far below 0 rounds to a probability of 0.
+
+    Args:
+        z: scores shaped (..., classes).
+        out: optional array to write the result into (may be `z` itself).
+
+    Returns:
+        Probabilities shaped like `z`; each row sums to 1.
+
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, -1000.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    z = _float(z)
+    shifted = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+    with np.errstate(under="ignore"):  # exp of a very negative shift is 0: correct
+        np.exp(shifted, out=shifted)
+        shifted /= shifted.sum(axis=-1, keepdims=True)
+    return shifted
+
+
 class ActivationFunction:
     """Base class: `f(z)`, `derivative(z)` and `backward(grad, z, y)`.
 
-    Subclasses set `name` and `formula` and implement `__call__` and `derivative`;
-    elementwise ones inherit `backward`, which multiplies by the derivative.
+    To add an activation, subclass this, set `name` and `formula`, and implement
+    `__call__(z, out=None)` and `derivative(z)`. The inherited `backward` multiplies
+    the incoming gradient by `derivative(z)`, so a `Dense` layer keeps `z` for it.
+
+    The built-in activations compute `backward` from the output `y` alone (as
+    scikit-learn's derivatives do) and say so with `backward_needs_z = False`; `Dense`
+    then applies them in place, overwriting z, which saves one array per layer and step.
+
+    >>> class Square(ActivationFunction):
+    ...     name, formula = "square", "f(z) = z^2"
+    ...     def __call__(self, z, out=None):
+    ...         return np.square(z, out=out)
+    ...     def derivative(self, z):
+    ...         return 2 * z
+    >>> Square().backward(np.ones(2), z=np.array([1.0, 3.0]), y=None)
+    array([2., 6.])
     """
 
     name = ""
     formula = ""
+    backward_needs_z = True  # the built-ins set False: their backward reads only y
 
     def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         raise NotImplementedError
@@ -65,10 +133,11 @@ class ActivationFunction:
         """df/dz at `z`, elementwise (softmax: the Jacobian of each row)."""
         raise NotImplementedError
 
-    def backward(self, grad: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         """Gradient with respect to `z`, given dLoss/dy (`grad`), the input `z` and output `y`.
 
-        May overwrite `grad`: the layers that call it own that buffer.
+        `z` is None when `backward_needs_z` is False. May overwrite `grad`: the layers that
+        call it own that buffer.
         """
         with np.errstate(under="ignore"):  # products of tiny numbers round to 0: correct
             grad *= self.derivative(z)
@@ -86,6 +155,7 @@ class Linear(ActivationFunction):
     """
 
     name, formula = "linear", "f(z) = z"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
         z = _float(z)
@@ -109,21 +179,13 @@ class Sigmoid(ActivationFunction):
     """
 
     name, formula = "sigmoid", "f(z) = 1 / (1 + exp(-z))"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
-        z = _float(z)
-        # exp(-|z|) never overflows; the two branches are the same function. Its underflow
-        # to 0 for large |z| is the right answer, so it is not reported (even in strict mode).
-        with np.errstate(under="ignore"):
-            e = np.exp(-np.abs(z))
-        result = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
-        if out is None:
-            return result
-        np.copyto(out, result)
-        return out
+        return sigmoid(z, out=out)
 
     def derivative(self, z):
-        s = self(z)
+        s = sigmoid(z)
         with np.errstate(under="ignore"):
             return s * (1.0 - s)
 
@@ -141,6 +203,7 @@ class Tanh(ActivationFunction):
     """
 
     name, formula = "tanh", "f(z) = (e^z - e^-z) / (e^z + e^-z)"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
         return np.tanh(_float(z), out=out)
@@ -164,6 +227,7 @@ class ReLU(ActivationFunction):
     """
 
     name, formula = "relu", "f(z) = max(0, z)"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
         return np.maximum(_float(z), 0, out=out)
@@ -186,6 +250,7 @@ class Step(ActivationFunction):
     """
 
     name, formula = "step", "f(z) = 1 if z >= 0 else 0"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
         z = _float(z)
@@ -211,6 +276,7 @@ class Sign(ActivationFunction):
     """
 
     name, formula = "sign", "f(z) = 1 if z > 0 else -1"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
         z = _float(z)
@@ -236,18 +302,14 @@ class Softmax(ActivationFunction):
     """
 
     name, formula = "softmax", "f(z)_i = exp(z_i) / sum_j exp(z_j)"
+    backward_needs_z = False
 
     def __call__(self, z, out=None):
-        z = _float(z)
-        shifted = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
-        with np.errstate(under="ignore"):  # exp of a very negative shift is 0: correct
-            np.exp(shifted, out=shifted)
-            shifted /= shifted.sum(axis=-1, keepdims=True)
-        return shifted
+        return softmax(z, out=out)
 
     def derivative(self, z):
         """The Jacobian of each row: J[..., i, j] = s_i (delta_ij - s_j)."""
-        s = self(z)
+        s = softmax(z)
         with np.errstate(under="ignore"):
             return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
 

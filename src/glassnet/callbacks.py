@@ -36,16 +36,21 @@ class History(Callback):
         history: metric name -> list of per-epoch values, e.g. "loss", "val_accuracy".
         epoch: the epoch indices (0-based, as Keras).
         params: the fit settings: epochs, steps, batch_size, verbose.
+        stopped_on_nan: the NaN guard's message when the loss became NaN or infinite and
+            fit stopped, else None.
+        interrupted: True when Ctrl-C (KeyboardInterrupt) ended fit.
 
     >>> h = History.from_dict({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})
-    >>> h.epoch, h.history["loss"][-1]
-    ([0, 1], 0.5)
+    >>> h.epoch, h.history["loss"][-1], h.stopped_on_nan, h.interrupted
+    ([0, 1], 0.5, None, False)
     """
 
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
         self.epoch: list[int] = []
         self.params: dict[str, Any] = {}
+        self.stopped_on_nan: str | None = None
+        self.interrupted = False
 
     @classmethod
     def from_dict(cls, history: dict[str, list[float]], params: dict | None = None) -> History:
@@ -57,11 +62,16 @@ class History(Callback):
             raise ValueError(f"history lists must have one length, got lengths {sorted(lengths)}.")
         result.epoch = list(range(lengths.pop() if lengths else 0))
         result.params = dict(params or {})
+        # Files written before these were attributes kept them in params.
+        result.stopped_on_nan = result.params.get("stopped_on_nan") or None
+        result.interrupted = bool(result.params.get("interrupted", False))
         return result
 
     def on_train_begin(self, logs=None):
         self.epoch = []
         self.history = {}
+        self.stopped_on_nan = None
+        self.interrupted = False
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
@@ -76,13 +86,23 @@ class EarlyStopping(Callback):
     `min_delta`) resets it; training stops once it reaches `patience`. So patience=0
     and patience=1 stop at the same epoch.
 
+    With `restore_best_weights=True` it keeps a copy of the weights of the best epoch and
+    puts them back when training ends, as Keras 3 does: also when it did not stop early
+    (the last epoch was not the best), when the NaN guard stopped fit, or after Ctrl-C.
+    A NaN value never counts as an improvement.
+
     Args:
         monitor: the log to watch, default "val_loss".
         min_delta: the smallest change that counts as an improvement, >= 0.
         patience: epochs without improvement before stopping, >= 0.
         mode: "min", "max", or "auto" (max for accuracy-like names).
-        restore_best_weights: on stopping, put back the weights of the best epoch.
+        restore_best_weights: at the end of training, put back the weights of the best epoch.
         verbose: 1 prints when it stops and restores.
+
+    Attributes:
+        best, best_epoch: the best value seen and its epoch (0-based).
+        best_weights: the weights of that epoch (with restore_best_weights), else None.
+        stopped_epoch: the epoch at which it stopped training, 0 if it did not.
 
     >>> stop = EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
     >>> stop.patience
@@ -135,7 +155,8 @@ class EarlyStopping(Callback):
             )
             return
         if self.restore_best_weights and self.best_weights is None:
-            self.best_weights = self.model.get_weights()
+            # As Keras: until something improves, the first monitored epoch is the best.
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
         self.wait += 1
         if self._improved(current, self.best):
             self.best, self.best_epoch, self.wait = current, epoch, 0
@@ -145,17 +166,17 @@ class EarlyStopping(Callback):
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.model.stop_training = True
-            if self.restore_best_weights and self.best_weights is not None:
-                if self.verbose:
-                    print(
-                        "Restoring model weights from the end of the best epoch: "
-                        f"{self.best_epoch + 1}."
-                    )
-                self.model.set_weights(self.best_weights)
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch and self.verbose:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(
+                    "Restoring model weights from the end of the best epoch: "
+                    f"{self.best_epoch + 1}."
+                )
+            self.model.set_weights(self.best_weights)
 
 
 class ProgressBar(Callback):

@@ -5,9 +5,13 @@ Every layer follows one life cycle (as Keras):
 - `__init__` validates and stores the configuration;
 - `build(input_shape, rng)` creates `params` and `grads` (same keys, same shapes);
 - `forward(x, training)` computes the output and caches what `backward` needs;
-- `backward(grad)` takes dLoss/d(output), *assigns* the parameter gradients
-  into `grads` (in place, no accumulation) and returns dLoss/d(input).
+- `backward(grad, need_input_grad=True)` takes dLoss/d(output), *assigns* the
+  parameter gradients into `grads` (in place, no accumulation) and returns
+  dLoss/d(input), or None when `need_input_grad` is False (the training loop passes
+  False to the first layer with weights: no one needs the gradient of the data).
 
+In training, the array that `forward` or `backward` returns belongs to the layer and may be
+reused at the next step (Dense writes into one buffer per batch size): copy it to keep it.
 Shapes exclude the batch axis: `input_shape=(28, 28)` means batches shaped
 (batch_size, 28, 28). `backward` may overwrite the array it is given.
 
@@ -24,10 +28,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glassnet import activations, initializers
-from glassnet._internal.checks import check_int, check_number
+from glassnet._internal.checks import check_int, check_number, check_one_of
 from glassnet.utils import new_rng
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get"]
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get", "register"]
 
 DTYPE = np.float32
 
@@ -51,9 +55,6 @@ class Layer:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.built = False
-        # The model clears this on its first layer with parameters: no one needs
-        # the gradient of the data, so that matrix product is skipped.
-        self.needs_input_gradient = True
 
     def _default_name(self) -> str:
         base = type(self).__name__.lower()
@@ -74,7 +75,7 @@ class Layer:
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, grad: np.ndarray) -> np.ndarray | None:
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         raise NotImplementedError
 
     def __call__(self, x: Any, training: bool = False) -> np.ndarray:
@@ -106,6 +107,15 @@ class Layer:
         if self.input_shape is not None:
             config["input_shape"] = list(self.input_shape)
         return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """A new, unbuilt layer from what `get_config()` returned.
+
+        >>> Dense.from_config(Dense(3, name="out").get_config()).name
+        'out'
+        """
+        return cls(**config)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} output_shape={self.output_shape}>"
@@ -139,8 +149,8 @@ class Flatten(Layer):
         self._input_shape = x.shape
         return x.reshape(len(x), -1)
 
-    def backward(self, grad):
-        return grad.reshape(self._input_shape)
+    def backward(self, grad, need_input_grad=True):
+        return grad.reshape(self._input_shape) if need_input_grad else None
 
 
 class Dense(Layer):
@@ -180,7 +190,7 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self._buffers: dict[tuple[int, bool], np.ndarray] = {}
+        self._buffers: dict[tuple[int, str], np.ndarray] = {}  # (rows, "z" or "dx") -> array
 
     def build(self, input_shape, rng=None):
         input_shape = tuple(input_shape)
@@ -202,11 +212,32 @@ class Dense(Layer):
 
     def _buffer(self, rows: int, kind: str, columns: int) -> np.ndarray:
         # Training reuses one output buffer per batch size: no allocation per step.
-        key = (rows, kind)
-        buffer = self._buffers.get(key)
-        if buffer is None:
-            buffer = self._buffers[key] = np.empty((rows, columns), self.params["kernel"].dtype)
+        dtype = self.params["kernel"].dtype
+        buffer = self._buffers.get((rows, kind))
+        if buffer is None or buffer.dtype != dtype:
+            buffer = np.empty((rows, columns), dtype)
+            # A new dict rather than an update: testing.float64_copy puts the old one back.
+            self._buffers = {**self._buffers, (rows, kind): buffer}
         return buffer
+
+    def weighted_sum(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """z = x @ kernel + bias: each unit's weighted sum of the inputs, before activation.
+
+        Args:
+            x: inputs shaped (batch_size, features).
+            out: optional array shaped (batch_size, units) to write z into.
+
+        Returns:
+            z, shaped (batch_size, units).
+
+        >>> layer = Dense(1, kernel_initializer="ones", input_shape=(2,)); layer.build((2,))
+        >>> layer.weighted_sum(np.array([[1.0, 2.0]])).tolist()  # 1 * 1 + 2 * 1 + 0
+        [[3.0]]
+        """
+        z = np.matmul(x, self.params["kernel"], out=out)  # (N, units)
+        if self.use_bias:
+            z += self.params["bias"]
+        return z
 
     def forward(self, x, training=False):
         kernel = self.params["kernel"]
@@ -215,21 +246,22 @@ class Dense(Layer):
                 f"Dense '{self.name}' expected inputs with last dimension {kernel.shape[0]}, "
                 f"got shape {x.shape}." + (" Add Flatten() first?" if x.ndim > 2 else "")
             )
-        out = self._buffer(len(x), "z", self.units) if training else None
-        z = np.matmul(x, kernel, out=out)  # (N, units)
-        if self.use_bias:
-            z += self.params["bias"]
-        y = self.activation(z, out=z)  # in place: backward needs only the output
+        z = self.weighted_sum(x, out=self._buffer(len(x), "z", self.units) if training else None)
+        if self.activation.backward_needs_z:
+            y = self.activation(z)  # a new array: backward reads z
+        else:
+            y = self.activation(z, out=z)  # in place: backward needs only the output
         if training:
             self._x, self._y = x, y
+            self._z = z if self.activation.backward_needs_z else None
         return y
 
-    def backward(self, grad):
-        grad_z = self.activation.backward(grad, None, self._y)  # dL/dz, (N, units)
+    def backward(self, grad, need_input_grad=True):
+        grad_z = self.activation.backward(grad, self._z, self._y)  # dL/dz, (N, units)
         np.matmul(self._x.T, grad_z, out=self.grads["kernel"])  # (in, units)
         if self.use_bias:
             np.sum(grad_z, axis=0, out=self.grads["bias"])
-        if not self.needs_input_gradient:
+        if not need_input_grad:
             return None
         out = self._buffer(len(grad_z), "dx", self.params["kernel"].shape[0])
         return np.matmul(grad_z, self.params["kernel"].T, out=out)  # (N, in)
@@ -280,7 +312,9 @@ class Dropout(Layer):
         self._mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
         return x * self._mask
 
-    def backward(self, grad):
+    def backward(self, grad, need_input_grad=True):
+        if not need_input_grad:
+            return None
         return grad if self._mask is None else grad * self._mask
 
     def get_config(self):
@@ -303,7 +337,9 @@ class Activation(Layer):
         self._y = self.activation(x)
         return self._y
 
-    def backward(self, grad):
+    def backward(self, grad, need_input_grad=True):
+        if not need_input_grad:
+            return None
         return self.activation.backward(grad.copy(), self._x, self._y)
 
     def get_config(self):
@@ -329,9 +365,23 @@ class Softmax(Activation):
         return config
 
 
-_REGISTRY: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Flatten, Dense, Dropout, Activation, Softmax)
-}
+_REGISTRY: dict[str, type[Layer]] = {}
+
+
+def register(cls: type[Layer]) -> type[Layer]:
+    """Make a layer class loadable by its name (a class decorator): `load_model` calls
+    `get(class_name).from_config(config)`. `Sequential` registers itself this way.
+
+    >>> import glassnet as gn  # model.py decorates Sequential with @register
+    >>> get("Sequential") is gn.Sequential
+    True
+    """
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+for _cls in (Flatten, Dense, Dropout, Activation, Softmax):
+    register(_cls)
 
 
 def get(class_name: str) -> type[Layer]:
@@ -341,7 +391,5 @@ def get(class_name: str) -> type[Layer]:
     'Dense'
     """
     if class_name not in _REGISTRY:
-        from glassnet._internal.checks import check_one_of
-
         check_one_of("class_name", class_name, sorted(_REGISTRY), "layer")
     return _REGISTRY[class_name]

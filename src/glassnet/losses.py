@@ -16,6 +16,10 @@ With `from_logits=True` the cross-entropies take raw scores z and compute
 p = softmax(z) (or sigmoid) inside, by log-sum-exp, and their gradient is the
 fused, stable `(p - y) / N`.
 
+Each loss also carries its lecture facts: `gradient_formula` (dJ/dŷ, as
+`gn.explain.gradient` prints it) and `check_output`, the advice `compile` gives when
+the output layer and the loss disagree.
+
 >>> import numpy as np
 >>> loss = SparseCategoricalCrossentropy(from_logits=True)
 >>> round(loss(np.array([0]), np.array([[0.0, 0.0]])), 4)  # log 2
@@ -28,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import activations
 from glassnet._internal.checks import describe, lookup
 
 __all__ = [
@@ -38,6 +43,7 @@ __all__ = [
     "MeanSquaredError",
     "SparseCategoricalCrossentropy",
     "get",
+    "probabilities",
 ]
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log, as Keras does.
@@ -51,11 +57,30 @@ class Loss:
         name: the registry name, e.g. "mean_squared_error".
         accuracy_kind: which accuracy suits this loss: "sparse", "categorical", "binary"
             or None (regression).
+        gradient_formula: dJ/dŷ of one sample, as the lecture writes it; "/ n" divides by
+            the number of outputs (the loss averages over them).
     """
 
     name = ""
     accuracy_kind: str | None = None
     from_logits = False
+    gradient_formula = ""
+
+    def check_output(
+        self, activation: str | None, units: int | None = None, *, name: str | None = None
+    ) -> str | None:
+        """Whether the output layer suits this loss: a warning with the fix, or None.
+
+        Args:
+            activation: the name of the last layer's activation ("softmax", "linear", ...),
+                or None for none.
+            units: the number of outputs, when known.
+            name: how to call the loss in the message (default: its registry name).
+
+        >>> MeanSquaredError().check_output("relu") is None  # any output suits a regression
+        True
+        """
+        return None
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
         """The mean loss over the batch."""
@@ -119,12 +144,84 @@ def _scale_rows(grad: np.ndarray, n: int, sample_weight: np.ndarray | None) -> n
 
 def _softmax_and_logsumexp(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Softmax probabilities (N, C) and log(sum_k exp(z_k)) (N,), without overflow."""
-    maxes = logits.max(axis=1, keepdims=True)  # (N, 1)
-    with np.errstate(under="ignore"):  # exp of very negative logits is 0
-        probabilities = np.exp(logits - maxes)  # every exponent <= 0
-    sums = probabilities.sum(axis=1, keepdims=True)
-    probabilities /= sums
-    return probabilities, (np.log(sums) + maxes)[:, 0]
+    p = activations.softmax(logits)
+    # At the largest logit p = exp(0) / sum, so log(sum) = -log(p_max): no second exp pass.
+    return p, logits.max(axis=1) - np.log(p.max(axis=1))
+
+
+def probabilities(outputs: Any, from_logits: bool) -> np.ndarray:
+    """Class probabilities from a model's outputs, shaped (n, n_classes), in float64.
+
+    Several outputs: softmax of logits, or the outputs as they are. One output is the
+    probability p of class 1 (the sigmoid of a logit), returned as the columns (1 - p, p).
+    Stable for any logit, as `activations.sigmoid` and `activations.softmax` are.
+
+    Args:
+        outputs: what the model predicts, shaped (n, outputs).
+        from_logits: whether the outputs are raw scores (as the loss's from_logits).
+
+    >>> probabilities([[0.0032]], from_logits=True).round(4).tolist()
+    [[0.4992, 0.5008]]
+    >>> probabilities([[-1000.0, 1000.0]], from_logits=True).tolist()
+    [[0.0, 1.0]]
+    """
+    outputs = np.asarray(outputs, dtype=np.float64)  # (n, outputs)
+    if outputs.shape[1] == 1:
+        p = activations.sigmoid(outputs) if from_logits else outputs  # (n, 1)
+        return np.hstack([1 - p, p])
+    return activations.softmax(outputs) if from_logits else outputs
+
+
+_PROBABILITY_OUTPUTS = {"softmax", "sigmoid"}
+_RAW_OUTPUTS = {None, "", "linear", "none", "identity"}
+
+
+def _cross_entropy_advice(
+    name: str, binary: bool, from_logits: bool, activation: str | None, units: int | None
+) -> str | None:
+    """The output-layer advice shared by the cross-entropies (see `Loss.check_output`).
+
+    A cross-entropy takes probabilities (from_logits=False) or raw scores
+    (from_logits=True). Softmax or sigmoid outputs with from_logits=True apply the
+    squashing twice; raw logits with from_logits=False are read as probabilities. Both
+    train badly without an error.
+    """
+    act = None if activation is None else str(activation).lower()
+    if act == "softmax" and binary and units == 1:
+        return (
+            f"The output layer is a softmax over 1 unit, which always outputs 1.0, so "
+            f"{name} can't learn. Fix: use activation='sigmoid' on the single output unit "
+            "(or none with from_logits=True)."
+        )
+    if act in _PROBABILITY_OUTPUTS and from_logits:
+        return (
+            f"The output layer applies {act} but the loss {name} has from_logits=True, "
+            f"so {act} is applied a second time inside the loss: outputs are squashed twice "
+            "and training is slow or stalls. Fix: remove the activation from the last layer "
+            "(e.g. Dense(10) as the lecture) and keep from_logits=True, or keep "
+            f"activation='{act}' and set from_logits=False."
+        )
+    if act in _RAW_OUTPUTS and not from_logits:
+        squash = "sigmoid" if binary else "softmax"
+        return (
+            f"The output layer has no activation (it outputs raw logits) but the loss "
+            f"{name} has from_logits=False, so it reads logits as probabilities: the loss "
+            f"and its gradients are wrong. Fix: pass from_logits=True to the loss (as the "
+            f"lecture does), or give the last layer activation='{squash}'."
+        )
+    if act == "sigmoid" and not binary and (units is None or units > 1) and not from_logits:
+        return (
+            f"The output layer applies sigmoid but {name} expects probabilities that sum "
+            "to 1 over the classes. Fix: use activation='softmax' on the last layer, or no "
+            "activation with from_logits=True."
+        )
+    if act not in _PROBABILITY_OUTPUTS and act not in _RAW_OUTPUTS:
+        return (
+            f"The output layer applies {act}, which gives neither probabilities nor free "
+            f"logits for {name}. Fix: use no activation on the last layer with "
+            "from_logits=True (or softmax / sigmoid with from_logits=False)."
+        )
+    return None
 
 
 class SparseCategoricalCrossentropy(Loss):
@@ -143,6 +240,15 @@ class SparseCategoricalCrossentropy(Loss):
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
+
+    @property
+    def gradient_formula(self) -> str:
+        if self.from_logits:
+            return "softmax(ŷ) - onehot(y)"
+        return "-1/ŷ_y at the true class y, else 0"
+
+    def check_output(self, activation, units=None, *, name=None):
+        return _cross_entropy_advice(name or self.name, False, self.from_logits, activation, units)
 
     def check_targets(self, y_true, pred_shape):
         if len(pred_shape) != 2:
@@ -181,8 +287,9 @@ class SparseCategoricalCrossentropy(Loss):
         rows = np.arange(n)
         if self.from_logits:
             # Fused softmax + cross-entropy (the stable form lives here, not in a layer):
-            # loss = logsumexp(z) - z_y, gradient = (softmax(z) - onehot(y)) / N.
-            # Written as few NumPy calls as possible: it runs once per training step.
+            # loss = logsumexp(z) - z_y, gradient = (softmax(z) - onehot(y)) / N. It is
+            # activations.softmax written inline, in place and sharing its sums with the
+            # loss, in as few NumPy calls as possible: it runs once per training step.
             grad = y_pred - y_pred.max(axis=1, keepdims=True)  # (N, C), shifted: max 0
             shifted_true = grad[rows, y_true]
             np.exp(grad, out=grad)  # exp of very negative logits is 0
@@ -215,6 +322,13 @@ class CategoricalCrossentropy(Loss):
 
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
+
+    @property
+    def gradient_formula(self) -> str:
+        return "softmax(ŷ) - y" if self.from_logits else "-y / ŷ"
+
+    def check_output(self, activation, units=None, *, name=None):
+        return _cross_entropy_advice(name or self.name, False, self.from_logits, activation, units)
 
     def check_targets(self, y_true, pred_shape):
         if y_true.ndim == 1 and len(pred_shape) == 2 and pred_shape[1] > 1:
@@ -254,6 +368,13 @@ class BinaryCrossentropy(Loss):
     def __init__(self, from_logits: bool = False):
         self.from_logits = bool(from_logits)
 
+    @property
+    def gradient_formula(self) -> str:
+        return "(sigmoid(ŷ) - y) / n" if self.from_logits else "(ŷ - y) / (ŷ(1 - ŷ)) / n"
+
+    def check_output(self, activation, units=None, *, name=None):
+        return _cross_entropy_advice(name or self.name, True, self.from_logits, activation, units)
+
     def check_targets(self, y_true, pred_shape):
         y_true = super().check_targets(y_true, pred_shape)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
@@ -269,8 +390,7 @@ class BinaryCrossentropy(Loss):
             z = y_pred
             e = np.exp(-np.abs(z))  # exp(-|z|) of a huge logit is 0: correct
             elementwise = np.maximum(z, 0) - z * y_true + np.log1p(e)
-            sigmoid = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-            grad = sigmoid - y_true
+            grad = activations.sigmoid(z) - y_true
         else:
             p = np.clip(y_pred, EPSILON, 1 - EPSILON)
             elementwise = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
@@ -289,6 +409,7 @@ class MeanSquaredError(Loss):
     """
 
     name = "mean_squared_error"
+    gradient_formula = "2(ŷ - y) / n"
 
     def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
@@ -306,6 +427,7 @@ class MeanAbsoluteError(Loss):
     """
 
     name = "mean_absolute_error"
+    gradient_formula = "sign(ŷ - y) / n"
 
     def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import callbacks as callbacks_module
-from glassnet import losses, optimizers
+from glassnet import layers as layers_module
+from glassnet import losses, optimizers, saving
 from glassnet._internal.checks import (
     as_float_array,
     check_int,
@@ -43,8 +44,18 @@ ACCURACY_NAMES = {
 }
 
 
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+@layers_module.register
 class Sequential(Layer):
     """A linear stack of layers; also usable as one layer inside another Sequential.
+
+    `build` packs the weights of the model's layers into one contiguous float32 vector
+    (`weight_vector`), and their gradients into another (`gradient_vector`): each layer's
+    `params["kernel"]` is a view into it, the same array for the model's whole life, and
+    the optimizer updates every weight in a few NumPy calls. A model nested after it was
+    built keeps its own vectors, so the outer model may hold several (`weight_pairs`).
 
     Args:
         layers: the layers (or models) in order.
@@ -55,6 +66,9 @@ class Sequential(Layer):
     ...                    gn.layers.Dense(128, activation="relu"), gn.layers.Dense(10)])
     >>> m.count_params()
     101770
+    >>> kernel = m.layers[1].params["kernel"]
+    >>> m.weight_vector.shape, bool(np.shares_memory(kernel, m.weight_vector))
+    ((101770,), True)
     """
 
     def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
@@ -68,11 +82,12 @@ class Sequential(Layer):
         self.stop_training = False
         self.history: callbacks_module.History | None = None
         self._shuffle_rng: np.random.Generator | None = None
-        self._packed: tuple[list[np.ndarray], np.ndarray, np.ndarray] | None = None
+        self._weight_pairs: list[Pair] = []
+        self._packed_by_layer: dict[Layer, Pair] = {}  # this model's layers -> their vectors
 
     # -- building -------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (or a model)."""
+        """Append a layer (or a model). After a build, its weights get vectors of their own."""
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential layers must be glassnet layers, got {describe(layer)}.")
         self.layers.append(layer)
@@ -110,10 +125,84 @@ class Sequential(Layer):
             shape = layer.output_shape
         self.input_shape = tuple(self.layers[0].input_shape)
         self.output_shape = tuple(shape)
+        self._pack()
         self.params = {
             f"{i}/{k}": v for i, leaf in enumerate(self.leaves()) for k, v in leaf.params.items()
         }
         self.built = True
+
+    def _pack(self) -> None:
+        """Give each layer's weights a place in a packed vector, once: a layer that was
+        packed before keeps its arrays, and a built model nested here keeps its vectors."""
+        pairs: list[Pair] = []
+        fresh: list[Layer] = []
+
+        def pack_fresh() -> None:
+            if fresh:
+                pair = _pack_weights(fresh)
+                self._packed_by_layer.update(dict.fromkeys(fresh, pair))
+                pairs.append(pair)
+                fresh.clear()
+
+        for layer in self.layers:
+            if isinstance(layer, Sequential):
+                pack_fresh()
+                pairs.extend(layer.weight_pairs)
+            elif layer.params:
+                pair = self._packed_by_layer.get(layer)
+                if pair is None:
+                    fresh.append(layer)
+                    continue
+                pack_fresh()
+                if not any(pair is known for known in pairs):
+                    pairs.append(pair)
+        pack_fresh()
+        self._weight_pairs = pairs
+
+    @property
+    def weight_pairs(self) -> list[Pair]:
+        """The (weights, gradients) vector pairs that the optimizer updates, in layer order.
+
+        One pair for a model of layers; a model that was nested after its own build
+        brings its pair along. Every layer's `params` and `grads` are views into them.
+
+        >>> import glassnet as gn
+        >>> inner = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]); inner.build()
+        >>> outer = gn.Sequential([inner, gn.layers.Dense(1)]); outer.build()
+        >>> [w.size for w, _ in outer.weight_pairs], outer.weight_pairs[0][0] is inner.weight_vector
+        ([8, 3], True)
+        """
+        self._build_if_shape_known()
+        return list(self._weight_pairs)
+
+    @property
+    def weight_vector(self) -> np.ndarray:
+        """Every weight in one float32 vector, in `get_weights()` order (a live view).
+
+        Raises:
+            ValueError: when the model has no weights, or keeps them in several vectors
+                (a built model nested beside layers with weights): use `weight_pairs`.
+        """
+        return self._only_pair()[0]
+
+    @property
+    def gradient_vector(self) -> np.ndarray:
+        """The gradients of the last backward pass, laid out as `weight_vector`."""
+        return self._only_pair()[1]
+
+    def _only_pair(self) -> Pair:
+        pairs = self.weight_pairs
+        if len(pairs) != 1:
+            raise ValueError(
+                f"Model '{self.name}' keeps its weights in {len(pairs)} packed vectors"
+                + (" (it is not built or has no weights)." if not pairs else ": use weight_pairs.")
+            )
+        return pairs[0]
+
+    def _build_if_shape_known(self) -> None:
+        # As Keras: a model with a declared input shape has its weights.
+        if not self.built and self.layers and self.layers[0].input_shape is not None:
+            self.build()
 
     def _ensure_built(self, x: np.ndarray) -> None:
         if not self.built:
@@ -123,39 +212,6 @@ class Sequential(Layer):
                 f"x has samples shaped {tuple(x.shape[1:])} (x.shape = {x.shape}), but the "
                 f"model expects {self.input_shape}."
             )
-
-    def _parameter_pairs(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """All weights and gradients as one contiguous vector each (views in the layers).
-
-        One vector lets an optimizer update every weight in a few NumPy calls.
-        """
-        leaves = self.leaves()
-        arrays = [leaf.params[k] for leaf in leaves for k in leaf.params]
-        if (
-            self._packed is not None
-            and all(a is b for a, b in zip(arrays, self._packed[0], strict=False))
-            and len(arrays) == len(self._packed[0])
-        ):
-            return [(self._packed[1], self._packed[2])]
-        total = sum(a.size for a in arrays)
-        flat_params = np.empty(total, dtype=DTYPE)
-        flat_grads = np.zeros(total, dtype=DTYPE)
-        offset = 0
-        for leaf in leaves:
-            for key, value in leaf.params.items():
-                view = flat_params[offset : offset + value.size].reshape(value.shape)
-                view[...] = value
-                leaf.params[key] = view
-                leaf.grads[key] = flat_grads[offset : offset + value.size].reshape(value.shape)
-                offset += value.size
-        self._packed = (
-            [leaf.params[k] for leaf in leaves for k in leaf.params],
-            flat_params,
-            flat_grads,
-        )
-        if self.optimizer is not None:
-            self.optimizer._state = None  # its state belonged to the old arrays
-        return [(flat_params, flat_grads)]
 
     # -- forward and backward ----------------------------------------------------------
     # Underflow to 0 (a ReLU unit's tiny product, exp of a logit far below the largest) is
@@ -167,26 +223,34 @@ class Sequential(Layer):
                 x = layer.forward(x, training=training)
         return x
 
-    def backward(self, grad):
-        with np.errstate(under="ignore"):
-            for layer in reversed(self.leaves()):
-                grad = layer.backward(grad)
-        return grad
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        """Backpropagate dLoss/d(output) through the layers in reverse order.
 
-    def _prepare_backward(self) -> list[Layer]:
-        """The layers backward runs through when training this model: none before the
-        first with parameters, and that one skips its input gradient (no one needs it)."""
+        Returns dLoss/d(input); with need_input_grad=False, None, and the layers before
+        the first one with weights are skipped (as in fit).
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]); m.build()
+        >>> _ = m.forward(np.ones((4, 3), np.float32), training=True)
+        >>> m.backward(np.ones((4, 2), np.float32)).shape
+        (4, 3)
+        """
+        with np.errstate(under="ignore"):
+            for layer, need in self._backward_steps(need_input_grad):
+                grad = layer.backward(grad, need_input_grad=need)
+        return grad if need_input_grad else None
+
+    def _backward_steps(self, need_input_grad: bool) -> list[tuple[Layer, bool]]:
+        """(layer, need_input_grad) in the order backward visits the leaves."""
         leaves = self.leaves()
+        if need_input_grad:
+            return [(leaf, True) for leaf in reversed(leaves)]
         first = next((i for i, leaf in enumerate(leaves) if leaf.params), len(leaves))
-        for i, leaf in enumerate(leaves):
-            leaf.needs_input_gradient = i > first
-        return leaves[first:]
+        return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
     def __call__(self, x, training=False):
         x = self._as_input(x, "x")
         self._ensure_built(x)
-        for leaf in self.leaves():
-            leaf.needs_input_gradient = True
         return self.forward(x.astype(DTYPE, copy=False), training=training)
 
     # -- compile, fit, evaluate, predict ------------------------------------------------
@@ -221,11 +285,9 @@ class Sequential(Layer):
         self._warn_output_and_loss()
 
     def _warn_output_and_loss(self) -> None:
-        from glassnet.doctor import check_output_and_loss
-
         last = self.leaves()[-1] if self.layers else None
         activation = getattr(getattr(last, "activation", None), "name", None)
-        message = check_output_and_loss(activation, self.loss.name, self.loss.from_logits)
+        message = self.loss.check_output(activation, getattr(last, "units", None))
         if message:
             warnings.warn(message, UserWarning, stacklevel=3)
 
@@ -342,7 +404,7 @@ class Sequential(Layer):
                     break
         except KeyboardInterrupt:
             self.stop_training = True
-            history.params["interrupted"] = True
+            history.interrupted = True
             if not callback_list or verbose == 0:
                 raise
         for callback in callback_list:
@@ -351,13 +413,15 @@ class Sequential(Layer):
 
     def _train_epoch(self, x, y, weights, batch_size, shuffle, callback_list) -> dict[str, float]:
         n = len(x)
-        pairs = self._parameter_pairs()
+        pairs = self.weight_pairs
         layers = self.leaves()
-        backward_layers = self._prepare_backward()[::-1]
+        # Backpropagation stops at the first layer with weights: no one needs dLoss/dx.
+        backward_steps = self._backward_steps(need_input_grad=False)
         order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
         gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
-        snapshot = pairs[0][0].copy()  # the NaN guard restores this if weights blow up
+        snapshot = [w.copy() for w, _ in pairs]  # the NaN guard restores this if weights blow up
+        stopped_on_nan = False
         loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
         loss, optimizer = self.loss, self.optimizer
         batch_logs: dict[str, float] = {}
@@ -376,13 +440,14 @@ class Sequential(Layer):
             batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
             if not math.isfinite(batch_loss):
                 self._stop_on_nan(step, batch_loss, pairs, snapshot)
+                stopped_on_nan = True
                 break
             loss_sum += batch_loss * m
             for name in self.metrics:
                 metric_sums[name] += self._metric_sum(name, xb, yb)
             seen += m
-            for layer in backward_layers:
-                grad = layer.backward(grad)
+            for layer, need_input_grad in backward_steps:
+                grad = layer.backward(grad, need_input_grad=need_input_grad)
             optimizer.apply(pairs)
             batch_logs["loss"] = loss_sum / seen
             for callback in callback_list:
@@ -392,15 +457,15 @@ class Sequential(Layer):
         seen = max(seen, 1)
         logs = {"loss": loss_sum / seen}
         logs.update({name: total / seen for name, total in metric_sums.items()})
-        if self.history is not None and self.history.params.get("stopped_on_nan"):
+        if stopped_on_nan:
             logs["loss"] = float("nan")
         return logs
 
     def _stop_on_nan(self, step, value, pairs, snapshot) -> None:
-        params = pairs[0][0]
-        restored = not np.all(np.isfinite(params))
+        restored = not all(np.all(np.isfinite(w)) for w, _ in pairs)
         if restored:
-            params[...] = snapshot
+            for (w, _), saved in zip(pairs, snapshot, strict=True):
+                w[...] = saved
         message = (
             f"Training stopped: the loss became {value} at batch {step + 1}. "
             + (
@@ -413,7 +478,7 @@ class Sequential(Layer):
         warnings.warn(message, RuntimeWarning, stacklevel=4)
         self.stop_training = True
         if self.history is not None:
-            self.history.params["stopped_on_nan"] = message
+            self.history.stopped_on_nan = message
 
     def _metric_sum(self, name: str, outputs: np.ndarray, targets: np.ndarray) -> float:
         if name == "mae":
@@ -571,14 +636,13 @@ class Sequential(Layer):
     # -- weights ----------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
-            self.build()  # as Keras: a model with a declared input shape has its weights
+        self._build_if_shape_known()
         return [leaf.params[k].copy() for leaf in self.leaves() for k in leaf.params]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Replace every weight array; shapes must match `get_weights()`."""
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
-            self.build()
+        """Copy `weights` into every weight array (in place: the arrays stay the same);
+        shapes must match `get_weights()`."""
+        self._build_if_shape_known()
         targets = [leaf.params[k] for leaf in self.leaves() for k in leaf.params]
         if len(weights) != len(targets):
             raise ValueError(
@@ -592,9 +656,51 @@ class Sequential(Layer):
             target[...] = array
 
     def count_params(self) -> int:
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
-            self.build()
+        self._build_if_shape_known()
         return sum(layer.count_params() for layer in self.layers)
+
+    # -- random generators ----------------------------------------------------------------
+    def get_rng_state(self) -> dict[str, Any]:
+        """The states of the model's random generators, for saving.
+
+        Returns:
+            {"shuffle": the state of the generator that shuffles fit's batches (None
+            before the first fit), "layers": {leaf index: state} for the leaves with a
+            generator, e.g. Dropout}; each state is `bit_generator.state`, JSON-ready.
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(2,)), gn.layers.Dropout(0.5)])
+        >>> m.build(); state = m.get_rng_state()
+        >>> state["shuffle"], list(state["layers"])
+        (None, ['1'])
+        """
+        shuffle = self._shuffle_rng
+        return {
+            "shuffle": None if shuffle is None else shuffle.bit_generator.state,
+            "layers": {
+                str(i): leaf.rng.bit_generator.state
+                for i, leaf in enumerate(self.leaves())
+                if isinstance(getattr(leaf, "rng", None), np.random.Generator)
+            },
+        }
+
+    def set_rng_state(self, state: dict[str, Any]) -> None:
+        """Put back what `get_rng_state` returned, so shuffling and Dropout masks continue
+        exactly where they were.
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dropout(0.5, input_shape=(4,))]); m.build()
+        >>> saved = m.get_rng_state()
+        >>> mask = m.layers[0].rng.random(3); m.set_rng_state(saved)
+        >>> bool((m.layers[0].rng.random(3) == mask).all())
+        True
+        """
+        if state.get("shuffle") is not None:
+            self._shuffle_rng = _generator(state["shuffle"], self._shuffle_rng)
+        leaves = self.leaves()
+        for index, leaf_state in (state.get("layers") or {}).items():
+            leaf = leaves[int(index)]
+            leaf.rng = _generator(leaf_state, getattr(leaf, "rng", None))
 
     # -- summary and saving -------------------------------------------------------------
     def summary(self, print_fn: Any = print) -> None:
@@ -636,9 +742,7 @@ class Sequential(Layer):
 
     def save(self, path: str) -> None:
         """Save architecture, compile settings, weights and optimizer state (see `saving`)."""
-        from glassnet.saving import save_model
-
-        save_model(self, path)
+        saving.save_model(self, path)
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -648,3 +752,46 @@ class Sequential(Layer):
                 for layer in self.layers
             ],
         }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Sequential:
+        """A new, unbuilt model from what `get_config()` returned (layers by registered name).
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.layers.Dense(2, name="out")], name="net")
+        >>> [layer.name for layer in Sequential.from_config(m.get_config()).layers]
+        ['out']
+        """
+        layers = [
+            layers_module.get(entry["class_name"]).from_config(dict(entry["config"]))
+            for entry in config["layers"]
+        ]
+        return cls(layers, name=config.get("name"))
+
+
+def _pack_weights(leaves: list[Layer]) -> Pair:
+    """One contiguous vector for the weights of `leaves` and one for their gradients.
+
+    Each leaf's `params` and `grads` arrays become views into them, with their values.
+    """
+    total = sum(value.size for leaf in leaves for value in leaf.params.values())
+    weights = np.empty(total, dtype=DTYPE)
+    gradients = np.zeros(total, dtype=DTYPE)
+    offset = 0
+    for leaf in leaves:
+        for key, value in leaf.params.items():
+            end = offset + value.size
+            weights[offset:end] = value.reshape(-1)
+            leaf.params[key] = weights[offset:end].reshape(value.shape)
+            leaf.grads[key] = gradients[offset:end].reshape(value.shape)
+            offset = end
+    return weights, gradients
+
+
+def _generator(state: dict[str, Any], rng: np.random.Generator | None) -> np.random.Generator:
+    """`rng` (or a new generator of the same kind) set to `state`."""
+    kind = state["bit_generator"]
+    if rng is None or type(rng.bit_generator).__name__ != kind:
+        rng = np.random.Generator(getattr(np.random, kind)())
+    rng.bit_generator.state = state
+    return rng

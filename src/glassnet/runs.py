@@ -524,14 +524,9 @@ def class_probabilities(outputs: Any, from_logits: bool) -> np.ndarray:
     >>> class_probabilities([[0.0032]], from_logits=True).round(4).tolist()
     [[0.4992, 0.5008]]
     """
-    outputs = np.asarray(outputs, dtype=np.float64)  # (n, outputs)
-    if outputs.shape[1] == 1:
-        p = 1 / (1 + np.exp(-outputs)) if from_logits else outputs  # (n, 1)
-        return np.hstack([1 - p, p])
-    if from_logits:
-        exp = np.exp(outputs - outputs.max(axis=1, keepdims=True))
-        return exp / exp.sum(axis=1, keepdims=True)
-    return outputs
+    from glassnet import losses
+
+    return losses.probabilities(outputs, from_logits)
 
 
 def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Path:
@@ -589,7 +584,7 @@ def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Pat
             raise
         history.params["interrupted"] = True
     seconds = time.perf_counter() - started
-    interrupted = bool(history.params.get("interrupted"))
+    interrupted = bool(history.interrupted or history.params.get("interrupted"))
     if interrupted and keep.weights is not None:
         model.set_weights(keep.weights)
         if verbose:

@@ -6,13 +6,18 @@ One file (`model.save("fashion.glassnet")`) is a zip written by `np.savez` that 
   and configuration, the input shape, the compile settings (optimizer, loss, metrics),
   the shape of every weight and the random-generator states (shuffling, Dropout);
 - `weight/0`, `weight/1`, ...: the weights in `model.get_weights()` order;
-- `optimizer/...`: the optimizer's state (Adam's moments, the step count, ...),
+- `optimizer/...`: the optimizer's state (Adam's moments, the step count, ...), each
+  kind as one vector over every weight in that order (`optimizer/0/m`, ...),
 
 so a loaded model predicts the same and continues training exactly as the original
 would have. A path ending in "/" (or an existing folder) gets `config.json` and
 `weights.npz` inside instead. Every file is written under a temporary name in the same
 folder and renamed when complete, so no half-written file ever remains. Loading never
-unpickles (`allow_pickle=False`) and checks every shape against the architecture.
+unpickles (`allow_pickle=False`), checks every shape against the architecture and
+rebuilds each layer by its registered class name (`gn.layers.get`).
+
+Format versions: 2 stores Adam's `v` as the textbook moment; version 1 (written until
+December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is converted on load.
 
 >>> import os, tempfile, numpy as np, glassnet as gn
 >>> gn.utils.set_random_seed(0)
@@ -46,7 +51,7 @@ from glassnet._internal.files import atomic_write
 __all__ = ["FORMAT", "VERSION", "load_model", "save_model"]
 
 FORMAT = "glassnet"
-VERSION = 1
+VERSION = 2
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -70,9 +75,7 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
     >>> save_model(m, folder); sorted(os.listdir(folder))
     ['config.json', 'weights.npz']
     """
-    from glassnet.model import Sequential
-
-    if not isinstance(model, Sequential):
+    if not isinstance(model, layers_module.get("Sequential")):
         raise TypeError(f"save_model expects a glassnet Sequential, got {describe(model)}.")
     config, arrays = _serialise(model)
     text = str(path)
@@ -100,15 +103,9 @@ def _text_array(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
 
 
-def _rng_state(rng: np.random.Generator | None) -> dict[str, Any] | None:
-    return None if rng is None else rng.bit_generator.state
-
-
 def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    if not model.built and model.layers and model.layers[0].input_shape is not None:
-        model.build()  # weights exist once the input shape is known (as count_params)
+    weights = model.get_weights()  # builds the model when its input shape is known
     leaves = model.leaves()
-    weights = model.get_weights() if model.built else []
     shapes = [
         {"layer": leaf.name, "name": key, "shape": list(leaf.params[key].shape)}
         for leaf in leaves
@@ -122,8 +119,10 @@ def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             "loss": model.loss.get_config(),
             "metrics": list(model.metrics),
         }
-        for key, value in model.optimizer.get_state().items():
-            arrays[f"optimizer/{key}"] = np.asarray(value)
+        sizes = [w.size for w, _ in model.weight_pairs] if model.built else []
+        for key, value in _joined_state(model.optimizer.get_state(), sizes).items():
+            arrays[f"optimizer/{key}"] = value
+    rngs = model.get_rng_state()
     config = {
         "format": FORMAT,
         "version": VERSION,
@@ -131,14 +130,28 @@ def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "input_shape": None if model.input_shape is None else list(model.input_shape),
         "compile": compiled,
         "weights": shapes,
-        "shuffle_rng": _rng_state(model._shuffle_rng),
-        "layer_rngs": {
-            str(i): _rng_state(leaf.rng)
-            for i, leaf in enumerate(leaves)
-            if isinstance(getattr(leaf, "rng", None), np.random.Generator)
-        },
+        "shuffle_rng": rngs["shuffle"],
+        "layer_rngs": rngs["layers"],
     }
     return config, arrays
+
+
+def _joined_state(state: dict[str, np.ndarray], sizes: list[int]) -> dict[str, np.ndarray]:
+    """The optimizer's state with each kind joined into one vector over every weight.
+
+    `get_state()` keys the arrays by packed vector ("0/m", "1/m", ... for a model holding
+    several); the file keeps one "0/m" in `get_weights()` order, so it does not depend on
+    how the weights were packed. State that belongs to other parameters (an optimizer
+    that never stepped on this model) is left out: it would start afresh anyway.
+    """
+    joined = {"iterations": np.asarray(state["iterations"])}
+    kinds = sorted({key.split("/", 1)[1] for key in state if "/" in key})
+    for kind in kinds:
+        parts = [state.get(f"{i}/{kind}") for i in range(len(sizes))]
+        if any(p is None or p.size != n for p, n in zip(parts, sizes, strict=True)):
+            return {"iterations": joined["iterations"]}
+        joined[f"0/{kind}"] = np.concatenate([p.reshape(-1) for p in parts])
+    return joined
 
 
 # -- loading --------------------------------------------------------------------------
@@ -240,26 +253,9 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return config, arrays
 
 
-def _layer_from_config(entry: dict[str, Any]) -> Any:
-    from glassnet.model import Sequential
-
-    class_name, config = entry["class_name"], dict(entry["config"])
-    if class_name == "Sequential":
-        return Sequential(
-            [_layer_from_config(item) for item in config["layers"]], name=config.get("name")
-        )
-    return layers_module.get(class_name)(**config)
-
-
-def _set_rng(rng: np.random.Generator, state: dict[str, Any]) -> np.random.Generator:
-    if type(rng.bit_generator).__name__ != state["bit_generator"]:
-        rng = np.random.Generator(getattr(np.random, state["bit_generator"])())
-    rng.bit_generator.state = state
-    return rng
-
-
 def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) -> Any:
-    model = _layer_from_config(config["model"])
+    entry = config["model"]
+    model = layers_module.get(entry["class_name"]).from_config(dict(entry["config"]))
     input_shape = config.get("input_shape")
     if input_shape is not None:
         model.build(tuple(input_shape))
@@ -297,17 +293,15 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
                 loss=losses.from_config(compiled["loss"]),
                 metrics=compiled.get("metrics") or [],
             )
-        _restore_optimizer(model, arrays, shown)
+        _restore_optimizer(model, arrays, shown, config["version"])
 
-    if config.get("shuffle_rng") is not None:
-        model._shuffle_rng = _set_rng(np.random.default_rng(), config["shuffle_rng"])
-    for index, state in (config.get("layer_rngs") or {}).items():
-        leaf = leaves[int(index)]
-        leaf.rng = _set_rng(leaf.rng or np.random.default_rng(), state)
+    model.set_rng_state(
+        {"shuffle": config.get("shuffle_rng"), "layers": config.get("layer_rngs") or {}}
+    )
     return model
 
 
-def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str) -> None:
+def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str, version: int) -> None:
     prefix = "optimizer/"
     state = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
     optimizer = model.optimizer
@@ -318,16 +312,27 @@ def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str) ->
         return
     if not model.built:
         raise ValueError(f"{shown} holds optimizer state but no input shape.")
-    params = [param for param, _ in model._parameter_pairs()]
+    if version == 1 and optimizer.name == "adam" and "0/v" in state:
+        # Version 1 stored v scaled by (1 - beta_1) / (1 - beta_2): undo it.
+        scale = (1 - optimizer.beta_2) / (1 - optimizer.beta_1)
+        state["0/v"] = state["0/v"] * state["0/v"].dtype.type(scale)
+    params = [w for w, _ in model.weight_pairs]
+    total = sum(w.size for w in params)
+    for key, value in state.items():
+        if key != "iterations" and value.shape != (total,):
+            raise ValueError(
+                f"{shown}: optimizer state {key!r} should have shape {(total,)} (one value "
+                f"per weight), but the file holds shape {value.shape}."
+            )
+    ends = np.cumsum([w.size for w in params])[:-1]
+    split = {"iterations": state["iterations"]}
+    for key, value in state.items():
+        if key != "iterations":
+            kind = key.split("/", 1)[1]
+            split.update({f"{i}/{kind}": part for i, part in enumerate(np.split(value, ends))})
     try:
-        optimizer.set_state(state, params)
+        optimizer.set_state(split, params)
     except (KeyError, ValueError) as error:
         raise ValueError(
             f"{shown}: the optimizer state does not fit the model's weights ({error})."
         ) from None
-    for key, value in optimizer.get_state().items():
-        if key in state and state[key].shape != np.shape(value):
-            raise ValueError(
-                f"{shown}: optimizer state {key!r} should have shape {np.shape(value)}, "
-                f"but the file holds shape {state[key].shape}."
-            )

@@ -103,10 +103,21 @@ def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 def float64_copy(model: Layer) -> Iterator[tuple[list[Layer], list[Any], list[Any]]]:
     """Run `model`'s layers on float64 copies of their weights, then put everything back.
 
-    Inside the block each leaf layer has new float64 `params` and zeroed `grads` (the
-    model's own arrays and buffers are never written to) and computes every input
-    gradient. On exit the layers, their caches and their random generators are exactly
-    as they were.
+    The contract:
+
+    - inside the block each leaf layer of `model` has new float64 `params` (copies of its
+      weights) and zeroed float64 `grads`; the model's own weight, gradient and buffer
+      arrays are never written to;
+    - on exit every attribute of every leaf is again the object it was on entry (the
+      `params` dicts, the packed views, the caches of the last forward pass), and each
+      random generator among the leaves (Dropout's) is back in its entry state.
+
+    It relies on the layer contract: a layer *assigns* what it caches (`self._x = x`),
+    it does not write into objects it held before the block, and `build` is not called
+    inside it.
+
+    Args:
+        model: a `Sequential` or a single layer, built.
 
     Yields:
         (leaves, rngs, rng_states): the leaf layers, the random generators among them
@@ -130,9 +141,6 @@ def float64_copy(model: Layer) -> Iterator[tuple[list[Layer], list[Any], list[An
         for leaf in leaves:
             leaf.params = {k: np.array(v, dtype=np.float64) for k, v in leaf.params.items()}
             leaf.grads = {k: np.zeros_like(v) for k, v in leaf.params.items()}
-            if hasattr(leaf, "_buffers"):
-                leaf._buffers = {}
-            leaf.needs_input_gradient = True
         yield leaves, rngs, rng_states
     finally:
         for rng, state in zip(rngs, rng_states, strict=True):

@@ -11,14 +11,14 @@ Findings: learning_rate_too_high, overfitting, not_converged, underfitting,
 imbalanced_data, unscaled_inputs, validation_mix, too_few_epochs.
 
 `gn.diagnose` is this package's `diagnose`; `gn.doctor` reaches the rest: `Finding`,
-`Diagnosis`, the thresholds that decide each finding (`gn.doctor.MIN_EPOCHS_FOR_TRENDS`,
-...) and `check_output_and_loss`, the compile-time check of the output layer against the
-loss (softmax + from_logits=True, or raw logits + from_logits=False).
+`Diagnosis` and the thresholds that decide each finding (`gn.doctor.MIN_EPOCHS_FOR_TRENDS`,
+...). The compile-time check of the output layer against the loss (softmax with
+from_logits=True, raw logits with from_logits=False) is each loss's own `check_output`.
 
 The doctor only reads numbers: a `History` by duck type (`.history` and `.params`, or a
 plain dict), arrays, and a model's `optimizer.learning_rate` and `layers`. It imports
 nothing of the engine. Its parts: `_inputs` (what it reads), `_rules` (one function per
-finding), `_findings` (the result types), `_thresholds`, and `_output` (the compile check).
+finding), `_findings` (the result types) and `_thresholds`.
 
 >>> from glassnet.callbacks import History
 >>> h = History.from_dict({"loss": [2.3, 9.1, 41.0, float("nan")]},
@@ -37,7 +37,6 @@ from typing import Any
 from glassnet.doctor import _thresholds
 from glassnet.doctor._findings import Diagnosis, Finding
 from glassnet.doctor._inputs import baseline_of, learning_rate_of, read_curves, read_data, read_run
-from glassnet.doctor._output import check_output_and_loss
 from glassnet.doctor._rules import (
     check_imbalance,
     check_learning_rate,
@@ -51,7 +50,7 @@ from glassnet.doctor._rules import (
 from glassnet.doctor._thresholds import *  # noqa: F403  (the thresholds, as its __all__ lists them)
 from glassnet.doctor._thresholds import MIN_EPOCHS_FOR_TRENDS
 
-__all__ = ["Diagnosis", "Finding", "check_output_and_loss", "diagnose", *_thresholds.__all__]
+__all__ = ["Diagnosis", "Finding", "diagnose", *_thresholds.__all__]
 
 
 def diagnose(history: Any, data: Any = None, model: Any = None) -> Diagnosis:
@@ -93,7 +92,7 @@ def diagnose(history: Any, data: Any = None, model: Any = None) -> Diagnosis:
     lr = learning_rate_of(run, model)
     baseline = baseline_of(data_, model)
 
-    findings = check_learning_rate(c, lr, run.params)
+    findings = check_learning_rate(c, lr, run.params, getattr(run, "stopped_on_nan", None))
     diverged = bool(findings)
     findings += check_unscaled(data_)
     findings += check_validation_mix(data_)

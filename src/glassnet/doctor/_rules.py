@@ -46,7 +46,9 @@ from glassnet.metrics import (
 )
 
 
-def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) -> list[Finding]:
+def check_learning_rate(
+    c: Curves, lr: float | None, params: Mapping[str, Any], stopped_on_nan: str | None = None
+) -> list[Finding]:
     """A learning rate too high: the loss blew up (NaN), rose, bounced, or the accuracy fell."""
     bad = ~np.isfinite(c.loss)
     if c.val_loss is not None:
@@ -58,8 +60,8 @@ def check_learning_rate(c: Curves, lr: float | None, params: Mapping[str, Any]) 
     if bad.any():
         first = int(np.argmax(bad))
         evidence |= {"first_nan_epoch": first + 1, "epochs": c.epochs}
-        if params.get("stopped_on_nan"):
-            evidence["stopped_on_nan"] = str(params["stopped_on_nan"])
+        if stopped_on_nan or params.get("stopped_on_nan"):  # params: older History objects
+            evidence["stopped_on_nan"] = str(stopped_on_nan or params["stopped_on_nan"])
         finite = c.loss[:first]
         if len(finite):
             evidence |= {"first_loss": float(finite[0]), "last_finite_loss": float(finite[-1])}

@@ -280,22 +280,9 @@ def _finite_difference(stages, stage, parameter, position, x, targets, loss, eps
     return (plus - minus) / (2 * epsilon)
 
 
-# dJ/dŷ for one sample; "/ n" divides by the number of outputs (the losses average over them).
-_LOSS_DERIVATIVES = {
-    ("mean_squared_error", False): "2(ŷ - y) / n",
-    ("mean_absolute_error", False): "sign(ŷ - y) / n",
-    ("binary_crossentropy", False): "(ŷ - y) / (ŷ(1 - ŷ)) / n",
-    ("binary_crossentropy", True): "(sigmoid(ŷ) - y) / n",
-    ("categorical_crossentropy", False): "-y / ŷ",
-    ("categorical_crossentropy", True): "softmax(ŷ) - y",
-    ("sparse_categorical_crossentropy", False): "-1/ŷ_y at the true class y, else 0",
-    ("sparse_categorical_crossentropy", True): "softmax(ŷ) - onehot(y)",
-}
-
-
 def _loss_derivative(loss: losses_module.Loss, n_outputs: int) -> str:
-    """The formula of dJ/dŷ, with the number of outputs written in (none when it is 1)."""
-    formula = _LOSS_DERIVATIVES.get((loss.name, loss.from_logits), "")
+    """The loss's formula of dJ/dŷ, with the number of outputs written in (none when it is 1)."""
+    formula = loss.gradient_formula
     return formula.replace(" / n", "" if n_outputs == 1 else f" / {n_outputs}")
 
 

@@ -72,21 +72,18 @@ class Values:
 
 
 def run_sample(stages: list[Stage], x: np.ndarray) -> list[Values]:
-    """The forward pass of one sample (no batch axis), in inference mode."""
+    """The forward pass of one sample (no batch axis), in inference mode.
+
+    Each layer runs its own `forward` (and a Dense its `weighted_sum`, for z) on a float64
+    copy of itself that holds the stage's weights, so a changed `stage.params` shows.
+    """
     values = []
     for stage in stages:
-        layer, z = stage.layer, None
-        if isinstance(layer, Flatten):
-            out = x.reshape(-1)
-        elif isinstance(layer, Dense):
-            z = x @ stage.params["kernel"]
-            if layer.use_bias:
-                z = z + stage.params["bias"]
-            out = layer.activation(z)
-        elif isinstance(layer, Activation):
-            out = layer.activation(x)
-        else:  # Dropout: the identity in inference
-            out = x
+        with float64_copy(stage.layer) as ((layer,), _, _):
+            layer.params = stage.params
+            batch = x[None]  # (1, *sample shape)
+            z = layer.weighted_sum(batch)[0] if isinstance(layer, Dense) else None
+            out = layer.forward(batch, training=False)[0]
         values.append(Values(x, z, out))
         x = out
     return values
