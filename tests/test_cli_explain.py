@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet import runs
-from glassnet.cli import main
+from glassnet.cli import main, runs
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ import pytest
 import tomllib
 
 import glassnet as gn
-from glassnet import runs
-from glassnet.cli import main
-from glassnet.commands import predict as predict_command
+from glassnet.cli import main, runs
+from glassnet.cli.commands import predict as predict_command
 
 # The run folder stores the model with glassnet.saving (written in parallel by the engine).
 saving = pytest.importorskip("glassnet.saving")

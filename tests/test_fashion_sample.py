@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from glassnet import runs
-from glassnet.cli import main
+from glassnet.cli import main, runs
 from glassnet.datasets import _fetch, fashion_mnist
 from glassnet.datasets.idx import write_idx
 

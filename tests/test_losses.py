@@ -275,7 +275,7 @@ def test_probabilities_are_stable_for_huge_logits():
         )
     p = gn.losses.probabilities([[0.2, 0.8]], from_logits=False)  # already probabilities
     np.testing.assert_array_equal(p, [[0.2, 0.8]])
-    from glassnet.runs import class_probabilities  # the CLI's name for the same function
+    from glassnet.cli.runs import class_probabilities  # the CLI's name for the same function
 
     with np.errstate(all="raise"):
         np.testing.assert_array_equal(class_probabilities([[-1000.0]], True), [[1.0, 0.0]])

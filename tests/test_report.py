@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from glassnet import plots, report
+from glassnet import plots
+from glassnet.cli import html_report as report
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ import pytest
 
 import glassnet as gn
 from glassnet.cli import main
-from glassnet.commands.perceptron import accuracy_line, point_lines
+from glassnet.cli.commands.perceptron import accuracy_line, point_lines
 
 # Copied from the lecture's slide "PERCEPTRON: PREDICTION AND RESULTS"
 # (w1 = 0.75, w2 = -0.5, bias = 1, wbias = 1).

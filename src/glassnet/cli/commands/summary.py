@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from glassnet.runs import load_run
+from glassnet.cli.runs import load_run
 
 __all__ = ["add_parser", "run"]
 

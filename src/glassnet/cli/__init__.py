@@ -1,4 +1,4 @@
-"""The `glassnet` command: one sub-command per module in `glassnet.commands`.
+"""The `glassnet` command: one sub-command per module in `glassnet.cli.commands`.
 
 User errors (bad flags, missing files, invalid values) print one line and exit 2;
 a Ctrl-C exits 130. Each sub-command module defines `add_parser(subparsers)`,
@@ -17,7 +17,7 @@ import sys
 
 from glassnet import __version__
 
-# Sub-commands in the order `glassnet --help` lists them (modules of glassnet.commands).
+# Sub-commands in the order `glassnet --help` lists them (modules of glassnet.cli.commands).
 COMMANDS = [
     "demo",
     "perceptron",
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"glassnet.commands.{name}").add_parser(subparsers)
+        importlib.import_module(f"glassnet.cli.commands.{name}").add_parser(subparsers)
     return parser
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from glassnet.runs import IMAGE_DATASETS, TrainConfig, load_config_file, train
+from glassnet.cli.runs import IMAGE_DATASETS, TrainConfig, load_config_file, train
 
 __all__ = ["add_parser", "config_from_args", "run"]
 

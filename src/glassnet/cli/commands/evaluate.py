@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from glassnet.runs import evaluation_data, load_run, probabilities
+from glassnet.cli.runs import evaluation_data, load_run, probabilities
 
 __all__ = ["add_parser", "run"]
 

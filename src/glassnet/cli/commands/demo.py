@@ -19,7 +19,7 @@ from typing import Any
 
 from glassnet import datasets
 from glassnet._internal.checks import check_one_of
-from glassnet.commands.perceptron import XOR_WHY, accuracy_line, point_lines, training_lines
+from glassnet.cli.commands.perceptron import XOR_WHY, accuracy_line, point_lines, training_lines
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
 __all__ = ["SECTIONS", "DemoContext", "Section", "add_parser", "run"]
@@ -161,8 +161,8 @@ def fashion_section(ctx: DemoContext) -> None:
     It trains on the full Fashion-MNIST when it is on disk or can be downloaded, else on
     the 7,000-image sample shipped with glassnet, and says which before and after training.
     """
+    from glassnet.cli.runs import TrainConfig, train
     from glassnet.datasets import fashion_mnist
-    from glassnet.runs import TrainConfig, train
 
     quick = bool(getattr(ctx.args, "quick", False))
     epochs = 2 if quick else 10

@@ -12,7 +12,7 @@ import argparse
 
 import numpy as np
 
-from glassnet.runs import class_probabilities, evaluation_data, load_run
+from glassnet.cli.runs import class_probabilities, evaluation_data, load_run
 
 __all__ = ["add_parser", "parse_gradient", "run"]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.runs import LoadedRun, load_run, preprocess, probabilities
+from glassnet.cli.runs import LoadedRun, load_run, preprocess, probabilities
 
 __all__ = ["add_parser", "image_to_input", "read_image", "resize_area", "run"]
 

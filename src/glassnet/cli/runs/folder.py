@@ -1,0 +1,307 @@
+"""A run folder: one folder per run, holding everything needed to read or repeat it.
+
+A run folder holds:
+
+- `model.glassnet`: the trained model (`gn.load_model` reads it);
+- `config.toml` and `config.json`: the exact settings that ran (`glassnet train --config
+  config.toml` repeats the run into a new folder), and `run.json`: class names, input
+  preprocessing, the data sizes and the split used, which `glassnet predict` needs;
+- `history.json` and `history.csv`: loss and metrics per epoch;
+- `metrics.json`: test loss, accuracy beside the majority-class baseline, balanced
+  accuracy, the classification report and the confusion matrix;
+- `diagnosis.txt` and `diagnosis.json`: what `gn.diagnose` found;
+- the figures as PNG, and `report.html`, one self-contained page with all of it.
+
+The folder is written under a temporary hidden name beside its final place and renamed
+when complete, so an interrupted or failed write leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glassnet._internal.files import move_into_place, temporary_folder
+from glassnet._internal.jsonable import jsonable
+from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
+from glassnet.cli.runs.data import (
+    DatasetSplits,
+    image_dataset,
+    load_splits,
+    preprocess,
+    probabilities,
+)
+
+__all__ = [
+    "MODEL_FILE",
+    "LoadedRun",
+    "check_out_folder",
+    "evaluation_data",
+    "load_run",
+    "write_run",
+]
+
+MODEL_FILE = "model.glassnet"
+# Images shown in the report's prediction grid (the tutorial shows 15).
+N_PREDICTION_IMAGES = 15
+# Largest network drawn as a diagram (units per layer beyond this are not drawn).
+_NETWORK_MAX_INPUTS = 64
+
+
+def _history_csv(history: Mapping[str, list[float]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    keys = list(history)
+    writer.writerow(["epoch", *keys])
+    n = len(next(iter(history.values()), []))
+    for epoch in range(n):
+        writer.writerow([epoch + 1, *(repr(history[k][epoch]) for k in keys)])
+    return buffer.getvalue()
+
+
+def write_run(
+    out: str | os.PathLike,
+    *,
+    model: Any,
+    config: TrainConfig,
+    history: Any,
+    data: DatasetSplits,
+    extra: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Evaluate `model` on the test part and write the complete run folder at `out`.
+
+    Everything is written into a hidden temporary folder beside `out`, which is renamed
+    to `out` at the end; on any error the temporary folder is removed.
+
+    Returns:
+        The run folder `out`.
+    """
+    from glassnet import metrics as metrics_module
+    from glassnet import plots
+    from glassnet.cli import html_report as report
+    from glassnet.doctor import diagnose
+
+    out = Path(out)
+    work = temporary_folder(out)
+    plt = plots.pyplot()
+    try:
+        x_test, y_test = data.test
+        probs = probabilities(model, x_test)  # (n_test, n_classes)
+        predicted = probs.argmax(axis=1)
+        n_classes = len(data.class_names)
+        classification = metrics_module.classification_report(
+            y_test, predicted, class_names=data.class_names
+        )
+        cm = metrics_module.confusion_matrix(y_test, predicted, n_classes=n_classes)
+        test_logs = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+        values = dict(getattr(history, "history", {}))
+        try:
+            diagnosis = diagnose(history, data=(data.train, data.val), model=model)
+            diagnosis_text, diagnosis_dict = str(diagnosis), diagnosis.to_dict()
+        except ValueError as error:  # e.g. interrupted before the first epoch ended
+            diagnosis_text, diagnosis_dict = f"No diagnosis: {error}", {"error": str(error)}
+        metrics = {
+            "test_loss": float(test_logs["loss"]),
+            "test_accuracy": float(test_logs.get("accuracy", classification.summary.accuracy)),
+            "summary": classification.summary.to_dict(),
+            "classification_report": classification.to_dict(),
+            "confusion_matrix": cm.tolist(),
+            "class_names": data.class_names,
+            "report_text": str(classification),
+            **dict(extra or {}),
+        }
+        run_info = {
+            "format": "glassnet-run",
+            "version": 1,
+            "model_file": MODEL_FILE,
+            "dataset": config.dataset,
+            "class_names": data.class_names,
+            "preprocessing": data.preprocessing,
+            "feature_names": data.feature_names,
+            "input_shape": list(data.train[0].shape[1:]),
+            "samples": {"train": len(data.train[0]), "val": len(data.val[0]), "test": len(x_test)},
+            "split": data.split_used(),
+        }
+        model.save(str(work / MODEL_FILE))
+        repeat = config.to_repeat()
+        texts = {
+            "config.toml": repeat.to_toml(
+                "glassnet train --config config.toml repeats this run into a new folder.\n"
+                "The split used:\n" + data.describe_split(prefix="  ")
+            ),
+            "config.json": json.dumps(repeat.to_dict(), indent=2),
+            "run.json": json.dumps(run_info, indent=2),
+            "history.json": json.dumps(
+                {"history": values, "params": jsonable(getattr(history, "params", {}))}, indent=2
+            ),
+            "history.csv": _history_csv(values),
+            "metrics.json": json.dumps(jsonable(metrics), indent=2),
+            "diagnosis.txt": diagnosis_text + "\n",
+            "diagnosis.json": json.dumps(jsonable(diagnosis_dict), indent=2),
+        }
+        for name, text in texts.items():
+            (work / name).write_text(text, encoding="utf-8")
+
+        figures: dict[str, Any] = {}
+        if values.get("loss"):
+            figures["learning_curves.png"] = plots.plot_learning_curves(values)
+        figures["confusion_matrix.png"] = plots.plot_confusion_matrix(cm, data.class_names)
+        if x_test.ndim == 3:
+            shown = min(N_PREDICTION_IMAGES, len(x_test))
+            figures["predictions.png"] = plots.plot_predictions(
+                x_test[:shown], y_test[:shown], probs[:shown], data.class_names
+            )
+        if x_test.ndim == 2 and x_test.shape[1] == 2:
+            figures["decision_regions.png"] = plots.plot_decision_regions(model, x_test, y_test)
+        if int(np.prod(x_test.shape[1:])) <= _NETWORK_MAX_INPUTS:
+            figures["network.png"] = plots.plot_network(model)
+        for name, fig in figures.items():
+            plots.save_figure(fig, work / name)
+            plt.close(fig)
+
+        summary_lines: list[str] = []
+        model.summary(print_fn=summary_lines.append)
+        used = data.split_used()["samples"]
+        page = report.build_report(
+            title=f"glassnet run: {config.dataset}",
+            summary="\n".join(summary_lines),
+            config={
+                **config.to_dict(),
+                "split used": "; ".join(data.describe_split().splitlines()),
+                "samples": f"train {used['train']:,}, val {used['val']:,}, test {used['test']:,}",
+            },
+            metrics=metrics,
+            diagnosis=diagnosis_text,
+            figures={name: work / name for name in figures},
+        )
+        (work / "report.html").write_text(page, encoding="utf-8")
+        check_out_folder(out, overwrite)  # it may have appeared while training
+        move_into_place(work, out, overwrite)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out
+
+
+def check_out_folder(out: Path, overwrite: bool) -> None:
+    """Refuse an `out` that holds something, unless it is a run folder and `overwrite`."""
+    if not out.exists() or _empty_folder(out):
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f"--out {out} already exists; choose another folder, or --force to replace that run."
+        )
+    if not (out.is_dir() and (out / "run.json").is_file()):
+        raise FileExistsError(
+            f"--force replaces only a glassnet run folder, and {out} is not one (no run.json): "
+            "nothing was deleted."
+        )
+
+
+def _empty_folder(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+@dataclass
+class LoadedRun:
+    """A model read back from a run folder or a bare model file.
+
+    Attributes:
+        model: the `Sequential`.
+        path: the run folder or model file given.
+        info: run.json's contents ({} for a bare model file).
+        config: the run's settings, or None for a bare model file.
+        history: history.json's "history", or None.
+    """
+
+    model: Any
+    path: Path
+    info: dict[str, Any]
+    config: TrainConfig | None = None
+    history: dict[str, list[float]] | None = None
+
+    @property
+    def class_names(self) -> list[str]:
+        """The run's class names, or "0".."n-1" from the model's output width."""
+        names = self.info.get("class_names")
+        return list(names) if names else [str(i) for i in range(self.model.output_shape[-1])]
+
+    @property
+    def preprocessing(self) -> dict[str, Any]:
+        """How raw inputs become model inputs; for a bare model file images are divided by 255."""
+        return self.info.get("preprocessing") or {"kind": "images", "max_value": 255.0}
+
+
+def evaluation_data(
+    loaded: LoadedRun, dataset: str | None = None, target: str | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The data to evaluate a loaded model on, preprocessed as in its training.
+
+    Without `dataset`, a run folder's own test part (the same split, from its config);
+    with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
+    every row of a CSV file (`target` names its label column).
+
+    Returns:
+        (x, y, class_names).
+
+    Raises:
+        ValueError: a bare model file without `dataset`, or `target` for an image dataset.
+    """
+    from glassnet import datasets
+
+    if dataset is None:
+        if loaded.config is None:
+            raise ValueError(f"{loaded.path} is a bare model file: give --dataset to use.")
+        splits = load_splits(loaded.config)
+        return *splits.test, splits.class_names
+    if dataset in IMAGE_DATASETS:
+        if target:
+            raise ValueError(f"--target is for CSV files; {dataset} has its own labels.")
+        load, names = image_dataset(dataset)
+        _, (x, y) = load()
+        return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
+    TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
+    table = datasets.load_csv(dataset, target=target)
+    return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
+
+
+def load_run(path: str | os.PathLike) -> LoadedRun:
+    """Read a run folder (or a model file saved by glassnet).
+
+    Raises:
+        FileNotFoundError: no such folder or file, or a folder without a model.
+        ValueError: a file that is not a glassnet model (from `gn.load_model`).
+    """
+    from glassnet.saving import load_model
+
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such run folder or model file: {path}")
+    if path.is_dir() and (path / "run.json").is_file():
+        info = json.loads((path / "run.json").read_text(encoding="utf-8"))
+        model = load_model(str(path / info.get("model_file", MODEL_FILE)))
+        config = None
+        if (path / "config.json").is_file():
+            config = TrainConfig.from_mapping(json.loads((path / "config.json").read_text()))
+        history = None
+        if (path / "history.json").is_file():
+            history = json.loads((path / "history.json").read_text()).get("history")
+        return LoadedRun(model=model, path=path, info=info, config=config, history=history)
+    if path.is_dir() and not (path / MODEL_FILE).exists():
+        try:
+            return LoadedRun(model=load_model(str(path)), path=path, info={})
+        except (ValueError, OSError):
+            raise FileNotFoundError(
+                f"{path} is neither a glassnet run folder (no run.json) nor a saved model."
+            ) from None
+    return LoadedRun(model=load_model(str(path)), path=path, info={})
