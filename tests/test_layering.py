@@ -35,6 +35,9 @@ ENGINE = (
     "callbacks",
     "saving",
     "utils",
+    "_model_inputs",
+    "_model_summary",
+    "_model_state",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

@@ -20,17 +20,18 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import _model_inputs, _model_state, losses, optimizers, saving
 from glassnet import callbacks as callbacks_module
 from glassnet import layers as layers_module
-from glassnet import losses, optimizers, saving
 from glassnet._internal.checks import (
-    as_float_array,
     check_int,
     check_number,
     check_same_length,
     describe,
 )
+from glassnet._model_summary import summary_table
 from glassnet.layers import DTYPE, Layer
+from glassnet.metrics import metric_sum
 from glassnet.utils import new_rng
 
 __all__ = ["Sequential"]
@@ -132,32 +133,7 @@ class Sequential(Layer):
         self.built = True
 
     def _pack(self) -> None:
-        """Give each layer's weights a place in a packed vector, once: a layer that was
-        packed before keeps its arrays, and a built model nested here keeps its vectors."""
-        pairs: list[Pair] = []
-        fresh: list[Layer] = []
-
-        def pack_fresh() -> None:
-            if fresh:
-                pair = _pack_weights(fresh)
-                self._packed_by_layer.update(dict.fromkeys(fresh, pair))
-                pairs.append(pair)
-                fresh.clear()
-
-        for layer in self.layers:
-            if isinstance(layer, Sequential):
-                pack_fresh()
-                pairs.extend(layer.weight_pairs)
-            elif layer.params:
-                pair = self._packed_by_layer.get(layer)
-                if pair is None:
-                    fresh.append(layer)
-                    continue
-                pack_fresh()
-                if not any(pair is known for known in pairs):
-                    pairs.append(pair)
-        pack_fresh()
-        self._weight_pairs = pairs
+        self._weight_pairs = _model_state.pack(self.layers, self._packed_by_layer)
 
     @property
     def weight_pairs(self) -> list[Pair]:
@@ -249,7 +225,7 @@ class Sequential(Layer):
         return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
     def __call__(self, x, training=False):
-        x = self._as_input(x, "x")
+        x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
         return self.forward(x.astype(DTYPE, copy=False), training=training)
 
@@ -339,26 +315,15 @@ class Sequential(Layer):
             "validation_split", validation_split, 0, 1, high_inclusive=False
         )
         verbose = 1 if verbose == "auto" else check_int("verbose", verbose, minimum=0)
-        x = self._as_input(x, "x")
+        x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
-        y = self._as_targets(y, "y", len(x))
+        y = _model_inputs.as_targets(self, y, "y", len(x))
         check_same_length("x", x, "y", y)
-        weights = self._sample_weights(y, class_weight, sample_weight, len(x))
+        weights = _model_inputs.sample_weights(y, class_weight, sample_weight, len(x))
 
-        if validation_data is not None:
-            validation = self._validation_arrays(validation_data)
-        elif validation_split > 0:
-            cut = int(len(x) * (1 - validation_split))
-            if cut == 0 or cut == len(x):
-                raise ValueError(
-                    f"validation_split={validation_split} leaves {cut} training and "
-                    f"{len(x) - cut} validation samples of {len(x)}: both must be >= 1."
-                )
-            validation = (x[cut:], y[cut:])
-            x, y = x[:cut], y[:cut]
-            weights = None if weights is None else weights[:cut]
-        else:
-            validation = None
+        (x, y, weights), validation = _model_inputs.split_validation(
+            self, x, y, weights, validation_data, validation_split
+        )
 
         history = callbacks_module.History()
         callback_list = list(callbacks or [])
@@ -444,7 +409,7 @@ class Sequential(Layer):
                 break
             loss_sum += batch_loss * m
             for name in self.metrics:
-                metric_sums[name] += self._metric_sum(name, xb, yb)
+                metric_sums[name] += metric_sum(name, self.loss, xb, yb)
             seen += m
             for layer, need_input_grad in backward_steps:
                 grad = layer.backward(grad, need_input_grad=need_input_grad)
@@ -480,29 +445,13 @@ class Sequential(Layer):
         if self.history is not None:
             self.history.stopped_on_nan = message
 
-    def _metric_sum(self, name: str, outputs: np.ndarray, targets: np.ndarray) -> float:
-        if name == "mae":
-            diff = outputs - targets.reshape(outputs.shape)
-            return float(np.abs(diff).reshape(len(outputs), -1).mean(axis=1).sum())
-        if name == "mse":
-            diff = outputs - targets.reshape(outputs.shape)
-            return float((diff * diff).reshape(len(outputs), -1).mean(axis=1).sum())
-        kind = self.loss.accuracy_kind
-        if kind == "sparse":
-            return float(np.count_nonzero(outputs.argmax(axis=1) == targets))
-        if kind == "categorical":
-            return float(np.count_nonzero(outputs.argmax(axis=1) == targets.argmax(axis=1)))
-        threshold = 0.0 if self.loss.from_logits else 0.5
-        hits = (outputs > threshold) == (targets.reshape(outputs.shape) > 0.5)
-        return float(hits.reshape(len(outputs), -1).mean(axis=1).sum())
-
     def _evaluate_logs(self, x, y, batch_size: int | None = None) -> dict[str, float]:
         outputs = self.predict(x, batch_size=batch_size)
         with np.errstate(under="ignore"):
             loss_value = self.loss.loss_and_gradient(y, outputs)[0]
             logs = {"loss": loss_value}
             for name in self.metrics:
-                logs[name] = self._metric_sum(name, outputs, y) / len(x)
+                logs[name] = metric_sum(name, self.loss, outputs, y) / len(x)
         return logs
 
     def evaluate(
@@ -524,9 +473,9 @@ class Sequential(Layer):
         """
         if self.loss is None:
             raise ValueError("evaluate() needs a compiled model: call model.compile(...) first.")
-        x = self._as_input(x, "x")
+        x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
-        y = self._as_targets(y, "y", len(x))
+        y = _model_inputs.as_targets(self, y, "y", len(x))
         check_same_length("x", x, "y", y)
         logs = self._evaluate_logs(x, y, batch_size)
         if verbose:
@@ -557,7 +506,7 @@ class Sequential(Layer):
         >>> gn.Sequential([gn.layers.Dense(3, input_shape=(2,))]).predict([[1, 2]]).shape
         (1, 3)
         """
-        x = self._as_input(x, "x")
+        x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
         batch_size = check_int("batch_size", batch_size or INFERENCE_BATCH, minimum=1)
         leaves = self.leaves()
@@ -577,61 +526,6 @@ class Sequential(Layer):
             threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
             return (outputs[:, 0] > threshold).astype(np.intp)
         return outputs.argmax(axis=-1)
-
-    # -- data checks ----------------------------------------------------------------
-    def _as_input(self, x: Any, name: str) -> np.ndarray:
-        if x is None:
-            raise ValueError(f"{name} is required: pass the input samples as an array.")
-        array = np.asarray(x)
-        if array.dtype.kind in "biu" and array.ndim >= 1:
-            if array.size == 0:
-                raise ValueError(f"{name} is empty (shape {array.shape}).")
-            return array
-        if array.ndim < 2 and self.input_shape is not None and len(self.input_shape) >= 1:
-            array = array.reshape(-1, *self.input_shape) if array.ndim == 1 else array
-        return as_float_array(name, array, dtype=DTYPE)
-
-    def _as_targets(self, y: Any, name: str, n: int) -> np.ndarray:
-        if y is None:
-            raise ValueError(f"{name} is required: pass the targets (labels) as an array.")
-        y = np.asarray(y)
-        if y.dtype.kind == "f":
-            as_float_array(name, y, dtype=np.float32)
-        elif y.dtype.kind not in "biu":
-            raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
-        return self.loss.check_targets(y, (len(y), *self.output_shape))
-
-    def _validation_arrays(self, data: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-        if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ValueError(
-                f"validation_data must be (x_val, y_val) or [x_val, y_val], got {describe(data)}."
-            )
-        x_val = self._as_input(data[0], "validation_data x")
-        self._ensure_built(x_val)
-        y_val = self._as_targets(data[1], "validation_data y", len(x_val))
-        check_same_length("validation_data x", x_val, "validation_data y", y_val)
-        return x_val, y_val
-
-    def _sample_weights(self, y, class_weight, sample_weight, n) -> np.ndarray | None:
-        weights = None
-        if sample_weight is not None:
-            weights = as_float_array("sample_weight", sample_weight, ndim=1)
-            check_same_length("sample_weight", weights, "y", y)
-        if class_weight is not None:
-            if not isinstance(class_weight, dict):
-                raise TypeError(
-                    f"class_weight must be a dict class -> weight, got {describe(class_weight)}."
-                )
-            labels = (
-                y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(n).astype(np.intp)
-            )
-            table = np.ones(int(labels.max()) + 1)
-            for label, weight in class_weight.items():
-                if 0 <= int(label) < len(table):
-                    table[int(label)] = check_number(f"class_weight[{label}]", weight, 0)
-            per_class = table[labels]
-            weights = per_class if weights is None else weights * per_class
-        return weights
 
     # -- weights ----------------------------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
@@ -661,12 +555,7 @@ class Sequential(Layer):
 
     # -- random generators ----------------------------------------------------------------
     def get_rng_state(self) -> dict[str, Any]:
-        """The states of the model's random generators, for saving.
-
-        Returns:
-            {"shuffle": the state of the generator that shuffles fit's batches (None
-            before the first fit), "layers": {leaf index: state} for the leaves with a
-            generator, e.g. Dropout}; each state is `bit_generator.state`, JSON-ready.
+        """The states of the model's random generators, for saving (see `_model_state`).
 
         >>> import glassnet as gn
         >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(2,)), gn.layers.Dropout(0.5)])
@@ -674,15 +563,7 @@ class Sequential(Layer):
         >>> state["shuffle"], list(state["layers"])
         (None, ['1'])
         """
-        shuffle = self._shuffle_rng
-        return {
-            "shuffle": None if shuffle is None else shuffle.bit_generator.state,
-            "layers": {
-                str(i): leaf.rng.bit_generator.state
-                for i, leaf in enumerate(self.leaves())
-                if isinstance(getattr(leaf, "rng", None), np.random.Generator)
-            },
-        }
+        return _model_state.rng_state(self._shuffle_rng, self.leaves())
 
     def set_rng_state(self, state: dict[str, Any]) -> None:
         """Put back what `get_rng_state` returned, so shuffling and Dropout masks continue
@@ -695,12 +576,7 @@ class Sequential(Layer):
         >>> bool((m.layers[0].rng.random(3) == mask).all())
         True
         """
-        if state.get("shuffle") is not None:
-            self._shuffle_rng = _generator(state["shuffle"], self._shuffle_rng)
-        leaves = self.leaves()
-        for index, leaf_state in (state.get("layers") or {}).items():
-            leaf = leaves[int(index)]
-            leaf.rng = _generator(leaf_state, getattr(leaf, "rng", None))
+        self._shuffle_rng = _model_state.set_rng_state(state, self._shuffle_rng, self.leaves())
 
     # -- summary and saving -------------------------------------------------------------
     def summary(self, print_fn: Any = print) -> None:
@@ -710,35 +586,7 @@ class Sequential(Layer):
         """
         if not self.built:
             self.build()
-        rows = [("Layer (type)", "Output Shape", "Param #", "how")]
-        for layer in self.layers:
-            how = ""
-            if "kernel" in layer.params:
-                fan_in, units = layer.params["kernel"].shape
-                how = f"{fan_in} x {units}" + (f" + {units}" if "bias" in layer.params else "")
-            rows.append(
-                (
-                    f"{layer.name} ({type(layer).__name__})",
-                    str((None, *layer.output_shape)),
-                    f"{layer.count_params():,}",
-                    how,
-                )
-            )
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        line = "-" * (sum(widths) + 6)
-        text = [f'Model: "{self.name}"', line]
-        for i, row in enumerate(rows):
-            text.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
-            if i == 0:
-                text.append(line)
-        total = self.count_params()
-        text += [
-            line,
-            f"Total params: {total:,} ({total * 4 / 1024:.2f} KB)",
-            f"Trainable params: {total:,}",
-            "Non-trainable params: 0",
-        ]
-        print_fn("\n".join(text))
+        print_fn(summary_table(self))
 
     def save(self, path: str) -> None:
         """Save architecture, compile settings, weights and optimizer state (see `saving`)."""
@@ -767,31 +615,3 @@ class Sequential(Layer):
             for entry in config["layers"]
         ]
         return cls(layers, name=config.get("name"))
-
-
-def _pack_weights(leaves: list[Layer]) -> Pair:
-    """One contiguous vector for the weights of `leaves` and one for their gradients.
-
-    Each leaf's `params` and `grads` arrays become views into them, with their values.
-    """
-    total = sum(value.size for leaf in leaves for value in leaf.params.values())
-    weights = np.empty(total, dtype=DTYPE)
-    gradients = np.zeros(total, dtype=DTYPE)
-    offset = 0
-    for leaf in leaves:
-        for key, value in leaf.params.items():
-            end = offset + value.size
-            weights[offset:end] = value.reshape(-1)
-            leaf.params[key] = weights[offset:end].reshape(value.shape)
-            leaf.grads[key] = gradients[offset:end].reshape(value.shape)
-            offset = end
-    return weights, gradients
-
-
-def _generator(state: dict[str, Any], rng: np.random.Generator | None) -> np.random.Generator:
-    """`rng` (or a new generator of the same kind) set to `state`."""
-    kind = state["bit_generator"]
-    if rng is None or type(rng.bit_generator).__name__ != kind:
-        rng = np.random.Generator(getattr(np.random, kind)())
-    rng.bit_generator.state = state
-    return rng

@@ -27,6 +27,7 @@ accuracy 0.900 (baseline 0.900, balanced 0.500) ⚠ near baseline; imbalanced 9.
 """
 
 from glassnet.metrics._report import ClassificationReport, classification_report
+from glassnet.metrics._running import metric_sum
 from glassnet.metrics._scores import (
     accuracy,
     confusion_matrix,
@@ -69,6 +70,7 @@ __all__ = [
     "majority_class_baseline",
     "mean_absolute_error",
     "mean_squared_error",
+    "metric_sum",
     "precision",
     "r2_score",
     "recall",

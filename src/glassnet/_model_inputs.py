@@ -1,0 +1,111 @@
+"""The checks `Sequential.fit`, `evaluate` and `predict` make on the data they are given.
+
+Each names the argument, what was expected and what came (the wording lives in
+`glassnet._internal.checks`).
+
+>>> import glassnet as gn
+>>> model = gn.Sequential([gn.layers.Dense(1, input_shape=(2,))])
+>>> as_input(model, [[1, 2]], "x").dtype
+dtype('int64')
+>>> sample_weights(np.array([0, 1, 1]), {1: 2.0}, None, 3).tolist()
+[1.0, 2.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet._internal.checks import (
+    as_float_array,
+    check_number,
+    check_same_length,
+    describe,
+)
+from glassnet.layers import DTYPE
+
+__all__ = ["as_input", "as_targets", "sample_weights", "split_validation", "validation_arrays"]
+
+
+def as_input(model: Any, x: Any, name: str) -> np.ndarray:
+    """`x` as the model's input array: integer images kept for per-batch casting, else float32."""
+    if x is None:
+        raise ValueError(f"{name} is required: pass the input samples as an array.")
+    array = np.asarray(x)
+    if array.dtype.kind in "biu" and array.ndim >= 1:
+        if array.size == 0:
+            raise ValueError(f"{name} is empty (shape {array.shape}).")
+        return array
+    if array.ndim < 2 and model.input_shape is not None and len(model.input_shape) >= 1:
+        array = array.reshape(-1, *model.input_shape) if array.ndim == 1 else array
+    return as_float_array(name, array, dtype=DTYPE)
+
+
+def as_targets(model: Any, y: Any, name: str, n: int) -> np.ndarray:
+    """`y` checked against the model's outputs by its loss."""
+    if y is None:
+        raise ValueError(f"{name} is required: pass the targets (labels) as an array.")
+    y = np.asarray(y)
+    if y.dtype.kind == "f":
+        as_float_array(name, y, dtype=np.float32)
+    elif y.dtype.kind not in "biu":
+        raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
+    return model.loss.check_targets(y, (len(y), *model.output_shape))
+
+
+def validation_arrays(model: Any, data: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """`validation_data` as checked (x_val, y_val) arrays."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError(
+            f"validation_data must be (x_val, y_val) or [x_val, y_val], got {describe(data)}."
+        )
+    x_val = as_input(model, data[0], "validation_data x")
+    model._ensure_built(x_val)
+    y_val = as_targets(model, data[1], "validation_data y", len(x_val))
+    check_same_length("validation_data x", x_val, "validation_data y", y_val)
+    return x_val, y_val
+
+
+def sample_weights(y, class_weight, sample_weight, n) -> np.ndarray | None:
+    """One weight per sample from `sample_weight` and `class_weight` (None when neither)."""
+    weights = None
+    if sample_weight is not None:
+        weights = as_float_array("sample_weight", sample_weight, ndim=1)
+        check_same_length("sample_weight", weights, "y", y)
+    if class_weight is not None:
+        if not isinstance(class_weight, dict):
+            raise TypeError(
+                f"class_weight must be a dict class -> weight, got {describe(class_weight)}."
+            )
+        labels = (
+            y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(n).astype(np.intp)
+        )
+        table = np.ones(int(labels.max()) + 1)
+        for label, weight in class_weight.items():
+            if 0 <= int(label) < len(table):
+                table[int(label)] = check_number(f"class_weight[{label}]", weight, 0)
+        per_class = table[labels]
+        weights = per_class if weights is None else weights * per_class
+    return weights
+
+
+def split_validation(model: Any, x, y, weights, validation_data, validation_split: float):
+    """((x, y, weights) to train on, (x_val, y_val) or None), as `fit` was asked.
+
+    `validation_data` wins over `validation_split`, which takes the last fraction of the
+    samples before shuffling, as Keras does.
+    """
+    if validation_data is not None:
+        return (x, y, weights), validation_arrays(model, validation_data)
+    if validation_split <= 0:
+        return (x, y, weights), None
+    cut = int(len(x) * (1 - validation_split))
+    if cut == 0 or cut == len(x):
+        raise ValueError(
+            f"validation_split={validation_split} leaves {cut} training and "
+            f"{len(x) - cut} validation samples of {len(x)}: both must be >= 1."
+        )
+    train_weights = None if weights is None else weights[:cut]
+    return (x[:cut], y[:cut], train_weights), (x[cut:], y[cut:])
