@@ -28,10 +28,12 @@ Where each idea of the lecture lives (paths under glassnet/):
 | checking a gradient                | testing.py                | check_gradients               |
 
 The package stands on five levels, and imports only point down (tests/test_layering.py):
-the application (cli, commands/, runs, report) on the tools that run or draw the engine
-(perceptron, testing, exercises, explain/, plots/), on the engine (activations,
-initializers, layers, losses, optimizers, model, callbacks, saving, utils), on the tools
-that only read numbers (metrics/, doctor/, datasets/), on the helpers in _internal/.
+the application (cli/: commands/, runs/, html_report) on the tools that run or draw the
+engine (perceptron, testing, exercises, explain/, plots/), on the engine (activations,
+initializers, layers, losses, optimizers, model with its private _model_inputs,
+_model_state and _model_summary, callbacks, saving, utils), on the tools that only read
+numbers (metrics/, doctor/, datasets/), on the helpers in _internal/. ARCHITECTURE.md,
+at the top of the repository, walks through it.
 
 >>> import glassnet as gn
 >>> gn.Perceptron(weights=[3, -2], bias_weight=-1).predict([[2, 1]])
