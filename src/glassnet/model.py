@@ -88,9 +88,32 @@ class Sequential(Layer):
 
     # -- building -------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
-        """Append a layer (or a model). After a build, its weights get vectors of their own."""
+        """Append a layer (or a model). After a build, its weights get vectors of their own.
+
+        Raises:
+            TypeError: `layer` is not a glassnet layer.
+            ValueError: `layer` (or a layer inside it) is already in this model.
+
+        >>> import glassnet as gn
+        >>> d = gn.layers.Dense(2, name="hidden"); m = gn.Sequential([d])
+        >>> m.add(d)
+        Traceback (most recent call last):
+        ValueError: Layer 'hidden' is already in model 'sequential...': a layer object may ...
+        """
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential layers must be glassnet layers, got {describe(layer)}.")
+        # A layer caches its last forward pass for backward, so a second use of the same
+        # object would backpropagate through the wrong inputs: each may appear once.
+        mine = {id(member) for member in _members(self)}
+        for member in _members(layer):
+            if member is self:
+                raise ValueError(f"Model '{self.name}' cannot contain itself.")
+            if id(member) in mine:
+                raise ValueError(
+                    f"Layer '{member.name}' is already in model '{self.name}': a layer object "
+                    "may appear only once in a model. Create one layer per position, e.g. "
+                    "[Dense(8) for _ in range(2)] instead of [Dense(8)] * 2."
+                )
         self.layers.append(layer)
         if len(self.layers) == 1:  # a model declares the input shape of its first layer
             self.input_shape = layer.input_shape
@@ -615,3 +638,11 @@ class Sequential(Layer):
             for entry in config["layers"]
         ]
         return cls(layers, name=config.get("name"))
+
+
+def _members(layer: Layer) -> list[Layer]:
+    """`layer` and every layer inside it (the models nested in it too)."""
+    found = [layer]
+    for inner in layer.layers if isinstance(layer, Sequential) else []:
+        found.extend(_members(inner))
+    return found

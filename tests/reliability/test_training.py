@@ -38,3 +38,35 @@ def test_the_smallest_allowed_epsilon_still_trains():
     w, g = np.ones(2, np.float32), np.array([0.0, 1.0], np.float32)  # a blank pixel: g = 0
     adam.apply([(w, g)])
     assert np.isfinite(w).all() and w[0] == 1.0
+
+
+# -- one layer object, one place in a model ----------------------------------------------
+
+
+def test_a_layer_used_twice_is_refused_naming_it():
+    d = gn.layers.Dense(2, activation="tanh", input_shape=(2,), name="twice")
+    with pytest.raises(ValueError, match="Layer 'twice' is already in model 'net': a layer object"):
+        gn.Sequential([d, d, gn.layers.Dense(1)], name="net")
+    with pytest.raises(ValueError, match=r"\[Dense\(8\) for _ in range\(2\)\]"):
+        gn.Sequential([gn.layers.Dense(8)] * 2)
+    model = gn.Sequential([d])
+    with pytest.raises(ValueError, match="Layer 'twice' is already in model"):
+        model.add(d)
+    assert model.layers == [d]  # the refused add changed nothing
+
+
+def test_a_model_inside_another_once_works_twice_or_in_itself_is_refused(rng):
+    inner = gn.Sequential([gn.layers.Dense(3, "tanh", input_shape=(2,), name="in_1")], name="inner")
+    with pytest.raises(ValueError, match="Layer 'inner' is already in model 'outer'"):
+        gn.Sequential([inner, inner], name="outer")
+    with pytest.raises(ValueError, match="Layer 'in_1' is already in model"):
+        gn.Sequential([inner, inner.layers[0]])
+    with pytest.raises(ValueError, match="Model 'inner' cannot contain itself"):
+        inner.add(inner)
+    outer = gn.Sequential([inner, gn.layers.Dense(1)], name="outer")
+    with pytest.raises(ValueError, match="Model 'inner' cannot contain itself"):
+        inner.add(outer)  # a cycle through a model that holds it
+    outer.compile(optimizer="sgd", loss="mse")
+    x, y = rng.random((8, 2)), rng.random(8)
+    assert gn.testing.check_gradients(outer, x, y).worst < 1e-4
+    assert outer.fit(x, y, epochs=2, verbose=0).history["loss"][-1] > 0
