@@ -123,6 +123,28 @@ class Optimizer:
                 if key != "tmp":
                     state[key][...] = arrays[f"{i}/{key}"]
 
+    def copy_state(self, into: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """A copy of `get_state()`, for going back to it (the NaN guard does, every step).
+
+        With `into`, an earlier copy holding the same arrays, the values are copied into it
+        without allocating; otherwise a new copy is made.
+        """
+        state = self.get_state()
+        if into is None or into.keys() != state.keys():
+            return {key: np.array(value, copy=True) for key, value in state.items()}
+        for key, value in state.items():
+            np.copyto(into[key], value)
+        return into
+
+    def restore_state(self, copy: dict[str, np.ndarray], params: list[np.ndarray]) -> None:
+        """Go back to what `copy_state` returned; a copy made before the first step (no
+        moments yet) gives the optimizer a fresh start at that step count."""
+        if len(copy) == 1:  # only "iterations"
+            self._state, self._shapes = None, []
+            self.iterations = int(copy["iterations"])
+        else:
+            self.set_state(copy, params)
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.get_config().items() if k != "name")
         return f"{type(self).__name__}({args})"

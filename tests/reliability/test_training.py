@@ -70,3 +70,100 @@ def test_a_model_inside_another_once_works_twice_or_in_itself_is_refused(rng):
     x, y = rng.random((8, 2)), rng.random(8)
     assert gn.testing.check_gradients(outer, x, y).worst < 1e-4
     assert outer.fit(x, y, epochs=2, verbose=0).history["loss"][-1] > 0
+
+
+# -- the NaN guard -------------------------------------------------------------------------
+
+
+def _regression(rng, n=64):
+    x = rng.normal(size=(n, 4)).astype(np.float32)
+    y = x @ np.array([1.0, -2.0, 3.0, 0.5], np.float32) + 0.1 * rng.normal(size=n)
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential([gn.layers.Dense(8, "relu", input_shape=(4,)), gn.layers.Dense(1)])
+    return model, x, y.astype(np.float32)
+
+
+def test_nan_guard_restores_weights_that_predict(rng):
+    # The report's reproduction: SGD(1e6) on a small regression; the weights the guard kept
+    # were finite (up to 5e27) and predicted NaN for every sample.
+    model, x, y = _regression(rng)
+    model.compile(gn.optimizers.SGD(learning_rate=1e6), "mse")
+    with pytest.warns(RuntimeWarning, match=r"Training stopped: the loss became .* at batch \d"):
+        history = model.fit(x, y, batch_size=8, epochs=5, verbose=0)
+    assert "restored to those" in history.stopped_on_nan and len(history.epoch) == 1
+    assert np.isfinite(model.predict(x)).all()
+    assert np.isfinite(model.evaluate(x, y, verbose=0))
+
+
+class _PoisonLastBatch(gn.callbacks.Callback):
+    """Makes the weights NaN in the last step of epoch 1, as Adam(epsilon=0)'s 0/0 did, and
+    records the weights and optimizer state the guard should go back to."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        steps = self.params["steps"]
+        if self.model.history.epoch or batch < steps - 2:
+            return
+        if batch == steps - 2:  # after batch steps-1: the last weights that give a finite loss
+            self.weights = self.model.get_weights()
+            self.state = self.model.optimizer.copy_state()
+        else:
+            self.model.weight_vector[:] = np.nan
+
+
+def test_nan_guard_never_keeps_the_nan_weights_of_an_epoch_end(rng, monkeypatch):
+    # The report: the epoch-start snapshot was already NaN when the last step of an epoch
+    # made the weights NaN, and the guard said it had restored them.
+    monkeypatch.setattr(gn.model, "SNAPSHOT_EVERY", 1)  # a copy in every step: exact position
+    model, x, y = _regression(rng, n=32)
+    model.compile(gn.optimizers.Adam(0.01), "mse")
+    poison = _PoisonLastBatch()
+    with pytest.warns(RuntimeWarning) as caught:
+        history = model.fit(x, y, batch_size=8, epochs=3, verbose=0, callbacks=[poison])
+    message = str(caught[0].message)
+    assert "the loss became nan at batch 1 of epoch 2" in message
+    assert "restored to those after batch 3 of epoch 1" in message
+    assert history.stopped_on_nan == message and len(history.epoch) == 2
+    for restored, expected in zip(model.get_weights(), poison.weights, strict=True):
+        np.testing.assert_array_equal(restored, expected)
+    state = model.optimizer.get_state()  # the optimizer went back with the weights
+    assert int(state["iterations"]) == 3 == int(poison.state["iterations"])
+    for key in ("0/m", "0/v"):
+        np.testing.assert_array_equal(state[key], poison.state[key])
+
+
+def test_nan_guard_stops_an_exploding_finite_loss(rng):
+    # --lr 1e6: the loss reached 1e13 on a 10-class problem (chance: ln 10 = 2.3) and never
+    # became NaN, so the guard never fired.
+    x = rng.random((256, 20)).astype(np.float32)
+    y = rng.integers(0, 10, 256)
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential([gn.layers.Dense(32, "relu", input_shape=(20,)), gn.layers.Dense(10)])
+    model.compile(gn.optimizers.SGD(1e6), gn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.warns(RuntimeWarning, match="over 1e.06 times the first batch's 2.3"):
+        history = model.fit(x, y, epochs=3, verbose=0)
+    assert "training diverges" in history.stopped_on_nan
+    assert np.isnan(history.history["loss"][-1])  # the doctor reads this as a learning rate
+    assert model.evaluate(x, y, verbose=0) < 1e6 * 2.3
+
+
+def test_nan_guard_in_the_first_step_restores_the_initial_weights(rng):
+    model, x, y = _regression(rng, n=16)
+    model.compile(gn.optimizers.SGD(0.01), "mse")
+    model.build()
+    initial = model.get_weights()
+    y[0] = np.float32(3e38)  # finite, but its square is not
+    with pytest.warns(RuntimeWarning, match="from the start of epoch 1"):
+        model.fit(x, y, epochs=2, shuffle=False, verbose=0)
+    for restored, expected in zip(model.get_weights(), initial, strict=True):
+        np.testing.assert_array_equal(restored, expected)
+    assert model.optimizer.iterations == 0
+
+
+def test_nan_guard_goes_back_to_the_last_copy_of_every_32_steps(rng):
+    model, x, y = _regression(rng, n=400)  # 50 steps of 8
+    model.compile(gn.optimizers.Adam(0.01), "mse")
+    poison = _PoisonLastBatch()
+    with pytest.warns(RuntimeWarning, match="restored to those after batch 32 of epoch 1"):
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[poison])
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+    assert model.optimizer.iterations == gn.model.SNAPSHOT_EVERY == 32
