@@ -321,7 +321,8 @@ class Sequential(Layer):
         Args:
             x: inputs, shaped (samples, *input_shape); uint8 images are converted per batch.
             y: targets: integer labels, one-hot rows or values, as the loss expects.
-            batch_size: samples per gradient step, default 32.
+            batch_size: samples per gradient step, default 32; more than the samples
+                means all of them (as Keras).
             epochs: the index of the last epoch (as Keras, counted from `initial_epoch`).
             verbose: 0 silent, 1 progress bar per epoch and the diagnosis at the end, 2 one line.
             callbacks: e.g. `[gn.callbacks.EarlyStopping(patience=2)]`.
@@ -364,6 +365,7 @@ class Sequential(Layer):
         (x, y, weights), validation = _model_inputs.split_validation(
             self, x, y, weights, validation_data, validation_split
         )
+        batch_size = min(batch_size, len(x))  # as Keras: a batch holds at most all samples
 
         history = callbacks_module.History()
         callback_list = list(callbacks or [])
@@ -562,7 +564,8 @@ class Sequential(Layer):
         """
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
-        batch_size = check_int("batch_size", batch_size or INFERENCE_BATCH, minimum=1)
+        batch_size = INFERENCE_BATCH if batch_size is None else batch_size
+        batch_size = check_int("batch_size", batch_size, minimum=1)
         leaves = self.leaves()
         result = np.empty((len(x), *self.output_shape), dtype=DTYPE)
         with np.errstate(under="ignore"):  # see forward
@@ -589,14 +592,27 @@ class Sequential(Layer):
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Copy `weights` into every weight array (in place: the arrays stay the same);
-        shapes must match `get_weights()`."""
+        shapes must match `get_weights()`. Nothing changes unless every array is right.
+
+        Raises:
+            TypeError: not a list of arrays, or an array that is complex, text or objects.
+            ValueError: a wrong count or shape, NaN, infinity, or a value beyond float32.
+        """
         self._build_if_shape_known()
         targets = [leaf.params[k] for leaf in self.leaves() for k in leaf.params]
+        if not isinstance(weights, (list, tuple)):
+            raise TypeError(
+                "set_weights expects a list of arrays, as get_weights() returns, got "
+                f"{describe(weights)}."
+            )
         if len(weights) != len(targets):
             raise ValueError(
                 f"set_weights expected a list of {len(targets)} arrays, got {len(weights)}."
             )
-        arrays = [np.asarray(w) for w in weights]
+        arrays = [
+            _model_inputs.as_float32(f"weights[{i}]", w, allow_empty=True)
+            for i, w in enumerate(weights)
+        ]
         for i, (target, array) in enumerate(zip(targets, arrays, strict=True)):
             if target.shape != array.shape:
                 raise ValueError(f"weights[{i}] must have shape {target.shape}, got {array.shape}.")

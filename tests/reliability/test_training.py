@@ -167,3 +167,257 @@ def test_nan_guard_goes_back_to_the_last_copy_of_every_32_steps(rng):
         model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[poison])
     assert all(np.isfinite(w).all() for w in model.get_weights())
     assert model.optimizer.iterations == gn.model.SNAPSHOT_EVERY == 32
+
+
+# -- data and weights checked where they enter -------------------------------------------
+
+
+def _small_classifier():
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential([gn.layers.Dense(4, "relu", input_shape=(3,)), gn.layers.Dense(2)])
+    model.compile("adam", gn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.linspace(0, 1, 30, dtype=np.float32).reshape(10, 3)
+    return model, x, np.arange(10) % 2
+
+
+def _with(x, value, dtype=None):
+    x = x.astype(dtype or x.dtype)
+    x[1, 2] = value
+    return x
+
+
+BAD_DATA = [
+    (
+        "fit x NaN",
+        lambda m, x, y: m.fit(_with(x, np.nan), y, verbose=0),
+        ValueError,
+        r"x contains NaN or infinity \(1 value\(s\), the first at index \(1, 2\)",
+    ),
+    (
+        "fit x inf",
+        lambda m, x, y: m.fit(_with(x, np.inf), y, verbose=0),
+        ValueError,
+        "x contains NaN or infinity",
+    ),
+    (
+        "fit x beyond float32",
+        lambda m, x, y: m.fit(_with(x, 1e39, np.float64), y, verbose=0),
+        ValueError,
+        r"x holds 1e\+39 \(at index \(1, 2\)\), beyond float32's range",
+    ),
+    (
+        "fit x complex",
+        lambda m, x, y: m.fit(x + 1j, y, verbose=0),
+        TypeError,
+        "x must be numeric, got dtype complex",
+    ),
+    (
+        "fit x objects",
+        lambda m, x, y: m.fit([[1, None, 2]] * 10, y, verbose=0),
+        TypeError,
+        "x must be numeric, got dtype object",
+    ),
+    (
+        "fit x ragged",
+        lambda m, x, y: m.fit([[1, 2, 3], [4, 5]], y[:2], verbose=0),
+        ValueError,
+        "x must be a numeric array",
+    ),
+    (
+        "fit x text",
+        lambda m, x, y: m.fit(x.astype(str), y, verbose=0),
+        TypeError,
+        "x must be numeric, got dtype <U",
+    ),
+    (
+        "fit y NaN",
+        lambda m, x, y: m.fit(x, np.where(y == 1, np.nan, y), verbose=0),
+        ValueError,
+        "y contains NaN or infinity",
+    ),
+    (
+        "fit y complex",
+        lambda m, x, y: m.fit(x, y + 0j, verbose=0),
+        TypeError,
+        "y must be numeric, got dtype complex128",
+    ),
+    (
+        "fit validation x inf",
+        lambda m, x, y: m.fit(x, y, verbose=0, validation_data=(_with(x, -np.inf), y)),
+        ValueError,
+        "validation_data x contains NaN",
+    ),
+    (
+        "fit sample_weight NaN",
+        lambda m, x, y: m.fit(x, y, verbose=0, sample_weight=np.r_[np.nan, np.ones(9)]),
+        ValueError,
+        "sample_weight contains NaN",
+    ),
+    (
+        "fit batch_size 0",
+        lambda m, x, y: m.fit(x, y, batch_size=0, verbose=0),
+        ValueError,
+        "batch_size must be an integer >= 1, got 0",
+    ),
+    (
+        "evaluate x NaN",
+        lambda m, x, y: m.evaluate(_with(x, np.nan), y, verbose=0),
+        ValueError,
+        "x contains NaN or infinity",
+    ),
+    (
+        "evaluate batch_size 0",
+        lambda m, x, y: m.evaluate(x, y, batch_size=0, verbose=0),
+        ValueError,
+        "batch_size must be an integer >= 1, got 0",
+    ),
+    (
+        "predict x inf",
+        lambda m, x, y: m.predict(_with(x, np.inf)),
+        ValueError,
+        "x contains NaN or infinity",
+    ),
+    ("predict x complex", lambda m, x, y: m.predict(x * 1j), TypeError, "x must be numeric"),
+    (
+        "predict x beyond float32",
+        lambda m, x, y: m.predict(_with(x, -1e300, np.float64)),
+        ValueError,
+        r"x holds -1e\+300",
+    ),
+    (
+        "predict batch_size 0",
+        lambda m, x, y: m.predict(x, batch_size=0),
+        ValueError,
+        "batch_size must be an integer >= 1, got 0",
+    ),
+    (
+        "predict batch_size -1",
+        lambda m, x, y: m.predict(x, batch_size=-1),
+        ValueError,
+        "batch_size must be an integer >= 1, got -1",
+    ),
+    (
+        "predict 1-D x of no whole sample",
+        lambda m, x, y: m.predict(np.ones(4)),
+        ValueError,
+        r"x has 4 values, which is not a whole number of samples shaped \(3,\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"), [case[1:] for case in BAD_DATA], ids=[case[0] for case in BAD_DATA]
+)
+def test_bad_data_is_refused_naming_the_argument(call, error, match):
+    model, x, y = _small_classifier()
+    model.build()
+    before = model.get_weights()
+    with pytest.raises(error, match=match):
+        call(model, x, y)
+    for now, then in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(now, then)
+
+
+BAD_WEIGHTS = [
+    (
+        "NaN",
+        lambda w: [np.full_like(w[0], np.nan), *w[1:]],
+        ValueError,
+        r"weights\[0\] contains NaN or infinity",
+    ),
+    (
+        "inf",
+        lambda w: [w[0], np.full_like(w[1], -np.inf), *w[2:]],
+        ValueError,
+        r"weights\[1\] contains NaN or infinity",
+    ),
+    (
+        "complex",
+        lambda w: [w[0], w[1] + 1j, *w[2:]],
+        TypeError,
+        r"weights\[1\] must be numeric, got dtype complex",
+    ),
+    (
+        "objects",
+        lambda w: [w[0], np.array([None] * 4), *w[2:]],
+        TypeError,
+        r"weights\[1\] must be numeric, got dtype object",
+    ),
+    (
+        "beyond float32",
+        lambda w: [w[0], w[1], np.full(w[2].shape, 1e300), w[3]],
+        ValueError,
+        r"weights\[2\] holds 1e\+300 \(at index \(0, 0\)\), beyond float32's range",
+    ),
+    ("text", lambda w: [w[0].astype(str), *w[1:]], TypeError, r"weights\[0\] must be numeric"),
+    ("a shape", lambda w: [w[0].T, *w[1:]], ValueError, r"weights\[0\] must have shape \(3, 4\)"),
+    ("a count", lambda w: w[:3], ValueError, "set_weights expected a list of 4 arrays, got 3"),
+    ("not a list", lambda w: np.zeros(4), TypeError, "set_weights expects a list of arrays"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [case[1:] for case in BAD_WEIGHTS],
+    ids=[case[0] for case in BAD_WEIGHTS],
+)
+def test_set_weights_refuses_values_the_model_cannot_hold_and_changes_nothing(change, error, match):
+    model, _, _ = _small_classifier()
+    before = model.get_weights()
+    with pytest.raises(error, match=match):
+        model.set_weights(change([w.copy() for w in before]))
+    for now, then in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(now, then)
+
+
+def test_set_weights_takes_float64_ints_and_lists_that_fit():
+    model, _, _ = _small_classifier()
+    weights = [np.ones(w.shape).tolist() for w in model.get_weights()]
+    weights[1] = np.arange(4)  # integers
+    model.set_weights(weights)
+    assert model.get_weights()[1].tolist() == [0, 1, 2, 3]
+
+
+def test_batch_size_beyond_the_samples_is_clamped_as_keras_does():
+    model, x, y = _small_classifier()
+    history = model.fit(x, y, batch_size=10**12, epochs=2, verbose=0)
+    assert history.params["batch_size"] == 10 and history.params["steps"] == 1
+    assert model.predict(x, batch_size=10**12).shape == (10, 2)
+    assert np.isfinite(model.evaluate(x, y, batch_size=10**12, verbose=0))
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def table(tmp_path):
+    """120 points in two classes by the sign of x1 * x2, as a CSV file."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(120, 2))
+    lines = ["x1,x2,kind"] + [f"{a:.5f},{b:.5f},{'in' if a * b > 0 else 'out'}" for a, b in x]
+    path = tmp_path / "quadrants.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _train(table, out, *extra):
+    from glassnet.cli import main
+
+    args = ["train", "--dataset", str(table), "--target", "kind", "--layers", "8", "--lr", "0.02"]
+    return main([*args, "--epochs", "3", "--seed", "3", "--out", str(out), "--quiet", *extra])
+
+
+@pytest.mark.parametrize("layers", ["", " ", ","])
+def test_cli_layers_empty_is_an_error(layers, table, tmp_path, capsys):
+    assert _train(table, tmp_path / "run", "--layers", layers) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "layers must list at least one integer" in err[0]
+    assert not (tmp_path / "run").exists()
+
+
+def test_cli_batch_size_beyond_the_data_is_clamped(table, tmp_path):
+    import json
+
+    assert _train(table, tmp_path / "run", "--batch-size", "100000000000") == 0
+    history = json.loads((tmp_path / "run" / "history.json").read_text())
+    assert history["params"]["batch_size"] == history["params"]["samples"] < 120
