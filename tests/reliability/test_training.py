@@ -421,3 +421,113 @@ def test_cli_batch_size_beyond_the_data_is_clamped(table, tmp_path):
     assert _train(table, tmp_path / "run", "--batch-size", "100000000000") == 0
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert history["params"]["batch_size"] == history["params"]["samples"] < 120
+
+
+def _sigint_at_step(monkeypatch, step):
+    """A real SIGINT to this process during the optimizer's `step`-th update (1-based)."""
+    import os
+    import signal
+
+    original, calls = gn.optimizers.Adam.apply, {"n": 0}
+
+    def apply(self, pairs):
+        original(self, pairs)
+        calls["n"] += 1
+        if calls["n"] == step:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(gn.optimizers.Adam, "apply", apply)
+
+
+def _saved(out):
+    from glassnet.cli import runs
+
+    model = runs.load_run(out).model
+    return model.get_weights(), model.optimizer.get_state()
+
+
+def _assert_same(a, b):
+    (weights_a, state_a), (weights_b, state_b) = a, b
+    for wa, wb in zip(weights_a, weights_b, strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert state_a.keys() == state_b.keys()
+    for key in state_a:
+        np.testing.assert_array_equal(state_a[key], state_b[key])
+
+
+def test_cli_ctrl_c_saves_the_best_epoch_with_its_optimizer_state_and_exits_130(
+    table, tmp_path, monkeypatch, capsys
+):
+    import json
+
+    # 96 training samples in batches of 8: 12 steps per epoch; Ctrl-C in epoch 2's 3rd step.
+    _sigint_at_step(monkeypatch, 12 + 3)
+    out = tmp_path / "run"
+    assert _train(table, out, "--batch-size", "8") == 130
+    err = capsys.readouterr().err
+    assert (
+        "Interrupted at epoch 2 batch 3: keeping the weights and optimizer state of the end of "
+        "epoch 1, the best so far" in err
+    )
+    assert json.loads((out / "metrics.json").read_text())["interrupted"] is True
+    monkeypatch.undo()
+    assert _train(table, tmp_path / "one", "--batch-size", "8", "--epochs", "1") == 0
+    saved = _saved(out)
+    assert int(saved[1]["iterations"]) == 12  # the optimizer state is epoch 1's, as the weights
+    _assert_same(saved, _saved(tmp_path / "one"))
+
+
+def test_cli_ctrl_c_in_epoch_1_says_so_and_keeps_that_batch_with_its_state(
+    table, tmp_path, monkeypatch, capsys
+):
+    from glassnet.cli import runs
+
+    _sigint_at_step(monkeypatch, 3)
+    out = tmp_path / "run"
+    assert _train(table, out, "--batch-size", "8") == 130
+    err = capsys.readouterr().err
+    assert "Interrupted at epoch 1 batch 3: no epoch was complete" in err
+    monkeypatch.undo()
+
+    class StopAfterThree(gn.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self.model.stop_training = batch == 2
+
+    config = runs.load_run(out).config  # the same run, stopped after 3 batches
+    data = runs.load_splits(config)
+    model = runs.build_model(config, data.train[0].shape[1:], len(data.class_names))
+    model.fit(*data.train, batch_size=8, epochs=3, verbose=0, callbacks=[StopAfterThree()])
+    saved = _saved(out)
+    assert int(saved[1]["iterations"]) == 3
+    _assert_same(saved, (model.get_weights(), model.optimizer.get_state()))
+
+
+@pytest.mark.slow
+def test_cli_real_sigint_in_a_subprocess_exits_130_with_an_interrupted_run(table, tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONUNBUFFERED": "1"}
+    out = tmp_path / "run"
+    args = ["train", "--dataset", str(table), "--target", "kind", "--layers", "8"]
+    args += ["--epochs", "100000", "--batch-size", "1", "--out", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "glassnet", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stdout:  # wait for the end of epoch 2
+        if line.startswith("Epoch 2/"):
+            break
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Interrupted at epoch " in stderr and "Traceback" not in stderr
+    assert json.loads((out / "metrics.json").read_text())["interrupted"] is True
