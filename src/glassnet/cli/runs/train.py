@@ -83,6 +83,8 @@ def _ctrl_c_between_batches(keep: _KeepBest) -> Iterator[None]:
         yield  # signal handlers can only be set in the main thread
         return
     previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # a handler not set from Python: give back Python's own
+        previous = signal.default_int_handler
 
     def ask(signum, frame) -> None:
         keep.interrupt = True
@@ -205,9 +207,14 @@ def _interrupted_line(keep: _KeepBest) -> str:
         )
     if keep.batch == 0 and keep.epoch == 0:
         return f"{where}: no batch was complete; keeping the initial weights."
+    if keep.epoch == 0:
+        return (
+            f"{where}: no epoch was complete; keeping the weights and optimizer state after "
+            "that batch (a model trained on part of one epoch)."
+        )
     return (
-        f"{where}: no epoch was complete; keeping the weights and optimizer state after "
-        "that batch (a model trained on part of one epoch)."
+        f"{where}: no epoch had a finite {keep.monitor}; keeping the weights and optimizer "
+        "state after that batch."
     )
 
 
