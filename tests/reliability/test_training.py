@@ -531,3 +531,16 @@ def test_cli_real_sigint_in_a_subprocess_exits_130_with_an_interrupted_run(table
     assert process.returncode == 130, stderr
     assert "Interrupted at epoch " in stderr and "Traceback" not in stderr
     assert json.loads((out / "metrics.json").read_text())["interrupted"] is True
+
+
+def test_an_exploding_run_is_diagnosed_as_a_learning_rate_too_high(rng):
+    # --lr 1e6 was diagnosed as underfitting: the loss stayed finite, so nothing stopped it.
+    x = rng.random((256, 20)).astype(np.float32)
+    y = rng.integers(0, 10, 256)
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential([gn.layers.Dense(32, "relu", input_shape=(20,)), gn.layers.Dense(10)])
+    loss = gn.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(gn.optimizers.Adam(1e6), loss, metrics=["accuracy"])
+    with pytest.warns(RuntimeWarning, match="training diverges"):
+        history = model.fit(x, y, epochs=3, validation_split=0.2, verbose=0)
+    assert "learning rate too high" in str(gn.diagnose(history, model=model))
