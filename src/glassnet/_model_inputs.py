@@ -20,36 +20,91 @@ import numpy as np
 
 from glassnet._internal.checks import (
     as_float_array,
+    check_finite,
     check_number,
     check_same_length,
     describe,
 )
 from glassnet.layers import DTYPE
 
-__all__ = ["as_input", "as_targets", "sample_weights", "split_validation", "validation_arrays"]
+__all__ = [
+    "as_float32",
+    "as_input",
+    "as_targets",
+    "sample_weights",
+    "split_validation",
+    "validation_arrays",
+]
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _asarray(name: str, values: Any) -> np.ndarray:
+    try:
+        return np.asarray(values)
+    except (ValueError, TypeError) as error:  # ragged lists
+        raise ValueError(
+            f"{name} must be a numeric array, got {describe(values)}: {error}"
+        ) from None
+
+
+def _check_float32_range(name: str, array: np.ndarray) -> None:
+    """Raise if a wider float array holds NaN, infinity or a value float32 cannot hold
+    (it would become infinity in the cast, silently)."""
+    if array.dtype.kind != "f" or array.dtype.itemsize <= 4 or array.size == 0:
+        return
+    low, high = float(array.min()), float(array.max())  # NaN spreads to both
+    if not (np.isfinite(low) and np.isfinite(high)):
+        check_finite(name, array)
+    if max(high, -low) > FLOAT32_MAX:
+        index = tuple(int(i) for i in np.argwhere(np.abs(array) > FLOAT32_MAX)[0])
+        raise ValueError(
+            f"{name} holds {float(array[index]):.4g} (at index {index}), beyond float32's "
+            f"range of ±{FLOAT32_MAX:.3g} that glassnet computes in: scale the values first."
+        )
+
+
+def as_float32(name: str, values: Any, allow_empty: bool = False) -> np.ndarray:
+    """`values` as a float32 array, or a TypeError (complex, object, text) or ValueError
+    (NaN, infinity, beyond float32's range) naming `name`.
+
+    >>> as_float32("weights[0]", [1e300])
+    Traceback (most recent call last):
+    ValueError: weights[0] holds 1e+300 (at index (0,)), beyond float32's range of ...
+    """
+    array = _asarray(name, values)
+    _check_float32_range(name, array)
+    return as_float_array(name, array, dtype=DTYPE, allow_empty=allow_empty)
 
 
 def as_input(model: Any, x: Any, name: str) -> np.ndarray:
     """`x` as the model's input array: integer images kept for per-batch casting, else float32."""
     if x is None:
         raise ValueError(f"{name} is required: pass the input samples as an array.")
-    array = np.asarray(x)
+    array = _asarray(name, x)
     if array.dtype.kind in "biu" and array.ndim >= 1:
         if array.size == 0:
             raise ValueError(f"{name} is empty (shape {array.shape}).")
         return array
-    if array.ndim < 2 and model.input_shape is not None and len(model.input_shape) >= 1:
-        array = array.reshape(-1, *model.input_shape) if array.ndim == 1 else array
-    return as_float_array(name, array, dtype=DTYPE)
+    shape = model.input_shape
+    if array.ndim == 1 and shape is not None and len(shape) >= 1 and array.dtype.kind in "f":
+        size = int(np.prod(shape))
+        if array.size % size:
+            raise ValueError(
+                f"{name} has {array.size} values, which is not a whole number of samples "
+                f"shaped {tuple(shape)}."
+            )
+        array = array.reshape(-1, *shape)
+    return as_float32(name, array)
 
 
 def as_targets(model: Any, y: Any, name: str, n: int) -> np.ndarray:
     """`y` checked against the model's outputs by its loss."""
     if y is None:
         raise ValueError(f"{name} is required: pass the targets (labels) as an array.")
-    y = np.asarray(y)
+    y = _asarray(name, y)
     if y.dtype.kind == "f":
-        as_float_array(name, y, dtype=np.float32)
+        as_float32(name, y)
     elif y.dtype.kind not in "biu":
         raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
     return model.loss.check_targets(y, (len(y), *model.output_shape))

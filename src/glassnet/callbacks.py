@@ -36,8 +36,8 @@ class History(Callback):
         history: metric name -> list of per-epoch values, e.g. "loss", "val_accuracy".
         epoch: the epoch indices (0-based, as Keras).
         params: the fit settings: epochs, steps, batch_size, verbose.
-        stopped_on_nan: the NaN guard's message when the loss became NaN or infinite and
-            fit stopped, else None.
+        stopped_on_nan: the NaN guard's message when the loss became NaN or infinite, or
+            exploded, and fit stopped, else None.
         interrupted: True when Ctrl-C (KeyboardInterrupt) ended fit.
 
     >>> h = History.from_dict({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})

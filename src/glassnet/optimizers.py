@@ -38,6 +38,19 @@ FLUSH_EVERY = 64
 FLUSH_BELOW = 1e-30
 
 
+def _check_epsilon(value: float) -> float:
+    """epsilon > 0, and not so small that it rounds to 0 in float32, the weights' type: with
+    epsilon = 0 a weight whose gradient is always 0 (a blank pixel) gets 0 / 0 = NaN."""
+    epsilon = check_number("epsilon", value, 0, low_inclusive=False)
+    if np.float32(epsilon) < np.finfo(np.float32).tiny:
+        raise ValueError(
+            f"epsilon={epsilon} is below float32's smallest normal number "
+            f"({np.finfo(np.float32).tiny:.3g}): it would round to 0 (or slow every step) "
+            "in the float32 weights; keep the default 1e-7."
+        )
+    return epsilon
+
+
 def _flush_tiny(moment: np.ndarray, scratch: np.ndarray) -> None:
     np.abs(moment, out=scratch)
     np.putmask(moment, scratch < FLUSH_BELOW, 0)
@@ -109,6 +122,28 @@ class Optimizer:
             for key in state:
                 if key != "tmp":
                     state[key][...] = arrays[f"{i}/{key}"]
+
+    def copy_state(self, into: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """A copy of `get_state()`, for going back to it (the NaN guard does, every step).
+
+        With `into`, an earlier copy holding the same arrays, the values are copied into it
+        without allocating; otherwise a new copy is made.
+        """
+        state = self.get_state()
+        if into is None or into.keys() != state.keys():
+            return {key: np.array(value, copy=True) for key, value in state.items()}
+        for key, value in state.items():
+            np.copyto(into[key], value)
+        return into
+
+    def restore_state(self, copy: dict[str, np.ndarray], params: list[np.ndarray]) -> None:
+        """Go back to what `copy_state` returned; a copy made before the first step (no
+        moments yet) gives the optimizer a fresh start at that step count."""
+        if len(copy) == 1:  # only "iterations"
+            self._state, self._shapes = None, []
+            self.iterations = int(copy["iterations"])
+        else:
+            self.set_state(copy, params)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.get_config().items() if k != "name")
@@ -191,7 +226,7 @@ class Adam(Optimizer):
     Args:
         learning_rate: default 0.001.
         beta_1, beta_2: decay rates of the moment estimates, in [0, 1).
-        epsilon: added to sqrt(v), default 1e-7 (as Keras).
+        epsilon: added to sqrt(v), > 0, default 1e-7 (as Keras).
 
     >>> w = np.array([1.0]); Adam(learning_rate=0.1).apply([(w, np.array([4.0]))])
     >>> w.round(6)  # first step: m/sqrt(v) is sign(g), so w moves by the learning rate
@@ -211,7 +246,7 @@ class Adam(Optimizer):
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = check_number("beta_1", beta_1, 0, 1, high_inclusive=False)
         self.beta_2 = check_number("beta_2", beta_2, 0, 1, high_inclusive=False)
-        self.epsilon = check_number("epsilon", epsilon, 0)
+        self.epsilon = _check_epsilon(epsilon)
 
     def _new_state(self, param):
         return {**super()._new_state(param), "m": np.zeros_like(param), "v": np.zeros_like(param)}
@@ -266,7 +301,7 @@ class RMSprop(Optimizer):
     Args:
         learning_rate: default 0.001.
         rho: decay of the running average, in [0, 1), default 0.9.
-        epsilon: default 1e-7.
+        epsilon: added to v, > 0, default 1e-7.
 
     >>> w = np.array([1.0]); RMSprop(learning_rate=0.01, rho=0.0).apply([(w, np.array([2.0]))])
     >>> w.round(6)
@@ -284,7 +319,7 @@ class RMSprop(Optimizer):
     ):
         super().__init__(learning_rate, weight_decay)
         self.rho = check_number("rho", rho, 0, 1, high_inclusive=False)
-        self.epsilon = check_number("epsilon", epsilon, 0)
+        self.epsilon = _check_epsilon(epsilon)
 
     def _new_state(self, param):
         return {**super()._new_state(param), "v": np.zeros_like(param)}

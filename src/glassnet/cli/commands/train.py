@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from glassnet.cli.runs import IMAGE_DATASETS, TrainConfig, load_config_file, train
+from glassnet.cli.runs import IMAGE_DATASETS, TrainConfig, load_config_file
+from glassnet.cli.runs.train import run_training
 
 __all__ = ["add_parser", "config_from_args", "run"]
 
@@ -45,7 +46,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "Train Flatten -> Dense(units, activation) [-> Dropout] ... -> Dense(classes) "
             "with softmax cross-entropy, show progress, evaluate on the test part and "
             "write a run folder (model, config, history, metrics, diagnosis, figures, "
-            "report.html). Ctrl-C stops after the current batch and keeps the best model."
+            "report.html). Ctrl-C stops after the current batch, keeps the best epoch's "
+            "model with its optimizer state, writes the folder marked interrupted and exits 130."
         ),
     )
     p.add_argument(
@@ -111,7 +113,9 @@ def _same_folder(out: object, folder: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train as configured; return the exit status."""
+    """Train as configured; return the exit status: 0, or 130 (as for SIGINT) when Ctrl-C
+    interrupted training (the run folder is written all the same, marked interrupted)."""
     config = config_from_args(args)
-    train(config, verbose=0 if args.quiet else 1, overwrite=bool(getattr(args, "force", False)))
-    return 0
+    verbose = 0 if args.quiet else 1
+    trained = run_training(config, verbose=verbose, overwrite=bool(getattr(args, "force", False)))
+    return 130 if trained.interrupted else 0

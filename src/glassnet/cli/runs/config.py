@@ -207,6 +207,10 @@ def _int_list(name: str, value: Any) -> list[int]:
         ) from None
     if any(n < 1 for n in numbers):
         raise ValueError(f"{name} must be integers >= 1, got {value!r}.")
+    if not numbers:  # `--layers ""` trained without a hidden layer, silently
+        raise ValueError(
+            f"{name} must list at least one integer, e.g. 128 or 128,64; got {value!r}."
+        )
     return numbers
 
 
