@@ -11,10 +11,19 @@ One file (`model.save("fashion.glassnet")`) is a zip written by `np.savez` that 
 
 so a loaded model predicts the same and continues training exactly as the original
 would have. A path ending in "/" (or an existing folder) gets `config.json` and
-`weights.npz` inside instead. Every file is written under a temporary name in the same
-folder and renamed when complete, so no half-written file ever remains. Loading never
-unpickles (`allow_pickle=False`), checks every shape against the architecture and
-rebuilds each layer by its registered class name (`gn.layers.get`).
+`weights.npz` inside instead.
+
+Saving is atomic: a `kill -9` or a power cut at any instant leaves the previous model or
+the new one, never neither. A file is written under a temporary name beside it and renamed
+when complete. A folder is committed by its `config.json`: the new weights are written
+first, as `.weights.npz.<save_id>.part`, then `config.json` naming that `save_id` replaces
+the old one in one rename (the commit), and then the weights take the name `weights.npz`.
+A loader that finds a config whose weights are still under the temporary name reads them
+there. Leftovers of an interrupted save are removed by the next save to the same place,
+and errors name the user's path, never a temporary one.
+
+Loading never unpickles (`allow_pickle=False`), checks every shape against the
+architecture and rebuilds each layer by its registered class name (`gn.layers.get`).
 
 Format versions: 2 stores Adam's `v` as the textbook moment; version 1 (written until
 December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is converted on load.
@@ -33,8 +42,10 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import secrets
 import warnings
 import zipfile
@@ -46,7 +57,16 @@ import numpy as np
 from glassnet import layers as layers_module
 from glassnet import losses, optimizers
 from glassnet._internal.checks import describe
-from glassnet._internal.files import atomic_write
+from glassnet._internal.files import (
+    atomic_write,
+    create_locked,
+    locked_folder,
+    remove_stale,
+    rename_in_error,
+    sync_file,
+    sync_folder,
+    temporary_name,
+)
 
 __all__ = ["FORMAT", "VERSION", "load_model", "save_model"]
 
@@ -55,11 +75,16 @@ VERSION = 2
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.npz"
 _ZIP_MAGIC = b"PK\x03\x04"
+_SAVE_ID = re.compile(r"[0-9a-f]{16}")
 
 
 # -- saving ---------------------------------------------------------------------------
 def save_model(model: Any, path: str | os.PathLike) -> None:
     """Write `model` to `path`: one .npz file, or a folder if `path` ends in "/" or is one.
+
+    Atomic: if the save is interrupted (an error, Ctrl-C, `kill -9`), `path` holds the
+    previous model (or nothing, if there was none); leftovers of an earlier interrupted
+    save to `path` are removed.
 
     Args:
         model: a `Sequential`, built or not, compiled or not.
@@ -68,6 +93,8 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
     Raises:
         TypeError: if `model` is not a Sequential.
         FileNotFoundError: if the folder that should hold the file does not exist.
+        OSError: writing failed (read-only file system, permission denied, disk full);
+            the message names `path` (or the file inside the folder).
 
     >>> import os, tempfile, glassnet as gn
     >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))])
@@ -81,15 +108,7 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
     text = str(path)
     target = Path(path)
     if text.endswith(("/", os.sep)) or target.is_dir():
-        target.mkdir(parents=True, exist_ok=True)
-        # Both files carry the same token, so a pair from two different saves is detected.
-        token = secrets.token_hex(8)
-        config["save_id"] = token
-        arrays["save_id"] = _text_array(token)
-        with atomic_write(target / WEIGHTS_FILE) as handle:
-            np.savez(handle, **arrays)
-        with atomic_write(target / CONFIG_FILE) as handle:
-            handle.write(json.dumps(config, indent=2).encode("utf-8"))
+        _save_folder(target, config, arrays)
         return
     if not target.parent.is_dir():
         raise FileNotFoundError(
@@ -97,6 +116,59 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
         )
     with atomic_write(target) as handle:
         np.savez(handle, config=_text_array(json.dumps(config)), **arrays)
+
+
+def _save_folder(target: Path, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    """Weights under a temporary name, then config.json (the commit), then the rename."""
+    target.mkdir(parents=True, exist_ok=True)
+    weights = target / WEIGHTS_FILE
+    with locked_folder(target):  # two saves into one folder take turns
+        _settle_folder(target)
+        # Both files carry the same token, so a pair from two different saves is detected.
+        token = secrets.token_hex(8)
+        config["save_id"] = token
+        arrays["save_id"] = _text_array(token)
+        pending = temporary_name(weights, token)
+        committed = False
+        try:
+            with create_locked(pending) as handle:
+                np.savez(handle, **arrays)
+                sync_file(handle)
+                with atomic_write(target / CONFIG_FILE) as out:
+                    out.write(json.dumps(config, indent=2).encode("utf-8"))
+                committed = True  # from here on the folder holds the new model
+                # Saved: if the rename fails, loading reads the weights where they are, and
+                # the next save renames them.
+                with contextlib.suppress(OSError):
+                    sync_folder(target)
+                    os.replace(pending, weights)
+                    sync_folder(target)
+        except OSError as error:
+            raise rename_in_error(error, pending, weights) from None
+        finally:
+            if not committed:
+                pending.unlink(missing_ok=True)
+
+
+def _settle_folder(target: Path) -> None:
+    """Finish what an interrupted save committed, then remove its leftovers."""
+    weights = target / WEIGHTS_FILE
+    token = _committed_save_id(target / CONFIG_FILE)
+    if token is not None:
+        pending = temporary_name(weights, token)
+        if pending.is_file():
+            os.replace(pending, weights)
+    remove_stale(weights)
+    remove_stale(target / CONFIG_FILE)
+
+
+def _committed_save_id(config_path: Path) -> str | None:
+    """The save_id of a folder's config.json, if it is readable and has a valid one."""
+    try:
+        token = json.loads(config_path.read_bytes().decode("utf-8")).get("save_id")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    return token if isinstance(token, str) and _SAVE_ID.fullmatch(token) else None
 
 
 def _text_array(text: str) -> np.ndarray:
@@ -236,19 +308,30 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
 
 def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     config_path, weights_path = folder / CONFIG_FILE, folder / WEIGHTS_FILE
-    for part in (config_path, weights_path):
-        if not part.is_file():
-            raise FileNotFoundError(
-                f"{str(folder)!r} is not a saved glassnet model: {part.name} is missing."
-            )
+    if not config_path.is_file():
+        raise FileNotFoundError(
+            f"{str(folder)!r} is not a saved glassnet model: {CONFIG_FILE} is missing."
+        )
     config = _parse_config(config_path.read_bytes(), repr(str(config_path)))
-    arrays = _read_npz(weights_path, repr(str(weights_path)))
-    token = arrays.pop("save_id", None)
-    token = None if token is None else token.tobytes().decode("utf-8", "replace")
-    if token != config.get("save_id"):
+    token = config.get("save_id")
+    shown = repr(str(weights_path))
+    arrays = None
+    if isinstance(token, str) and _SAVE_ID.fullmatch(token):
+        pending = temporary_name(weights_path, token)
+        if pending.is_file():  # committed, not yet renamed: an interrupted save
+            arrays = _read_npz(pending, f"{shown} (its new copy {pending.name})")
+    if arrays is None:
+        if not weights_path.is_file():
+            raise FileNotFoundError(
+                f"{str(folder)!r} is not a saved glassnet model: {WEIGHTS_FILE} is missing."
+            )
+        arrays = _read_npz(weights_path, shown)
+    stored = arrays.pop("save_id", None)
+    stored = None if stored is None else stored.tobytes().decode("utf-8", "replace")
+    if stored != token:
         raise ValueError(
             f"{CONFIG_FILE} and {WEIGHTS_FILE} in {str(folder)!r} come from different saves "
-            "(an interrupted save?). Save the model again."
+            "(files copied by hand?). Save the model again."
         )
     return config, arrays
 
