@@ -10,6 +10,7 @@ same cases every time; `GLASSNET_FUZZ_EXAMPLES` raises the count for a longer ru
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import zipfile
@@ -202,3 +203,33 @@ def test_fuzz_load_model_folder(saved, workdir, data):
 def test_the_fuzzed_model_is_a_real_one(saved, workdir):
     assert zipfile.is_zipfile(workdir / "original.glassnet")
     assert gn.load_model(workdir / "original.glassnet").count_params() == 26
+
+
+# -- read_idx --------------------------------------------------------------------------------
+@st.composite
+def _idx_file(draw):
+    """A valid IDX file of any type, then its header, data or compression mangled."""
+    code = draw(st.sampled_from([0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E]))
+    shape = draw(st.lists(st.integers(0, 4), min_size=1, max_size=4))
+    itemsize = {0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8}[code]
+    count = int(np.prod(shape))
+    data = bytes([0, 0, code, len(shape)]) + b"".join(n.to_bytes(4, "big") for n in shape)
+    data += draw(st.binary(min_size=count * itemsize, max_size=count * itemsize))
+    if draw(st.booleans()):  # a header field: type, dimension count, a size
+        at = draw(st.integers(0, min(len(data) - 1, 4 + 4 * len(shape))))
+        value = draw(st.sampled_from([0, 1, 0x7F, 0xFF, draw(st.integers(0, 255))]))
+        data = data[:at] + bytes([value]) + data[at + 1 :]
+    data = _mutate_bytes(data, draw) if draw(st.booleans()) else data
+    if draw(st.booleans()):
+        data = gzip.compress(data, mtime=0)
+        if draw(st.booleans()):
+            data = _mutate_bytes(data, draw)
+    return data
+
+
+@FUZZ
+@given(content=_idx_file())
+def test_fuzz_read_idx(workdir, content):
+    path = workdir / "fuzz-idx"
+    path.write_bytes(content)
+    _documented_or_loads(gn.datasets.read_idx, path)
