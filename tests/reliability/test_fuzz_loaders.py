@@ -10,7 +10,9 @@ same cases every time; `GLASSNET_FUZZ_EXAMPLES` raises the count for a longer ru
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import os
 import zipfile
@@ -233,3 +235,88 @@ def test_fuzz_read_idx(workdir, content):
     path = workdir / "fuzz-idx"
     path.write_bytes(content)
     _documented_or_loads(gn.datasets.read_idx, path)
+
+
+# -- load_csv --------------------------------------------------------------------------------
+NUMBER = st.one_of(
+    st.integers(-1000, 1000).map(str),
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.sampled_from(["-0", " 7", "8\t", "1e5"]),
+)
+ODD = st.text(
+    alphabet=st.sampled_from(list('ab1,;"\n\r \t\x00\x0b\x0c\u2028\u2029\x85\ufeffé')),
+    max_size=6,
+)
+CELL = st.one_of(NUMBER, ODD, st.sampled_from(["", "nan", "NA", "1e999", "inf", "x"]))
+
+
+@st.composite
+def _csv_text(draw):
+    """A table written by csv.writer (valid CSV: numbers, and labels of odd text with quotes,
+    delimiters, line breaks of every kind), or text spliced from one."""
+    columns = draw(st.integers(2, 4))
+    n = draw(st.integers(2, 6))
+    rows = []
+    for i in range(n):
+        features = [draw(NUMBER if draw(st.integers(0, 9)) else CELL) for _ in range(columns - 1)]
+        rows.append([*features, draw(ODD) + "pq"[i % 2]])  # at least two classes
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=draw(st.sampled_from(["\n", "\r\n", "\r"])))
+    writer.writerow([f"c{j}" for j in range(columns - 1)] + ["label"])
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if draw(st.integers(0, 2)) == 0:  # break it: cut it, or drop or insert a character
+        at = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["cut", "drop", "insert"]))
+        if action == "cut":
+            text = text[:at]
+        elif action == "drop":
+            text = text[:at] + text[at + 1 :]
+        else:
+            text = text[:at] + draw(st.sampled_from(['"', ",", "\n", "\x00", "\r"])) + text[at:]
+    return text
+
+
+def _reference_rows(text: str) -> list[list[str]] | None:
+    """What the CSV standard (Python's csv module) reads: rows of stripped cells, blank rows
+    left out; None if the text is not valid CSV (or holds a NUL, which load_csv refuses)."""
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return None
+    rows = [[cell.strip(" \t") for cell in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    if any("\x00" in cell for row in rows for cell in row):
+        return None
+    return rows
+
+
+@FUZZ
+@given(text=_csv_text(), bom=st.booleans())
+def test_fuzz_load_csv_matches_the_csv_standard(workdir, text, bom):
+    path = workdir / "fuzz.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    try:
+        data = gn.datasets.load_csv(path, target="label", delimiter=",")
+    except DOCUMENTED as error:
+        assert path.name in str(error)
+        return
+    expected = _reference_rows(text)
+    assert expected is not None, "load_csv accepted what the csv module refuses"
+    assert data.rows == expected  # nothing dropped, nothing changed
+    labels = [row[-1] for row in expected[1:]]
+    assert len(data.y) == len(labels)
+    read = [data.class_names[i] for i in data.y]
+    try:  # numbers are compared as numbers ("9" and "9.0" are one class)
+        assert [float(a) for a in read] == [float(b) for b in labels]
+    except ValueError:
+        assert read == labels
+    assert data.x.tolist() == [[float(c) for c in row[:-1]] for row in expected[1:]]
+
+
+@FUZZ
+@given(content=st.binary(max_size=200))
+def test_fuzz_load_csv_bytes(workdir, content):
+    path = workdir / "bytes.csv"
+    path.write_bytes(b"a,b,label\n" + content)
+    _documented_or_loads(lambda p: gn.datasets.load_csv(p, target="label"), path)
