@@ -103,3 +103,42 @@ def test_scale_images_errors():
         scale_images(np.array(["a"]))
     with pytest.raises(ValueError, match="empty"):
         scale_images(np.zeros((0, 28, 28), dtype=np.uint8))
+
+
+def test_values_near_the_float64_limit_are_scaled_not_zeroed():
+    # The variance of values near 1e308 overflows float64: it must not make every value 0.
+    x = np.array([[1e308, 1.0], [-1e308, 2.0], [5e307, 3.0], [1.7e308, 4.0], [-1.7e308, 5.0]])
+    scaler = StandardScaler().fit(x)
+    z = scaler.transform(x)
+    assert np.isfinite(scaler.scale_).all() and np.isfinite(z).all()
+    np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(z.std(axis=0), 1, rtol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(z), x, rtol=1e-12)
+    assert scaler.var_[0] == np.inf and scaler.var_[1] == 2.0  # the variance itself is beyond
+    scaled = MinMaxScaler().fit_transform(x)
+    np.testing.assert_allclose(scaled.min(axis=0), 0, atol=1e-15)
+    np.testing.assert_allclose(scaled.max(axis=0), 1, rtol=1e-15)
+    np.testing.assert_allclose(scaled[:, 0], (x[:, 0] / 2 + 1.7e308 / 2) / 1.7e308, rtol=1e-15)
+
+
+def test_opposite_extremes_standardise_without_overflow():
+    x = np.array([[1.7e308], [-1.7e308], [-1.7e308]])  # x - mean overflows for the first row
+    np.testing.assert_allclose(
+        StandardScaler().fit_transform(x).ravel(), [2**0.5, -(0.5**0.5), -(0.5**0.5)]
+    )
+
+
+def test_scaling_is_unchanged_for_ordinary_values(rng):
+    # The overflow-safe statistics are bit-identical to the plain formulas elsewhere.
+    x = rng.normal(3.0, 5.0, size=(50, 4))
+    scaler = StandardScaler().fit(x)
+    assert np.array_equal(scaler.mean_, x.mean(axis=0))
+    assert np.array_equal(scaler.scale_, x.std(axis=0))
+    minmax = MinMaxScaler((-1, 2)).fit(x)
+    assert np.array_equal(minmax.scale_, 3 / (x.max(axis=0) - x.min(axis=0)))
+
+
+def test_transform_far_outside_the_training_range_is_an_error():
+    scaler = StandardScaler().fit([[0.0], [1e-10]])
+    with pytest.raises(ValueError, match="too far from the training data"):
+        scaler.transform([[1e300]])

@@ -157,3 +157,30 @@ def test_a_file_without_header_is_a_table_of_numbers(tmp_path):
 def test_errors_of_a_file_without_header(tmp_path, text, message):
     with pytest.raises(ValueError, match=message):
         load_csv(_csv(tmp_path, text), label_column=-1, header=None)
+
+
+def test_the_csv_standard_is_followed_exactly(tmp_path):
+    # Quoted cells keep their newlines and delimiters; U+2028 and \x0b are no line breaks.
+    path = _csv(tmp_path, 'a,label\n1,"x\ny"\n2,"a,b"\n3,c\u2028d\n4,e\x0bf\n')
+    data = load_csv(path, target="label")
+    assert [data.class_names[i] for i in data.y] == ["x\ny", "a,b", "c\u2028d", "e\x0bf"]
+    assert data.x.ravel().tolist() == [1, 2, 3, 4]
+
+
+def test_an_unclosed_quote_or_a_nul_byte_is_an_error_naming_the_line(tmp_path):
+    path = _csv(tmp_path, 'a,b,label\n1,2,x\n3,4,"y\n5,6,z\n')
+    with pytest.raises(ValueError, match=r"data\.csv line 3: a quoted cell .* never closed"):
+        load_csv(path, target="label")
+    path = _csv(tmp_path, "a,b,label\n1,2,x\n3,4,1\x00\n", name="nul.csv")
+    with pytest.raises(ValueError, match=r"nul\.csv line 3, column 3: a NUL byte"):
+        load_csv(path, target="label")
+
+
+def test_encodings(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("a,label\n1,café\n2,thé\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin\.csv is not UTF-8 text: byte 0xe9 on line 2"):
+        load_csv(path, target="label")
+    assert load_csv(path, target="label", encoding="latin-1").class_names == ["café", "thé"]
+    path.write_text("a,label\n1,x\n2,y\n", encoding="utf-16")
+    assert load_csv(path, target="label", encoding="utf-16").class_names == ["x", "y"]

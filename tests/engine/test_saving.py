@@ -313,3 +313,107 @@ def test_saving_imports_no_model_and_calls_no_private_method():
     assert not any(name.startswith("glassnet.model") for name in imported)
     for private in ("_shuffle_rng", "_parameter_pairs", "_state", "_weight_pairs"):
         assert f".{private}" not in source
+
+
+# -- atomic saves: a save interrupted at any point leaves the old model or the new one -------
+def _first_kernel(path):
+    return gn.load_model(path).get_weights()[0]
+
+
+def _two_models():
+    old = _model(dropout=False)
+    new = _model(dropout=False)
+    new.set_weights([w + 1 for w in new.get_weights()])
+    return old, new
+
+
+def test_folder_save_interrupted_before_its_commit_keeps_the_old_model(tmp_path, monkeypatch):
+    folder = tmp_path / "m"
+    old, new = _two_models()
+    old.save(str(folder) + "/")
+    real = saving.atomic_write
+
+    def killed(path):  # Ctrl-C while config.json is being written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(saving, "atomic_write", killed)
+    with pytest.raises(KeyboardInterrupt):
+        new.save(str(folder) + "/")
+    monkeypatch.setattr(saving, "atomic_write", real)
+    np.testing.assert_array_equal(_first_kernel(folder), old.get_weights()[0])
+    assert sorted(os.listdir(folder)) == ["config.json", "weights.npz"]
+
+
+def test_folder_save_interrupted_after_its_commit_loads_the_new_model(tmp_path, monkeypatch):
+    # The weights are renamed into place after config.json: a crash in between leaves the
+    # new config beside the old weights.npz and the new weights under their temporary name.
+    folder = tmp_path / "m"
+    old, new = _two_models()
+    old.save(str(folder) + "/")
+    real = os.replace
+
+    def crash_on_the_weights(src, dst):
+        if os.path.basename(str(src)).startswith(".weights.npz."):
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(saving.os, "replace", crash_on_the_weights)
+    new.save(str(folder) + "/")  # committed: no error
+    monkeypatch.setattr(saving.os, "replace", real)
+    assert len(os.listdir(folder)) == 3
+    np.testing.assert_array_equal(_first_kernel(folder), new.get_weights()[0])
+    old.save(str(folder) + "/")  # the next save settles the folder first
+    assert sorted(os.listdir(folder)) == ["config.json", "weights.npz"]
+    np.testing.assert_array_equal(_first_kernel(folder), old.get_weights()[0])
+
+
+def test_leftovers_of_a_killed_folder_save_are_removed_by_the_next_save(tmp_path):
+    folder = tmp_path / "m"
+    old, new = _two_models()
+    old.save(str(folder) + "/")
+    # What kill -9 leaves at various instants: weights written but not committed, a config
+    # half written; and the user's own files.
+    (folder / ".weights.npz.0123456789abcdef.part").write_bytes(b"PK\x03\x04 half")
+    (folder / ".config.json.0123abcd.part").write_bytes(b'{"form')
+    (folder / ".weights.npz.89abcdef.part").write_bytes(b"from an older glassnet")
+    (folder / "notes.txt").write_text("mine")
+    np.testing.assert_array_equal(_first_kernel(folder), old.get_weights()[0])
+    new.save(str(folder) + "/")
+    assert sorted(os.listdir(folder)) == ["config.json", "notes.txt", "weights.npz"]
+    np.testing.assert_array_equal(_first_kernel(folder), new.get_weights()[0])
+
+
+def test_leftovers_of_a_killed_file_save_are_removed_by_the_next_save(tmp_path):
+    path = tmp_path / "m.glassnet"
+    (tmp_path / ".m.glassnet.0123abcd.part").write_bytes(b"half a model")
+    (tmp_path / ".m.glassnet.0123abcd.part.mine").write_bytes(b"not glassnet's")
+    (tmp_path / ".n.glassnet.0123abcd.part").write_bytes(b"another file's")
+    _model().save(path)
+    assert sorted(os.listdir(tmp_path)) == [
+        ".m.glassnet.0123abcd.part.mine",
+        ".n.glassnet.0123abcd.part",
+        "m.glassnet",
+    ]
+
+
+@pytest.mark.parametrize("as_folder", [False, True])
+def test_a_failed_save_names_the_users_path(tmp_path, monkeypatch, as_folder):
+    target = tmp_path / ("m" if as_folder else "m.glassnet")
+    model = _model()
+    model.save(str(target) + ("/" if as_folder else ""))
+
+    def disk_full(handle, **arrays):
+        handle.write(b"PK\x03\x04 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(saving.np, "savez", disk_full)
+    with pytest.raises(OSError, match="No space left on device") as caught:
+        model.save(str(target) + ("/" if as_folder else ""))
+    shown = target / "weights.npz" if as_folder else target
+    assert caught.value.filename == str(shown) and ".part" not in str(caught.value)
+    monkeypatch.undo()
+    gn.load_model(target)  # the old model is intact
+    if as_folder:
+        assert sorted(os.listdir(target)) == ["config.json", "weights.npz"]
+    else:
+        assert os.listdir(tmp_path) == ["m.glassnet"]

@@ -3,5 +3,6 @@
 - `checks`: argument validation, with one wording for every error message;
 - `numbers`: the one way to print a number (`short`, `plain`, `precise`, `fixed`);
 - `files`: write a file or a folder completely or not at all;
+- `npz`: read an .npz archive without trusting it;
 - `jsonable`: plain Python values for JSON.
 """

@@ -11,7 +11,9 @@ An IDX file is a header followed by the values of one array, row-major, big-endi
 
 Files may be gzip-compressed (recognised by their first bytes, whatever their name).
 `read_idx` checks the magic number, the dimensions and the byte count, and says what is
-wrong with a truncated or foreign file.
+wrong with a truncated or foreign file. It trusts no header: the size a header declares
+is checked against what the file can hold (its size, or for gzip the most that many
+compressed bytes can expand to) before anything is allocated.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny-idx2-ubyte.gz"
@@ -24,6 +26,7 @@ array([[0, 1, 2],
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import zlib
@@ -34,7 +37,7 @@ import numpy as np
 from glassnet._internal.checks import describe as _describe
 from glassnet._internal.files import atomic_write
 
-__all__ = ["read_idx", "write_idx"]
+__all__ = ["MAX_DIMENSIONS", "read_idx", "write_idx"]
 
 # IDX type code -> big-endian NumPy dtype of the stored values.
 _CODES = {
@@ -47,6 +50,10 @@ _CODES = {
 }
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 22  # bytes read per call when filling the output array
+# The most dimensions a file may declare (NumPy 1's limit; MNIST files have 1 or 3).
+MAX_DIMENSIONS = 32
+# Deflate expands data at most about 1032 times (plus gzip's few header bytes).
+_GZIP_RATIO = 1032
 
 # First bytes of files people mistake for IDX, and what they are.
 _FOREIGN = [
@@ -74,8 +81,14 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
     Raises:
         FileNotFoundError: `path` does not exist.
-        ValueError: the file is not IDX (wrong magic number), is truncated, has trailing
-            bytes, or is a damaged gzip stream; the message names the file and the fault.
+        ValueError: the file is not IDX (wrong magic number), declares more than
+            `MAX_DIMENSIONS` dimensions or more data than it can hold, is truncated, has
+            trailing bytes, or is a damaged gzip stream; the message names the file and
+            the fault. A path that is a folder is a ValueError too.
+        OSError: the file cannot be read (e.g. permission denied).
+
+    No other exception comes from a damaged or crafted file, and no more memory is
+    allocated than the file's contents can fill.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels-idx1-ubyte"
@@ -90,11 +103,14 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise FileNotFoundError(f"IDX file {str(path)!r} does not exist.")
     with open(path, "rb") as raw:
         compressed = raw.read(2) == _GZIP_MAGIC
+        size = os.fstat(raw.fileno()).st_size
     opener = gzip.open if compressed else open
     what = f"{'gzipped ' if compressed else ''}file {str(path)!r}"
+    # The most bytes of IDX the file can hold, header included.
+    capacity = size * _GZIP_RATIO + 64 if compressed else size
     try:
         with opener(path, "rb") as stream:
-            return _read_stream(stream, what)
+            return _read_stream(stream, what, capacity, exact=not compressed)
     except EOFError:
         raise ValueError(
             f"{what} is truncated: its gzip stream ends before the end marker. Download it again."
@@ -103,8 +119,10 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise ValueError(f"{what} is damaged: gzip says {error}. Download it again.") from None
 
 
-def _read_stream(stream, what: str) -> np.ndarray:
-    """Parse an IDX stream: header, then exactly the announced number of values."""
+def _read_stream(stream, what: str, capacity: int, exact: bool) -> np.ndarray:
+    """Parse an IDX stream: header, then exactly the announced number of values.
+
+    `capacity` bounds the stream's length in bytes (`exact`: it is the length)."""
     head = stream.read(4)
     if len(head) < 4:
         raise ValueError(
@@ -120,6 +138,11 @@ def _read_stream(stream, what: str) -> np.ndarray:
         )
     dtype = _CODES[head[2]]
     ndim = head[3]
+    if ndim > MAX_DIMENSIONS:
+        raise ValueError(
+            f"{what} declares {ndim} dimensions, more than the {MAX_DIMENSIONS} an IDX file "
+            "may have here: it is damaged or not an IDX file."
+        )
     dims_bytes = stream.read(4 * ndim)
     if len(dims_bytes) < 4 * ndim:
         raise ValueError(
@@ -127,9 +150,25 @@ def _read_stream(stream, what: str) -> np.ndarray:
             f"({4 * ndim} bytes), only {len(dims_bytes)} byte(s) present."
         )
     shape = struct.unpack(f">{ndim}I", dims_bytes)
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(shape)  # a Python int: no overflow
     expected = count * dtype.itemsize
-    out = np.empty(count, dtype=dtype)
+    available = capacity - 4 - 4 * ndim
+    if exact and expected > available:
+        raise ValueError(
+            f"{what} is truncated: shape {shape} of {dtype.name} needs {expected} bytes of "
+            f"data after the header, only {available} present. Download it again."
+        )
+    if exact and expected < available:
+        raise ValueError(
+            f"{what} has {available - expected} byte(s) after the {expected} bytes that shape "
+            f"{shape} needs: it is damaged or not the file its header describes."
+        )
+    if expected > available:
+        raise ValueError(
+            f"{what} declares shape {shape} of {dtype.name} ({expected:,} bytes), more than a "
+            f"gzip file of its size can hold: it is damaged or not the file its header describes."
+        )
+    out = np.empty(count, dtype=dtype)  # at most what the file can hold (checked above)
     view = memoryview(out).cast("B")
     filled = 0
     while filled < expected:

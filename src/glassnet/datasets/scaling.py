@@ -63,10 +63,11 @@ class _Scaler:
         raise NotImplementedError
 
 
-def _safe_scale(scale: np.ndarray) -> np.ndarray:
-    """Replace (near-)zero scales by 1, so constant features are not divided by zero."""
-    scale = scale.copy()
-    scale[scale < 10 * np.finfo(scale.dtype).eps] = 1.0
+def _safe_scale(scale: np.ndarray, unit: float = 1.0) -> np.ndarray:
+    """Replace (near-)zero scales (below 10 machine epsilons of `unit`) by `unit`, so
+    constant features are not divided by zero."""
+    scale = np.array(scale, dtype=np.float64)
+    scale[scale < 10 * unit * np.finfo(scale.dtype).eps] = unit
     return scale
 
 
@@ -77,6 +78,9 @@ class StandardScaler(_Scaler):
     (samples, ...). A constant feature (std 0) is centred but not divided (scale 1), as in
     scikit-learn. The std is the population one (ddof=0). Float32 input stays float32;
     everything else becomes float64.
+
+    Values up to float64's limit (1.8e308) are fine: the statistics are computed without
+    overflow (a variance above float64's range makes `var_` inf; `scale_` stays exact).
 
     Attributes (after fit):
         mean_: mean of each feature, shape `feature_shape_`.
@@ -108,9 +112,20 @@ class StandardScaler(_Scaler):
         """
         x = self._input("x", x, fitting=True)
         x64 = x.astype(np.float64, copy=False)
-        self.mean_ = x64.mean(axis=0)
-        self.var_ = x64.var(axis=0)
-        self.scale_ = _safe_scale(np.sqrt(self.var_))
+        # Sums of values near 1e308 overflow, so the statistics are taken of x divided by
+        # a power of two near each feature's largest |value| (an exact division): the
+        # mean and std come out the same as without it, and finite for any finite data.
+        peak = np.abs(x64).max(axis=0)
+        power = np.ldexp(1.0, np.frexp(np.where(peak > 0, peak, 1.0))[1] - 1)  # 2**k <= peak
+        with np.errstate(under="ignore"):  # values below 2**-1022 of the peak count as 0
+            scaled = x64 / power  # (samples, features...), |scaled| < 2
+            self.mean_ = scaled.mean(axis=0) * power
+            variance = scaled.var(axis=0)
+        with np.errstate(over="ignore", under="ignore"):
+            self.var_ = variance * power**2  # inf for a std above 1.3e154
+        self.scale_ = _safe_scale(
+            np.sqrt(variance) * power
+        )  # exact: sqrt(v * 4**k) = sqrt(v) * 2**k
         self.n_samples_seen_ = len(x)
         self.feature_shape_ = x.shape[1:]
         return self
@@ -118,12 +133,28 @@ class StandardScaler(_Scaler):
     def transform(self, x: Any) -> np.ndarray:
         """`(x - mean_) / scale_`, with the statistics of the training data."""
         x = self._input("x", x, fitting=False)
-        return ((x - self.mean_) / self.scale_).astype(x.dtype, copy=False)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            z = (x - self.mean_) / self.scale_
+            if not np.isfinite(z).all():  # x - mean_ overflowed: values near ±1.8e308
+                z = x / self.scale_ - self.mean_ / self.scale_
+        if not np.isfinite(z).all():
+            raise ValueError(
+                "x holds values too far from the training data to standardise in float64 "
+                f"(|x| up to {float(np.abs(x).max()):.3g}, training std down to "
+                f"{float(self.scale_.min()):.3g})."
+            )
+        return z.astype(x.dtype, copy=False)
 
     def inverse_transform(self, z: Any) -> np.ndarray:
         """Undo `transform`: `z * scale_ + mean_`."""
         z = self._input("z", z, fitting=False)
-        return (z * self.scale_ + self.mean_).astype(z.dtype, copy=False)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            x = z * self.scale_ + self.mean_
+            if not np.isfinite(x).all():  # z * scale_ overflowed: halves don't
+                x = (z * (self.scale_ / 2) + self.mean_ / 2) * 2
+        if not np.isfinite(x).all():
+            raise ValueError("z holds values whose originals lie beyond float64's range.")
+        return x.astype(z.dtype, copy=False)
 
 
 class MinMaxScaler(_Scaler):
@@ -132,6 +163,8 @@ class MinMaxScaler(_Scaler):
     `x_scaled = (x - data_min_) / (data_max_ - data_min_) * (high - low) + low`; values
     of other data outside the training range land outside `feature_range` (not clipped).
     A constant feature maps to `low` (its range is taken as 1). Float32 stays float32.
+    A range wider than float64 holds (max - min above 1.8e308) still scales correctly
+    (`data_range_` is then inf).
 
     Args:
         feature_range: `(low, high)` with low < high; default (0, 1).
@@ -176,9 +209,13 @@ class MinMaxScaler(_Scaler):
         low, high = self.feature_range
         self.data_min_ = x.min(axis=0)
         self.data_max_ = x.max(axis=0)
-        self.data_range_ = self.data_max_ - self.data_min_
-        self.scale_ = (high - low) / _safe_scale(self.data_range_)
-        self.min_ = low - self.data_min_ * self.scale_
+        with np.errstate(over="ignore"):
+            self.data_range_ = self.data_max_ - self.data_min_  # inf beyond 1.8e308
+        # Halves never overflow, and (a / 2) / (b / 2) is exactly a / b otherwise.
+        half_range = self.data_max_ / 2 - self.data_min_ / 2
+        with np.errstate(under="ignore"):  # a range near 1e308 gives a scale near 1e-308
+            self.scale_ = ((high - low) / 2) / _safe_scale(half_range, 0.5)
+            self.min_ = low - self.data_min_ * self.scale_
         self.n_samples_seen_ = len(x)
         self.feature_shape_ = x.shape[1:]
         return self
@@ -186,7 +223,8 @@ class MinMaxScaler(_Scaler):
     def transform(self, x: Any) -> np.ndarray:
         """`x * scale_ + min_`, with the statistics of the training data."""
         x = self._input("x", x, fitting=False)
-        return (x * self.scale_ + self.min_).astype(x.dtype, copy=False)
+        with np.errstate(under="ignore"):  # a tiny scale_ (a range near 1e308) rounds to 0
+            return (x * self.scale_ + self.min_).astype(x.dtype, copy=False)
 
     def inverse_transform(self, z: Any) -> np.ndarray:
         """Undo `transform`: `(z - min_) / scale_`."""

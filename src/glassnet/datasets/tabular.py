@@ -1,6 +1,8 @@
 """The user's own table: a CSV file of numeric features and a label column.
 
-`load_csv` reads the file with the standard library, checks it, and returns the features
+`load_csv` reads the file with the standard library's `csv` module, exactly as the CSV
+standard says (quoted cells keep their delimiters, quotes and newlines), checks it, and
+returns the features
 as a float array, the labels encoded as integers 0..k-1 and the class names. Nothing is
 dropped or guessed silently: a non-numeric feature, a missing value, a ragged row, an
 empty file, an unknown target column or a single class is an error that says where.
@@ -19,7 +21,9 @@ not all numbers (`header=None`): the perceptron's points, `x1,x2,label` or just 
 
 from __future__ import annotations
 
+import codecs
 import csv
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -82,11 +86,18 @@ def load_csv(
     label_column: int | None = None,
     header: bool | None = True,
     delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> CSVData:
     """Read a CSV table of numeric features and one label column.
 
+    The file is read as the CSV standard (RFC 4180) says, by Python's `csv` module: a
+    quoted cell may hold the delimiter, newlines and doubled quotes (""). Spaces and tabs
+    around a cell are ignored; rows whose cells are all empty (blank lines) are skipped.
+    Nothing else is dropped or changed: an unclosed quote, text after a closing quote, a
+    NUL byte or undecodable bytes are errors that name the file and the line.
+
     Args:
-        path: the file; UTF-8 (a BOM is allowed).
+        path: the file.
         target: the name of the label column; every other column is a feature.
         label_column: or the label column's position, from 0 (-1 for the last one).
         header: True when the first row names the columns; False when the file holds
@@ -95,6 +106,8 @@ def load_csv(
             is a table of numbers: every cell, labels too, must be a finite number.
         delimiter: the separator; by default the one among "," ";" tab "|" that the
             first row uses most.
+        encoding: the file's text encoding; by default UTF-8, with or without a BOM.
+            Give e.g. "latin-1", "cp1252" or "utf-16" for files saved that way.
 
     Returns:
         A `CSVData`: unpack it as `x, y, class_names`; it also holds `feature_names`.
@@ -103,12 +116,15 @@ def load_csv(
 
     Raises:
         FileNotFoundError: no such file.
+        OSError: the file cannot be read (e.g. permission denied).
         TypeError: neither `target` nor `label_column` given, or of the wrong kind.
-        ValueError: the file is empty or has no data rows; `target` is not a column (the
-            message lists the columns) or `label_column` is out of range; a row has the
-            wrong number of cells; a feature cell is not a number (the message names the
-            column, the line and the value); values are missing (the message counts them
-            per column); the labels hold one class.
+        ValueError: the path is a folder; the file is not valid CSV (an unclosed quote,
+            text after a closing quote, a NUL byte) or not text in `encoding` (the
+            message names the encoding tried); the file is empty or has no data rows;
+            `target` is not a column (the message lists the columns) or `label_column` is
+            out of range; a row has the wrong number of cells; a feature cell is not a
+            number (the message names the column, the line and the value); values are
+            missing (the message counts them per column); the labels hold one class.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "gates.csv"
@@ -128,7 +144,7 @@ def load_csv(
             "load_csv needs the label column: target= (its name) or label_column= (its "
             "position, -1 for the last), not both."
         )
-    columns, rows, lines, named = _read(path, delimiter, header)
+    columns, rows, lines, named = _read(path, delimiter, header, _encoding(encoding))
     t = _label_index(path, columns, named, target, label_column)
     target = columns[t]
     features = [j for j in range(len(columns)) if j != t]
@@ -163,7 +179,7 @@ def load_csv(
 
 
 def _read(
-    path: Path, delimiter: str | None, header: bool | None
+    path: Path, delimiter: str | None, header: bool | None, encoding: str
 ) -> tuple[list[str], list[list[str]], list[int], bool]:
     """Column names, data rows (cells stripped), each row's line number, and whether the
     file had a header (else the names are "column 1", ...); checks the shape."""
@@ -171,21 +187,10 @@ def _read(
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
-    text = path.read_text(encoding="utf-8-sig")
-    if not text.strip():
+    records = _records(path, delimiter, encoding)
+    if not records:
         expected = "a header row and data rows" if header else "data rows"
         raise ValueError(f"CSV file {path.name} is empty; expected {expected}.")
-    first = text.splitlines()[0]
-    if delimiter is None:
-        delimiter = max([",", ";", "\t", "|"], key=first.count)
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    records = [
-        (reader.line_num, [cell.strip() for cell in record])
-        for record in reader
-        if any(cell.strip() for cell in record)  # blank lines carry nothing
-    ]
-    if not records:
-        raise ValueError(f"CSV file {path.name} holds only empty cells; expected data rows.")
     first_line, first_row = records[0]
     named = header if header is not None else not all(map(_is_number, first_row))
     if named:
@@ -213,6 +218,95 @@ def _read(
     if not records:
         raise ValueError(f"CSV file {path.name} has a header but no data rows.")
     return names, [cells for _, cells in records], [line for line, _ in records], named
+
+
+def _records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int, list[str]]]:
+    """(first line, cells stripped of spaces and tabs) of every row that holds something.
+
+    The csv module reads the file object itself (`newline=""`), as the CSV standard
+    says: a quoted cell keeps its newlines, delimiters and doubled quotes; only \\n, \\r
+    and \\r\\n end a line (not U+2028 or a vertical tab). An unclosed quote, text after a
+    closing quote, a NUL byte or bytes that are not `encoding` are errors naming the line.
+    """
+    records: list[tuple[int, list[str]]] = []
+    line = 0  # the last physical line read
+    try:
+        with open(path, newline="", encoding=encoding) as handle:
+            first = handle.readline()
+            if delimiter is None:
+                row = first.rstrip("\r\n")
+                delimiter = max([",", ";", "\t", "|"], key=row.count)
+            reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
+            while True:
+                start = line + 1
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    raise ValueError(f"{path.name} line {start}: {_csv_fault(error)}") from None
+                line = reader.line_num
+                cells = [cell.strip(" \t") for cell in record]
+                for j, cell in enumerate(cells):
+                    if "\x00" in cell:
+                        raise ValueError(
+                            f"{path.name} line {start}, column {j + 1}: a NUL byte (\\x00): "
+                            "the file is damaged, not text, or UTF-16 text (then pass "
+                            "encoding='utf-16')."
+                        )
+                if any(cells):  # blank lines (and rows of empty cells) carry nothing
+                    records.append((start, cells))
+    except UnicodeDecodeError as error:
+        raise ValueError(_decode_fault(path, encoding, error)) from None
+    return records
+
+
+def _csv_fault(error: csv.Error) -> str:
+    text = str(error)
+    if "unexpected end of data" in text:
+        return (
+            'a quoted cell that starts here is never closed (a " without its closing "), '
+            "so the rest of the file would be one cell."
+        )
+    if "expected after" in text:
+        return 'text follows a closing quote; write a quote inside a quoted cell twice ("").'
+    if "field larger than field limit" in text:
+        return f"a cell longer than {csv.field_size_limit():,} characters; is this a CSV file?"
+    if "NUL" in text:
+        return "a NUL byte (\\x00): the file is damaged, not text, or UTF-16 (encoding='utf-16')."
+    return text
+
+
+def _decode_fault(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
+    raw = path.read_bytes()  # error path only: find the byte and its line in the file
+    try:
+        raw.decode(encoding)
+        offset, byte = 0, error.object[error.start]
+    except UnicodeDecodeError as again:
+        offset, byte = again.start, raw[again.start]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hint = "It starts with a UTF-16 byte-order mark: pass encoding='utf-16'."
+    else:
+        hint = "Pass the file's encoding, e.g. encoding='latin-1' or encoding='utf-16'."
+    shown = "UTF-8" if encoding == "utf-8-sig" else encoding
+    line = raw.count(b"\n", 0, offset) + 1
+    return (
+        f"{path.name} is not {shown} text: byte 0x{byte:02x} on line {line} can't be decoded "
+        f"as {shown}. {hint}"
+    )
+
+
+def _encoding(encoding: str | None) -> str:
+    """The codec to read with: UTF-8 (a BOM allowed) unless another is named."""
+    if encoding is None:
+        return "utf-8-sig"
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a codec name such as 'latin-1', got {encoding!r}.")
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ValueError(f"encoding={encoding!r} is not a known text encoding.") from None
+    return "utf-8-sig" if name == "utf-8" else encoding
 
 
 def _label_index(

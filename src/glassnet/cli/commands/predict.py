@@ -1,6 +1,8 @@
 """`glassnet predict RUN_OR_MODEL INPUT`: the class of an image or of each row of a CSV file.
 
-An image (PNG; JPEG when Pillow is installed) becomes the model's input in four steps:
+An image (PNG, or JPEG and the other formats Pillow reads) of at most `MAX_IMAGE_PIXELS`
+pixels (50 million, e.g. 8,000 x 6,250) becomes the model's input in four steps; a larger
+one is refused from its header, before it is decoded:
 
 1. grayscale: the mean of R, G and B weighted as ITU-R 601 (0.299, 0.587, 0.114);
    transparency is dropped;
@@ -21,6 +23,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import struct
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +32,13 @@ import numpy as np
 
 from glassnet.cli.runs import LoadedRun, load_run, preprocess, probabilities
 
-__all__ = ["add_parser", "image_to_input", "read_image", "resize_area", "run"]
+__all__ = ["MAX_IMAGE_PIXELS", "add_parser", "image_to_input", "read_image", "resize_area", "run"]
 
 _LUMA = np.array([0.299, 0.587, 0.114])
+# The largest image `glassnet predict` decodes (a model's input is 28 x 28; decoding
+# 50 million pixels takes about 1 GB of memory).
+MAX_IMAGE_PIXELS = 50_000_000
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "predict",
         help="predict the class of an image or of the rows of a CSV file",
         description="Predict with a run folder's model (or a model file): INPUT is a PNG/JPEG "
-        "image or a CSV file of rows. Prints the class and the top probabilities.",
+        f"image (at most {MAX_IMAGE_PIXELS:,} pixels) or a CSV file of rows. Prints the class "
+        "and the top probabilities.",
     )
     p.add_argument("model", metavar="RUN_OR_MODEL", help="a run folder or a model file")
     p.add_argument("input", metavar="INPUT", help="an image (.png, .jpg) or a .csv file")
@@ -51,9 +60,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def read_image(path: str | Path) -> np.ndarray:
     """An image file as grayscale floats in [0, 1], shape (height, width).
 
+    The image's size is read from its header first: one of more than `MAX_IMAGE_PIXELS`
+    pixels is refused before it is decoded.
+
     Raises:
         FileNotFoundError: no such file.
-        ValueError: the file can't be read as an image.
+        OSError: the file cannot be read (e.g. permission denied).
+        ValueError: the path is a folder, the image is too large, or the file can't be
+            read as an image (the message names it).
 
     >>> import tempfile, pathlib, matplotlib.pyplot as plt
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.png"
@@ -64,14 +78,24 @@ def read_image(path: str | Path) -> np.ndarray:
     import matplotlib.image
 
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; expected an image file (.png, .jpg).")
     if not path.is_file():
         raise FileNotFoundError(f"no such image file: {path}")
+    with open(path, "rb"):  # an unreadable file is an OSError, not a damaged image
+        pass
+    size = _declared_size(path)
+    if size is not None and size[0] * size[1] > MAX_IMAGE_PIXELS:
+        raise ValueError(
+            f"{path} is {size[0]:,} x {size[1]:,} pixels, more than the {MAX_IMAGE_PIXELS:,} "
+            "glassnet predict decodes; the model sees a small image anyway: shrink it first."
+        )
     try:
         pixels = np.asarray(matplotlib.image.imread(path))
     except Exception as error:  # matplotlib raises many kinds for a bad or unsupported file
         raise ValueError(
             f"cannot read {path} as an image ({type(error).__name__}: {error}); "
-            "use a PNG (JPEG needs Pillow)."
+            "is it a PNG or JPEG file?"
         ) from None
     if pixels.dtype.kind in "ui":
         pixels = pixels / float(np.iinfo(pixels.dtype).max)
@@ -83,6 +107,30 @@ def read_image(path: str | Path) -> np.ndarray:
     if pixels.ndim != 2 or pixels.size == 0:
         raise ValueError(f"cannot read {path} as an image: pixel array of shape {pixels.shape}.")
     return pixels
+
+
+def _declared_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) from the image's header, without decoding it; None if unknown."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - matplotlib needs Pillow; a PNG's IHDR then
+        with open(path, "rb") as handle:
+            head = handle.read(24)
+        if head[:8] == _PNG_SIGNATURE and head[12:16] == b"IHDR":
+            return struct.unpack(">II", head[16:24])
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # reads the header only
+                return image.size
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        raise ValueError(
+            f"{path} has more than the {MAX_IMAGE_PIXELS:,} pixels glassnet predict decodes "
+            "(Pillow refuses it as a possible decompression bomb); shrink it first."
+        ) from None
+    except Exception:  # not an image Pillow knows: matplotlib's reader says what is wrong
+        return None
 
 
 def resize_area(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -161,6 +209,8 @@ def _read_rows(path: Path, loaded: LoadedRun) -> np.ndarray:
 def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict[str, Any]]:
     """One dict per sample: "class", "probability" and "top" (name, probability) pairs."""
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; expected an image (.png, .jpg) or a .csv file.")
     if not path.is_file():
         raise FileNotFoundError(f"no such input file: {path}")
     if path.suffix.lower() == ".csv":

@@ -22,7 +22,6 @@ import csv
 import io
 import json
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._internal.files import move_into_place, temporary_folder
+from glassnet._internal.files import atomic_folder
 from glassnet._internal.jsonable import jsonable
 from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
 from glassnet.cli.runs.data import (
@@ -81,7 +80,9 @@ def write_run(
     """Evaluate `model` on the test part and write the complete run folder at `out`.
 
     Everything is written into a hidden temporary folder beside `out`, which is renamed
-    to `out` at the end; on any error the temporary folder is removed.
+    to `out` at the end; on any error the temporary folder is removed, and errors name
+    `out`, not the temporary folder. Leftovers of an interrupted earlier write to `out`
+    (a `kill -9`) are removed first.
 
     Returns:
         The run folder `out`.
@@ -92,9 +93,8 @@ def write_run(
     from glassnet.doctor import diagnose
 
     out = Path(out)
-    work = temporary_folder(out)
     plt = plots.pyplot()
-    try:
+    with atomic_folder(out, overwrite) as work:
         x_test, y_test = data.test
         probs = probabilities(model, x_test)  # (n_test, n_classes)
         predicted = probs.argmax(axis=1)
@@ -186,10 +186,6 @@ def write_run(
         )
         (work / "report.html").write_text(page, encoding="utf-8")
         check_out_folder(out, overwrite)  # it may have appeared while training
-        move_into_place(work, out, overwrite)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return out
 
 
