@@ -1,8 +1,12 @@
 """The `glassnet` command: one sub-command per module in `glassnet.cli.commands`.
 
-User errors (bad flags, missing files, invalid values) print one line and exit 2;
-a Ctrl-C exits 130. Each sub-command module defines `add_parser(subparsers)`,
-which registers its parser and sets `func(args) -> int`.
+User errors (bad flags, missing or damaged files, invalid values: `UsageError`,
+`ValueError`, `TypeError` and `OSError`, the types glassnet documents) print one line and
+exit 2; a Ctrl-C exits 130. Any other exception is a bug in glassnet: one line says so and
+where its traceback was saved (`crash_folder()`), and the exit status is 70 (EX_SOFTWARE).
+No traceback is printed, unless `GLASSNET_DEBUG=1` is set: then every error is raised.
+Each sub-command module defines `add_parser(subparsers)`, which registers its parser and
+sets `func(args) -> int`.
 
 >>> main(["--version"])  # doctest: +SKIP
 glassnet 0.1.0
@@ -11,9 +15,15 @@ glassnet 0.1.0
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib
 import os
+import platform
+import secrets
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
 from glassnet import __version__
 
@@ -29,6 +39,10 @@ COMMANDS = [
     "explain",
     "exercise",
 ]
+
+
+# Exit status of an internal error (sysexits.h's EX_SOFTWARE).
+EX_SOFTWARE = 70
 
 
 class UsageError(Exception):
@@ -54,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (0, 2 for a user error, 70 for a bug,
+    130 for Ctrl-C)."""
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -79,6 +94,49 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("glassnet: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug: say so in one line, keep the traceback in a file
+        if os.environ.get("GLASSNET_DEBUG"):
+            raise
+        saved = _save_traceback(error, sys.argv[1:] if argv is None else argv)
+        message = (str(error).splitlines() or [""])[0]
+        message = message if len(message) <= 160 else message[:157] + "..."
+        what = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        where = (
+            f"the traceback saved in {saved}"
+            if saved
+            else "the traceback (set GLASSNET_DEBUG=1 to see it)"
+        )
+        print(f"glassnet: internal error ({what}); please report it with {where}", file=sys.stderr)
+        return EX_SOFTWARE
+
+
+def crash_folder() -> Path:
+    """Where tracebacks of internal errors go: `$XDG_CACHE_HOME/glassnet/crashes`
+    (default `~/.cache/glassnet/crashes`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "glassnet" / "crashes"
+
+
+def _save_traceback(error: BaseException, argv: list[str]) -> Path | None:
+    """Write the traceback of `error` to a new file; its path, or None if none could be."""
+    import numpy
+
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"glassnet {__version__}, Python {platform.python_version()}, NumPy {numpy.__version__}, "
+        f"{platform.platform()}\ncommand: glassnet {' '.join(argv)}\n\n"
+        + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    )
+    for folder in (crash_folder(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"glassnet-crash-{stamp}-{os.getpid()}-{secrets.token_hex(2)}.txt"
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError:
+            continue
+        return path
+    return None
 
 
 if __name__ == "__main__":

@@ -88,9 +88,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """The TrainConfig of the config file (if any) with the given flags on top."""
-    values = load_config_file(args.config) if getattr(args, "config", None) else {}
+    """The TrainConfig of the config file (if any) with the given flags on top.
+
+    Raises:
+        ValueError: the config file is not .toml or .json, or not valid; a bad flag value.
+    """
+    if getattr(args, "config", None):
+        suffix = Path(args.config).suffix
+        if suffix not in (".toml", ".json"):
+            raise ValueError(
+                f"--config {args.config}: expected a .toml or .json file (such as a run "
+                f"folder's config.toml), got {'a ' + suffix if suffix else 'no'} suffix."
+            )
+    try:
+        values = load_config_file(args.config) if getattr(args, "config", None) else {}
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"--config {args.config} is not UTF-8 text (byte 0x{error.object[error.start]:02x} "
+            f"at position {error.start}): expected a TOML or JSON file."
+        ) from None
     values = {("learning_rate" if k == "lr" else k.replace("-", "_")): v for k, v in values.items()}
+    from_file = set(values)
     if "out" in values and _same_folder(values["out"], Path(args.config).parent):
         del values["out"]  # a run folder's own config (older glassnet): repeat into a new one
     for flag, name in _FLAGS.items():
@@ -102,7 +120,15 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             f"--target {values['target']} contradicts --dataset "
             f"{values.get('dataset', 'fashion-mnist')}: --target is for CSV files only."
         )
-    return TrainConfig.from_mapping(values)
+    for flag, name in _FLAGS.items():
+        if getattr(args, flag, None) is not None:
+            from_file.discard(name)
+    try:
+        return TrainConfig.from_mapping(values)
+    except ValueError as error:
+        if any(key in str(error) for key in from_file):  # the file's value is at fault
+            raise ValueError(f"--config {args.config}: {error}") from None
+        raise
 
 
 def _same_folder(out: object, folder: Path) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._internal.checks import describe
 from glassnet._internal.files import atomic_folder
 from glassnet._internal.jsonable import jsonable
 from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
@@ -251,7 +252,9 @@ def evaluation_data(
         (x, y, class_names).
 
     Raises:
-        ValueError: a bare model file without `dataset`, or `target` for an image dataset.
+        ValueError: a bare model file without `dataset`, `target` for an image dataset,
+            or data that doesn't fit the model (images for a CSV run, other columns,
+            another sample shape).
     """
     from glassnet import datasets
 
@@ -263,20 +266,49 @@ def evaluation_data(
     if dataset in IMAGE_DATASETS:
         if target:
             raise ValueError(f"--target is for CSV files; {dataset} has its own labels.")
+        if loaded.preprocessing.get("kind") == "standardize":
+            raise ValueError(
+                f"{loaded.path} was trained on the rows of a CSV file, not on images: "
+                f"evaluate it on a CSV file with its columns, not {dataset}."
+            )
         load, names = image_dataset(dataset)
         _, (x, y) = load()
+        _check_inputs(loaded, x, dataset)
         return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
     table = datasets.load_csv(dataset, target=target)
+    features = loaded.info.get("feature_names")
+    if features is not None and table.feature_names != list(features):
+        raise ValueError(
+            f"{dataset} has the feature columns {', '.join(table.feature_names)}, but "
+            f"{loaded.path} was trained on {', '.join(features)} (in that order)."
+        )
+    _check_inputs(loaded, table.x, dataset)
     return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
+
+
+def _check_inputs(loaded: LoadedRun, x: np.ndarray, dataset: str) -> None:
+    expected = tuple(loaded.model.input_shape or ())
+    if expected and tuple(x.shape[1:]) != expected:
+        raise ValueError(
+            f"{dataset} has samples shaped {tuple(x.shape[1:])}, but the model of "
+            f"{loaded.path} takes inputs shaped {expected}."
+        )
 
 
 def load_run(path: str | os.PathLike) -> LoadedRun:
     """Read a run folder (or a model file saved by glassnet).
 
+    Every file read is checked: run.json must be a JSON object with the keys `glassnet
+    train` writes, class names and preprocessing that fit the model; config.json and
+    history.json must be valid. A damaged one is a ValueError naming it.
+
     Raises:
         FileNotFoundError: no such folder or file, or a folder without a model.
-        ValueError: a file that is not a glassnet model (from `gn.load_model`).
+        ValueError: a damaged run.json, config.json or history.json (the message names
+            the file and the fault), or a file that is not a glassnet model (from
+            `gn.load_model`).
+        OSError: a file cannot be read.
     """
     from glassnet.saving import load_model
 
@@ -284,14 +316,27 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
     if not path.exists():
         raise FileNotFoundError(f"no such run folder or model file: {path}")
     if path.is_dir() and (path / "run.json").is_file():
-        info = json.loads((path / "run.json").read_text(encoding="utf-8"))
-        model = load_model(str(path / info.get("model_file", MODEL_FILE)))
+        info = _read_json_object(path / "run.json")
+        model_file = _run_info_model_file(path / "run.json", info)
+        model = load_model(str(path / model_file))
+        _check_run_info(path / "run.json", info, model)
         config = None
         if (path / "config.json").is_file():
-            config = TrainConfig.from_mapping(json.loads((path / "config.json").read_text()))
+            values = _read_json_object(path / "config.json")
+            try:
+                config = TrainConfig.from_mapping(values)
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"{path / 'config.json'}: {error}") from None
         history = None
         if (path / "history.json").is_file():
-            history = json.loads((path / "history.json").read_text()).get("history")
+            history = _read_json_object(path / "history.json").get("history")
+            if not isinstance(history, dict) or not all(
+                isinstance(v, list) for v in history.values()
+            ):
+                raise ValueError(
+                    f'{path / "history.json"} is damaged: its "history" is not an object of '
+                    "lists (one value per epoch)."
+                )
         return LoadedRun(model=model, path=path, info=info, config=config, history=history)
     if path.is_dir() and not (path / MODEL_FILE).exists():
         try:
@@ -301,3 +346,95 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
                 f"{path} is neither a glassnet run folder (no run.json) nor a saved model."
             ) from None
     return LoadedRun(model=load_model(str(path)), path=path, info={})
+
+
+# The keys of run.json that reading a run needs.
+_RUN_KEYS = ("format", "model_file", "class_names", "preprocessing")
+
+
+def _read_json_object(file: Path) -> dict[str, Any]:
+    """A JSON file that must hold an object, or a ValueError naming the file."""
+    data = file.read_bytes()
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{file} is damaged: it is not UTF-8 text, so not JSON.") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{file} is damaged: not valid JSON ({error.msg} at line {error.lineno}, column "
+            f"{error.colno})."
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise ValueError(f"{file} is damaged: not valid JSON ({error}).") from None
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"{file} is damaged: it should hold a JSON object, it holds {type(value).__name__}."
+        )
+    return value
+
+
+def _run_info_model_file(file: Path, info: dict[str, Any]) -> str:
+    missing = [key for key in _RUN_KEYS if key not in info]
+    if missing:
+        raise ValueError(f"{file} is damaged: it lacks the key(s) {', '.join(missing)}.")
+    if info["format"] != "glassnet-run":
+        raise ValueError(f"{file} is not a glassnet run file (format {info['format']!r}).")
+    name = info["model_file"]
+    if not isinstance(name, str) or not name or Path(name).name != name or name in (".", ".."):
+        raise ValueError(f"{file}: model_file must name a file in the run folder, got {name!r}.")
+    return name
+
+
+def _check_run_info(file: Path, info: dict[str, Any], model: Any) -> None:
+    """run.json's class names, features and preprocessing fit the model, or a ValueError."""
+    outputs = int(model.output_shape[-1]) if model.output_shape else None
+    inputs = int(np.prod(model.input_shape)) if model.input_shape else None
+    names = info["class_names"]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"{file}: class_names must be a list of names, got {names!r:.80}.")
+    if outputs is not None and len(names) != outputs and not (outputs == 1 and len(names) == 2):
+        raise ValueError(
+            f"{file} lists {len(names)} class name(s), but the model has {outputs} output(s): "
+            "the run folder is damaged or its files come from different runs."
+        )
+    features = info.get("feature_names")
+    if features is not None and (
+        not isinstance(features, list) or not all(isinstance(f, str) for f in features)
+    ):
+        raise ValueError(f"{file}: feature_names must be a list of names, got {features!r:.80}.")
+    prep = info["preprocessing"]
+    if not isinstance(prep, dict) or prep.get("kind") not in ("images", "standardize", None):
+        raise ValueError(
+            f"{file}: preprocessing must be an object of kind images or standardize, got "
+            f"{prep!r:.80}."
+        )
+    if prep.get("kind") == "images":
+        value = prep.get("max_value")
+        if not _is_real(value) or not value > 0:
+            raise ValueError(
+                f"{file}: preprocessing max_value must be a number > 0, got {describe(value)}."
+            )
+    if prep.get("kind") == "standardize":
+        for key in ("mean", "scale"):
+            values = prep.get(key)
+            if (
+                not isinstance(values, list)
+                or not all(_is_real(v) for v in values)
+                or (inputs is not None and len(values) != inputs)
+                or (key == "scale" and not all(v > 0 for v in values))
+            ):
+                raise ValueError(
+                    f"{file}: preprocessing {key} must list {inputs} finite numbers"
+                    + (" > 0" if key == "scale" else "")
+                    + f", got {values!r:.80}."
+                )
+
+
+def _is_real(value: Any) -> bool:
+    """A finite JSON number (not a bool, not an integer beyond float range)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:
+        return False
