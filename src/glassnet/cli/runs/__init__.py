@@ -1,0 +1,35 @@
+"""Run folders: what `glassnet train` writes and `predict`, `evaluate`, `summary` and
+`explain` read. One module per concern: `config` (the settings and their files), `data`
+(load, split, preprocess, build the model), `train` (train, evaluate, write) and `folder`
+(the folder's files, written atomically, and reading them back).
+"""
+
+from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig, load_config_file
+from glassnet.cli.runs.data import (
+    DatasetSplits,
+    build_model,
+    class_probabilities,
+    load_splits,
+    preprocess,
+    probabilities,
+)
+from glassnet.cli.runs.folder import MODEL_FILE, LoadedRun, evaluation_data, load_run, write_run
+from glassnet.cli.runs.train import train
+
+__all__ = [
+    "IMAGE_DATASETS",
+    "MODEL_FILE",
+    "DatasetSplits",
+    "LoadedRun",
+    "TrainConfig",
+    "build_model",
+    "class_probabilities",
+    "evaluation_data",
+    "load_config_file",
+    "load_run",
+    "load_splits",
+    "preprocess",
+    "probabilities",
+    "train",
+    "write_run",
+]

@@ -1,0 +1,240 @@
+"""A run's data: load the data set of a `TrainConfig`, split it, and preprocess it.
+
+>>> preprocess([[0, 255]], {"kind": "images", "max_value": 255}).tolist()
+[[0.0, 1.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from glassnet._internal.checks import check_one_of
+from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
+
+__all__ = [
+    "DatasetSplits",
+    "build_model",
+    "class_probabilities",
+    "image_dataset",
+    "load_splits",
+    "preprocess",
+    "probabilities",
+]
+
+
+@dataclass
+class DatasetSplits:
+    """The training, validation and test parts, preprocessed as the model sees them.
+
+    Attributes:
+        train, val, test: (x, y) pairs; x float32, y integer labels.
+        class_names: one name per label.
+        preprocessing: how raw inputs become model inputs (see `preprocess`).
+        feature_names: CSV column names of the features, or None for images.
+        notes: how each part was made, e.g. "the official test set", "the first 1,000 of
+            53,333 (limit)"; keyed "train", "val", "test".
+    """
+
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    class_names: list[str]
+    preprocessing: dict[str, Any]
+    feature_names: list[str] | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def split_used(self) -> dict[str, Any]:
+        """The split that was actually used: samples, fractions and how each part was made.
+
+        >>> parts = DatasetSplits(train=(np.zeros(6), np.zeros(6)), val=(np.zeros(2), np.zeros(2)),
+        ...                       test=(np.zeros(2), np.zeros(2)), class_names=["a"],
+        ...                       preprocessing={})
+        >>> parts.split_used()["fractions"]
+        {'train': 0.6, 'val': 0.2, 'test': 0.2}
+        """
+        samples = {name: len(part[0]) for name, part in self.parts().items()}
+        total = sum(samples.values()) or 1
+        return {
+            "samples": samples,
+            "fractions": {name: round(n / total, 4) for name, n in samples.items()},
+            "notes": dict(self.notes),
+        }
+
+    def parts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return {"train": self.train, "val": self.val, "test": self.test}
+
+    def describe_split(self, prefix: str = "") -> str:
+        """One line per part, each after `prefix`: "train 53,333 samples (76.2 %), ...".
+
+        >>> parts = DatasetSplits(train=(np.zeros(6), np.zeros(6)), val=(np.zeros(2), np.zeros(2)),
+        ...                       test=(np.zeros(2), np.zeros(2)), class_names=["a"],
+        ...                       preprocessing={}, notes={"test": "the official test set"})
+        >>> print(parts.describe_split())
+        train       6 samples (60.0 %)
+        validation  2 samples (20.0 %)
+        test        2 samples (20.0 %): the official test set
+        """
+        used = self.split_used()
+        lines = []
+        for name, label in (("train", "train"), ("val", "validation"), ("test", "test")):
+            note = self.notes.get(name)
+            lines.append(
+                f"{label:<11} {used['samples'][name]:,} samples "
+                f"({used['fractions'][name] * 100:.1f} %)" + (f": {note}" if note else "")
+            )
+        return "\n".join(prefix + line for line in lines)
+
+
+def preprocess(x: Any, preprocessing: Mapping[str, Any]) -> np.ndarray:
+    """Raw inputs to model inputs: images divided by their maximum, features standardised.
+
+    Args:
+        x: raw inputs (pixels 0..255, or CSV feature values).
+        preprocessing: {"kind": "images", "max_value": 255} or
+            {"kind": "standardize", "mean": [...], "scale": [...]} (as in run.json).
+
+    Returns:
+        float32 array of the same shape.
+
+    >>> preprocess([[0, 51, 255]], {"kind": "images", "max_value": 255}).tolist()
+    [[0.0, 0.20000000298023224, 1.0]]
+    """
+    x = np.asarray(x, dtype=np.float32)
+    kind = preprocessing.get("kind")
+    if kind == "images":
+        return x / np.float32(preprocessing["max_value"])
+    if kind == "standardize":
+        mean = np.asarray(preprocessing["mean"], dtype=np.float32)
+        scale = np.asarray(preprocessing["scale"], dtype=np.float32)
+        return (x - mean) / scale
+    return x
+
+
+def image_dataset(name: str) -> tuple[Callable[[], Any], list[str]]:
+    """The loader and the class names of a built-in image data set, one of `IMAGE_DATASETS`.
+
+    >>> load, names = image_dataset("fashion-mnist-sample")
+    >>> load.__name__, names[9]
+    ('load_sample', 'Ankle boot')
+    """
+    from glassnet import datasets
+
+    fashion, digits = datasets.fashion_mnist, datasets.mnist
+    known = {
+        "fashion-mnist": (fashion.load_data, fashion.class_names),
+        "fashion-mnist-sample": (fashion.load_sample, fashion.class_names),
+        "mnist": (digits.load_data, digits.class_names),
+    }
+    load, names = known[check_one_of("dataset", name, IMAGE_DATASETS)]
+    return load, list(names)
+
+
+def load_splits(config: TrainConfig) -> DatasetSplits:
+    """Load `config.dataset` and split it as `config.split` says (seeded by `config.seed`).
+
+    Fashion-MNIST and MNIST keep their official test set; their validation part is
+    `split[1] / (split[0] + split[1])` of the official training set. A CSV file is split
+    three ways by `config.split`. Then `config.limit` cuts the training part and
+    `config.test_limit` the test part, and `DatasetSplits.notes` says so.
+    """
+    from glassnet import datasets
+
+    rng = np.random.default_rng(config.seed)
+    notes: dict[str, str] = {}
+    if config.dataset in IMAGE_DATASETS:
+        load, names = image_dataset(config.dataset)
+        (x, y), test = load()
+        order = rng.permutation(len(x))
+        val_share = config.split[1] / (config.split[0] + config.split[1])
+        n_val = max(1, round(len(x) * val_share))
+        train = (x[order[n_val:]], y[order[n_val:]])
+        val = (x[order[:n_val]], y[order[:n_val]])
+        notes["val"] = f"{val_share * 100:.1f} % of the official training set"
+        notes["test"] = "the official test set"
+        prep: dict[str, Any] = {"kind": "images", "max_value": 255.0}
+        feature_names = None
+    else:
+        table = datasets.load_csv(config.dataset, target=config.target)
+        train, val, test = datasets.train_val_test_split(
+            table.x, table.y, config.split, seed=config.seed
+        )
+        mean, scale = train[0].mean(axis=0), train[0].std(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)  # a constant column is only centred
+        prep = {"kind": "standardize", "mean": mean.tolist(), "scale": scale.tolist()}
+        names = [str(c) for c in table.class_names]
+        feature_names = list(table.feature_names)
+    train = _first(train, config.limit, "limit", notes, "train")
+    test = _first(test, config.test_limit, "test_limit", notes, "test")
+    return DatasetSplits(
+        train=(preprocess(train[0], prep), train[1].astype(np.int64)),
+        val=(preprocess(val[0], prep), val[1].astype(np.int64)),
+        test=(preprocess(test[0], prep), test[1].astype(np.int64)),
+        class_names=names,
+        preprocessing=prep,
+        feature_names=feature_names,
+        notes=notes,
+    )
+
+
+def _first(part, limit: int | None, key: str, notes: dict[str, str], name: str):
+    """The first `limit` samples of `part`, noting the cut in `notes[name]`."""
+    x, y = part
+    if limit is None or limit >= len(x):
+        return part
+    cut = f"{limit:,} of {len(x):,} ({key})"
+    notes[name] = f"{notes[name]}, {cut}" if name in notes else cut
+    return x[:limit], y[:limit]
+
+
+def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: int) -> Any:
+    """The network of `config`: Flatten -> (Dense [-> Dropout]) per hidden layer -> Dense.
+
+    The output layer gives logits; the model is compiled with
+    `SparseCategoricalCrossentropy(from_logits=True)` and accuracy, as the lecture.
+
+    >>> model = build_model(TrainConfig(layers=[8]), (4, 4), 3)
+    >>> [type(layer).__name__ for layer in model.layers], model.count_params()
+    (['Flatten', 'Dense', 'Dense'], 163)
+    """
+    from glassnet import layers, losses, optimizers, utils
+    from glassnet.model import Sequential
+
+    if config.seed is not None:
+        utils.set_random_seed(config.seed)
+    stack: list[Any] = [layers.Flatten(input_shape=tuple(input_shape))]
+    for units in config.layers:
+        stack.append(layers.Dense(units, activation=config.activation))
+        if config.dropout > 0:
+            stack.append(layers.Dropout(config.dropout))
+    stack.append(layers.Dense(n_classes))
+    model = Sequential(stack)
+    optimizer = {"adam": optimizers.Adam, "sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop}
+    model.compile(
+        optimizer=optimizer[config.optimizer](learning_rate=config.learning_rate),
+        loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def probabilities(model: Any, x: np.ndarray) -> np.ndarray:
+    """The model's class probabilities for `x`, shaped (n, n_classes); see `class_probabilities`."""
+    return class_probabilities(model.predict(x), getattr(model.loss, "from_logits", False))
+
+
+def class_probabilities(outputs: Any, from_logits: bool) -> np.ndarray:
+    """Class probabilities from a model's outputs, shaped (n, n_classes).
+
+    Several outputs: softmax of logits, or the outputs as they are. One output is the
+    probability p of class 1 (sigmoid of a logit), returned as the columns (1 - p, p).
+
+    >>> class_probabilities([[0.0032]], from_logits=True).round(4).tolist()
+    [[0.4992, 0.5008]]
+    """
+    from glassnet import losses
+
+    return losses.probabilities(outputs, from_logits)
