@@ -49,6 +49,32 @@ engine. Its parts: `_inputs` (the curves and the summary it reads), `_summary`,
 shapes), `_advice` (Python and CLI wording), `_findings` (the result types) and
 `_thresholds` (each number, with why it has its value; `gn.doctor.NOISE_FACTOR`, ...).
 
+Measured on a labelled corpus of 60 real training runs (tests/doctor_corpus/, made
+by benchmarks/doctor_corpus.py: Fashion-MNIST slices, the toy 2-D sets and the penguins
+table, each made to show one thing; tests/test_doctor_corpus.py checks it):
+
+| finding | runs | found | missed | false alarms | recall | precision |
+|---|---:|---:|---:|---:|---:|---:|
+| imbalanced_data | 4 | 4 | 0 | 0 | 1.00 | 1.00 |
+| learning_rate_too_high | 10 | 10 | 0 | 0 | 1.00 | 1.00 |
+| learning_rate_too_low | 5 | 5 | 0 | 0 | 1.00 | 1.00 |
+| no_problem_found | 13 | 13 | 0 | 0 | 1.00 | 1.00 |
+| not_converged | 4 | 4 | 0 | 0 | 1.00 | 1.00 |
+| output_loss_mismatch | 3 | 3 | 0 | 0 | 1.00 | 1.00 |
+| overfitting | 7 | 7 | 0 | 0 | 1.00 | 1.00 |
+| too_few_epochs | 3 | 3 | 0 | 0 | 1.00 | 1.00 |
+| underfitting | 4 | 4 | 0 | 0 | 1.00 | 1.00 |
+| unscaled_inputs | 4 | 4 | 0 | 0 | 1.00 | 1.00 |
+| validation_mix | 3 | 3 | 0 | 0 | 1.00 | 1.00 |
+
+First finding right in 100 % of 60 runs.
+
+The thresholds were set while reading these runs (seed 0) and the same runs trained with
+other weights and batch orders (`--seed 1` to `4`: other curves; seed 4 showed a bump of
+the training loss taken for an overshoot and led to `LOSS_RISE_MATERIAL`); trained with
+`--seed 5`, never looked at before, they gave the same table. With 3 or 4 runs for some
+findings, 1.00 is a small claim: a run the doctor gets wrong belongs in the corpus.
+
 >>> from glassnet.callbacks import History
 >>> h = History.from_dict({"loss": [2.3, 9.1, 41.0, float("nan")]},
 ...                       params={"learning_rate": 10.0})
