@@ -89,7 +89,7 @@ def write_run(
     from glassnet import metrics as metrics_module
     from glassnet import plots
     from glassnet.cli import html_report as report
-    from glassnet.doctor import diagnose
+    from glassnet.doctor import diagnose, summarize_run
 
     out = Path(out)
     work = temporary_folder(out)
@@ -107,7 +107,7 @@ def write_run(
         values = dict(getattr(history, "history", {}))
         try:
             diagnosis = diagnose(history, data=(data.train, data.val), model=model)
-            diagnosis_text, diagnosis_dict = str(diagnosis), diagnosis.to_dict()
+            diagnosis_text, diagnosis_dict = diagnosis.text("cli"), diagnosis.to_dict("cli")
         except ValueError as error:  # e.g. interrupted before the first epoch ended
             diagnosis_text, diagnosis_dict = f"No diagnosis: {error}", {"error": str(error)}
         metrics = {
@@ -142,7 +142,12 @@ def write_run(
             "config.json": json.dumps(repeat.to_dict(), indent=2),
             "run.json": json.dumps(run_info, indent=2),
             "history.json": json.dumps(
-                {"history": values, "params": jsonable(getattr(history, "params", {}))}, indent=2
+                {
+                    "history": values,
+                    "params": jsonable(getattr(history, "params", {})),
+                    "summary": summarize_run(history, model).to_dict(),  # what the doctor reads
+                },
+                indent=2,
             ),
             "history.csv": _history_csv(values),
             "metrics.json": json.dumps(jsonable(metrics), indent=2),
@@ -222,6 +227,7 @@ class LoadedRun:
         info: run.json's contents ({} for a bare model file).
         config: the run's settings, or None for a bare model file.
         history: history.json's "history", or None.
+        summary: history.json's "summary" (the run summary the doctor reads), or None.
     """
 
     model: Any
@@ -229,6 +235,7 @@ class LoadedRun:
     info: dict[str, Any]
     config: TrainConfig | None = None
     history: dict[str, list[float]] | None = None
+    summary: dict[str, Any] | None = None
 
     @property
     def class_names(self) -> list[str]:
@@ -293,10 +300,13 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
         config = None
         if (path / "config.json").is_file():
             config = TrainConfig.from_mapping(json.loads((path / "config.json").read_text()))
-        history = None
+        history = summary = None
         if (path / "history.json").is_file():
-            history = json.loads((path / "history.json").read_text()).get("history")
-        return LoadedRun(model=model, path=path, info=info, config=config, history=history)
+            stored = json.loads((path / "history.json").read_text())
+            history, summary = stored.get("history"), stored.get("summary")
+        return LoadedRun(
+            model=model, path=path, info=info, config=config, history=history, summary=summary
+        )
     if path.is_dir() and not (path / MODEL_FILE).exists():
         try:
             return LoadedRun(model=load_model(str(path)), path=path, info={})

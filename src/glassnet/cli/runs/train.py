@@ -87,6 +87,8 @@ def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Pat
                 patience=config.early_stopping, restore_best_weights=True, verbose=verbose
             )
         )
+    if verbose:  # last, so it reports after EarlyStopping; its advice as glassnet train flags
+        extra.append(callbacks.ProgressBar(verbose=verbose, audience="cli"))
     started = time.perf_counter()
     model.history = None
     try:
