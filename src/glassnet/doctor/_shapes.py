@@ -312,7 +312,10 @@ def healthy(c: Curves, baseline: tuple[float, str] | None, s: RunSummary) -> Fin
     if c.epochs >= 2:
         last_fall = float((loss[-2] - loss[-1]) / loss[-2]) if loss[-2] > 0 else 0.0
         evidence["last_epoch_relative_fall"] = last_fall
-        parts[0] += " and levelled off"
+        # Levelled off: the last epoch took under 2 % of the whole fall off the loss.
+        fallen = float(loss[0] - loss[-1])
+        flat = fallen <= 0 or (loss[-2] - loss[-1]) / fallen < 2 * STILL_FALLING
+        parts[0] += " and levelled off" if flat else ", still falling"
     if c.val_loss is not None and np.isfinite(c.val_loss).any():
         best = int(np.nanargmin(c.val_loss))
         evidence |= {
