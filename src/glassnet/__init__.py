@@ -19,7 +19,7 @@ Where each idea of the lecture lives (paths under glassnet/):
 | gradient descent, Adam             | optimizers.py             | SGD._update, Adam._update     |
 | epochs, batches, shuffling         | model.py                  | Sequential.fit, _train_epoch  |
 | dropout, early stopping            | layers.py, callbacks.py   | Dropout, EarlyStopping        |
-| "what would you do next?"          | doctor/_rules.py          | check_overfitting             |
+| "what would you do next?"          | doctor/_shapes.py         | check_overfitting             |
 | 90 % accuracy by saying "cat"      | metrics/_summary.py       | accuracy_summary              |
 | splitting 80/10/10                 | datasets/split.py         | train_val_test_split          |
 | knowing the data                   | datasets/describe.py      | describe                      |

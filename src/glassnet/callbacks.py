@@ -39,6 +39,10 @@ class History(Callback):
         stopped_on_nan: the NaN guard's message when the loss became NaN or infinite, or
             exploded, and fit stopped, else None.
         interrupted: True when Ctrl-C (KeyboardInterrupt) ended fit.
+        data_summary: what the doctor needs of the training data, in numbers (class
+            counts, input statistics, the validation class mix; `gn.doctor.summarize_data`),
+            set by fit; None for a History read from a file.
+        callbacks: the other callbacks of that fit (the doctor reads EarlyStopping's).
 
     >>> h = History.from_dict({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})
     >>> h.epoch, h.history["loss"][-1], h.stopped_on_nan, h.interrupted
@@ -51,6 +55,8 @@ class History(Callback):
         self.params: dict[str, Any] = {}
         self.stopped_on_nan: str | None = None
         self.interrupted = False
+        self.data_summary: Any = None
+        self.callbacks: list[Callback] = []
 
     @classmethod
     def from_dict(cls, history: dict[str, list[float]], params: dict | None = None) -> History:
@@ -184,10 +190,14 @@ class ProgressBar(Callback):
 
     Redraws at most ten times a second, so it costs nothing measurable; prints one
     summary line per epoch (with the validation figures). verbose=2 prints only those lines.
+    At the end it prints the doctor's diagnosis, its advice as Python code
+    (`audience="python"`) or as `glassnet train` flags (`audience="cli"`). `fit` adds one
+    unless `callbacks` holds one already (as Keras).
     """
 
-    def __init__(self, verbose: int = 1):
+    def __init__(self, verbose: int = 1, audience: str = "python"):
         self.verbose = verbose
+        self.audience = audience
         self.params: dict[str, Any] = {}
 
     def on_train_begin(self, logs=None):
@@ -251,4 +261,5 @@ class ProgressBar(Callback):
         if self.verbose and self.model.history is not None and self.model.history.epoch:
             from glassnet.doctor import diagnose
 
-            self.console.print(diagnose(self.model.history, model=self.model))
+            diagnosis = diagnose(self.model.history, model=self.model)
+            self.console.print(diagnosis.rich(audience=self.audience))

@@ -30,6 +30,7 @@ from glassnet._internal.checks import (
     describe,
 )
 from glassnet._model_summary import summary_table
+from glassnet.doctor import summarize_data
 from glassnet.layers import DTYPE, Layer
 from glassnet.metrics import metric_sum
 from glassnet.utils import new_rng
@@ -369,8 +370,8 @@ class Sequential(Layer):
 
         history = callbacks_module.History()
         callback_list = list(callbacks or [])
-        if verbose:
-            callback_list.append(callbacks_module.ProgressBar(verbose=verbose))
+        if verbose and not any(isinstance(c, callbacks_module.ProgressBar) for c in callback_list):
+            callback_list.append(callbacks_module.ProgressBar(verbose=verbose))  # as Keras
         callback_list.append(history)
         steps = math.ceil(len(x) / batch_size)
         history.params = {
@@ -384,6 +385,10 @@ class Sequential(Layer):
             "validation_split": validation_split if validation_data is None else 0.0,
             "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
         }
+        # What the doctor reads of this run: the data in numbers (not a copy), the callbacks.
+        split = validation_split if validation_data is None else 0.0
+        history.data_summary = summarize_data(x, y, *(validation or ()), validation_split=split)
+        history.callbacks = [c for c in callback_list if c is not history]
         for callback in callback_list:
             callback.set_model(self)
             callback.params = history.params

@@ -1,4 +1,5 @@
-"""The doctor's result types: `Finding` (one thing found) and `Diagnosis` (all of them)."""
+"""The doctor's result types: `Advice` (a suggestion, as Python code and as `glassnet train`
+flags), `Finding` (one thing found) and `Diagnosis` (all of them)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,55 @@ from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import short_value
 
 _TITLES = {
-    "learning_rate_too_high": "learning rate too high",
-    "overfitting": "overfitting",
-    "not_converged": "not converged",
-    "underfitting": "underfitting",
-    "imbalanced_data": "imbalanced data",
+    "output_loss_mismatch": "output layer unsuited to the loss",
     "unscaled_inputs": "unscaled inputs",
+    "learning_rate_too_high": "learning rate too high",
+    "learning_rate_too_low": "learning rate too low",
     "validation_mix": "validation set unlike the training set",
+    "imbalanced_data": "imbalanced data",
+    "overfitting": "overfitting",
+    "underfitting": "underfitting",
+    "not_converged": "still improving",
     "too_few_epochs": "too few epochs to judge",
     "no_problem_found": "no problem found",
 }
+# The order of the findings in a diagnosis: root causes before the curve shapes they cause.
+ORDER = list(_TITLES)
+SEVERITIES = ("problem", "warning", "tip", "ok")
+_MARKS = {"problem": "✗", "warning": "⚠", "tip": "→", "ok": "✓"}
+AUDIENCES = ("python", "cli")
+
+
+def check_audience(audience: str) -> str:
+    """`audience` if it is one of AUDIENCES, else a ValueError naming them."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be 'python' or 'cli', got {audience!r}.")
+    return audience
+
+
+class Advice(str):
+    """A suggestion: its text is the Python form; `.cli` says it with `glassnet train` flags.
+
+    >>> a = Advice("Train longer: epochs=20.", cli="Train longer: --epochs 20.")
+    >>> a, a.cli, a.text("cli")
+    ('Train longer: epochs=20.', 'Train longer: --epochs 20.', 'Train longer: --epochs 20.')
+    """
+
+    cli: str
+
+    def __new__(cls, python: str, cli: str | None = None) -> Advice:
+        advice = super().__new__(cls, python)
+        advice.cli = python if cli is None else cli
+        return advice
+
+    def text(self, audience: str = "python") -> str:
+        """The suggestion for `audience`: "python" (code) or "cli" (flags, else words)."""
+        return self.cli if check_audience(audience) == "cli" else str(self)
+
+
+def advice_text(suggestion: str, audience: str) -> str:
+    """A suggestion (an `Advice` or a plain string, the same for everyone) for `audience`."""
+    return suggestion.text(audience) if isinstance(suggestion, Advice) else str(suggestion)
 
 
 # ----------------------------------------------------------------- result types
@@ -34,8 +74,10 @@ class Finding:
         name: a short identifier, e.g. "overfitting" or "no_problem_found".
         summary: one plain sentence with the key numbers.
         evidence: the numbers behind it (epochs 1-based, losses, gaps, ratios).
-        suggestions: what to try, most promising first.
-        severity: "problem", "warning" or "ok".
+        suggestions: what to try, most promising first (`Advice`, or plain strings).
+        severity: "problem" (the run is clearly worse than it could be), "warning",
+            "tip" (it could be better still) or "ok".
+        cause: the name of the finding this one follows from, or None for a root cause.
 
     >>> f = Finding("overfitting", "Overfitting from epoch 7.", {"best_epoch": 6})
     >>> f.title, f.to_dict()["evidence"]
@@ -47,39 +89,58 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)
     severity: str = "problem"
+    cause: str | None = None
 
     @property
     def title(self) -> str:
         """The name in plain words."""
         return _TITLES.get(self.name, self.name.replace("_", " "))
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain Python values, ready for JSON."""
+    @property
+    def heading(self) -> str:
+        """The title, with what it follows from: "underfitting (follows from ...)"."""
+        if self.cause is None:
+            return self.title
+        return f"{self.title} (follows from {_TITLES.get(self.cause, self.cause)})"
+
+    def tries(self, audience: str = "python") -> list[str]:
+        """The suggestions for `audience`: "python" (code) or "cli" (`glassnet train` flags)."""
+        check_audience(audience)
+        return [advice_text(s, audience) for s in self.suggestions]
+
+    def to_dict(self, audience: str = "python") -> dict[str, Any]:
+        """Plain Python values, ready for JSON; the suggestions for `audience`."""
         return {
             "name": self.name,
             "severity": self.severity,
+            "cause": self.cause,
             "summary": self.summary,
             "evidence": {k: jsonable(v) for k, v in self.evidence.items()},
-            "suggestions": list(self.suggestions),
+            "suggestions": self.tries(audience),
         }
 
-    def __str__(self) -> str:
-        mark = {"problem": "✗", "warning": "⚠", "ok": "✓"}.get(self.severity, "•")
-        lines = [f"{mark} {self.title}: {self.summary}"]
+    def text(self, audience: str = "python") -> str:
+        """The finding as text, its advice as Python code or as `glassnet train` flags."""
+        lines = [f"{_MARKS.get(self.severity, '•')} {self.heading}: {self.summary}"]
         if self.evidence:
             shown = ", ".join(f"{k}={short_value(v)}" for k, v in self.evidence.items())
             lines.append(f"    evidence: {shown}")
-        if self.suggestions:
+        tries = self.tries(audience)
+        if tries:
             lines.append("    try:")
-            lines += [f"      - {s}" for s in self.suggestions]
+            lines += [f"      - {s}" for s in tries]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text("python")
 
 
 class Diagnosis:
     """The findings of `diagnose`, printable, notebook-friendly and convertible to a dict.
 
     Behaves as a list of `Finding`: iterate it, index it by position or by name, test
-    a name with `in`.
+    a name with `in`. `str(diagnosis)` gives the advice as Python code;
+    `diagnosis.text(audience="cli")` as `glassnet train` flags.
 
     >>> import glassnet as gn
     >>> d = gn.diagnose({"loss": [1.0, 0.5, 0.3, 0.25, 0.24, 0.24]})
@@ -98,8 +159,8 @@ class Diagnosis:
 
     @property
     def ok(self) -> bool:
-        """True when the only finding is "no_problem_found"."""
-        return self.names == ["no_problem_found"]
+        """True when nothing was found worse than a tip ("no_problem_found" comes first)."""
+        return all(f.severity in ("ok", "tip") for f in self.findings)
 
     def __iter__(self):
         return iter(self.findings)
@@ -118,32 +179,39 @@ class Diagnosis:
             raise KeyError(f"No finding named {key!r}; found: {', '.join(self.names)}.")
         return self.findings[key]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain Python values, ready for JSON."""
+    def to_dict(self, audience: str = "python") -> dict[str, Any]:
+        """Plain Python values, ready for JSON; the suggestions for `audience`."""
         return {
             "ok": self.ok,
             "epochs": self.epochs,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict(audience) for f in self.findings],
         }
 
     def _epochs_text(self) -> str:
         return f"{self.epochs} epoch{'' if self.epochs == 1 else 's'}"
 
-    def __str__(self) -> str:
+    def text(self, audience: str = "python") -> str:
+        """The diagnosis as text, the advice as Python code ("python", as `str()` gives it)
+        or as flags of `glassnet train` ("cli"; in words where no flag exists)."""
+        check_audience(audience)
         header = f"Training diagnosis ({self._epochs_text()})"
-        return "\n".join([header, *(str(f) for f in self.findings)])
+        return "\n".join([header, *(f.text(audience) for f in self.findings)])
+
+    def __str__(self) -> str:
+        return self.text("python")
 
     def __repr__(self) -> str:
         return f"Diagnosis({', '.join(self.names)})"
 
-    def __rich__(self) -> Any:
+    def rich(self, audience: str = "python") -> Any:
         """Coloured text for `rich` (printed as-is: brackets in the advice are not markup)."""
         from rich.text import Text
 
-        colours = {"problem": "bold red", "warning": "bold yellow", "ok": "bold green"}
+        colours = {"problem": "bold red", "warning": "bold yellow", "tip": "bold cyan"}
+        colours["ok"] = "bold green"
         text = Text(f"Training diagnosis ({self._epochs_text()})", style="bold")
         for f in self.findings:
-            first, *rest = str(f).split("\n")
+            first, *rest = f.text(audience).split("\n")
             mark_and_title, _, summary = first.partition(": ")
             text.append("\n")
             text.append(mark_and_title, style=colours.get(f.severity, "bold"))
@@ -152,9 +220,12 @@ class Diagnosis:
                 text.append("\n" + line, style="dim" if "evidence:" in line else "")
         return text
 
+    def __rich__(self) -> Any:
+        return self.rich("python")
+
     def _repr_html_(self) -> str:
         esc = html.escape
-        colours = {"problem": "#b91c1c", "warning": "#b45309", "ok": "#15803d"}
+        colours = {"problem": "#b91c1c", "warning": "#b45309", "tip": "#0e7490", "ok": "#15803d"}
         parts = [
             f"<div class='glassnet-diagnosis'><b>Training diagnosis</b> ({self._epochs_text()})"
         ]
@@ -164,10 +235,10 @@ class Diagnosis:
                 f"<tr><td>{esc(k)}</td><td style='text-align:right'>{esc(short_value(v))}</td></tr>"
                 for k, v in f.evidence.items()
             )
-            tries = "".join(f"<li>{esc(s)}</li>" for s in f.suggestions)
+            tries = "".join(f"<li>{esc(s)}</li>" for s in f.tries("python"))
             parts.append(
                 f"<div style='border-left:4px solid {colour};padding-left:8px;margin:8px 0'>"
-                f"<b style='color:{colour}'>{esc(f.title)}</b>: {esc(f.summary)}"
+                f"<b style='color:{colour}'>{esc(f.heading)}</b>: {esc(f.summary)}"
                 + (f"<table>{evidence}</table>" if evidence else "")
                 + (f"<div>What to try:</div><ul>{tries}</ul>" if tries else "")
                 + "</div>"

@@ -1,9 +1,10 @@
-"""What the doctor reads: a training history, optional data and the model, turned into the
-curves and arrays the rules use.
+"""What the doctor reads: a training history, turned into curves, and the run summary
+(`_summary`) of the data, the model and the callbacks.
 
 A history is read by duck type, as anything with `.history` (metric name -> per-epoch
 values) and `.params` (the fit settings), like the `History` that `model.fit` returns, or
-as a plain dict of per-epoch lists: the doctor imports nothing of the engine.
+as a plain dict of per-epoch lists: the doctor imports nothing of the engine. Data given
+as arrays is summarised at once (`summarize_data`); the rules see only the summary.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.checks import as_float_array, check_same_length, describe
-from glassnet.doctor._thresholds import MAX_CLASSES
-from glassnet.metrics import majority_class_baseline
+from glassnet.doctor._summary import (
+    DataSummary,
+    RunSummary,
+    class_labels,
+    summarize_data,
+    summarize_run,
+)
+from glassnet.doctor._thresholds import DEFAULT_LEARNING_RATES
+from glassnet.metrics import baseline_from_counts
 
 
 @dataclass
@@ -48,17 +56,6 @@ class Curves:
         return len(self.loss)
 
 
-@dataclass
-class Data:
-    """The data given to `diagnose`, as arrays; labels are None for regression targets."""
-
-    x_train: np.ndarray | None = None
-    y_train: np.ndarray | None = None  # class labels, or None for regression / absent
-    x_val: np.ndarray | None = None
-    y_val: np.ndarray | None = None
-    split_note: str | None = None
-
-
 def read_run(history: Any) -> Run:
     """A History (anything with `.history` and `.params`) or a dict of per-epoch lists."""
     logs = getattr(history, "history", None)
@@ -69,7 +66,12 @@ def read_run(history: Any) -> Run:
             f"history must be the History returned by model.fit (or a dict of per-epoch "
             f"lists), got {describe(history)}."
         )
-    logs = {str(key): [float(v) for v in values] for key, values in history.items()}
+    # None is how JSON holds a NaN (a run folder's history.json, the doctor's corpus).
+    nan = float("nan")
+    logs = {
+        str(key): [nan if v is None else float(v) for v in values]
+        for key, values in history.items()
+    }
     lengths = {len(values) for values in logs.values()}
     if len(lengths) > 1:
         raise ValueError(f"history lists must have one length, got lengths {sorted(lengths)}.")
@@ -91,7 +93,9 @@ def read_curves(run: Run) -> Curves:
         if key not in logs:
             return None
         values = np.full(epochs, np.nan)  # an epoch cut short (NaN guard) has no val_ entry
-        given = np.asarray(logs[key][:epochs], dtype=np.float64)
+        given = np.asarray(
+            [np.nan if v is None else v for v in logs[key][:epochs]], dtype=np.float64
+        )
         values[: len(given)] = given
         return values
 
@@ -107,13 +111,10 @@ def read_curves(run: Run) -> Curves:
 
 def _labels_or_none(name: str, y: Any) -> np.ndarray | None:
     """Class labels (int64, shape (n,)) from labels or one-hot rows; None for regression."""
-    array = as_float_array(name, y, ndim=(1, 2))
-    if array.ndim == 2 and array.shape[1] > 1:
-        return np.argmax(array, axis=1).astype(np.int64)
-    array = array.reshape(-1)
-    if not np.array_equal(array, np.round(array)) or len(np.unique(array)) > MAX_CLASSES:
-        return None
-    return array.astype(np.int64)
+    array = as_float_array(name, y, ndim=(1, 2))  # raises on NaN or the wrong shape
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array.reshape(-1)
+    return class_labels(array)
 
 
 def _pair(name: str, value: Any) -> tuple[Any, Any]:
@@ -131,10 +132,12 @@ def _is_pair_of_pairs(value: Any) -> bool:
     )
 
 
-def read_data(data: Any, run: Run) -> Data:
-    """`diagnose`'s `data` argument as arrays, with the validation rows rebuilt if needed."""
+def read_data(data: Any, run: Run) -> DataSummary | None:
+    """`diagnose`'s `data` argument, summarised, with the validation rows rebuilt if needed."""
     if data is None:
-        return Data()
+        return None
+    if isinstance(data, DataSummary):
+        return data
     if isinstance(data, Mapping):
         allowed = {"train", "validation", "val"}
         unknown = set(data) - allowed
@@ -156,29 +159,45 @@ def read_data(data: Any, run: Run) -> Data:
         raise ValueError(f"x_train must be an array of samples, got {describe(train[0])}.")
     y_labels = _labels_or_none("y_train", y)
     check_same_length("x_train", x, "y_train", np.asarray(y))
-    result = Data(x_train=x, y_train=y_labels)
     if val is not None:
         x_val = np.asarray(val[0])
         check_same_length("x_val", x_val, "y_val", np.asarray(val[1]))
-        result.x_val, result.y_val = x_val, _labels_or_none("y_val", val[1])
-        return result
+        y_val = _labels_or_none("y_val", val[1]) if y_labels is not None else None
+        return summarize_data(x, y_labels, x_val, y_val)
     split = run.params.get("validation_split")
     if split and "val_loss" in run.logs and 0 < float(split) < 1:
         # As Keras: validation_split holds out the LAST rows, taken before any shuffling.
-        n = len(x)
-        split_at = math.floor(n * (1.0 - float(split)))
-        result.x_train, result.x_val = x[:split_at], x[split_at:]
-        if y_labels is not None:
-            result.y_train, result.y_val = y_labels[:split_at], y_labels[split_at:]
-        result.split_note = f"validation_split={float(split):g}: the last {n - split_at} rows"
+        at = math.floor(len(x) * (1.0 - float(split)))
+        y_val = y_labels[at:] if y_labels is not None else None
+        y_train = y_labels[:at] if y_labels is not None else None
+        return summarize_data(x[:at], y_train, x[at:], y_val, validation_split=float(split))
+    return summarize_data(x, y_labels)
+
+
+def read_summary(history: Any, run: Run, data: Any, model: Any, summary: Any) -> RunSummary:
+    """The run summary: `summary` as given (a RunSummary or its dict), else read from the
+    live History and model; `data` (arrays or a DataSummary) replaces its data part."""
+    if summary is None:
+        result = summarize_run(history, model)
+    elif isinstance(summary, RunSummary):
+        result = summary
+    elif isinstance(summary, Mapping):
+        result = RunSummary.from_dict(summary)
+    else:
+        raise TypeError(
+            f"summary must be a RunSummary or its dict (to_dict()), got {describe(summary)}."
+        )
+    given = read_data(data, run)
+    if given is not None:
+        result = RunSummary(data=given, model=result.model, early_stopping=result.early_stopping)
     return result
 
 
-def learning_rate_of(run: Run, model: Any) -> float | None:
+def learning_rate_of(run: Run, summary: RunSummary) -> float | None:
     """The learning rate from the fit settings or the model's optimizer, if it is a number."""
     value = run.params.get("learning_rate")
-    if value is None and model is not None:
-        value = getattr(getattr(model, "optimizer", None), "learning_rate", None)
+    if value is None and summary.model is not None:
+        value = summary.model.learning_rate
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -186,26 +205,81 @@ def learning_rate_of(run: Run, model: Any) -> float | None:
     return value if math.isfinite(value) and value > 0 else None
 
 
-def n_output_classes(model: Any) -> int | None:
-    """Number of classes from the model's last layer with `units` (1 unit: binary)."""
-    for layer in reversed(list(getattr(model, "layers", []) or [])):
-        units = getattr(layer, "units", None)
-        if isinstance(units, int | np.integer) and units >= 1:
-            return 2 if units == 1 else int(units)
+def optimizer_of(summary: RunSummary) -> str | None:
+    """The optimizer's name when it is one the doctor knows the usual range of."""
+    name = summary.model.optimizer if summary.model is not None else None
+    name = str(name).lower() if name else None
+    return name if name in DEFAULT_LEARNING_RATES else None
+
+
+def class_mix(counts: Mapping[int, int]) -> dict[int, float]:
+    """Each class's share: {class: fraction}."""
+    total = sum(counts.values())
+    return {int(k): n / total for k, n in counts.items()}
+
+
+def n_classes_of(summary: RunSummary) -> int | None:
+    """The number of classes, from the class counts or the model's output units."""
+    model = summary.model
+    units = model.output_units if model is not None else None
+    if units is not None and model.loss and "crossentropy" in model.loss:
+        return 2 if units == 1 else int(units)
+    data = summary.data
+    if data is not None and data.class_counts:
+        return max(len(data.class_counts), 2)
+    if units is not None:
+        return 2 if units == 1 else int(units)
     return None
 
 
-def class_mix(labels: np.ndarray) -> dict[int, float]:
-    """Each class's share of `labels`: {class: fraction}."""
-    classes, counts = np.unique(labels, return_counts=True)
-    return {int(c): float(n / len(labels)) for c, n in zip(classes, counts, strict=True)}
-
-
-def baseline_of(data: Data, model: Any) -> tuple[float, str] | None:
+def baseline_of(summary: RunSummary) -> tuple[float, str] | None:
     """The majority-class baseline and where it comes from, or None when it is unknown."""
-    if data.y_train is not None:
-        return majority_class_baseline(data.y_train), "majority class of the training data"
-    n_classes = n_output_classes(model) if model is not None else None
-    if n_classes:
-        return 1.0 / n_classes, f"1/{n_classes} classes (approximate: the class mix is unknown)"
+    data = summary.data
+    if data is not None and data.class_counts:
+        counts = list(data.class_counts.values())
+        return baseline_from_counts(counts), "majority class of the training data"
+    n = n_classes_of(summary)
+    if n:
+        return 1.0 / n, f"1/{n} classes (approximate: the class mix is unknown)"
     return None
+
+
+def chance_loss_of(summary: RunSummary) -> tuple[float, str] | None:
+    """The cross-entropy of guessing the class mix (ln 10 = 2.3 for ten balanced classes),
+    or None when the loss is not a cross-entropy or the classes are unknown."""
+    model = summary.model
+    if model is None or not model.loss or "crossentropy" not in model.loss:
+        return None
+    data = summary.data
+    if data is not None and data.class_counts and len(data.class_counts) >= 2:
+        shares = np.array(list(class_mix(data.class_counts).values()))
+        return float(-(shares * np.log(shares)).sum()), "the class mix"
+    n = n_classes_of(summary)
+    if n and n >= 2:
+        return math.log(n), f"ln {n}, {n} classes"
+    return None
+
+
+# ----------------------------------------------------------------- curve statistics
+
+
+def noise(curve: np.ndarray) -> float:
+    """The curve's noise: the robust standard deviation of its epoch-to-epoch wiggle around
+    its own trend, over its later two thirds (0 for fewer than 4 finite epochs there).
+
+    Second differences cancel a straight trend; for white noise of standard deviation s
+    their median absolute value is 1.65 s.
+
+    >>> round(noise(np.array([1.0, 0.8, 0.7, 0.62, 0.66, 0.6, 0.64, 0.58, 0.62])), 3)
+    0.061
+    """
+    tail = curve[len(curve) // 3 :]
+    tail = tail[np.isfinite(tail)]
+    if len(tail) < 4:
+        return 0.0
+    return float(np.median(np.abs(np.diff(tail, 2))) / 1.65)
+
+
+def level(curve: np.ndarray, k: int) -> float:
+    """The mean of the last `k` epochs: the curve's end, with its noise averaged down."""
+    return float(np.mean(curve[-max(1, k) :]))

@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     print(metrics.classification_report(y, predicted, class_names=names))
     if loaded.history:
         print()
-        print(diagnose(loaded.history, model=loaded.model))
+        diagnosis = diagnose(loaded.history, model=loaded.model, summary=loaded.summary)
+        print(diagnosis.text(audience="cli"))
     else:
         print("\n(No training history with this model, so no diagnosis.)")
     return 0

@@ -91,7 +91,7 @@ def write_run(
     from glassnet import metrics as metrics_module
     from glassnet import plots
     from glassnet.cli import html_report as report
-    from glassnet.doctor import diagnose
+    from glassnet.doctor import diagnose, summarize_run
 
     out = Path(out)
     plt = plots.pyplot()
@@ -108,7 +108,7 @@ def write_run(
         values = dict(getattr(history, "history", {}))
         try:
             diagnosis = diagnose(history, data=(data.train, data.val), model=model)
-            diagnosis_text, diagnosis_dict = str(diagnosis), diagnosis.to_dict()
+            diagnosis_text, diagnosis_dict = diagnosis.text("cli"), diagnosis.to_dict("cli")
         except ValueError as error:  # e.g. interrupted before the first epoch ended
             diagnosis_text, diagnosis_dict = f"No diagnosis: {error}", {"error": str(error)}
         metrics = {
@@ -143,7 +143,12 @@ def write_run(
             "config.json": json.dumps(repeat.to_dict(), indent=2),
             "run.json": json.dumps(run_info, indent=2),
             "history.json": json.dumps(
-                {"history": values, "params": jsonable(getattr(history, "params", {}))}, indent=2
+                {
+                    "history": values,
+                    "params": jsonable(getattr(history, "params", {})),
+                    "summary": summarize_run(history, model).to_dict(),  # what the doctor reads
+                },
+                indent=2,
             ),
             "history.csv": _history_csv(values),
             "metrics.json": json.dumps(jsonable(metrics), indent=2),
@@ -219,6 +224,7 @@ class LoadedRun:
         info: run.json's contents ({} for a bare model file).
         config: the run's settings, or None for a bare model file.
         history: history.json's "history", or None.
+        summary: history.json's "summary" (the run summary the doctor reads), or None.
     """
 
     model: Any
@@ -226,6 +232,7 @@ class LoadedRun:
     info: dict[str, Any]
     config: TrainConfig | None = None
     history: dict[str, list[float]] | None = None
+    summary: dict[str, Any] | None = None
 
     @property
     def class_names(self) -> list[str]:
@@ -327,9 +334,10 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
                 config = TrainConfig.from_mapping(values)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"{path / 'config.json'}: {error}") from None
-        history = None
+        history = summary = None
         if (path / "history.json").is_file():
-            history = _read_json_object(path / "history.json").get("history")
+            stored = _read_json_object(path / "history.json")
+            history, summary = stored.get("history"), stored.get("summary")
             if not isinstance(history, dict) or not all(
                 isinstance(v, list) for v in history.values()
             ):
@@ -337,7 +345,9 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
                     f'{path / "history.json"} is damaged: its "history" is not an object of '
                     "lists (one value per epoch)."
                 )
-        return LoadedRun(model=model, path=path, info=info, config=config, history=history)
+        return LoadedRun(
+            model=model, path=path, info=info, config=config, history=history, summary=summary
+        )
     if path.is_dir() and not (path / MODEL_FILE).exists():
         try:
             return LoadedRun(model=load_model(str(path)), path=path, info={})

@@ -153,6 +153,8 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
             patience=config.early_stopping, restore_best_weights=True, verbose=verbose
         )
         extra.append(early)
+    if verbose:  # last, so it reports after EarlyStopping; its advice as glassnet train flags
+        extra.append(callbacks.ProgressBar(verbose=verbose, audience="cli"))
     started = time.perf_counter()
     model.history = None
     with _ctrl_c_between_batches(keep):
