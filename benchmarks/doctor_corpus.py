@@ -7,7 +7,7 @@ large for its data, raw 0-255 pixels or unscaled features, a 90/10 or 95/5 label
 label-sorted data with `validation_split`, a softmax output with from_logits=True, with
 and without Dropout and EarlyStopping, and healthy runs of the lecture's settings.
 
-Each run is written to tests/doctor_corpus/<name>.json: its History (per-epoch values
+Each run is written to tests/tools/doctor_corpus/<name>.json: its History (per-epoch values
 and fit settings), the run summary the doctor reads (`gn.doctor.summarize_run`: the data
 summary fit made, the model, the optimizer and the EarlyStopping callback) and what the
 doctor must say:
@@ -21,7 +21,7 @@ doctor must say:
                when EarlyStopping restored the best epoch
     "text_must_not": phrases the advice must not contain ("Add Dropout" when there is)
 
-tests/test_doctor_corpus.py diagnoses every stored run from the JSON alone and checks the
+tests/tools/test_doctor_corpus.py diagnoses every stored run from the JSON alone and checks the
 targets (precision and recall per finding, the first finding, no problem on healthy runs).
 
     python benchmarks/doctor_corpus.py               # every run: about 1 min on 2 cores
@@ -53,7 +53,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 import glassnet as gn  # noqa: E402  (after the path: this checkout's glassnet)
 from glassnet._internal.jsonable import jsonable  # noqa: E402
 
-OUT = HERE.parent / "tests" / "doctor_corpus"
+OUT = HERE.parent / "tests" / "tools" / "doctor_corpus"
 SEED = 0
 
 

@@ -49,9 +49,9 @@ engine. Its parts: `_inputs` (the curves and the summary it reads), `_summary`,
 shapes), `_advice` (Python and CLI wording), `_findings` (the result types) and
 `_thresholds` (each number, with why it has its value; `gn.doctor.NOISE_FACTOR`, ...).
 
-Measured on a labelled corpus of 60 real training runs (tests/doctor_corpus/, made
+Measured on a labelled corpus of 60 real training runs (tests/tools/doctor_corpus/, made
 by benchmarks/doctor_corpus.py: Fashion-MNIST slices, the toy 2-D sets and the penguins
-table, each made to show one thing; tests/test_doctor_corpus.py checks it):
+table, each made to show one thing; tests/tools/test_doctor_corpus.py checks it):
 
 | finding | runs | found | missed | false alarms | recall | precision |
 |---|---:|---:|---:|---:|---:|---:|

@@ -1,7 +1,7 @@
 """The cases at the top of issue 14, each with the right first finding.
 
 Runs that take more than a second or two (Fashion-MNIST slices of 30 epochs) are taken
-from the doctor's corpus (tests/doctor_corpus/, made by benchmarks/doctor_corpus.py by
+from the doctor's corpus (tests/tools/doctor_corpus/, made by benchmarks/doctor_corpus.py by
 real training); the others are trained here, small and fast.
 """
 
@@ -13,10 +13,10 @@ import warnings
 
 import numpy as np
 import pytest
+from test_doctor_corpus import CORPUS, diagnose_stored, load
 
 import glassnet as gn
 from glassnet.cli import main
-from test_doctor_corpus import CORPUS, diagnose_stored, load
 
 
 def stored(name: str) -> gn.doctor.Diagnosis:

@@ -1,6 +1,6 @@
 """The doctor on its labelled corpus: real training runs whose right diagnosis is known.
 
-tests/doctor_corpus/*.json holds each run's History, the run summary the doctor reads and
+tests/tools/doctor_corpus/*.json holds each run's History, the run summary the doctor reads and
 what it must say (made by benchmarks/doctor_corpus.py, which trains every run again). The
 doctor runs on the stored JSON alone. Scoring, per finding:
 
