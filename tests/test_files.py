@@ -178,3 +178,18 @@ def test_create_locked_refuses_an_existing_file(tmp_path):
     with pytest.raises(FileExistsError):
         create_locked(tmp_path / "x")
     assert (tmp_path / "x").read_text() == "mine"
+
+
+def test_a_folder_that_cannot_be_created_is_named_by_the_users_path(tmp_path, monkeypatch):
+    real = files.Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if self.name.startswith(".run."):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(files.Path, "mkdir", read_only)
+    with pytest.raises(OSError) as caught:
+        with atomic_folder(tmp_path / "run"):
+            pass
+    assert caught.value.filename == str(tmp_path / "run")

@@ -417,3 +417,27 @@ def test_a_failed_save_names_the_users_path(tmp_path, monkeypatch, as_folder):
         assert sorted(os.listdir(target)) == ["config.json", "weights.npz"]
     else:
         assert os.listdir(tmp_path) == ["m.glassnet"]
+
+
+def test_a_read_only_folder_names_the_users_file(tmp_path, monkeypatch):
+    # On a read-only file system even removing a file that was never created fails (EROFS):
+    # that must not hide the error, which names the user's file.
+    folder = tmp_path / "m"
+    model = _model()
+    model.save(str(folder) + "/")
+
+    def read_only(path):
+        raise OSError(30, "Read-only file system", str(path))
+
+    real_unlink = saving.Path.unlink
+
+    def unlink(self, missing_ok=False):
+        if self.name.startswith(".weights.npz."):
+            raise OSError(30, "Read-only file system", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(saving, "create_locked", read_only)
+    monkeypatch.setattr(saving.Path, "unlink", unlink)
+    with pytest.raises(OSError) as caught:
+        model.save(str(folder) + "/")
+    assert caught.value.filename == str(folder / "weights.npz")

@@ -153,7 +153,8 @@ def _save_folder(target: Path, config: dict[str, Any], arrays: dict[str, np.ndar
             raise rename_in_error(error, pending, weights) from None
         finally:
             if not committed:
-                pending.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # e.g. EROFS: nothing was created
+                    pending.unlink(missing_ok=True)
 
 
 def _settle_folder(target: Path) -> None:

@@ -297,6 +297,8 @@ def _new_folder(path: Path) -> tuple[Path, int | None]:
             work.mkdir()  # mode 0o777 & ~umask, like any folder (mkdtemp's would be 0o700)
         except FileExistsError:  # pragma: no cover - 2**32 names
             continue
+        except OSError as error:  # read-only, permission denied: say so about `path`
+            raise rename_in_error(error, work, path) from None
         fd = None
         if fcntl is not None:
             fd = os.open(work, os.O_RDONLY)
