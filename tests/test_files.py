@@ -44,6 +44,7 @@ def test_leftovers_of_a_crash_are_removed_by_the_next_write_and_nothing_else(tmp
         ".m.glassnet.0123abcd.part.txt",
         ".other.glassnet.0123abcd.part",  # another file's leftover: its own save cleans it
         ".m.glassnet.ABCDEF12.part",  # upper case: not a token glassnet makes
+        ".m.glassnet.notes_12.part",  # a file: only folders had such names
     ]
     for name in ours + theirs:
         (tmp_path / name).write_bytes(b"x" * 100)

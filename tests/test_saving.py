@@ -441,3 +441,31 @@ def test_a_read_only_folder_names_the_users_file(tmp_path, monkeypatch):
     with pytest.raises(OSError) as caught:
         model.save(str(folder) + "/")
     assert caught.value.filename == str(folder / "weights.npz")
+
+
+def test_loading_while_another_process_saves_always_gets_a_whole_model(tmp_path):
+    import threading
+
+    folder = tmp_path / "m"
+    old, new = _two_models()
+    old.save(str(folder) + "/")
+    kernels = {old.get_weights()[0].tobytes(), new.get_weights()[0].tobytes()}
+    stop, failures = threading.Event(), []
+
+    def read():
+        while not stop.is_set():
+            try:
+                assert gn.load_model(folder).get_weights()[0].tobytes() in kernels
+            except Exception as error:
+                failures.append(error)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(12):
+            (new if i % 2 else old).save(str(folder) + "/")
+    finally:
+        stop.set()
+        reader.join()
+    assert failures == []
+    assert sorted(os.listdir(folder)) == ["config.json", "weights.npz"]
