@@ -50,6 +50,7 @@ import json
 import os
 import re
 import secrets
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,8 @@ def _save_folder(target: Path, config: dict[str, Any], arrays: dict[str, np.ndar
             raise rename_in_error(error, pending, weights) from None
         finally:
             if not committed:
-                pending.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # e.g. EROFS: nothing was created
+                    pending.unlink(missing_ok=True)
 
 
 def _settle_folder(target: Path) -> None:
@@ -318,6 +320,23 @@ def _read_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, np.nda
 
 
 def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], str]:
+    # Saves hold the folder's lock; one that could not (a file system without locks) may
+    # commit between reading the two files: read again.
+    for attempt in range(3):
+        with locked_folder(folder, shared=True):  # no save of ours commits meanwhile
+            config, arrays, same = _read_folder_once(folder)
+        if same:
+            return config, arrays, repr(str(folder))
+        if attempt < 2:
+            time.sleep(0.05 * (attempt + 1))
+    raise ValueError(
+        f"{CONFIG_FILE} and {WEIGHTS_FILE} in {str(folder)!r} come from different saves "
+        "(files copied by hand?). Save the model again."
+    )
+
+
+def _read_folder_once(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], bool]:
+    """The config, the weights it names, and whether both come from the same save."""
     config_path, weights_path = folder / CONFIG_FILE, folder / WEIGHTS_FILE
     if not config_path.is_file():
         raise FileNotFoundError(
@@ -341,12 +360,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], s
         arrays = read_npz(weights_path, shown)
     stored = arrays.pop("save_id", None)
     stored = None if stored is None else stored.tobytes().decode("utf-8", "replace")
-    if stored != token:
-        raise ValueError(
-            f"{CONFIG_FILE} and {WEIGHTS_FILE} in {str(folder)!r} come from different saves "
-            "(files copied by hand?). Save the model again."
-        )
-    return config, arrays, repr(str(folder))
+    return config, arrays, stored == token
 
 
 def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) -> Any:

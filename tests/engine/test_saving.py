@@ -417,3 +417,55 @@ def test_a_failed_save_names_the_users_path(tmp_path, monkeypatch, as_folder):
         assert sorted(os.listdir(target)) == ["config.json", "weights.npz"]
     else:
         assert os.listdir(tmp_path) == ["m.glassnet"]
+
+
+def test_a_read_only_folder_names_the_users_file(tmp_path, monkeypatch):
+    # On a read-only file system even removing a file that was never created fails (EROFS):
+    # that must not hide the error, which names the user's file.
+    folder = tmp_path / "m"
+    model = _model()
+    model.save(str(folder) + "/")
+
+    def read_only(path):
+        raise OSError(30, "Read-only file system", str(path))
+
+    real_unlink = saving.Path.unlink
+
+    def unlink(self, missing_ok=False):
+        if self.name.startswith(".weights.npz."):
+            raise OSError(30, "Read-only file system", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(saving, "create_locked", read_only)
+    monkeypatch.setattr(saving.Path, "unlink", unlink)
+    with pytest.raises(OSError) as caught:
+        model.save(str(folder) + "/")
+    assert caught.value.filename == str(folder / "weights.npz")
+
+
+def test_loading_while_another_process_saves_always_gets_a_whole_model(tmp_path):
+    import threading
+
+    folder = tmp_path / "m"
+    old, new = _two_models()
+    old.save(str(folder) + "/")
+    kernels = {old.get_weights()[0].tobytes(), new.get_weights()[0].tobytes()}
+    stop, failures = threading.Event(), []
+
+    def read():
+        while not stop.is_set():
+            try:
+                assert gn.load_model(folder).get_weights()[0].tobytes() in kernels
+            except Exception as error:
+                failures.append(error)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(12):
+            (new if i % 2 else old).save(str(folder) + "/")
+    finally:
+        stop.set()
+        reader.join()
+    assert failures == []
+    assert sorted(os.listdir(folder)) == ["config.json", "weights.npz"]

@@ -44,6 +44,7 @@ def test_leftovers_of_a_crash_are_removed_by_the_next_write_and_nothing_else(tmp
         ".m.glassnet.0123abcd.part.txt",
         ".other.glassnet.0123abcd.part",  # another file's leftover: its own save cleans it
         ".m.glassnet.ABCDEF12.part",  # upper case: not a token glassnet makes
+        ".m.glassnet.notes_12.part",  # a file: only folders had such names
     ]
     for name in ours + theirs:
         (tmp_path / name).write_bytes(b"x" * 100)
@@ -178,3 +179,18 @@ def test_create_locked_refuses_an_existing_file(tmp_path):
     with pytest.raises(FileExistsError):
         create_locked(tmp_path / "x")
     assert (tmp_path / "x").read_text() == "mine"
+
+
+def test_a_folder_that_cannot_be_created_is_named_by_the_users_path(tmp_path, monkeypatch):
+    real = files.Path.mkdir
+
+    def read_only(self, *args, **kwargs):
+        if self.name.startswith(".run."):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(files.Path, "mkdir", read_only)
+    with pytest.raises(OSError) as caught:
+        with atomic_folder(tmp_path / "run"):
+            pass
+    assert caught.value.filename == str(tmp_path / "run")

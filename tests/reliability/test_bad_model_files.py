@@ -79,15 +79,25 @@ def _member(name, data):
     return make
 
 
-def _zip_field(offset, value, local=None):
+def _zip_field(offset, value, local=None, size=2):
     def make(tmp_path):
         path = saved_file(tmp_path)
-        patch_central_directory(path, offset, value)
+        patch_central_directory(path, offset, value, size)
         if local is not None:
-            patch_local_headers(path, local, value)
+            patch_local_headers(path, local, value, size)
         return path
 
     return make
+
+
+def _shift_directory_offset(data: bytes) -> bytes:
+    # The end record's "offset of the central directory" (bytes 16-19) made larger: zipfile
+    # then places every member before the start of the file (a seek to a negative offset).
+    data = bytearray(data)
+    i = data.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(data[i + 16 : i + 20], "little")
+    data[i + 16 : i + 20] = (offset + 5000).to_bytes(4, "little")
+    return bytes(data)
 
 
 def _text(content: bytes):
@@ -189,6 +199,8 @@ CASES = {
     "zip-encrypted-flag": (_zip_field(8, 1, local=6), ValueError),
     "zip-strong-encryption-flag": (_zip_field(8, 0x40, local=6), ValueError),
     "zip-crc-mismatch": (_bytes(_flip_data_byte), ValueError),
+    "zip-member-offset-beyond-the-end": (_zip_field(42, 2**31, size=4), ValueError),
+    "zip-directory-offset-shifted": (_bytes(_shift_directory_offset), ValueError),
     "zip-duplicate-member": (_duplicate_member, ValueError),
     # members that are not .npy arrays of numbers
     "member-not-npy": (_member("notes.txt", b"hello"), ValueError),

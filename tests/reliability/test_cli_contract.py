@@ -201,6 +201,8 @@ INPUT_CASES = {
     "image-huge-declared": ("huge.png", _png(14000, 14000)),
     "image-just-too-large": ("large.png", _png(10000, 5001)),
     "image-empty": ("empty.jpg", b""),
+    "rows-latin-1": ("rows.csv", "x1,x2\n1,caf\xe9\n".encode("latin-1")),
+    "rows-utf-16": ("rows.csv", "x1,x2\n1,2\n".encode("utf-16")),
 }
 
 

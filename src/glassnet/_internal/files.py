@@ -71,8 +71,8 @@ def _temporary_pattern(name: str) -> re.Pattern[str]:
     # Hex tokens are glassnet's (`temporary_name`); folders made by tempfile.mkdtemp (before
     # December 2026) have 8 characters of [a-z0-9_]. `.old-<pid>` is move_into_place's.
     return re.compile(
-        rf"\.{re.escape(name)}\.(?:(?P<token>[0-9a-f]{{8}}|[0-9a-f]{{16}}|[a-z0-9_]{{8}})\.part"
-        rf"|old-(?P<pid>\d+))"
+        rf"\.{re.escape(name)}\.(?:(?:(?P<hex>[0-9a-f]{{8}}|[0-9a-f]{{16}})|(?P<mkdtemp>[a-z0-9_]{{8}}))"
+        rf"\.part|old-(?P<pid>\d+))"
     )
 
 
@@ -118,24 +118,25 @@ def create_locked(path: str | os.PathLike) -> BinaryIO:
     raise OSError(f"cannot create {str(path)!r}: it keeps being removed.")  # pragma: no cover
 
 
-def _lock_folder(folder: Path) -> int | None:
-    """An open descriptor of `folder`, locked (blocking) against other writers; or None."""
+def _lock_folder(folder: Path, shared: bool) -> int | None:
+    """An open descriptor of `folder`, locked (waiting for it), or None without locks."""
     if fcntl is None:  # pragma: no cover - Windows
         return None
     fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
     except OSError:  # the file system has no locks: carry on without
         pass
     return fd
 
 
 @contextlib.contextmanager
-def locked_folder(folder: str | os.PathLike) -> Iterator[Path]:
-    """Hold an exclusive lock on `folder` (which must exist) while the block runs.
+def locked_folder(folder: str | os.PathLike, shared: bool = False) -> Iterator[Path]:
+    """Hold a lock on `folder` (which must exist) while the block runs.
 
-    Two processes saving into the same folder take turns; a leftover found inside it
-    while the lock is held is a leftover (`remove_stale` also respects the lock).
+    Writers take it exclusively (`shared=False`): two processes saving into the same
+    folder take turns, and a leftover found inside while the lock is held is a leftover.
+    Readers take it shared: they never read between a writer's steps.
 
     >>> import tempfile
     >>> with locked_folder(tempfile.mkdtemp()) as folder:
@@ -143,7 +144,7 @@ def locked_folder(folder: str | os.PathLike) -> Iterator[Path]:
     True
     """
     folder = Path(folder)
-    fd = _lock_folder(folder)
+    fd = _lock_folder(folder, shared)
     try:
         yield folder
     finally:
@@ -198,15 +199,17 @@ def remove_stale(path: str | os.PathLike) -> list[Path]:
         if match["pid"] is not None and not path.exists():
             continue  # the folder it replaced is all there is: keep it
         with contextlib.suppress(OSError):
-            if _remove_if_unused(candidate):
+            if _remove_if_unused(candidate, folders_only=match["mkdtemp"] is not None):
                 removed.append(candidate)
     return removed
 
 
-def _remove_if_unused(candidate: Path) -> bool:
+def _remove_if_unused(candidate: Path, folders_only: bool = False) -> bool:
     info = os.lstat(candidate)
     if stat.S_ISLNK(info.st_mode):
         return False  # glassnet never makes links: not ours
+    if folders_only and not stat.S_ISDIR(info.st_mode):
+        return False  # only glassnet's older temporary folders had such names
     fd = os.open(candidate, os.O_RDONLY)
     try:
         locked = _try_lock(fd)
@@ -297,6 +300,8 @@ def _new_folder(path: Path) -> tuple[Path, int | None]:
             work.mkdir()  # mode 0o777 & ~umask, like any folder (mkdtemp's would be 0o700)
         except FileExistsError:  # pragma: no cover - 2**32 names
             continue
+        except OSError as error:  # read-only, permission denied: say so about `path`
+            raise rename_in_error(error, work, path) from None
         fd = None
         if fcntl is not None:
             fd = os.open(work, os.O_RDONLY)

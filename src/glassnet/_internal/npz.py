@@ -18,6 +18,7 @@ content; an OSError only when the file cannot be read; nothing else.
 
 from __future__ import annotations
 
+import errno
 import os
 import struct
 import tokenize
@@ -95,6 +96,12 @@ def read_npz(path: str | os.PathLike, shown: str | None = None) -> dict[str, np.
                 raise ValueError(f"{shown} holds the member {info.filename!r} twice: damaged.")
             try:
                 arrays[key] = _read_member(archive, info, shown)
+            except OSError as error:
+                if error.errno != errno.EINVAL:  # EINVAL: a seek outside the file
+                    raise  # the file cannot be read
+                raise ValueError(
+                    f"{shown} is damaged: member {info.filename!r} points outside the file."
+                ) from None
             except _DAMAGE as error:
                 if isinstance(error, ValueError) and str(error).startswith(shown):
                     raise
@@ -132,6 +139,11 @@ def _check_entry(info: zipfile.ZipInfo, shown: str, size: int) -> None:
         raise ValueError(
             f"{shown}: member {name!r} needs zip version {info.extract_version / 10:.1f}; "
             f"glassnet reads up to {zipfile.MAX_EXTRACT_VERSION / 10:.1f}. Damaged?"
+        )
+    if not 0 <= info.header_offset <= size - 30 or info.header_offset + info.compress_size > size:
+        raise ValueError(
+            f"{shown} is damaged: member {name!r} is placed at byte {info.header_offset}, "
+            f"outside the file's {size} bytes."
         )
     bound = info.compress_size * (1 if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_RATIO)
     if info.compress_size > size or info.file_size > bound + 64:

@@ -214,7 +214,13 @@ def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict
     if not path.is_file():
         raise FileNotFoundError(f"no such input file: {path}")
     if path.suffix.lower() == ".csv":
-        x = _read_rows(path, loaded)
+        try:
+            x = _read_rows(path, loaded)
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{path} is not UTF-8 text (byte 0x{error.object[error.start]:02x} can't be "
+                "decoded): save it as UTF-8 CSV."
+            ) from None
     else:
         pixels = read_image(path)
         if loaded.preprocessing.get("kind") not in ("images", None):
