@@ -38,6 +38,7 @@ ENGINE = (
     "_model_inputs",
     "_model_summary",
     "_model_state",
+    "_nan_guard",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

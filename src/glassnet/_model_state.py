@@ -22,7 +22,7 @@ import numpy as np
 
 from glassnet.layers import DTYPE, Layer
 
-__all__ = ["LastGoodState", "pack", "pack_weights", "rng_state", "set_rng_state"]
+__all__ = ["pack", "pack_weights", "rng_state", "set_rng_state"]
 
 Pair = tuple[np.ndarray, np.ndarray]
 
@@ -110,44 +110,3 @@ def set_rng_state(
     if state.get("shuffle") is not None:
         return _generator(state["shuffle"], shuffle)
     return shuffle
-
-
-class LastGoodState:
-    """The NaN guard's copy of the weights, and of the optimizer's state, that last gave a
-    good loss, so that a run whose loss becomes NaN, infinite or explodes can go back to it.
-
-    `keep` is called in a training step after the loss was checked and before the update:
-    the weights it copies are those that just produced that loss. The copy goes into
-    arrays allocated once, one `np.copyto` per packed vector (and per optimizer moment).
-
-    >>> import glassnet as gn
-    >>> m = gn.Sequential([gn.layers.Dense(1, input_shape=(2,))]); m.build()
-    >>> opt = gn.optimizers.SGD(0.1); good = LastGoodState(m.weight_pairs, opt)
-    >>> m.weight_vector[:] = np.nan; good.restore(m.weight_pairs, opt)
-    >>> bool(np.isfinite(m.weight_vector).all()), good.where()
-    (True, 'from the start of epoch 1')
-    """
-
-    def __init__(self, pairs: list[Pair], optimizer: Any, epoch: int = 0) -> None:
-        self.weights = [w.copy() for w, _ in pairs]
-        self.optimizer_state = optimizer.copy_state()
-        self.epoch, self.batch = epoch, 0
-
-    def keep(self, pairs: list[Pair], optimizer: Any, epoch: int, batch: int) -> None:
-        """Copy the weights as they are after `batch` batches of `epoch` (0-based)."""
-        for saved, (w, _) in zip(self.weights, pairs, strict=True):
-            np.copyto(saved, w)
-        self.optimizer_state = optimizer.copy_state(into=self.optimizer_state)
-        self.epoch, self.batch = epoch, batch
-
-    def restore(self, pairs: list[Pair], optimizer: Any) -> None:
-        """Put the kept weights and optimizer state back (in place: the arrays stay)."""
-        for saved, (w, _) in zip(self.weights, pairs, strict=True):
-            np.copyto(w, saved)
-        optimizer.restore_state(self.optimizer_state, [w for w, _ in pairs])
-
-    def where(self) -> str:
-        """Which weights were kept, in words: 'after batch 3 of epoch 2' (1-based)."""
-        if self.batch == 0:
-            return f"from the start of epoch {self.epoch + 1}"
-        return f"after batch {self.batch} of epoch {self.epoch + 1}"

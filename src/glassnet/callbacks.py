@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Callback", "EarlyStopping", "History", "ProgressBar"]
+__all__ = ["Callback", "CallbackList", "EarlyStopping", "History", "ProgressBar"]
 
 
 class Callback:
@@ -27,6 +27,81 @@ class Callback:
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None: ...
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
+
+
+class CallbackList(Callback):
+    """Callbacks called as one, in order; fit makes one (as `keras.callbacks.CallbackList`).
+
+    Args:
+        callbacks: the user's callbacks.
+        add_history: a `History` to append last, so it sees every other callback's logs.
+        add_progbar: fit's `verbose`: when not 0 and no `ProgressBar` was given, one is
+            added (as Keras).
+        model: set on every callback.
+        params: the fit settings, set as every callback's `params`.
+
+    >>> calls = CallbackList([EarlyStopping(patience=1)], add_history=History())
+    >>> [type(c).__name__ for c in calls]
+    ['EarlyStopping', 'History']
+    """
+
+    def __init__(
+        self,
+        callbacks: list[Callback] | tuple[Callback, ...] | None = None,
+        add_history: History | None = None,
+        add_progbar: int = 0,
+        model: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        if isinstance(callbacks, Callback):
+            raise TypeError(
+                f"callbacks must be a list, e.g. [{type(callbacks).__name__}(...)], "
+                f"got one {type(callbacks).__name__}."
+            )
+        self.callbacks = list(callbacks or [])
+        for callback in self.callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    "callbacks must be gn.callbacks.Callback instances, got "
+                    f"{type(callback).__name__}."
+                )
+        if add_progbar and not any(isinstance(c, ProgressBar) for c in self.callbacks):
+            self.callbacks.append(ProgressBar(verbose=add_progbar))
+        if add_history is not None:
+            self.callbacks.append(add_history)
+        self.params = params or {}
+        for callback in self.callbacks:
+            callback.params = self.params
+        if model is not None:
+            self.set_model(model)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+        for callback in self.callbacks:
+            callback.set_model(model)
+
+    def on_train_begin(self, logs=None):
+        for callback in self.callbacks:
+            callback.on_train_begin(logs)
+
+    def on_train_end(self, logs=None):
+        for callback in self.callbacks:
+            callback.on_train_end(logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for callback in self.callbacks:
+            callback.on_epoch_begin(epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        for callback in self.callbacks:
+            callback.on_epoch_end(epoch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        for callback in self.callbacks:
+            callback.on_train_batch_end(batch, logs)
 
 
 class History(Callback):

@@ -30,6 +30,7 @@ from glassnet._internal.checks import (
     describe,
 )
 from glassnet._model_summary import summary_table
+from glassnet._nan_guard import EXPLODE_FACTOR, SNAPSHOT_EVERY, NanGuard  # noqa: F401 (gn.model.X)
 from glassnet.doctor import summarize_data
 from glassnet.layers import DTYPE, Layer
 from glassnet.metrics import metric_sum
@@ -39,16 +40,6 @@ __all__ = ["Sequential"]
 
 # Batch size of predict/evaluate when none is given: large batches make fewer, faster calls.
 INFERENCE_BATCH = 1024
-# The NaN guard stops fit when a batch's loss is NaN or infinite, or explodes: exceeds
-# EXPLODE_FACTOR times the first batch's loss of this fit (and EXPLODE_FACTOR itself, for a
-# first loss below 1). A 10-class problem starts near ln 10 = 2.3; a learning rate of 1e6
-# takes it to 1e13 in a few steps. Every SNAPSHOT_EVERY steps (and at each epoch's first)
-# it copies the weights and the optimizer's state that just gave a good loss, to go back to
-# them. A copy in every step measured +20% on the lecture's step (three cold 400 KB copies
-# with Adam's moments); every 32nd step costs about 1%, and going back at most 31 steps
-# loses nothing that mattered: those steps were heading for the blow-up.
-EXPLODE_FACTOR = 1e6
-SNAPSHOT_EVERY = 32
 ACCURACY_NAMES = {
     "sparse": "sparse categorical accuracy (argmax of the outputs == integer label)",
     "categorical": "categorical accuracy (argmax of the outputs == argmax of the one-hot target)",
@@ -96,7 +87,6 @@ class Sequential(Layer):
         self._shuffle_rng: np.random.Generator | None = None
         self._weight_pairs: list[Pair] = []
         self._packed_by_layer: dict[Layer, Pair] = {}  # this model's layers -> their vectors
-        self._first_loss: float | None = None  # of this fit's first batch, for the NaN guard
 
     # -- building -------------------------------------------------------------------
     def add(self, layer: Layer) -> None:
@@ -369,10 +359,6 @@ class Sequential(Layer):
         batch_size = min(batch_size, len(x))  # as Keras: a batch holds at most all samples
 
         history = callbacks_module.History()
-        callback_list = list(callbacks or [])
-        if verbose and not any(isinstance(c, callbacks_module.ProgressBar) for c in callback_list):
-            callback_list.append(callbacks_module.ProgressBar(verbose=verbose))  # as Keras
-        callback_list.append(history)
         steps = math.ceil(len(x) / batch_size)
         history.params = {
             "epochs": epochs,
@@ -385,51 +371,47 @@ class Sequential(Layer):
             "validation_split": validation_split if validation_data is None else 0.0,
             "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
         }
+        callback_list = callbacks_module.CallbackList(
+            callbacks, add_history=history, add_progbar=verbose, model=self, params=history.params
+        )
         # What the doctor reads of this run: the data in numbers (not a copy), the callbacks.
         split = validation_split if validation_data is None else 0.0
         history.data_summary = summarize_data(x, y, *(validation or ()), validation_split=split)
         history.callbacks = [c for c in callback_list if c is not history]
-        for callback in callback_list:
-            callback.set_model(self)
-            callback.params = history.params
         self.stop_training = False
         self.history = history
         if self._shuffle_rng is None:
             self._shuffle_rng = new_rng()
 
-        good = _model_state.LastGoodState(self.weight_pairs, self.optimizer, initial_epoch)
-        self._first_loss = None
-        for callback in callback_list:
-            callback.on_train_begin()
+        guard = NanGuard(self.weight_pairs, self.optimizer, initial_epoch)
+        callback_list.on_train_begin()
         try:
             for epoch in range(initial_epoch, epochs):
-                for callback in callback_list:
-                    callback.on_epoch_begin(epoch)
+                callback_list.on_epoch_begin(epoch)
                 # A diverging run overflows to inf/NaN: the NaN guard reports that in one
                 # clear message instead of NumPy's warnings; underflow to 0 is harmless.
                 with np.errstate(over="ignore", invalid="ignore", under="ignore"):
                     logs = self._train_epoch(
-                        x, y, weights, batch_size, shuffle, callback_list, epoch, good
+                        x, y, weights, batch_size, shuffle, callback_list, epoch, guard
                     )
                 if validation is not None and not self.stop_training:
                     val_logs = self._evaluate_logs(*validation)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                for callback in callback_list:
-                    callback.on_epoch_end(epoch, logs)
+                callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
         except KeyboardInterrupt:
             self.stop_training = True
             history.interrupted = True
-            if not callback_list or verbose == 0:
+            if verbose == 0:
                 raise
-        for callback in callback_list:
-            callback.on_train_end()
+        callback_list.on_train_end()
         return history
 
     def _train_epoch(
-        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, good=None
+        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None
     ) -> dict[str, float]:
+        """One pass over the data in mini-batches: forward, loss, backward, update."""
         n = len(x)
         pairs = self.weight_pairs
         layers = self.leaves()
@@ -438,8 +420,7 @@ class Sequential(Layer):
         order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
         gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
-        if good is None:  # called on its own (tests, profiling)
-            good = _model_state.LastGoodState(pairs, self.optimizer, epoch)
+        guard = guard or NanGuard(pairs, self.optimizer, epoch)  # None: called on its own
         stopped_on_nan = False
         loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
         loss, optimizer = self.loss, self.optimizer
@@ -457,14 +438,11 @@ class Sequential(Layer):
             for layer in layers:
                 xb = layer.forward(xb, training=True)
             batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
-            if self._first_loss is None and math.isfinite(batch_loss):
-                self._first_loss = batch_loss
-            if not math.isfinite(batch_loss) or batch_loss > self._explode_limit():
-                self._stop_on_nan(epoch, step, batch_loss, pairs, good)
+            stop_message = guard.check(batch_loss, epoch, step)
+            if stop_message:
+                self._stop_on_nan(stop_message)
                 stopped_on_nan = True
                 break
-            if step % SNAPSHOT_EVERY == 0:
-                good.keep(pairs, optimizer, epoch, step)
             loss_sum += batch_loss * m
             for name in self.metrics:
                 metric_sums[name] += metric_sum(name, self.loss, xb, yb)
@@ -473,8 +451,7 @@ class Sequential(Layer):
                 grad = layer.backward(grad, need_input_grad=need_input_grad)
             optimizer.apply(pairs)
             batch_logs["loss"] = loss_sum / seen
-            for callback in callback_list:
-                callback.on_train_batch_end(step, batch_logs)
+            callback_list.on_train_batch_end(step, batch_logs)
             if self.stop_training:
                 break
         seen = max(seen, 1)
@@ -484,23 +461,8 @@ class Sequential(Layer):
             logs["loss"] = float("nan")
         return logs
 
-    def _explode_limit(self) -> float:
-        return EXPLODE_FACTOR * max(self._first_loss or 0.0, 1.0)
-
-    def _stop_on_nan(self, epoch, step, value, pairs, good) -> None:
-        """The NaN guard: go back to the last weights that gave a good loss, and say so."""
-        good.restore(pairs, self.optimizer)
-        what = f"the loss became {value:.4g} at batch {step + 1} of epoch {epoch + 1}"
-        if math.isfinite(value):
-            what += (
-                f", over {EXPLODE_FACTOR:.0e} times the first batch's {self._first_loss:.4g}: "
-                "training diverges"
-            )
-        message = (
-            f"Training stopped: {what}. The weights and the optimizer state were restored to "
-            f"those {good.where()}, the last with a finite, not exploding loss. Lower the "
-            "learning rate (try 10x smaller) or scale the inputs."
-        )
+    def _stop_on_nan(self, message: str) -> None:
+        """The NaN guard restored the weights: warn with its message, and stop."""
         warnings.warn(message, RuntimeWarning, stacklevel=4)
         self.stop_training = True
         if self.history is not None:

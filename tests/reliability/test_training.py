@@ -113,7 +113,7 @@ class _PoisonLastBatch(gn.callbacks.Callback):
 def test_nan_guard_never_keeps_the_nan_weights_of_an_epoch_end(rng, monkeypatch):
     # The report: the epoch-start snapshot was already NaN when the last step of an epoch
     # made the weights NaN, and the guard said it had restored them.
-    monkeypatch.setattr(gn.model, "SNAPSHOT_EVERY", 1)  # a copy in every step: exact position
+    monkeypatch.setattr(gn._nan_guard, "SNAPSHOT_EVERY", 1)  # a copy in every step: exact position
     model, x, y = _regression(rng, n=32)
     model.compile(gn.optimizers.Adam(0.01), "mse")
     poison = _PoisonLastBatch()
