@@ -39,6 +39,7 @@ ENGINE = (
     "_model_summary",
     "_model_state",
     "_nan_guard",
+    "_model_training",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

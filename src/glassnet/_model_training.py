@@ -1,0 +1,348 @@
+"""Training and inference for Sequential: compile, fit, evaluate, predict.
+
+`Trainer` is the half of `Sequential` that uses a built model (as Keras's `Trainer` is for
+`keras.Model`); `model.py` holds the other half, the stack itself: add, build, the packed
+weight vectors, forward and backward. One training step, in `Trainer._train_epoch`, is the
+lecture's loop: forward through every layer, the loss and its gradient, the NaN guard's
+check, backward through the layers, and the optimizer's update of the packed weights.
+
+>>> import numpy as np, glassnet as gn
+>>> gn.utils.set_random_seed(0)
+>>> model = gn.Sequential([gn.layers.Dense(1, activation="sigmoid", input_shape=(2,))])
+>>> model.compile(optimizer=gn.optimizers.SGD(1.0), loss="binary_crossentropy",
+...               metrics=["accuracy"])
+>>> x, y = gn.datasets.logic_gate("and")
+>>> history = model.fit(x, y, epochs=200, batch_size=4, verbose=0)
+>>> history.history["accuracy"][-1]
+1.0
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from glassnet import _model_inputs, losses, optimizers
+from glassnet import callbacks as callbacks_module
+from glassnet._internal.checks import check_int, check_number, check_same_length
+from glassnet._nan_guard import NanGuard
+from glassnet.doctor import summarize_data
+from glassnet.layers import DTYPE
+from glassnet.metrics import metric_sum
+from glassnet.utils import new_rng
+
+__all__ = ["Trainer"]
+
+# Batch size of predict/evaluate when none is given: large batches make fewer, faster calls.
+INFERENCE_BATCH = 1024
+ACCURACY_NAMES = {
+    "sparse": "sparse categorical accuracy (argmax of the outputs == integer label)",
+    "categorical": "categorical accuracy (argmax of the outputs == argmax of the one-hot target)",
+    "binary": "binary accuracy (output above the threshold == target)",
+}
+
+
+class Trainer:
+    """compile, fit, evaluate and predict, for a class that is also a `Layer` with
+    `leaves()`, `weight_pairs`, `_backward_steps` and `_ensure_built` (that is, `Sequential`).
+    """
+
+    def compile(
+        self,
+        optimizer: str | optimizers.Optimizer = "rmsprop",
+        loss: str | losses.Loss | None = None,
+        metrics: Sequence[str] | None = None,
+    ) -> None:
+        """Choose the optimizer, the loss and the metrics reported while training.
+
+        Args:
+            optimizer: a name ("adam", "sgd", "rmsprop") or an optimizer instance.
+            loss: a name (e.g. "sparse_categorical_crossentropy", "mse") or a loss instance.
+            metrics: a list of "accuracy", "mae", "mse" (accuracy matches the loss's targets).
+
+        Raises:
+            ValueError: for an unknown optimizer, loss or metric.
+        """
+        if loss is None:
+            raise ValueError("compile() needs a loss, e.g. loss='sparse_categorical_crossentropy'.")
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = losses.get(loss)
+        self.metrics = []
+        for metric in metrics or []:
+            name = {"acc": "accuracy"}.get(metric, metric) if isinstance(metric, str) else metric
+            if name not in ("accuracy", "mae", "mse"):
+                raise ValueError(f"Unknown metric {metric!r}. Valid names: accuracy, mae, mse.")
+            if name == "accuracy" and self.loss.accuracy_kind is None:
+                raise ValueError(f"metric 'accuracy' needs a classification loss, got {self.loss}.")
+            self.metrics.append(name)
+        self._warn_output_and_loss()
+
+    def _warn_output_and_loss(self) -> None:
+        last = self.leaves()[-1] if self.layers else None
+        activation = getattr(getattr(last, "activation", None), "name", None)
+        message = self.loss.check_output(activation, getattr(last, "units", None))
+        if message:
+            warnings.warn(message, UserWarning, stacklevel=3)
+
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int | str = 1,
+        callbacks: Sequence[callbacks_module.Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: Sequence[Any] | None = None,
+        shuffle: bool = True,
+        class_weight: dict[int, float] | None = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+    ) -> callbacks_module.History:
+        """Train the model for `epochs` passes over the data, in mini-batches.
+
+        Args:
+            x: inputs, shaped (samples, *input_shape); uint8 images are converted per batch.
+            y: targets: integer labels, one-hot rows or values, as the loss expects.
+            batch_size: samples per gradient step, default 32; more than the samples
+                means all of them (as Keras).
+            epochs: the index of the last epoch (as Keras, counted from `initial_epoch`).
+            verbose: 0 silent, 1 progress bar per epoch and the diagnosis at the end, 2 one line.
+            callbacks: e.g. `[gn.callbacks.EarlyStopping(patience=2)]`.
+            validation_split: the fraction of the data, taken from the end before
+                shuffling (as Keras), held out for validation; in [0, 1).
+            validation_data: `(x_val, y_val)` or `[x_val, y_val]`; overrides the split.
+            shuffle: reshuffle the training samples every epoch.
+            class_weight: class -> weight, multiplying each sample's loss.
+            sample_weight: one weight per sample.
+            initial_epoch: the epoch to start from (for resuming).
+
+        The NaN guard stops training when a batch's loss is NaN or infinite, or exceeds
+        `EXPLODE_FACTOR` (1e6) times the first batch's (and 1e6), and puts back the weights
+        and optimizer state of the last copy whose loss was good (copies are made every
+        `SNAPSHOT_EVERY` = 32 steps and at each epoch's start); its RuntimeWarning, also in
+        `history.stopped_on_nan`, says which batch that was.
+
+        Returns:
+            A `History`, whose `.history` maps "loss", "accuracy", "val_loss", ... to
+            per-epoch lists.
+
+        Raises:
+            ValueError/TypeError: before compile, or for bad data or arguments.
+        """
+        if self.optimizer is None or self.loss is None:
+            raise ValueError("fit() needs a compiled model: call model.compile(...) first.")
+        batch_size = check_int("batch_size", 32 if batch_size is None else batch_size, minimum=1)
+        epochs = check_int("epochs", epochs, minimum=1)
+        initial_epoch = check_int("initial_epoch", initial_epoch, minimum=0)
+        validation_split = check_number(
+            "validation_split", validation_split, 0, 1, high_inclusive=False
+        )
+        verbose = 1 if verbose == "auto" else check_int("verbose", verbose, minimum=0)
+        x = _model_inputs.as_input(self, x, "x")
+        self._ensure_built(x)
+        y = _model_inputs.as_targets(self, y, "y", len(x))
+        check_same_length("x", x, "y", y)
+        weights = _model_inputs.sample_weights(y, class_weight, sample_weight, len(x))
+
+        (x, y, weights), validation = _model_inputs.split_validation(
+            self, x, y, weights, validation_data, validation_split
+        )
+        batch_size = min(batch_size, len(x))  # as Keras: a batch holds at most all samples
+
+        history = callbacks_module.History()
+        steps = math.ceil(len(x) / batch_size)
+        history.params = {
+            "epochs": epochs,
+            "steps": steps,
+            "batch_size": batch_size,
+            "verbose": verbose,
+            "samples": len(x),
+            "validation_samples": 0 if validation is None else len(validation[0]),
+            "learning_rate": self.optimizer.learning_rate,
+            "validation_split": validation_split if validation_data is None else 0.0,
+            "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
+        }
+        callback_list = callbacks_module.CallbackList(
+            callbacks, add_history=history, add_progbar=verbose, model=self, params=history.params
+        )
+        # What the doctor reads of this run: the data in numbers (not a copy), the callbacks.
+        split = validation_split if validation_data is None else 0.0
+        history.data_summary = summarize_data(x, y, *(validation or ()), validation_split=split)
+        history.callbacks = [c for c in callback_list if c is not history]
+        self.stop_training = False
+        self.history = history
+        if self._shuffle_rng is None:
+            self._shuffle_rng = new_rng()
+
+        guard = NanGuard(self.weight_pairs, self.optimizer, initial_epoch)
+        callback_list.on_train_begin()
+        try:
+            for epoch in range(initial_epoch, epochs):
+                callback_list.on_epoch_begin(epoch)
+                # A diverging run overflows to inf/NaN: the NaN guard reports that in one
+                # clear message instead of NumPy's warnings; underflow to 0 is harmless.
+                with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                    logs = self._train_epoch(
+                        x, y, weights, batch_size, shuffle, callback_list, epoch, guard
+                    )
+                if validation is not None and not self.stop_training:
+                    val_logs = self._evaluate_logs(*validation)
+                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                callback_list.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+        except KeyboardInterrupt:
+            self.stop_training = True
+            history.interrupted = True
+            if verbose == 0:
+                raise
+        callback_list.on_train_end()
+        return history
+
+    def _train_epoch(
+        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None
+    ) -> dict[str, float]:
+        """One pass over the data in mini-batches: forward, loss, backward, update."""
+        n = len(x)
+        pairs = self.weight_pairs
+        layers = self.leaves()
+        # Backpropagation stops at the first layer with weights: no one needs dLoss/dx.
+        backward_steps = self._backward_steps(need_input_grad=False)
+        order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
+        gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
+        cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
+        guard = guard or NanGuard(pairs, self.optimizer, epoch)  # None: called on its own
+        stopped_on_nan = False
+        loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
+        loss, optimizer = self.loss, self.optimizer
+        batch_logs: dict[str, float] = {}
+        for step, start in enumerate(range(0, n, batch_size)):
+            index = order[start : start + batch_size]
+            m = len(index)
+            if cast is None:
+                xb = x[index]  # fancy indexing measured faster than np.take(out=) here
+            else:
+                xb = cast[:m]
+                np.copyto(xb, np.take(x, index, axis=0, out=gather[:m]))
+            yb = y[index]
+            wb = None if weights is None else weights[index]
+            for layer in layers:
+                xb = layer.forward(xb, training=True)
+            batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
+            stop_message = guard.check(batch_loss, epoch, step)
+            if stop_message:
+                self._stop_on_nan(stop_message)
+                stopped_on_nan = True
+                break
+            loss_sum += batch_loss * m
+            for name in self.metrics:
+                metric_sums[name] += metric_sum(name, self.loss, xb, yb)
+            seen += m
+            for layer, need_input_grad in backward_steps:
+                grad = layer.backward(grad, need_input_grad=need_input_grad)
+            optimizer.apply(pairs)
+            batch_logs["loss"] = loss_sum / seen
+            callback_list.on_train_batch_end(step, batch_logs)
+            if self.stop_training:
+                break
+        seen = max(seen, 1)
+        logs = {"loss": loss_sum / seen}
+        logs.update({name: total / seen for name, total in metric_sums.items()})
+        if stopped_on_nan:
+            logs["loss"] = float("nan")
+        return logs
+
+    def _stop_on_nan(self, message: str) -> None:
+        """The NaN guard restored the weights: warn with its message, and stop."""
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+        self.stop_training = True
+        if self.history is not None:
+            self.history.stopped_on_nan = message
+
+    def _evaluate_logs(self, x, y, batch_size: int | None = None) -> dict[str, float]:
+        outputs = self.predict(x, batch_size=batch_size)
+        with np.errstate(under="ignore"):
+            loss_value = self.loss.loss_and_gradient(y, outputs)[0]
+            logs = {"loss": loss_value}
+            for name in self.metrics:
+                logs[name] = metric_sum(name, self.loss, outputs, y) / len(x)
+        return logs
+
+    def evaluate(
+        self,
+        x: Any,
+        y: Any,
+        batch_size: int | None = None,
+        verbose: int = 1,
+        return_dict: bool = False,
+    ) -> float | list[float] | dict[str, float]:
+        """The loss and metrics on `(x, y)`, in inference mode.
+
+        With verbose=1 it prints them, and for classification prints accuracy beside the
+        majority-class baseline and the balanced accuracy.
+
+        Returns:
+            The loss alone without metrics, else `[loss, *metrics]`, or a dict with
+            `return_dict=True` (as Keras).
+        """
+        if self.loss is None:
+            raise ValueError("evaluate() needs a compiled model: call model.compile(...) first.")
+        x = _model_inputs.as_input(self, x, "x")
+        self._ensure_built(x)
+        y = _model_inputs.as_targets(self, y, "y", len(x))
+        check_same_length("x", x, "y", y)
+        logs = self._evaluate_logs(x, y, batch_size)
+        if verbose:
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+            if self.loss.accuracy_kind is not None:
+                self._print_accuracy_summary(x, y)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def _print_accuracy_summary(self, x, y) -> None:
+        from glassnet.metrics import accuracy_summary
+
+        labels = self.predict_classes(x)
+        truth = y.argmax(axis=1) if self.loss.accuracy_kind == "categorical" else y
+        print(accuracy_summary(np.asarray(truth).reshape(len(labels), -1)[:, 0], labels))
+
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
+        """The model's outputs for `x`, computed in batches, as float32.
+
+        Args:
+            x: inputs shaped (samples, *input_shape).
+            batch_size: rows per batch; default 1024 (results do not depend on it
+                beyond float rounding).
+
+        >>> import glassnet as gn
+        >>> gn.Sequential([gn.layers.Dense(3, input_shape=(2,))]).predict([[1, 2]]).shape
+        (1, 3)
+        """
+        x = _model_inputs.as_input(self, x, "x")
+        self._ensure_built(x)
+        batch_size = INFERENCE_BATCH if batch_size is None else batch_size
+        batch_size = check_int("batch_size", batch_size, minimum=1)
+        leaves = self.leaves()
+        result = np.empty((len(x), *self.output_shape), dtype=DTYPE)
+        with np.errstate(under="ignore"):  # see forward
+            for start in range(0, len(x), batch_size):
+                batch = x[start : start + batch_size].astype(DTYPE, copy=False)
+                for layer in leaves:
+                    batch = layer.forward(batch, training=False)
+                result[start : start + batch_size] = batch
+        return result
+
+    def predict_classes(self, x: Any, batch_size: int | None = None) -> np.ndarray:
+        """The predicted class of each sample: argmax, or threshold for one output."""
+        outputs = self.predict(x, batch_size)
+        if outputs.shape[-1] == 1:
+            threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
+            return (outputs[:, 0] > threshold).astype(np.intp)
+        return outputs.argmax(axis=-1)
