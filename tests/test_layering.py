@@ -40,6 +40,8 @@ ENGINE = (
     "_model_state",
     "_nan_guard",
     "_model_training",
+    "_saved_checks",
+    "_saved_folder",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

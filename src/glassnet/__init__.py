@@ -14,7 +14,8 @@ Where each idea of the lecture lives (paths under glassnet/):
 | a layer: a weight per input        | layers.py                 | Dense.forward                 |
 | random weight initialisation       | initializers.py           | GlorotUniform                 |
 | loss: MSE, softmax + cross-entropy | losses.py                 | Loss.loss_and_gradient        |
-| backpropagation                    | layers.py, _model_training.py | Dense.backward, _train_epoch |
+| backpropagation                    | layers.py                 | Dense.backward                |
+| one training step, end to end      | _model_training.py        | Trainer._train_epoch          |
 | the chain rule with numbers        | explain/_gradient.py      | gradient                      |
 | gradient descent, Adam             | optimizers.py             | SGD._update, Adam._update     |
 | epochs, batches, shuffling         | _model_training.py        | Trainer.fit, _train_epoch     |
@@ -31,8 +32,9 @@ The package stands on five levels, and imports only point down (tests/test_layer
 the application (cli/: commands/, runs/, html_report) on the tools that run or draw the
 engine (perceptron, testing, exercises, explain/, plots/), on the engine (activations,
 initializers, layers, losses, optimizers, model with its private _model_training,
-_model_inputs, _model_state, _model_summary and _nan_guard, callbacks, saving, utils), on the tools that only read
-numbers (metrics/, doctor/, datasets/), on the helpers in _internal/. ARCHITECTURE.md,
+_model_inputs, _model_state, _model_summary and _nan_guard, callbacks, saving with its
+private _saved_checks and _saved_folder, utils), on the tools that only read numbers
+(metrics/, doctor/, datasets/), on the helpers in _internal/. ARCHITECTURE.md,
 at the top of the repository, walks through it.
 
 >>> import glassnet as gn

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet import saving
+from glassnet import _saved_folder, saving
 
 
 def _data(n=64, seed=1):
@@ -331,15 +331,15 @@ def test_folder_save_interrupted_before_its_commit_keeps_the_old_model(tmp_path,
     folder = tmp_path / "m"
     old, new = _two_models()
     old.save(str(folder) + "/")
-    real = saving.atomic_write
+    real = _saved_folder.atomic_write
 
     def killed(path):  # Ctrl-C while config.json is being written
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(saving, "atomic_write", killed)
+    monkeypatch.setattr(_saved_folder, "atomic_write", killed)
     with pytest.raises(KeyboardInterrupt):
         new.save(str(folder) + "/")
-    monkeypatch.setattr(saving, "atomic_write", real)
+    monkeypatch.setattr(_saved_folder, "atomic_write", real)
     np.testing.assert_array_equal(_first_kernel(folder), old.get_weights()[0])
     assert sorted(os.listdir(folder)) == ["config.json", "weights.npz"]
 
@@ -436,7 +436,7 @@ def test_a_read_only_folder_names_the_users_file(tmp_path, monkeypatch):
             raise OSError(30, "Read-only file system", str(self))
         real_unlink(self, missing_ok=missing_ok)
 
-    monkeypatch.setattr(saving, "create_locked", read_only)
+    monkeypatch.setattr(_saved_folder, "create_locked", read_only)
     monkeypatch.setattr(saving.Path, "unlink", unlink)
     with pytest.raises(OSError) as caught:
         model.save(str(folder) + "/")

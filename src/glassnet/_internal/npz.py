@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MAX_DIMENSIONS", "read_npz"]
+__all__ = ["MAX_DIMENSIONS", "read_npz", "text_array"]
 
 # The most dimensions an array may declare (NumPy's own limit is 64).
 MAX_DIMENSIONS = 32
@@ -204,3 +204,12 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) ->
             raise ValueError(f"{shown}: member {name!r} has bytes after its array: damaged.")
     array = np.frombuffer(buffer, dtype=dtype, count=count)
     return array.reshape(shape, order="F" if fortran else "C")
+
+
+def text_array(text: str) -> np.ndarray:
+    """`text` as the uint8 array of its UTF-8 bytes, to store in an .npz archive.
+
+    >>> text_array("ok")
+    array([111, 107], dtype=uint8)
+    """
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
