@@ -16,8 +16,8 @@ would have. A path ending in "/" (or an existing folder) gets `config.json` and
 Saving is atomic: a `kill -9` or a power cut at any instant leaves the previous model or
 the new one, never neither. A file is written under a temporary name beside it and renamed
 when complete. A folder is committed by its `config.json` (the protocol is in
-`_saved_folder.py`). Leftovers of an interrupted save are removed by the next save to the same place,
-and errors name the user's path, never a temporary one.
+`_saved_folder.py`). Leftovers of an interrupted save are removed by the next save to the
+same place, and errors name the user's path, never a temporary one.
 
 Loading trusts nothing in the file: it never unpickles, reads only arrays of numbers
 whose declared sizes fit the bytes present, checks the configuration's layer sizes
