@@ -8,7 +8,7 @@ import pytest
 from glassnet.datasets import _stats as stats
 from glassnet.datasets import describe
 from glassnet.datasets import describe as describe_function
-from glassnet.datasets.describe import DataReport
+from glassnet.datasets import DataReport
 
 
 def test_ninety_ten_warns_about_imbalance_and_names_the_baseline(rng):
