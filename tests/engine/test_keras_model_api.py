@@ -435,3 +435,26 @@ def test_the_guides_non_convolutional_code_runs():
     changed = [not np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True)]
     assert changed == [False] * 6 + [True] * 2
     assert isinstance(Dropout(0.5), gn.layers.Layer)
+
+
+def test_frozen_training_matches_real_keras():
+    tf = pytest.importorskip("tensorflow")
+    keras = tf.keras
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 5)).astype(np.float32)
+    y = rng.normal(size=(32, 2)).astype(np.float32)
+    theirs = keras.Sequential(
+        [keras.Input(shape=(5,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(2)]
+    )
+    mine = gn.Sequential([gn.Input(shape=(5,)), Dense(4, activation="tanh"), Dense(2)])
+    mine.set_weights(theirs.get_weights())
+    for model in (theirs, mine):
+        model.layers[0].trainable = False
+    theirs.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse")
+    mine.compile(optimizer=gn.optimizers.SGD(0.05, momentum=0.9), loss="mse")
+    theirs.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    mine.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    for a, b in zip(theirs.get_weights(), mine.get_weights(), strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    assert [w.shape for w in theirs.trainable_weights] == [w.shape for w in mine.trainable_weights]
+    assert theirs.input_shape == mine.input_shape and theirs.output_shape == mine.output_shape
