@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._internal.checks import as_float_array, describe
+from glassnet._internal.checks import as_float_array, check_int, describe
 
 __all__ = [
     "FUNCTIONAL_API",
@@ -38,6 +38,7 @@ __all__ = [
     "KerasTensor",
     "LayerAPI",
     "check_bool",
+    "check_shape",
     "input_layer_shape",
     "sample_shape",
 ]
@@ -62,6 +63,23 @@ def check_bool(name: str, value: Any) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {describe(value)}.")
     return bool(value)
+
+
+def check_shape(name: str, shape: Any) -> tuple[int, ...]:
+    """`shape` as a tuple of positive ints (an int n means (n,)), or an error naming `name`.
+
+    >>> check_shape("input_shape", 784)
+    (784,)
+    """
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise TypeError(f"{name} must be a tuple of positive integers, got {shape!r}.") from None
+    for size in shape:
+        check_int(f"{name} entries", size, minimum=1)
+    return tuple(int(s) for s in shape)
 
 
 def sample_shape(shape: Any) -> Any:

@@ -8,12 +8,15 @@ Every layer follows one life cycle (as Keras):
 - `backward(grad, need_input_grad=True)` takes dLoss/d(output), *assigns* the
   parameter gradients into `grads` (in place, no accumulation) and returns
   dLoss/d(input), or None when `need_input_grad` is False (the training loop passes
-  False to the first layer with weights: no one needs the gradient of the data).
+  False to the first trainable layer with weights, and skips the layers before it: no
+  one needs the gradient of the data, nor of weights that `trainable = False` freezes).
 
 In training, the array that `forward` or `backward` returns belongs to the layer and may be
 reused at the next step (Dense writes into one buffer per batch size): copy it to keep it.
-Shapes exclude the batch axis: `input_shape=(28, 28)` means batches shaped
-(batch_size, 28, 28). `backward` may overwrite the array it is given.
+Shapes given and used inside exclude the batch axis: `input_shape=(28, 28)` means batches
+shaped (batch_size, 28, 28), kept as `input_sample_shape`; `layer.input_shape` and
+`output_shape` report them with it, as Keras: `(None, 28, 28)`. `backward` may overwrite
+the array it is given.
 
 >>> import numpy as np
 >>> dense = Dense(2, activation="relu")
@@ -34,6 +37,7 @@ from glassnet._layer_api import (
     DenseAPI,
     KerasTensor,
     LayerAPI,
+    check_shape,
     input_layer_shape,
     sample_shape,
 )
@@ -78,7 +82,7 @@ class Layer(LayerAPI):
         trainable: bool = True,
     ):
         if input_shape is not None:
-            input_shape = _check_shape("input_shape", input_shape)
+            input_shape = check_shape("input_shape", input_shape)
         self.input_sample_shape: tuple[int, ...] | None = input_shape
         self.output_sample_shape: tuple[int, ...] | None = None
         self.name = name or self._default_name()
@@ -162,18 +166,6 @@ class Layer(LayerAPI):
     def __repr__(self) -> str:
         shape = None if self.output_sample_shape is None else (None, *self.output_sample_shape)
         return f"<{type(self).__name__} {self.name!r} output_shape={shape}>"
-
-
-def _check_shape(name: str, shape: Any) -> tuple[int, ...]:
-    if isinstance(shape, int):
-        shape = (shape,)
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        raise TypeError(f"{name} must be a tuple of positive integers, got {shape!r}.") from None
-    for size in shape:
-        check_int(f"{name} entries", size, minimum=1)
-    return tuple(int(s) for s in shape)
 
 
 class Flatten(Layer):
