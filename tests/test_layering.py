@@ -32,6 +32,7 @@ ENGINE = (
     "losses",
     "optimizers",
     "model",
+    "models",
     "callbacks",
     "saving",
     "utils",
@@ -42,6 +43,8 @@ ENGINE = (
     "_model_training",
     "_saved_checks",
     "_saved_folder",
+    "_layer_api",
+    "_model_layers",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

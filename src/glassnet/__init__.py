@@ -55,17 +55,21 @@ from glassnet import (
     layers,
     losses,
     metrics,
+    models,
     optimizers,
     plots,
     testing,
     utils,
 )
 from glassnet.doctor import diagnose
-from glassnet.model import Sequential
+from glassnet.layers import Input
+from glassnet.model import Model, Sequential
 from glassnet.perceptron import Perceptron
 from glassnet.saving import load_model
 
 __all__ = [
+    "Input",
+    "Model",
     "Perceptron",
     "Sequential",
     "__version__",
@@ -81,6 +85,7 @@ __all__ = [
     "load_model",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "plots",
     "testing",

@@ -330,7 +330,7 @@ class Trainer:
         batch_size = INFERENCE_BATCH if batch_size is None else batch_size
         batch_size = check_int("batch_size", batch_size, minimum=1)
         leaves = self.leaves()
-        result = np.empty((len(x), *self.output_shape), dtype=DTYPE)
+        result = np.empty((len(x), *self.output_sample_shape), dtype=DTYPE)
         with np.errstate(under="ignore"):  # see forward
             for start in range(0, len(x), batch_size):
                 batch = x[start : start + batch_size].astype(DTYPE, copy=False)

@@ -127,7 +127,7 @@ def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "format": FORMAT,
         "version": VERSION,
         "model": {"class_name": type(model).__name__, "config": model.get_config()},
-        "input_shape": None if model.input_shape is None else list(model.input_shape),
+        "input_shape": None if model.input_sample_shape is None else list(model.input_sample_shape),
         "compile": compiled,
         "weights": shapes,
         "shuffle_rng": rngs["shuffle"],
@@ -229,7 +229,7 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
         raise ValueError(f"{shown}: its layers are nested too deeply: damaged.") from None
     declared = config.get("input_shape")
     input_shape = _saved_checks.input_shape(
-        declared if declared is not None else model.input_shape, shown
+        declared if declared is not None else model.input_sample_shape, shown
     )
 
     # Every size the configuration declares is checked against the arrays present before
