@@ -37,7 +37,8 @@ December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is conver
 >>> path = os.path.join(tempfile.mkdtemp(), "tiny.glassnet")
 >>> model.save(path)
 >>> again = gn.load_model(path)
->>> bool(np.array_equal(again.predict([[1.0, 2.0]]), model.predict([[1.0, 2.0]])))
+>>> x = [[1.0, 2.0]]
+>>> bool(np.array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0)))
 True
 """
 
