@@ -393,3 +393,19 @@ def test_the_doctor_reads_a_keras_accuracy_name():
 
     c = read_curves(read_run(history))
     assert list(c.acc) == [0.5, 0.7, 0.8] and list(c.val_acc) == [0.5, 0.6, 0.7]
+
+
+def test_saved_models_keep_their_metric_objects(tmp_path):
+    x, y = xor_like()
+    bce = gn.metrics.BinaryCrossentropy(from_logits=True, name="bce")
+    model = binary_model([bce, "accuracy", gn.metrics.AUC(num_thresholds=50, from_logits=True)])
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "m.glassnet")
+    loaded = gn.saving.load_model(tmp_path / "m.glassnet")
+    assert loaded.metrics == ["bce", "accuracy", "auc"]
+    assert loaded.compiled_metrics[0].from_logits is True
+    assert loaded.compiled_metrics[1].threshold == 0.0
+    assert loaded.compiled_metrics[2].num_thresholds == 50
+    assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
+    with pytest.raises(ValueError, match="Bad config for AUC"):
+        gn.metrics.get({"class_name": "AUC", "config": {"bogus": 1}})

@@ -45,7 +45,7 @@ from glassnet.metrics._objects import (
     SparseCategoricalAccuracy,
     SparseCategoricalCrossentropy,
 )
-from glassnet.metrics._registry import compile_metrics, get, metric_logs, names
+from glassnet.metrics._registry import compile_metrics, get, metric_logs, names, serialize
 from glassnet.metrics._report import ClassificationReport, classification_report
 from glassnet.metrics._scores import (
     accuracy,
@@ -111,5 +111,6 @@ __all__ = [
     "precision",
     "r2_score",
     "recall",
+    "serialize",
     "top_k_accuracy",
 ]

@@ -325,14 +325,35 @@ def _sparse_pair(who: str, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.nda
 # ------------------------------------------------------------------- cross-entropies
 
 
-def _check_smoothing(label_smoothing: float) -> float:
-    return check_number("label_smoothing", label_smoothing, 0, 1)
+class _SmoothedCrossentropy(MeanMetricWrapper):
+    """What the binary and categorical cross-entropies share: from_logits, label smoothing."""
+
+    def __init__(
+        self, name: str | None = None, from_logits: bool = False, label_smoothing: float = 0.0
+    ) -> None:
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = check_number("label_smoothing", label_smoothing, 0, 1)
+        super().__init__(name=name)
+
+    def smoothed(self, y_true: np.ndarray, classes: int) -> np.ndarray:
+        """Keras's label smoothing s: y (1 - s) + s / classes."""
+        if not self.label_smoothing:
+            return y_true
+        return y_true * (1 - self.label_smoothing) + self.label_smoothing / classes
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+        }
 
 
-class BinaryCrossentropy(MeanMetricWrapper):
+class BinaryCrossentropy(_SmoothedCrossentropy):
     """The binary cross-entropy, averaged over the outputs of each sample, then the samples.
 
     Args:
+        name: default "binary_crossentropy".
         from_logits: True when the predictions are raw scores (no sigmoid).
         label_smoothing: in [0, 1]: targets become y (1 - s) + s / 2.
 
@@ -342,31 +363,17 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
     default_name = "binary_crossentropy"
 
-    def __init__(
-        self, name: str | None = None, from_logits: bool = False, label_smoothing: float = 0.0
-    ) -> None:
-        self.from_logits = bool(from_logits)
-        self.label_smoothing = _check_smoothing(label_smoothing)
-        super().__init__(name=name)
-
     def values(self, y_true, y_pred):
-        if self.label_smoothing:
-            y_true = y_true * (1 - self.label_smoothing) + 0.5 * self.label_smoothing
+        y_true = self.smoothed(y_true, 2)
         elementwise = stable.binary_crossentropy(y_true, y_pred, self.from_logits)
         return elementwise.reshape(len(y_pred), -1).mean(axis=1)
 
-    def get_config(self):
-        return {
-            "name": self.name,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-        }
 
-
-class CategoricalCrossentropy(MeanMetricWrapper):
+class CategoricalCrossentropy(_SmoothedCrossentropy):
     """-sum_k y_k log p_k per sample, for one-hot targets, averaged over the samples.
 
     Args:
+        name: default "categorical_crossentropy".
         from_logits: True when the predictions are raw scores (no softmax).
         label_smoothing: in [0, 1]: targets become y (1 - s) + s / classes.
 
@@ -376,25 +383,9 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
     default_name = "categorical_crossentropy"
 
-    def __init__(
-        self, name: str | None = None, from_logits: bool = False, label_smoothing: float = 0.0
-    ) -> None:
-        self.from_logits = bool(from_logits)
-        self.label_smoothing = _check_smoothing(label_smoothing)
-        super().__init__(name=name)
-
     def values(self, y_true, y_pred):
-        if self.label_smoothing:
-            classes = y_pred.shape[-1]
-            y_true = y_true * (1 - self.label_smoothing) + self.label_smoothing / classes
+        y_true = self.smoothed(y_true, y_pred.shape[-1])
         return stable.categorical_crossentropy(y_true, y_pred, self.from_logits)
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-        }
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):

@@ -28,7 +28,7 @@ from glassnet._internal.checks import describe
 from glassnet.metrics import _confusion, _objects
 from glassnet.metrics._objects import Mean, MeanMetricWrapper, Metric
 
-__all__ = ["compile_metrics", "get", "metric_logs", "names"]
+__all__ = ["compile_metrics", "get", "metric_logs", "names", "serialize"]
 
 _CLASSES: list[type[Metric]] = [
     _objects.Accuracy,
@@ -71,8 +71,9 @@ def names() -> list[str]:
     return sorted(name for name in _REGISTRY if not name[0].isupper())
 
 
-def get(identifier: str | Metric | type) -> Metric:
-    """A metric object from a name (its name set to that name, as Keras), class or instance.
+def get(identifier: str | Metric | type | dict) -> Metric:
+    """A metric object from a name (its name set to that name, as Keras), a class, an
+    instance, or a config `{"class_name": ..., "config": {...}}` (as `serialize` writes).
 
     Raises:
         ValueError: an unknown name, listing the known ones.
@@ -85,6 +86,14 @@ def get(identifier: str | Metric | type) -> Metric:
         return identifier
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
         return identifier()
+    if isinstance(identifier, dict) and set(identifier) == {"class_name", "config"}:
+        cls = _REGISTRY.get(identifier["class_name"])
+        if cls is None or not isinstance(identifier["config"], dict):
+            raise ValueError(f"Unknown metric config {identifier!r}.")
+        try:
+            return cls.from_config(identifier["config"])
+        except TypeError as error:
+            raise ValueError(f"Bad config for {cls.__name__}: {error}.") from None
     if isinstance(identifier, str):
         cls = _REGISTRY.get(identifier)
         if cls is None:
@@ -200,3 +209,23 @@ def metric_logs(metrics: list[Metric]) -> dict[str, float]:
     {'mse': 2.0}
     """
     return {metric.name: float(metric.result()) for metric in metrics}
+
+
+def serialize(metric: Metric, loss: Any = None) -> str | dict[str, Any]:
+    """What re-creates `metric` through `compile(metrics=[...])` with `loss`: its name when
+    the name alone gives the same metric (as `metrics=["accuracy"]`), else its config.
+
+    >>> serialize(_objects.MeanSquaredError(name="mse"))
+    'mse'
+    >>> serialize(_objects.BinaryCrossentropy(from_logits=True, name="bce"))["config"]
+    {'name': 'bce', 'from_logits': True, 'label_smoothing': 0.0}
+    """
+    try:
+        again = _one(metric.name, loss)
+    except (ValueError, TypeError):
+        again = None
+    if type(again) is type(metric) and again.get_config() == metric.get_config():
+        return metric.name
+    if type(metric) is MeanMetricWrapper:  # a user's function: only its name can be kept
+        return metric.name
+    return {"class_name": type(metric).__name__, "config": metric.get_config()}
