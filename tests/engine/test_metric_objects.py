@@ -409,3 +409,25 @@ def test_saved_models_keep_their_metric_objects(tmp_path):
     assert loaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
     with pytest.raises(ValueError, match="Bad config for AUC"):
         gn.metrics.get({"class_name": "AUC", "config": {"bogus": 1}})
+
+
+def test_a_subclass_written_as_for_keras_is_reset_every_epoch():
+    class SamplesSeen(gn.metrics.Metric):
+        def __init__(self, name="samples_seen"):
+            super().__init__(name=name)
+            self.seen = 0  # the state is made after the base's __init__, as in Keras
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.seen += len(y_pred)
+
+        def result(self):
+            return self.seen
+
+        def reset_state(self):
+            self.seen = 0
+
+    x, y = xor_like()
+    model = binary_model([SamplesSeen()])
+    history = model.fit(x, y, epochs=2, batch_size=10, verbose=0, validation_split=0.25)
+    assert history.history["samples_seen"] == [72, 72]  # 96 * 0.75 per epoch, not summed
+    assert history.history["val_samples_seen"] == [24, 24]

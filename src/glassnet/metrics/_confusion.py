@@ -37,6 +37,10 @@ class _ConfusionCounts(Metric):
     thresholds: np.ndarray
     class_id: int | None = None
 
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(name)
+        self.reset_state()
+
     def reset_state(self) -> None:
         k = len(self.thresholds)
         self.true_positives, self.false_positives = np.zeros(k), np.zeros(k)

@@ -51,7 +51,8 @@ class Metric:
     Args:
         name: the metric's name: its key in `history.history` and in the logs.
 
-    Subclasses implement `update_state`, `result` and `reset_state`, and set `default_name`.
+    Subclasses implement `update_state`, `result` and `reset_state` (and create their
+    state in `__init__`, as Keras's do), and set `default_name`.
     """
 
     default_name = "metric"
@@ -60,7 +61,6 @@ class Metric:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name must be a string, got {describe(name)}.")
         self.name = name or self.default_name
-        self.reset_state()
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         """Add a batch of targets and predictions to the state."""
@@ -119,6 +119,10 @@ class Mean(Metric):
     """
 
     default_name = "mean"
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(name)
+        self.reset_state()
 
     def reset_state(self) -> None:
         self.total = 0.0
