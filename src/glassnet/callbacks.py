@@ -292,7 +292,6 @@ class ProgressBar(Callback):
         self.console.print(what + ".")
 
     def on_epoch_begin(self, epoch, logs=None):
-
         self.epoch = epoch
         self._start_bar(f"Epoch {epoch + 1}/{self.params['epochs']}")
 
@@ -372,11 +371,13 @@ class ProgressBar(Callback):
     def on_predict_end(self, logs=None):
         import time
 
+        from rich.markup import escape
+
         if self.progress is not None:
             self.progress.stop()
         elapsed = time.perf_counter() - self.start
         steps = self.params["steps"]
-        figures = "".join(f" - {k}: {_keras_number(v)}" for k, v in (logs or {}).items())
+        figures = escape("".join(f" - {k}: {_keras_number(v)}" for k, v in (logs or {}).items()))
         count = f"{steps}/{steps}"
         if self.verbose == 2:
             self.console.print(f"{count} - {elapsed:.0f}s - {_step_time(elapsed / steps)}{figures}")
