@@ -10,7 +10,7 @@ or subclassed models, and `gn.Model(inputs=..., outputs=...)` says how to write 
 >>> model.compile(optimizer=gn.optimizers.Adam(0.05), loss="binary_crossentropy")
 >>> x, y = gn.datasets.logic_gate("xor")
 >>> history = model.fit(x, y, epochs=300, batch_size=4, verbose=0)
->>> (model.predict(x)[:, 0] > 0.5).astype(int).tolist()
+>>> (model.predict(x, verbose=0)[:, 0] > 0.5).astype(int).tolist()
 [0, 1, 1, 0]
 """
 
@@ -25,6 +25,7 @@ from glassnet import _model_inputs, _model_state, losses, optimizers, saving
 from glassnet import callbacks as callbacks_module
 from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
+from glassnet._internal.tensor import Tensor, as_tensor
 from glassnet._layer_api import FUNCTIONAL_API, KerasTensor, sample_shape
 from glassnet._model_layers import ModelLayers
 from glassnet._model_summary import summary_table
@@ -348,12 +349,16 @@ class Sequential(Model):
         first = next((i for i, leaf in enumerate(leaves) if id(leaf) in trainable), len(leaves))
         return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
-    def __call__(self, x, training=False):
+    def __call__(self, x, training=False) -> Tensor:
+        """The outputs for `x` in one pass, as Keras's `model(x)`: a float32 `Tensor`, an
+        ndarray that also has Keras's `.numpy()` (`predict` returns a plain ndarray)."""
         if isinstance(x, KerasTensor):
             raise TypeError(f"Model '{self.name}' was called on {x!r}. {FUNCTIONAL_API}")
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
-        return self.forward(x.astype(DTYPE, copy=False), training=training)
+        outputs = self.forward(x.astype(DTYPE, copy=False), training=training)
+        # A copy: in training the layers reuse their output buffers at the next step.
+        return as_tensor(np.array(outputs) if training else outputs)
 
     # -- weights ----------------------------------------------------------------
     @property
