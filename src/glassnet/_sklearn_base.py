@@ -137,9 +137,9 @@ class ConstructorParamsMixin(ParamsMixin):
                     f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
                     f"Valid parameters are: {valid!r}."
                 )
-        merged = {**self._given_params, **params}
-        self.__init__(**merged)  # type: ignore[misc]
-        self._given_params = merged
+        fresh = type(self)(**{**self._given_params, **params})  # raises before self changes
+        vars(self).clear()
+        vars(self).update(vars(fresh))
         return self
 
 
