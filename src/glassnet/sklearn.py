@@ -46,7 +46,7 @@ from glassnet._sklearn_base import (
     regressor_tags,
     require_sklearn,
 )
-from glassnet.callbacks import EarlyStopping
+from glassnet.callbacks import EarlyStopping, History
 from glassnet.doctor import diagnose
 from glassnet.metrics import accuracy_summary
 from glassnet.model import Sequential
@@ -112,8 +112,8 @@ class _BaseMLP(ParamsMixin):
     def _loss(self) -> losses.Loss:
         raise NotImplementedError
 
-    def _targets(self, y: np.ndarray) -> tuple[np.ndarray, int]:
-        """(targets for the loss, number of output units)."""
+    def _targets(self, y: np.ndarray, first: bool, classes: Any) -> tuple[np.ndarray, int]:
+        """(targets for the loss, number of output units); `first` of the network's life."""
         raise NotImplementedError
 
     def _stratify(self, y: np.ndarray) -> np.ndarray | None:
@@ -180,26 +180,38 @@ class _BaseMLP(ParamsMixin):
             early stopping `validation_scores_` (the validation loss per epoch) and
             `best_loss_`.
         """
+        return self._fit(X, y, incremental=False)
+
+    def _fit(self, X: Any, y: Any, incremental: bool, classes: Any = None) -> Any:
         require_sklearn()
         from sklearn.model_selection import train_test_split
         from sklearn.utils.validation import validate_data
 
         p = self._check_params()
+        if incremental and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (it trains one epoch per "
+                "call, with no held-out part); use fit, or early_stopping=False."
+            )
+        first = not (incremental and hasattr(self, "model_"))
         X, y = validate_data(
             self,
             X,
             y,
+            reset=first,
             dtype=np.float64,
             multi_output=not self._is_classifier,  # a column y warns, as scikit-learn's
             y_numeric=not self._is_classifier,
         )
-        targets, n_outputs = self._targets(y)
-        build_seed, shuffle_seed, split_seed = random_generator(self.random_state).integers(
-            2**63, size=3
-        )
-        self.model_ = self._build(p, X.shape[1], n_outputs, int(build_seed))
-        shuffle = np.random.default_rng(shuffle_seed)
-        self.model_.set_rng_state({"shuffle": shuffle.bit_generator.state})
+        targets, n_outputs = self._targets(y, first, classes)
+        if first:
+            build_seed, shuffle_seed, split_seed = random_generator(self.random_state).integers(
+                2**63, size=3
+            )
+            self.model_ = self._build(p, X.shape[1], n_outputs, int(build_seed))
+            shuffle = np.random.default_rng(shuffle_seed)
+            self.model_.set_rng_state({"shuffle": shuffle.bit_generator.state})
+            self.loss_curve_ = []
         x = X.astype(np.float32)
         validation, callbacks = None, []
         if self.early_stopping:
@@ -219,18 +231,21 @@ class _BaseMLP(ParamsMixin):
             x,
             targets,
             batch_size=batch,
-            epochs=p["max_iter"],
+            epochs=1 if incremental else p["max_iter"],
             verbose=p["verbose"],
             callbacks=callbacks,
             validation_data=validation,
             class_weight=self._fit_class_weight(targets),
         )
-        self.loss_curve_ = [float(v) for v in self.history_.history["loss"]]
+        self.loss_curve_ += [float(v) for v in self.history_.history["loss"]]
         self.n_iter_ = len(self.loss_curve_)
         if self.early_stopping:
             self.validation_scores_ = [float(v) for v in self.history_.history["val_loss"]]
             self.best_loss_ = float(np.nanmin(self.validation_scores_))
-        self.diagnosis_ = diagnose(self.history_)
+        whole = self.history_
+        if incremental:  # the doctor reads the curve of every call so far
+            whole = History.from_dict({"loss": self.loss_curve_}, self.history_.params)
+        self.diagnosis_ = diagnose(whole)
         return self
 
     def _outputs(self, X: Any) -> np.ndarray:
@@ -334,17 +349,49 @@ class MLPClassifier(_BaseMLP):
     def _loss(self) -> losses.Loss:
         return losses.SparseCategoricalCrossentropy(from_logits=True)
 
-    def _targets(self, y: np.ndarray) -> tuple[np.ndarray, int]:
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> MLPClassifier:
+        """Train one epoch on `(X, y)`, continuing the network (and optimizer) of earlier calls.
+
+        The first call builds the network and needs `classes`, every label that any call
+        will see, as scikit-learn's `partial_fit` does (after `fit`, partial_fit continues
+        fit's network; `fit` always builds a new one). class_weight "balanced" and
+        early stopping are refused: one call sees neither all the data nor a held-out part.
+
+        Returns:
+            self; `loss_curve_` and `n_iter_` count the epochs of every call.
+        """
+        if not hasattr(self, "model_") and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' needs all the data, which partial_fit does not see; "
+                "give a dict label -> weight."
+            )
+        return self._fit(X, y, incremental=True, classes=classes)
+
+    def _targets(self, y: np.ndarray, first: bool, classes: Any) -> tuple[np.ndarray, int]:
         from sklearn.utils.multiclass import check_classification_targets
 
         check_classification_targets(y)
-        self.classes_, index = np.unique(y, return_inverse=True)
+        if first:
+            self.classes_ = np.unique(y if classes is None else np.asarray(classes))
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()!r} is not the same as on the first "
+                f"call to partial_fit, {self.classes_.tolist()!r}."
+            )
         if len(self.classes_) < 2:
             raise ValueError(
                 "MLPClassifier needs samples of at least 2 classes in y, got one class: "
                 f"{self.classes_[0]!r}."
             )
-        return index.astype(np.int64), len(self.classes_)
+        unknown = np.setdiff1d(y, self.classes_)
+        if len(unknown):
+            raise ValueError(
+                f"y holds labels not in classes {self.classes_.tolist()!r}: "
+                f"{unknown[:10].tolist()!r}."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int64), len(self.classes_)
 
     def _stratify(self, y: np.ndarray) -> np.ndarray | None:
         return y
@@ -438,10 +485,25 @@ class MLPRegressor(_BaseMLP):
     def _loss(self) -> losses.Loss:
         return losses.MeanSquaredError()
 
-    def _targets(self, y: np.ndarray) -> tuple[np.ndarray, int]:
-        self._one_d = y.ndim == 1
-        y = y.reshape(len(y), -1).astype(np.float32)
-        return y, y.shape[1]
+    def partial_fit(self, X: Any, y: Any) -> MLPRegressor:
+        """Train one epoch on `(X, y)`, continuing the network (and optimizer) of earlier calls
+        (the first call builds it); early stopping is refused (no held-out part).
+
+        Returns:
+            self; `loss_curve_` and `n_iter_` count the epochs of every call.
+        """
+        return self._fit(X, y, incremental=True)
+
+    def _targets(self, y: np.ndarray, first: bool, classes: Any) -> tuple[np.ndarray, int]:
+        targets = y.reshape(len(y), -1).astype(np.float32)
+        if first:
+            self._one_d = y.ndim == 1
+        elif targets.shape[1] != self.model_.output_shape[-1]:
+            raise ValueError(
+                f"y has {targets.shape[1]} target(s) per sample, but the network was built "
+                f"for {self.model_.output_shape[-1]} by the first call to partial_fit."
+            )
+        return targets, targets.shape[1]
 
     def predict(self, X: Any) -> np.ndarray:
         """The predicted targets: shape (n_samples,) if fit had a 1-D y, else (n_samples, n)."""

@@ -76,6 +76,8 @@ with warnings.catch_warnings():
 def test_scikit_learn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gn.perceptron.ConvergenceWarning)
+        # The Perceptron checks its arguments when constructed (see PERCEPTRON_DIFFERS).
+        warnings.filterwarnings("ignore", ".* occurred during set_params of param", UserWarning)
         check(estimator)
 
 
@@ -352,3 +354,33 @@ def test_glassnet_imports_without_scikit_learn_and_fit_says_how_to_install_it():
         "2",
         "scikit-learn is needed here: pip install glassnet[sklearn]",
     ]
+
+
+def test_partial_fit_three_times_is_fit_for_three_epochs():
+    x, y = sklearn.datasets.load_iris(return_X_y=True)
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    settings = {"hidden_layer_sizes": (5,), "learning_rate": 0.01, "random_state": 2}
+    whole = MLPClassifier(max_iter=3, **settings).fit(x, labels)
+    parts = MLPClassifier(**settings)
+    for _ in range(3):  # the same batches, the same Adam steps: the same weights
+        parts.partial_fit(x, labels, classes=["virginica", "setosa", "versicolor"])
+    np.testing.assert_array_equal(parts.model_.weight_vector, whole.model_.weight_vector)
+    assert parts.loss_curve_ == whole.loss_curve_ and parts.n_iter_ == 3
+    assert parts.diagnosis_.names == gn.diagnose({"loss": whole.loss_curve_}).names
+
+    first = MLPClassifier(**settings).partial_fit(x[:50], labels[:50], classes=labels)
+    assert first.classes_.tolist() == labels[[0, 50, 100]].tolist()  # all three, from one
+    assert first.predict_proba(x[:2]).shape == (2, 3)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MLPClassifier(**settings).partial_fit(x, labels)
+    with pytest.raises(ValueError, match=r"y holds labels not in classes .*\['cat'\]"):
+        first.partial_fit(x[:1], ["cat"])
+    with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+        MLPClassifier(early_stopping=True).partial_fit(x, labels, classes=labels)
+
+    reg = MLPRegressor((3,), random_state=0)
+    reg.partial_fit(x, y.astype(float)).partial_fit(x, y.astype(float))
+    fit_twice = MLPRegressor((3,), max_iter=2, random_state=0).fit(x, y.astype(float))
+    np.testing.assert_array_equal(reg.predict(x), fit_twice.predict(x))
+    with pytest.raises(ValueError, match="y has 2 target"):
+        reg.partial_fit(x, np.c_[y, y].astype(float))
