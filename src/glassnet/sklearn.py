@@ -150,7 +150,11 @@ class _BaseMLP(ParamsMixin):
                 high_inclusive=False,
             ),
             "n_iter_no_change": check_int("n_iter_no_change", self.n_iter_no_change, minimum=1),
-            "verbose": int(check_int("verbose", int(self.verbose), minimum=0)),
+            "verbose": (
+                int(self.verbose)
+                if isinstance(self.verbose, bool)
+                else check_int("verbose", self.verbose, minimum=0)
+            ),
         }
 
     def _build(self, p: dict[str, Any], n_features: int, n_outputs: int, seed: int) -> Sequential:

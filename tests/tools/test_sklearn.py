@@ -156,6 +156,16 @@ def test_same_random_state_same_network_and_a_randomstate_advances():
     np.testing.assert_array_equal(a.model_.weight_vector, fit(int(seed)).model_.weight_vector)
     with pytest.raises(ValueError, match="random_state must be an int, None or a numpy"):
         fit("zero")
+    # Dropout's masks are drawn from the same seed: two runs with dropout are one run.
+    drop = lambda: MLPClassifier((6,), dropout=0.5, max_iter=4, batch_size=2, random_state=3)  # noqa: E731
+    np.testing.assert_array_equal(
+        drop().fit(x, y).model_.weight_vector, drop().fit(x, y).model_.weight_vector
+    )
+    assert [type(layer).__name__ for layer in drop().fit(x, y).model_.layers] == [
+        "Dense",
+        "Dropout",
+        "Dense",
+    ]
 
 
 def test_none_random_state_follows_glassnets_root_seed():
@@ -313,6 +323,9 @@ def test_feature_names_of_a_dataframe_are_kept_and_checked():
         clf.predict(data.x)
     with pytest.raises(ValueError, match="feature names should match"):
         clf.predict(frame[data.feature_names[::-1]])
+    mixed = frame.assign(island="Biscoe")  # a text column: scikit-learn's error
+    with pytest.raises(ValueError, match="could not convert string to float: 'Biscoe'"):
+        MLPClassifier(max_iter=1).fit(mixed, data.y)
 
 
 @pytest.mark.parametrize(
@@ -334,11 +347,16 @@ def test_bad_parameters_are_named_at_fit(params, message):
         clf.fit(x, y)
 
 
-def test_one_class_is_refused_and_nan_is_scikit_learns_error():
+def test_one_class_is_refused_and_nan_and_sparse_get_scikit_learns_errors():
     with pytest.raises(ValueError, match="at least 2 classes"):
         MLPClassifier(max_iter=1).fit([[0.0], [1.0]], [1, 1])
     with pytest.raises(ValueError, match="Input X contains NaN"):
         MLPRegressor(max_iter=1).fit([[np.nan], [1.0]], [1.0, 2.0])
+    sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data is required"):
+        MLPRegressor(max_iter=1).fit(sparse.csr_matrix(np.eye(3)), [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="verbose must be an integer >= 0"):
+        MLPRegressor(max_iter=1, verbose=-1).fit([[0.0], [1.0]], [1.0, 2.0])
 
 
 def test_glassnet_imports_without_scikit_learn_and_fit_says_how_to_install_it():
