@@ -414,8 +414,8 @@ class Perceptron(ConstructorParamsMixin):
         classes = np.unique(labels)
         if len(classes) != 2:
             raise ValueError(
-                f"y must hold exactly two classes to train a perceptron, got {len(classes)}: "
-                f"{classes.tolist()[:10]}."
+                "Only binary classification is supported: y must hold exactly two classes to "
+                f"train a perceptron, got {len(classes)}: {classes.tolist()[:10]}."
             )
         self.classes_, self.n_features_in_ = classes, X.shape[1]
         target = (labels == classes[1]).astype(np.intp)  # 1 for the positive class

@@ -49,8 +49,6 @@ PERCEPTRON_DIFFERS = {
     "check_classifiers_regression_target": "a continuous y is refused as 'more than two "
     "classes', without the word 'continuous'",
     "check_supervised_y_2d": "a column y (n, 1) is refused, not flattened with a warning",
-    "check_classifier_not_supporting_multiclass": "a multiclass y is refused in glassnet's "
-    "words ('exactly two classes'), not 'Only binary classification is supported.'",
     "check_fit2d_1sample": "one sample is refused as 'exactly two classes' in glassnet's words",
     "check_fit2d_predict1d": "a 1-D X is refused in glassnet's words ('for one sample write [x]')",
     "check_requires_y_none": "y=None is a TypeError about its dtype in glassnet's words",
