@@ -216,6 +216,8 @@ class _BaseMLP(ParamsMixin):
             shuffle = np.random.default_rng(shuffle_seed)
             self.model_.set_rng_state({"shuffle": shuffle.bit_generator.state})
             self.loss_curve_ = []
+            for stale in ("validation_scores_", "best_loss_"):  # of an earlier early-stopped fit
+                vars(self).pop(stale, None)
         x = X.astype(np.float32)
         validation, callbacks = None, []
         if self.early_stopping:
@@ -435,7 +437,10 @@ class MLPClassifier(_BaseMLP):
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy: the fraction of samples predicted right (scikit-learn's ClassifierMixin)."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        require_sklearn()
+        from sklearn.metrics import accuracy_score
+
+        return float(accuracy_score(y, self.predict(X)))
 
     def score_report(self, X: Any, y: Any) -> Any:
         """Accuracy beside the majority-class baseline and the balanced accuracy.
@@ -471,8 +476,8 @@ class MLPRegressor(_BaseMLP):
         verbose: as `MLPClassifier` (the early-stopping split is not stratified).
 
     Attributes:
-        n_features_in_, feature_names_in_ (for a DataFrame), n_iter_, loss_curve_ (half
-        scikit-learn's: glassnet's MSE has no 1/2), model_, history_, diagnosis_.
+        n_features_in_, feature_names_in_ (for a DataFrame), n_iter_, loss_curve_ (the mean
+        squared error, twice scikit-learn's, which halves it), model_, history_, diagnosis_.
 
     >>> import numpy as np
     >>> x = np.linspace(-1, 1, 20)[:, None]
