@@ -2,7 +2,9 @@
 
 `ParamsMixin` and `ConstructorParamsMixin` give `get_params`/`set_params` as scikit-learn's
 `BaseEstimator` does; `classifier_tags`/`regressor_tags` build `__sklearn_tags__`;
-`random_generator` reads a `random_state` as scikit-learn does. `gn.sklearn` re-exports them.
+`random_generator` reads a `random_state` as scikit-learn does; `check_mlp_params` checks the
+MLP estimators' parameters; `RegressionReport` is the regressor's score beside its baseline.
+`gn.sklearn` re-exports them.
 
 >>> bool(random_generator(3).random() == np.random.default_rng(3).random())
 True
@@ -11,17 +13,21 @@ True
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from glassnet._internal.checks import check_int, describe
+from glassnet._internal.checks import check_int, check_number, check_one_of, describe
+from glassnet._internal.numbers import short
 from glassnet.utils import new_rng
 
 __all__ = [
     "INSTALL_HINT",
     "ConstructorParamsMixin",
     "ParamsMixin",
+    "RegressionReport",
+    "check_mlp_params",
     "classifier_tags",
     "random_generator",
     "regressor_tags",
@@ -29,6 +35,16 @@ __all__ = [
 ]
 
 INSTALL_HINT = "scikit-learn is needed here: pip install glassnet[sklearn]"
+# Hidden-layer activations (scikit-learn's names too); step and sign have no gradient.
+ACTIVATIONS = {
+    "relu": "relu",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "logistic": "sigmoid",
+    "linear": "linear",
+    "identity": "linear",
+}
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
 def require_sklearn() -> Any:
@@ -194,3 +210,71 @@ def random_generator(random_state: Any) -> np.random.Generator:
         "random_state must be an int, None or a numpy.random.RandomState, got "
         f"{describe(random_state)}."
     )
+
+
+def check_mlp_params(estimator: Any) -> dict[str, Any]:
+    """An MLP estimator's parameters, checked (at fit, as scikit-learn checks them), by name.
+
+    >>> import glassnet as gn
+    >>> check_mlp_params(gn.sklearn.MLPClassifier(activation="logistic"))["activation"]
+    'sigmoid'
+    """
+    sizes = estimator.hidden_layer_sizes
+    sizes = [sizes] if isinstance(sizes, (int, np.integer)) else list(sizes)
+    sizes = [check_int(f"hidden_layer_sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
+    activation = check_one_of("activation", estimator.activation, ACTIVATIONS, "activation")
+    batch = estimator.batch_size
+    if batch != "auto":
+        batch = check_int("batch_size", batch, minimum=1)
+    return {
+        "sizes": sizes,
+        "activation": ACTIVATIONS[activation],
+        "dropout": check_number("dropout", estimator.dropout, 0, 1, high_inclusive=False),
+        "optimizer": check_one_of("optimizer", estimator.optimizer, OPTIMIZERS, "optimizer"),
+        "learning_rate": check_number(
+            "learning_rate", estimator.learning_rate, 0, None, low_inclusive=False
+        ),
+        "batch_size": batch,
+        "max_iter": check_int("max_iter", estimator.max_iter, minimum=1),
+        "validation_fraction": check_number(
+            "validation_fraction",
+            estimator.validation_fraction,
+            0,
+            1,
+            low_inclusive=False,
+            high_inclusive=False,
+        ),
+        "n_iter_no_change": check_int("n_iter_no_change", estimator.n_iter_no_change, minimum=1),
+        "verbose": (
+            int(estimator.verbose)
+            if isinstance(estimator.verbose, bool)
+            else check_int("verbose", estimator.verbose, minimum=0)
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class RegressionReport:
+    """What `MLPRegressor.score_report` returns: scores beside a baseline that always
+    predicts the mean of the training targets (what a model that learned nothing gets).
+
+    Attributes:
+        r2, mse, mae: the model's R² (averaged over outputs), mean squared and mean
+            absolute error.
+        baseline_r2, baseline_mse: the same for the constant training mean.
+
+    >>> print(RegressionReport(0.8, 0.2, 0.3, -0.01, 1.01))
+    R² 0.8 (baseline -0.01: always the training mean); MSE 0.2 vs 1.01; MAE 0.3
+    """
+
+    r2: float
+    mse: float
+    mae: float
+    baseline_r2: float
+    baseline_mse: float
+
+    def __str__(self) -> str:
+        return (
+            f"R² {short(self.r2)} (baseline {short(self.baseline_r2)}: always the training "
+            f"mean); MSE {short(self.mse)} vs {short(self.baseline_mse)}; MAE {short(self.mae)}"
+        )

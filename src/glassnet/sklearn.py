@@ -36,11 +36,13 @@ from typing import Any
 import numpy as np
 
 from glassnet import layers, losses, optimizers
-from glassnet._internal.checks import check_int, check_number, check_one_of, describe
+from glassnet._internal.checks import describe
 from glassnet._sklearn_base import (
     INSTALL_HINT,
     ConstructorParamsMixin,
     ParamsMixin,
+    RegressionReport,
+    check_mlp_params,
     classifier_tags,
     random_generator,
     regressor_tags,
@@ -57,21 +59,11 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "ParamsMixin",
+    "RegressionReport",
     "classifier_tags",
     "random_generator",
     "regressor_tags",
 ]
-
-# Hidden-layer activations (scikit-learn's names too); step and sign have no gradient.
-ACTIVATIONS = {
-    "relu": "relu",
-    "tanh": "tanh",
-    "sigmoid": "sigmoid",
-    "logistic": "sigmoid",
-    "linear": "linear",
-    "identity": "linear",
-}
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
 # -- the two MLP estimators ----------------------------------------------------------------
@@ -123,40 +115,6 @@ class _BaseMLP(ParamsMixin):
         return None
 
     # -- fitting
-    def _check_params(self) -> dict[str, Any]:
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, (int, np.integer)) else list(sizes)
-        sizes = [check_int(f"hidden_layer_sizes[{i}]", s, minimum=1) for i, s in enumerate(sizes)]
-        activation = check_one_of("activation", self.activation, ACTIVATIONS, "activation")
-        batch = self.batch_size
-        if batch != "auto":
-            batch = check_int("batch_size", batch, minimum=1)
-        return {
-            "sizes": sizes,
-            "activation": ACTIVATIONS[activation],
-            "dropout": check_number("dropout", self.dropout, 0, 1, high_inclusive=False),
-            "optimizer": check_one_of("optimizer", self.optimizer, OPTIMIZERS, "optimizer"),
-            "learning_rate": check_number(
-                "learning_rate", self.learning_rate, 0, None, low_inclusive=False
-            ),
-            "batch_size": batch,
-            "max_iter": check_int("max_iter", self.max_iter, minimum=1),
-            "validation_fraction": check_number(
-                "validation_fraction",
-                self.validation_fraction,
-                0,
-                1,
-                low_inclusive=False,
-                high_inclusive=False,
-            ),
-            "n_iter_no_change": check_int("n_iter_no_change", self.n_iter_no_change, minimum=1),
-            "verbose": (
-                int(self.verbose)
-                if isinstance(self.verbose, bool)
-                else check_int("verbose", self.verbose, minimum=0)
-            ),
-        }
-
     def _build(self, p: dict[str, Any], n_features: int, n_outputs: int, seed: int) -> Sequential:
         stack: list[layers.Layer] = []
         for units in p["sizes"]:
@@ -191,7 +149,7 @@ class _BaseMLP(ParamsMixin):
         from sklearn.model_selection import train_test_split
         from sklearn.utils.validation import validate_data
 
-        p = self._check_params()
+        p = check_mlp_params(self)
         if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True (it trains one epoch per "
@@ -507,11 +465,14 @@ class MLPRegressor(_BaseMLP):
         targets = y.reshape(len(y), -1).astype(np.float32)
         if first:
             self._one_d = y.ndim == 1
+            self._target_sum, self._target_count = np.zeros(targets.shape[1]), 0
         elif targets.shape[1] != self.model_.output_shape[-1]:
             raise ValueError(
                 f"y has {targets.shape[1]} target(s) per sample, but the network was built "
                 f"for {self.model_.output_shape[-1]} by the first call to partial_fit."
             )
+        self._target_sum = self._target_sum + y.reshape(len(y), -1).sum(axis=0)  # baseline
+        self._target_count += len(y)
         return targets, targets.shape[1]
 
     def predict(self, X: Any) -> np.ndarray:
@@ -525,3 +486,26 @@ class MLPRegressor(_BaseMLP):
         from sklearn.metrics import r2_score
 
         return float(r2_score(y, self.predict(X)))
+
+    def score_report(self, X: Any, y: Any) -> RegressionReport:
+        """R², MSE and MAE beside the baseline of always predicting the training mean.
+
+        >>> import numpy as np
+        >>> x = np.linspace(-1, 1, 20)[:, None]
+        >>> reg = MLPRegressor((8,), max_iter=2, random_state=0).fit(x, 2 * x[:, 0])
+        >>> round(reg.score_report(x, 2 * x[:, 0]).baseline_r2, 12)
+        0.0
+        """
+        require_sklearn()
+        from sklearn.metrics import r2_score
+
+        y = np.asarray(y, dtype=np.float64)
+        pred = self.predict(X)
+        mean = np.broadcast_to(self._target_sum / self._target_count, pred.shape[:1] + y.shape[1:])
+        return RegressionReport(
+            r2=float(r2_score(y, pred)),
+            mse=float(np.mean((y - pred) ** 2)),
+            mae=float(np.mean(np.abs(y - pred))),
+            baseline_r2=float(r2_score(y, mean)),
+            baseline_mse=float(np.mean((y - mean) ** 2)),
+        )

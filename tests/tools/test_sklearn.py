@@ -243,6 +243,19 @@ def test_regressor_is_1d_for_a_1d_y_and_scores_r2_as_by_hand():
     two = MLPRegressor((4,), max_iter=2, random_state=0).fit(x, np.c_[y, -y])
     assert two.predict(x).shape == (442, 2)
 
+    # score_report: against always predicting the training mean (of the first 300 rows).
+    reg = clone(reg).fit(x[:300], y[:300])
+    pred, test = reg.predict(x[300:]), y[300:]
+    report = reg.score_report(x[300:], test)
+    baseline = y[:300].mean()
+    total = np.sum((test - test.mean()) ** 2)
+    assert report.r2 == pytest.approx(1 - np.sum((test - pred) ** 2) / total)
+    assert report.mse == pytest.approx(np.mean((test - pred) ** 2))
+    assert report.mae == pytest.approx(np.mean(np.abs(test - pred)))
+    assert report.baseline_mse == pytest.approx(np.mean((test - baseline) ** 2))
+    assert report.baseline_r2 == pytest.approx(1 - np.sum((test - baseline) ** 2) / total)
+    assert report.r2 > report.baseline_r2 and str(report).startswith("R² ")
+
 
 def test_grid_search_picks_the_best_mean_score_and_recomputes_by_hand():
     x, y = sklearn.datasets.load_iris(return_X_y=True)
