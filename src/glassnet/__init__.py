@@ -58,6 +58,7 @@ from glassnet import (
     models,
     optimizers,
     plots,
+    sklearn,
     testing,
     utils,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "models",
     "optimizers",
     "plots",
+    "sklearn",
     "testing",
     "utils",
 ]

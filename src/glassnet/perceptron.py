@@ -44,6 +44,7 @@ from glassnet._internal.checks import (
     check_same_length,
 )
 from glassnet._internal.numbers import plain, precise, short
+from glassnet._sklearn_base import ConstructorParamsMixin, classifier_tags
 
 __all__ = ["ConvergenceWarning", "EpochRecord", "Perceptron", "Update"]
 
@@ -118,7 +119,7 @@ def _check_activation(activation: Any) -> activations.ActivationFunction:
     return function
 
 
-class Perceptron:
+class Perceptron(ConstructorParamsMixin):
     """A single neuron: z = x1*w1 + ... + xn*wn + bias*w_bias, y = f(z).
 
     Give either `weights` (one per input) or `n_inputs` (weights drawn uniformly from
@@ -143,6 +144,10 @@ class Perceptron:
             misclassified and the update each one made.
         converged_: whether the last `fit` ended with an epoch without mistakes.
         fit_summary_: one sentence on how the last `fit` ended.
+
+    It is a scikit-learn estimator (binary only): `get_params` returns the constructor's
+    arguments as given, so `sklearn.base.clone` and `cross_val_score` work; `set_params`
+    constructs it again.
 
     Raises:
         ValueError: for an unknown activation, non-finite weights or `n_inputs` that
@@ -189,6 +194,12 @@ class Perceptron:
         self.history_: list[EpochRecord] = []
         self.converged_: bool | None = None
         self.fit_summary_ = ""
+
+    def __sklearn_tags__(self) -> Any:
+        return classifier_tags(self, multi_class=False)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.weights is not None
 
     # -- forward -----------------------------------------------------------------
 
@@ -403,10 +414,10 @@ class Perceptron:
         classes = np.unique(labels)
         if len(classes) != 2:
             raise ValueError(
-                f"y must hold exactly two classes to train a perceptron, got {len(classes)}: "
-                f"{classes.tolist()[:10]}."
+                "Only binary classification is supported: y must hold exactly two classes to "
+                f"train a perceptron, got {len(classes)}: {classes.tolist()[:10]}."
             )
-        self.classes_ = classes
+        self.classes_, self.n_features_in_ = classes, X.shape[1]
         target = (labels == classes[1]).astype(np.intp)  # 1 for the positive class
         rng = np.random.default_rng(self.seed if seed is None else check_int("seed", seed, 0))
 
