@@ -42,6 +42,10 @@ ENGINE = (
     "_model_training",
     "_saved_checks",
     "_saved_folder",
+    "_keras_h5",
+    "_keras_file",
+    "_weights_file",
+    "_checkpoints",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

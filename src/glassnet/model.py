@@ -339,6 +339,15 @@ class Sequential(Trainer, Layer):
         ]
         return cls(layers, name=config.get("name"))
 
+    def save_weights(self, filepath: str, overwrite: bool = True) -> None:
+        """Save the weights alone: Keras's HDF5 for a ".weights.h5" name, else glassnet's
+        own file (see `saving.save_weights`)."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: str) -> None:
+        """Load weights saved by `save_weights` (or of a saved model) into this model."""
+        saving.load_weights(self, filepath)
+
 
 def _members(layer: Layer) -> list[Layer]:
     """`layer` and every layer inside it (the models nested in it too)."""

@@ -26,6 +26,13 @@ infinite or beyond float32, and rebuilds each layer by its registered class name
 (`gn.layers.get`); the checks are in `_saved_checks.py`. Any damaged or foreign file is
 a ValueError that names it.
 
+The name chooses the format, as in Keras 3: a path ending in ".keras" gets Keras 3's own
+zip (`_keras_file`: config.json, metadata.json, model.weights.h5), which Keras loads and
+`load_model` reads back, for the layers both libraries have (it needs h5py: `pip install
+glassnet[h5]`). Every other name gets glassnet's format above ("fashion.glassnet" is the
+usual one), except ".h5" (Keras's legacy HDF5 model file, which glassnet does not write)
+and ".weights.h5" (a weights file: `model.save_weights`), which are ValueErrors.
+
 Format versions: 2 stores Adam's `v` as the textbook moment; version 1 (written until
 December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is converted on load.
 
@@ -51,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _saved_checks, _saved_folder, losses, optimizers
+from glassnet import _keras_file, _keras_h5, _saved_checks, _saved_folder, losses, optimizers
 from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
 from glassnet._internal.files import (
@@ -59,8 +66,17 @@ from glassnet._internal.files import (
 )
 from glassnet._internal.npz import read_npz, text_array
 from glassnet._saved_checks import FORMAT, MAX_INPUT_VALUES, VERSION
+from glassnet._weights_file import load_weights, save_weights
 
-__all__ = ["FORMAT", "MAX_INPUT_VALUES", "VERSION", "load_model", "save_model"]
+__all__ = [
+    "FORMAT",
+    "MAX_INPUT_VALUES",
+    "VERSION",
+    "load_model",
+    "load_weights",
+    "save_model",
+    "save_weights",
+]
 
 
 # -- saving ---------------------------------------------------------------------------
@@ -73,10 +89,14 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
 
     Args:
         model: a `Sequential`, built or not, compiled or not.
-        path: the file to write (replaced if it exists), or a folder.
+        path: the file to write (replaced if it exists), or a folder. A name ending in
+            ".keras" gets Keras 3's format (needs h5py), any other glassnet's.
 
     Raises:
         TypeError: if `model` is not a Sequential.
+        ValueError: `path` ends in ".h5" or ".weights.h5", or a ".keras" file can't
+            hold one of the model's layers or activations (named).
+        ImportError: ".keras" without h5py installed.
         FileNotFoundError: if the folder that should hold the file does not exist.
         OSError: writing failed (read-only file system, permission denied, disk full);
             the message names `path` (or the file inside the folder).
@@ -89,16 +109,28 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
     """
     if not isinstance(model, layers_module.get("Sequential")):
         raise TypeError(f"save_model expects a glassnet Sequential, got {describe(model)}.")
-    config, arrays = _serialise(model)
     text = str(path)
     target = Path(path)
-    if text.endswith(("/", os.sep)) or target.is_dir():
-        _saved_folder.save_folder(target, config, arrays)
-        return
-    if not target.parent.is_dir():
+    if text.lower().endswith(".h5"):
+        kind = "weights file" if text.lower().endswith(".weights.h5") else "legacy HDF5 model"
+        raise ValueError(
+            f"Cannot save the model to {text!r}: glassnet does not write a Keras {kind} with "
+            "model.save. Save as 'model.keras' (Keras 3's format, read by Keras and "
+            "glassnet) or 'model.glassnet'"
+            + (", or call model.save_weights(path)." if "weights" in kind else ".")
+        )
+    is_folder = text.endswith(("/", os.sep)) or target.is_dir()
+    if not is_folder and not target.parent.is_dir():
         raise FileNotFoundError(
             f"Cannot save the model to {text}: the folder {str(target.parent)!r} does not exist."
         )
+    if not is_folder and text.lower().endswith(".keras"):
+        _keras_file.save_keras(model, target)
+        return
+    config, arrays = _serialise(model)
+    if is_folder:
+        _saved_folder.save_folder(target, config, arrays)
+        return
     with atomic_write(target) as handle:
         np.savez(handle, config=text_array(json.dumps(config)), **arrays)
 
@@ -159,7 +191,9 @@ def load_model(path: str | os.PathLike) -> Any:
     """Load a model saved by `model.save(path)`, compiled as it was and ready to continue.
 
     Args:
-        path: a file written by `model.save`, or a folder holding config.json and weights.npz.
+        path: a file written by `model.save`, a folder holding config.json and
+            weights.npz, or a `.keras` file written by Keras 3 (or glassnet) for a
+            Sequential of the layers glassnet has (reading it needs h5py).
 
     Returns:
         The `Sequential`, with its weights, layer names, compile settings, optimizer state
@@ -173,6 +207,7 @@ def load_model(path: str | os.PathLike) -> Any:
             invalid configuration; the message names the file and what is wrong.
         OSError: if the file cannot be read (e.g. permission denied).
         TypeError: if `path` is not a path.
+        ImportError: a `.keras` file without h5py installed.
 
     No other exception comes from a damaged or crafted file, and loading allocates no
     more memory than the file's contents need.
@@ -188,6 +223,8 @@ def load_model(path: str | os.PathLike) -> Any:
         config, arrays, shown = _saved_folder.read_folder(target)
     elif target.is_file():
         shown = repr(str(path))
+        if _keras_file.is_keras_zip(target):
+            return _keras_file.load_keras(target, shown)
         config, arrays = _read_file(target, shown)
     else:
         raise FileNotFoundError(f"No model file or folder at {str(path)!r}.")
@@ -208,11 +245,24 @@ _CONFIG_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError, O
 
 
 def _read_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    with open(path, "rb") as handle:
+        if handle.read(8) == _keras_h5.HDF5_SIGNATURE:
+            raise ValueError(
+                f"{shown} is an HDF5 file: a Keras weights file (read it with "
+                "model.load_weights) or Keras's legacy .h5 model format, which glassnet does "
+                "not read. In Keras, save the model as 'model.keras' instead."
+            )
     arrays = read_npz(path, shown)
     raw = arrays.pop("config", None)
     if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
         raise ValueError(f"{shown} is not a glassnet model file (no glassnet config).")
-    return _saved_checks.parse_config(raw.tobytes(), shown), arrays
+    config = _saved_checks.parse_config(raw.tobytes(), shown)
+    if config.get("kind") == "weights":
+        raise ValueError(
+            f"{shown} holds weights only (written by save_weights): build the model and call "
+            "model.load_weights(path)."
+        )
+    return config, arrays
 
 
 def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) -> Any:

@@ -1,0 +1,264 @@
+"""Keras 3's weights file (`.weights.h5`, also `model.weights.h5` inside a `.keras` zip).
+
+Keras 3 (`keras/src/saving/saving_lib.py`) addresses a layer by where it sits, not by its
+name: the layers of a Sequential are `layers/<class in snake case>`, numbered from the
+second of a class on (`layers/dense`, `layers/dense_1`), a nested model's inside it
+(`layers/sequential/layers/dense`). Each holds a group `vars` (attribute `name`: the layer's
+name) with its variables as datasets `0`, `1`, ... (Dense: kernel, bias). The optimizer's
+are in `optimizer/vars`: the step count (int64), the learning rate, then each trainable
+weight's slots in model order (Adam: momentum and velocity; SGD with momentum: momentum;
+RMSprop: velocity). glassnet writes that layout, and reads it checking every shape before
+anything is assigned.
+
+h5py is an optional dependency (`pip install glassnet[h5]`), imported only here.
+
+>>> import glassnet as gn
+>>> model = gn.Sequential([gn.layers.Flatten(input_shape=(2, 2)), gn.layers.Dense(3),
+...                        gn.layers.Dense(1)])
+>>> [path for path, _ in keras_paths(model)]
+['layers/flatten', 'layers/dense', 'layers/dense_1']
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import numpy as np
+
+from glassnet import _saved_checks
+from glassnet._internal.checks import describe
+
+__all__ = [
+    "h5py",
+    "keras_paths",
+    "optimizer_slots",
+    "read_weights",
+    "snake_case",
+    "stored_shapes",
+    "write_weights",
+]
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# glassnet's optimizer state kinds, in the order Keras keeps its slots per weight.
+_SLOTS = {"adam": ("m", "v"), "rmsprop": ("v",), "sgd": ("velocity",)}
+
+
+def h5py() -> Any:
+    """The h5py module, or an ImportError that says how to install it."""
+    try:
+        import h5py as module
+    except ImportError:
+        raise ImportError(
+            "Keras's .keras and .weights.h5 files need h5py: pip install h5py "
+            "(or pip install 'glassnet[h5]')."
+        ) from None
+    return module
+
+
+def snake_case(name: str) -> str:
+    """Keras's `naming.to_snake_case`: "SparseCategoricalAccuracy" -> "sparse_categorical_accuracy".
+
+    >>> snake_case("Dense"), snake_case("InputLayer"), snake_case("RMSprop")
+    ('dense', 'input_layer', 'rm_sprop')
+    """
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def keras_paths(model: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """(path, layer) for every layer of `model` (nested models too), as Keras names them.
+
+    An `InputLayer` is not a tracked layer in Keras's Sequential, so it has no path.
+    """
+    found: list[tuple[str, Any]] = []
+    used: dict[str, int] = {}
+    for layer in model.layers:
+        kind = snake_case(type(layer).__name__)
+        if kind == "input_layer":
+            continue
+        count = used.get(kind, -1) + 1
+        used[kind] = count
+        path = f"{prefix}layers/{kind}" + (f"_{count}" if count else "")
+        found.append((path, layer))
+        if hasattr(layer, "layers"):
+            found.extend(keras_paths(layer, prefix=path + "/"))
+    return found
+
+
+def optimizer_slots(optimizer: Any) -> tuple[str, ...] | None:
+    """The glassnet state kinds Keras keeps per weight for this optimizer, or None when
+    Keras's optimizer of that name keeps other state."""
+    name = getattr(optimizer, "name", None)
+    if name == "sgd" and not optimizer.momentum:
+        return ()
+    return _SLOTS.get(name)
+
+
+# -- writing ------------------------------------------------------------------------------
+def write_weights(model: Any) -> bytes:
+    """The bytes of a Keras 3 weights file for `model` (built), optimizer state included."""
+    h5 = h5py()
+    buffer = io.BytesIO()
+    with h5.File(buffer, "w") as file:
+        layers = file.create_group("layers")
+        for path, layer in keras_paths(model):
+            group = layers.require_group(path[len("layers/") :]).create_group("vars")
+            group.attrs["name"] = layer.name
+            if not hasattr(layer, "layers"):
+                for i, value in enumerate(layer.params.values()):
+                    group.create_dataset(str(i), data=np.asarray(value, np.float32))
+        if model.optimizer is not None:
+            _write_optimizer(file.create_group("optimizer").create_group("vars"), model)
+        file.create_group("vars").attrs["name"] = model.name
+    return buffer.getvalue()
+
+
+def _write_optimizer(group: Any, model: Any) -> None:
+    optimizer = model.optimizer
+    group.attrs["name"] = optimizer.name
+    group.create_dataset("0", data=np.int64(optimizer.iterations))
+    rate = optimizer.learning_rate
+    rate = rate if isinstance(rate, (int, float)) else getattr(rate, "initial_learning_rate", 0)
+    group.create_dataset("1", data=np.float32(rate))
+    slots = optimizer_slots(optimizer)
+    state = optimizer.get_state()
+    sizes = [w.size for w in model.get_weights()]
+    joined = {}
+    for kind in slots or ():
+        parts = [state.get(f"{i}/{kind}") for i in range(len(model.weight_pairs))]
+        if any(part is None for part in parts) or not parts:
+            return  # no state yet (never trained): Keras writes the same two variables
+        joined[kind] = np.concatenate([part.reshape(-1) for part in parts])
+        if joined[kind].size != sum(sizes):
+            return
+    if not all(getattr(leaf, "trainable", True) for leaf in model.leaves()):
+        return  # Keras keeps slots for trainable weights only
+    shapes = [w.shape for w in model.get_weights()]
+    ends = np.cumsum([0, *sizes])
+    index = 2
+    for i, shape in enumerate(shapes):
+        for kind in slots or ():
+            value = joined[kind][ends[i] : ends[i + 1]].reshape(shape)
+            group.create_dataset(str(index), data=value.astype(np.float32))
+            index += 1
+
+
+# -- reading ------------------------------------------------------------------------------
+def read_weights(data: bytes, model: Any, shown: str, optimizer: bool = True) -> None:
+    """Assign the weights of a Keras 3 weights file (its bytes) to `model`, which must be
+    built. Every shape is checked before any weight changes; with `optimizer`, the
+    optimizer's state is restored when it fits (else left as it is).
+
+    Raises:
+        ValueError: not an HDF5 file, a layer or weight missing, a shape that differs, or
+            values that are NaN, infinite or beyond float32; the message names the file.
+    """
+    h5 = h5py()
+    if not data.startswith(HDF5_SIGNATURE):
+        raise ValueError(f"{shown} is not a Keras weights file (not HDF5).")
+    try:
+        with h5.File(io.BytesIO(data), "r") as file:
+            values = _read_layers(file, model, shown)
+            state = _read_optimizer(file, model) if optimizer else None
+    except (OSError, KeyError, TypeError) as error:
+        raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
+    targets = [leaf.params[k] for leaf in model.leaves() for k in leaf.params]
+    for target, value in zip(targets, values, strict=True):
+        target[...] = value
+    if state is not None:
+        model.optimizer.set_state(*state)
+
+
+def _read_layers(file: Any, model: Any, shown: str) -> list[np.ndarray]:
+    values = []
+    for path, layer in keras_paths(model):
+        if hasattr(layer, "layers"):
+            continue
+        params = layer.params
+        group = file.get(f"{path}/vars")
+        if group is None:
+            if not params:
+                continue
+            raise ValueError(
+                f"{shown} has no weights for layer '{layer.name}' (at {path}): it was saved "
+                "from a model with other layers."
+            )
+        if len(group) != len(params):
+            raise ValueError(
+                f"{shown}: layer '{layer.name}' (at {path}) has {len(params)} weights, but "
+                f"the file holds {len(group)}."
+            )
+        for i, (key, target) in enumerate(params.items()):
+            dataset = group.get(str(i))
+            if not isinstance(dataset, _dataset_type()) or dataset.shape != target.shape:
+                got = getattr(dataset, "shape", describe(dataset))
+                raise ValueError(
+                    f"{shown}: layer '{layer.name}' {key} should have shape {target.shape}, "
+                    f"but the file holds {got}."
+                )
+            what = f"{shown}: layer '{layer.name}' {key}"
+            values.append(_saved_checks.finite(np.asarray(dataset[()]), what))
+    return values
+
+
+def stored_shapes(data: bytes, model: Any, shown: str) -> list[tuple[int, ...]]:
+    """The shapes of the weights the file holds for `model`'s layers, in layer order,
+    read without reading the weights (to check them before the model is built)."""
+    h5 = h5py()
+    if not data.startswith(HDF5_SIGNATURE):
+        raise ValueError(f"{shown} is not a Keras weights file (not HDF5).")
+    shapes = []
+    try:
+        with h5.File(io.BytesIO(data), "r") as file:
+            for path, layer in keras_paths(model):
+                group = file.get(f"{path}/vars")
+                if hasattr(layer, "layers") or group is None:
+                    continue
+                for i in range(len(group)):
+                    dataset = group.get(str(i))
+                    if not isinstance(dataset, h5.Dataset):
+                        raise ValueError(f"{shown}: {path}/vars holds no weight {i}: damaged.")
+                    shapes.append(tuple(dataset.shape))
+    except (OSError, KeyError, TypeError) as error:
+        raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
+    return shapes
+
+
+def _dataset_type() -> type:
+    return h5py().Dataset
+
+
+def _read_optimizer(file: Any, model: Any) -> tuple[dict, list] | None:
+    optimizer = model.optimizer
+    group = file.get("optimizer/vars")
+    slots = optimizer_slots(optimizer) if optimizer is not None else None
+    if group is None or slots is None:
+        return None
+    shapes = [w.shape for w in model.get_weights()]
+    if len(group) != 2 + len(slots) * len(shapes) or "0" not in group:
+        return None  # another optimizer, or one that never stepped: start afresh
+    steps = np.asarray(group["0"][()])
+    if steps.shape != () or steps.dtype.kind not in "iu" or not 0 <= int(steps) <= 2**53:
+        return None
+    found = {kind: [] for kind in slots}
+    index = 2
+    for shape in shapes:
+        for kind in slots:
+            dataset = group[str(index)]
+            if dataset.shape != shape:
+                return None
+            found[kind].append(_saved_checks.finite(np.asarray(dataset[()]), "optimizer"))
+            index += 1
+    params = [w for w, _ in model.weight_pairs]
+    ends = np.cumsum([w.size for w in params])[:-1]
+    state: dict[str, np.ndarray] = {"iterations": np.array(int(steps))}
+    for kind, arrays in found.items():
+        vector = np.concatenate([a.reshape(-1) for a in arrays]) if arrays else np.zeros(0)
+        state.update({f"{i}/{kind}": p for i, p in enumerate(np.split(vector, ends))})
+    if not slots:
+        optimizer.iterations = int(steps)
+        return None
+    return state, params
