@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Callback", "CallbackList", "EarlyStopping", "History", "ProgressBar"]
+from glassnet._checkpoints import Checkpointing
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "ModelCheckpoint",
+    "ProgressBar",
+]
 
 
 class Callback:
@@ -338,3 +347,7 @@ class ProgressBar(Callback):
 
             diagnosis = diagnose(self.model.history, model=self.model)
             self.console.print(diagnosis.rich(audience=self.audience))
+
+
+class ModelCheckpoint(Checkpointing, Callback):
+    __doc__ = Checkpointing.__doc__
