@@ -123,12 +123,12 @@ def test_an_old_glassnet_file_named_keras_still_loads(tmp_path):
 
 def test_what_a_keras_file_cannot_hold_is_an_error_naming_it(tmp_path):
     model = gn.Sequential([gn.layers.Dense(1, activation="step", input_shape=(2,), name="gate")])
-    with pytest.raises(ValueError, match="Layer 'gate' uses the activation 'step'.*glassnet"):
+    with pytest.raises(ValueError, match=r"Layer 'gate' uses the activation 'step'.*glassnet"):
         model.save(tmp_path / "m.keras")
     assert not (tmp_path / "m.keras").exists()
-    with pytest.raises(ValueError, match="legacy HDF5 model.*'model.keras'"):
+    with pytest.raises(ValueError, match=r"legacy HDF5 model.*'model.keras'"):
         _model().save(tmp_path / "m.h5")
-    with pytest.raises(ValueError, match="weights file.*save_weights"):
+    with pytest.raises(ValueError, match=r"weights file.*save_weights"):
         _model().save(tmp_path / "m.weights.h5")
 
 
@@ -221,12 +221,12 @@ def test_damaged_keras_files(tmp_path):
         config = archive.read("config.json")
     with zipfile.ZipFile(tmp_path / "no_weights.keras", "w") as archive:
         archive.writestr("config.json", config)
-    with pytest.raises(ValueError, match="not a complete .keras file: it has no model.weights.h5"):
+    with pytest.raises(ValueError, match=r"not a complete .keras file: it has no model.weights.h5"):
         gn.load_model(tmp_path / "no_weights.keras")
     with zipfile.ZipFile(tmp_path / "bad_json.keras", "w") as archive:
         archive.writestr("config.json", b"{not json")
         archive.writestr("model.weights.h5", b"")
-    with pytest.raises(ValueError, match="config.json is not JSON"):
+    with pytest.raises(ValueError, match=r"config.json is not JSON"):
         gn.load_model(tmp_path / "bad_json.keras")
     with zipfile.ZipFile(tmp_path / "bad_h5.keras", "w") as archive:
         archive.writestr("config.json", config)
@@ -234,7 +234,7 @@ def test_damaged_keras_files(tmp_path):
     with pytest.raises(ValueError, match="not a Keras weights file"):
         gn.load_model(tmp_path / "bad_h5.keras")
     (tmp_path / "w.h5").write_bytes((FIXTURES / "tiny.weights.h5").read_bytes())
-    with pytest.raises(ValueError, match="HDF5 file: a Keras weights file .*load_weights"):
+    with pytest.raises(ValueError, match=r"HDF5 file: a Keras weights file .*load_weights"):
         gn.load_model(tmp_path / "w.h5")
 
 
@@ -278,7 +278,7 @@ def test_glassnet_loads_what_keras_wrote_now(tmp_path):
                 keras.layers.Flatten(),
                 keras.layers.Dense(5, activation="sigmoid"),
                 keras.layers.Dense(3, activation="softmax"),
-            ]  # fmt: skip
+            ]
         )
         k.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
         k.fit(x, y, epochs=1, verbose=0)

@@ -56,7 +56,7 @@ def test_load_weights_reads_the_weights_of_a_whole_glassnet_model_file(tmp_path)
 
 def test_load_model_on_a_weights_file_says_to_use_load_weights(tmp_path):
     _model().save_weights(tmp_path / "w.npz")
-    with pytest.raises(ValueError, match="holds weights only.*load_weights"):
+    with pytest.raises(ValueError, match=r"holds weights only.*load_weights"):
         gn.load_model(tmp_path / "w.npz")
 
 
@@ -131,7 +131,7 @@ def test_weights_h5_is_laid_out_as_keras_writes_it(tmp_path):
     x, y = _data()
     model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)  # 2 Adam steps
     model.save_weights(tmp_path / "cp.weights.h5")
-    kernel, bias, kernel2, bias2 = model.get_weights()
+    kernel, bias, kernel2, _ = model.get_weights()
     with h5py.File(tmp_path / "cp.weights.h5", "r") as f:
         assert sorted(f["layers"]) == ["dense", "dense_1", "dropout", "flatten", "softmax"]
         assert f["layers/dense_1/vars"].attrs["name"] == "logits"
@@ -187,8 +187,12 @@ def test_weights_h5_of_another_architecture_is_refused(tmp_path):
         model.load_weights(FIXTURES / "tiny.weights.h5")
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
     other = gn.Sequential(
-        [gn.layers.Flatten(input_shape=(2, 3)), gn.layers.Dense(4), gn.layers.Dense(3)]
-        + [gn.layers.Dense(2, name="extra")]
+        [
+            gn.layers.Flatten(input_shape=(2, 3)),
+            gn.layers.Dense(4),
+            gn.layers.Dense(3),
+            gn.layers.Dense(2, name="extra"),
+        ]
     )
     with pytest.raises(ValueError, match=r"no weights for layer 'extra' \(at layers/dense_2\)"):
         other.load_weights(FIXTURES / "tiny.weights.h5")
