@@ -44,6 +44,7 @@ ENGINE = (
     "_saved_folder",
     "_keras_h5",
     "_keras_file",
+    "_keras_legacy",
     "_weights_file",
     "_checkpoints",
 )

@@ -67,8 +67,8 @@ class Checkpointing:
         filepath: where to save; may hold `{epoch:02d}`, `{batch}` and log fields
             (`{val_loss:.2f}`). With `save_weights_only`, a name ending in ".weights.h5"
             gets Keras's HDF5 (needs h5py), any other name except ".keras"/".h5"
-            glassnet's own; else ".keras" gets Keras's model zip, other names except ".h5"
-            glassnet's model file.
+            glassnet's own; else ".keras" gets Keras's model zip, ".h5" Keras's legacy
+            model file, other names except ".weights.h5" glassnet's model file.
         monitor: the log compared by `save_best_only`, default "val_loss".
         verbose: 1 prints a line when it saves (or does not, with save_best_only).
         save_best_only: save only when `monitor` improved (a name without fields is then
@@ -130,11 +130,11 @@ class Checkpointing:
                 "With save_weights_only=True, the filepath must end in '.weights.h5' (Keras's "
                 f"weights file) or name a glassnet weights file, got {self.filepath!r}."
             )
-        if not self.save_weights_only and name.endswith(".h5"):
+        if not self.save_weights_only and name.endswith(".weights.h5"):
             raise ValueError(
                 "The filepath must end in '.keras' (Keras's model file) or name a glassnet "
-                f"model file (e.g. 'model.glassnet'), got {self.filepath!r}."
-                + (" Pass save_weights_only=True to save weights." if not plain_h5 else "")
+                f"model file (e.g. 'model.glassnet'), got {self.filepath!r}. Pass "
+                "save_weights_only=True to save weights."
             )
 
     # -- hooks ----------------------------------------------------------------------------

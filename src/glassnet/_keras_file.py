@@ -40,7 +40,16 @@ from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
 from glassnet._internal.files import atomic_write
 
-__all__ = ["is_keras_zip", "load_keras", "model_config", "save_keras", "weights_bytes"]
+__all__ = [
+    "KERAS_VERSION",
+    "compile_from_config",
+    "is_keras_zip",
+    "load_keras",
+    "model_config",
+    "model_from_config",
+    "save_keras",
+    "weights_bytes",
+]
 
 # The Keras version whose layout this module writes (metadata.json's "keras_version").
 KERAS_VERSION = "3.15.1"
@@ -273,7 +282,7 @@ def load_keras(path: str | os.PathLike, shown: str) -> Any:
         raise ValueError(f"{shown}: its config.json is not JSON: damaged.") from None
     data = weights_bytes(path, shown)
     try:
-        model, input_shape = _model_from(entry, shown, 0)
+        model, input_shape = model_from_config(entry, shown, 0)
     except (KeyError, TypeError, AttributeError, IndexError) as error:
         raise ValueError(
             f"{shown} holds an invalid Keras model configuration: {error!r}."
@@ -286,7 +295,7 @@ def load_keras(path: str | os.PathLike, shown: str) -> Any:
         model.build(input_shape)
     compiled = entry.get("compile_config") if isinstance(entry, dict) else None
     if compiled:
-        _compile(model, compiled, shown)
+        compile_from_config(model, compiled, shown)
     if model.built:
         _keras_h5.read_weights(data, model, shown)
     return model
@@ -301,7 +310,13 @@ def _config_of(entry: Any, shown: str) -> tuple[str, dict[str, Any]]:
     return entry["class_name"], config
 
 
-def _model_from(entry: Any, shown: str, depth: int) -> tuple[Any, tuple[int, ...] | None]:
+def model_from_config(entry: Any, shown: str, depth: int = 0) -> tuple[Any, tuple[int, ...] | None]:
+    """A new, unbuilt glassnet Sequential from Keras's serialised model, and its input
+    shape (None when the file does not say).
+
+    Raises:
+        ValueError: not a Sequential, or a layer or setting glassnet lacks (named).
+    """
     class_name, config = _config_of(entry, shown)
     if class_name != "Sequential":
         raise ValueError(
@@ -317,7 +332,7 @@ def _model_from(entry: Any, shown: str, depth: int) -> tuple[Any, tuple[int, ...
             batch = settings.get("batch_shape") or settings.get("batch_input_shape")
             input_shape = _saved_checks.input_shape(list(batch)[1:], shown)
         elif kind == "Sequential":
-            inner, inner_shape = _model_from(layer_entry, shown, depth + 1)
+            inner, inner_shape = model_from_config(layer_entry, shown, depth + 1)
             input_shape = input_shape or (inner_shape if not layers else None)
             layers.append(inner)
         else:
@@ -402,7 +417,9 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
     return layer
 
 
-def _compile(model: Any, compiled: Any, shown: str) -> None:
+def compile_from_config(model: Any, compiled: Any, shown: str) -> None:
+    """Compile `model` as Keras's `compile_config` says, or warn and leave it uncompiled
+    when glassnet lacks one of its settings (as Keras does when it can't compile)."""
     try:
         optimizer_entry = compiled["optimizer"]
         kind, settings = _config_of(optimizer_entry, shown)

@@ -33,7 +33,9 @@ from glassnet._internal.checks import describe
 __all__ = [
     "h5py",
     "keras_paths",
+    "optimizer_arrays",
     "optimizer_slots",
+    "optimizer_state",
     "read_weights",
     "snake_case",
     "stored_shapes",
@@ -117,33 +119,39 @@ def write_weights(model: Any) -> bytes:
 
 
 def _write_optimizer(group: Any, model: Any) -> None:
+    group.attrs["name"] = model.optimizer.name
+    for i, value in enumerate(optimizer_arrays(model)):
+        group.create_dataset(str(i), data=value)
+
+
+def optimizer_arrays(model: Any) -> list[np.ndarray]:
+    """The optimizer's variables as Keras orders them: the step count (int64), the learning
+    rate (float32), then each weight's slots, in model order (none before the first step,
+    as Keras writes an optimizer that was never built)."""
     optimizer = model.optimizer
-    group.attrs["name"] = optimizer.name
-    group.create_dataset("0", data=np.int64(optimizer.iterations))
     rate = optimizer.learning_rate
     rate = rate if isinstance(rate, (int, float)) else getattr(rate, "initial_learning_rate", 0)
-    group.create_dataset("1", data=np.float32(rate))
+    arrays = [np.asarray(optimizer.iterations, np.int64), np.asarray(rate, np.float32)]
     slots = optimizer_slots(optimizer)
     state = optimizer.get_state()
-    sizes = [w.size for w in model.get_weights()]
+    weights = model.get_weights()
+    sizes = [w.size for w in weights]
     joined = {}
     for kind in slots or ():
         parts = [state.get(f"{i}/{kind}") for i in range(len(model.weight_pairs))]
-        if any(part is None for part in parts) or not parts:
-            return  # no state yet (never trained): Keras writes the same two variables
+        if not parts or any(part is None for part in parts):
+            return arrays  # no state yet (never trained)
         joined[kind] = np.concatenate([part.reshape(-1) for part in parts])
         if joined[kind].size != sum(sizes):
-            return
+            return arrays
     if not all(getattr(leaf, "trainable", True) for leaf in model.leaves()):
-        return  # Keras keeps slots for trainable weights only
-    shapes = [w.shape for w in model.get_weights()]
+        return arrays  # Keras keeps slots for trainable weights only
     ends = np.cumsum([0, *sizes])
-    index = 2
-    for i, shape in enumerate(shapes):
+    for i, weight in enumerate(weights):
         for kind in slots or ():
-            value = joined[kind][ends[i] : ends[i + 1]].reshape(shape)
-            group.create_dataset(str(index), data=value.astype(np.float32))
-            index += 1
+            part = joined[kind][ends[i] : ends[i + 1]]
+            arrays.append(part.reshape(weight.shape).astype(np.float32))
+    return arrays
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -162,7 +170,7 @@ def read_weights(data: bytes, model: Any, shown: str, optimizer: bool = True) ->
     try:
         with h5.File(io.BytesIO(data), "r") as file:
             values = _read_layers(file, model, shown)
-            state = _read_optimizer(file, model) if optimizer else None
+            state = _read_optimizer(file, model, shown) if optimizer else None
     except (OSError, KeyError, TypeError) as error:
         raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
     targets = [leaf.params[k] for leaf in model.leaves() for k in leaf.params]
@@ -231,34 +239,47 @@ def _dataset_type() -> type:
     return h5py().Dataset
 
 
-def _read_optimizer(file: Any, model: Any) -> tuple[dict, list] | None:
-    optimizer = model.optimizer
+def _read_optimizer(file: Any, model: Any, shown: str) -> tuple[dict, list] | None:
     group = file.get("optimizer/vars")
-    slots = optimizer_slots(optimizer) if optimizer is not None else None
-    if group is None or slots is None:
+    if group is None or not all(str(i) in group for i in range(len(group))):
         return None
+    return optimizer_state(model, [group[str(i)] for i in range(len(group))], shown)
+
+
+def optimizer_state(model: Any, stored: list[Any], shown: str) -> tuple[dict, list] | None:
+    """What `model.optimizer.set_state` takes, from the optimizer variables of a Keras file
+    (arrays or h5py datasets, in Keras's order), or None when they do not fit the model's
+    optimizer: another optimizer, or one that never stepped, starts afresh (as Keras, which
+    warns). A count of steps alone is applied at once. Shapes are checked before reading.
+    """
+    optimizer = model.optimizer
+    slots = optimizer_slots(optimizer) if optimizer is not None else None
     shapes = [w.shape for w in model.get_weights()]
-    if len(group) != 2 + len(slots) * len(shapes) or "0" not in group:
-        return None  # another optimizer, or one that never stepped: start afresh
-    steps = np.asarray(group["0"][()])
+    if slots is None or len(stored) != 2 + len(slots) * len(shapes):
+        return None
+    if any(
+        tuple(s.shape) != shape for s, shape in zip(stored[2:], _repeat(shapes, slots), strict=True)
+    ):
+        return None
+    steps = np.asarray(stored[0][()])
     if steps.shape != () or steps.dtype.kind not in "iu" or not 0 <= int(steps) <= 2**53:
         return None
-    found = {kind: [] for kind in slots}
-    index = 2
-    for shape in shapes:
-        for kind in slots:
-            dataset = group[str(index)]
-            if dataset.shape != shape:
-                return None
-            found[kind].append(_saved_checks.finite(np.asarray(dataset[()]), "optimizer"))
-            index += 1
+    if not slots or not shapes:
+        optimizer.iterations = int(steps)
+        return None
+    found: dict[str, list[np.ndarray]] = {kind: [] for kind in slots}
+    for i, dataset in enumerate(stored[2:]):
+        kind = slots[i % len(slots)]
+        what = f"{shown}: optimizer variable {i + 2}"
+        found[kind].append(_saved_checks.finite(np.asarray(dataset[()]), what))
     params = [w for w, _ in model.weight_pairs]
     ends = np.cumsum([w.size for w in params])[:-1]
     state: dict[str, np.ndarray] = {"iterations": np.array(int(steps))}
     for kind, arrays in found.items():
-        vector = np.concatenate([a.reshape(-1) for a in arrays]) if arrays else np.zeros(0)
+        vector = np.concatenate([a.reshape(-1) for a in arrays])
         state.update({f"{i}/{kind}": p for i, p in enumerate(np.split(vector, ends))})
-    if not slots:
-        optimizer.iterations = int(steps)
-        return None
     return state, params
+
+
+def _repeat(shapes: list[tuple[int, ...]], slots: tuple[str, ...]) -> list[tuple[int, ...]]:
+    return [shape for shape in shapes for _ in slots]

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _keras_file, _keras_h5, _saved_checks
+from glassnet import _keras_file, _keras_h5, _keras_legacy, _saved_checks
 from glassnet._internal.checks import describe
 from glassnet._internal.files import atomic_write
 from glassnet._internal.npz import read_npz, text_array
@@ -118,8 +118,8 @@ def load_weights(model: Any, filepath: str | os.PathLike) -> None:
     Args:
         model: a Sequential with the same layers as the one saved; built by this call
             if its input shape is known.
-        filepath: a ".weights.h5" file (glassnet's or Keras's), a ".keras" zip, or a
-            glassnet weights or model file.
+        filepath: a ".weights.h5" file (glassnet's or Keras's), a ".keras" zip, a
+            Keras legacy ".h5" model or weights file, or a glassnet weights or model file.
 
     Raises:
         FileNotFoundError: no file at `filepath`.
@@ -135,7 +135,10 @@ def load_weights(model: Any, filepath: str | os.PathLike) -> None:
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(_keras_h5.HDF5_SIGNATURE):
-        _keras_h5.read_weights(path.read_bytes(), model, shown)
+        if _keras_legacy.is_legacy(path):  # Keras's legacy .h5 (a model, or weights)
+            _keras_legacy.load_legacy_weights(path, model, shown)
+        else:
+            _keras_h5.read_weights(path.read_bytes(), model, shown)
         return
     if _keras_file.is_keras_zip(path):
         _keras_h5.read_weights(_keras_file.weights_bytes(path, shown), model, shown)

@@ -28,10 +28,11 @@ a ValueError that names it.
 
 The name chooses the format, as in Keras 3: a path ending in ".keras" gets Keras 3's own
 zip (`_keras_file`: config.json, metadata.json, model.weights.h5), which Keras loads and
-`load_model` reads back, for the layers both libraries have (it needs h5py: `pip install
-glassnet[h5]`). Every other name gets glassnet's format above ("fashion.glassnet" is the
-usual one), except ".h5" (Keras's legacy HDF5 model file, which glassnet does not write)
-and ".weights.h5" (a weights file: `model.save_weights`), which are ValueErrors.
+`load_model` reads back, for the layers both libraries have; ".h5" gets Keras's legacy
+HDF5 model file (`_keras_legacy`), which Keras 3 still reads and writes. Both need h5py
+(`pip install glassnet[h5]`). Every other name gets glassnet's format above
+("fashion.glassnet" is the usual one), except ".weights.h5" (a weights file:
+`model.save_weights`), which is a ValueError.
 
 Format versions: 2 stores Adam's `v` as the textbook moment; version 1 (written until
 December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is converted on load.
@@ -58,7 +59,15 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _keras_file, _keras_h5, _saved_checks, _saved_folder, losses, optimizers
+from glassnet import (
+    _keras_file,
+    _keras_h5,
+    _keras_legacy,
+    _saved_checks,
+    _saved_folder,
+    losses,
+    optimizers,
+)
 from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
 from glassnet._internal.files import (
@@ -94,9 +103,9 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
 
     Raises:
         TypeError: if `model` is not a Sequential.
-        ValueError: `path` ends in ".h5" or ".weights.h5", or a ".keras" file can't
-            hold one of the model's layers or activations (named).
-        ImportError: ".keras" without h5py installed.
+        ValueError: `path` ends in ".weights.h5", or a Keras file can't hold one of
+            the model's layers or activations (named).
+        ImportError: ".keras" or ".h5" without h5py installed.
         FileNotFoundError: if the folder that should hold the file does not exist.
         OSError: writing failed (read-only file system, permission denied, disk full);
             the message names `path` (or the file inside the folder).
@@ -111,13 +120,11 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
         raise TypeError(f"save_model expects a glassnet Sequential, got {describe(model)}.")
     text = str(path)
     target = Path(path)
-    if text.lower().endswith(".h5"):
-        kind = "weights file" if text.lower().endswith(".weights.h5") else "legacy HDF5 model"
+    if text.lower().endswith(".weights.h5"):
         raise ValueError(
-            f"Cannot save the model to {text!r}: glassnet does not write a Keras {kind} with "
-            "model.save. Save as 'model.keras' (Keras 3's format, read by Keras and "
-            "glassnet) or 'model.glassnet'"
-            + (", or call model.save_weights(path)." if "weights" in kind else ".")
+            f"Cannot save the model to {text!r}: a '.weights.h5' name is for weights "
+            "(model.save_weights(path)). Save the model as 'model.keras' (Keras 3's format, "
+            "read by Keras and glassnet) or 'model.glassnet'."
         )
     is_folder = text.endswith(("/", os.sep)) or target.is_dir()
     if not is_folder and not target.parent.is_dir():
@@ -126,6 +133,9 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
         )
     if not is_folder and text.lower().endswith(".keras"):
         _keras_file.save_keras(model, target)
+        return
+    if not is_folder and text.lower().endswith(".h5"):
+        _keras_legacy.save_legacy(model, target)
         return
     config, arrays = _serialise(model)
     if is_folder:
@@ -192,8 +202,8 @@ def load_model(path: str | os.PathLike) -> Any:
 
     Args:
         path: a file written by `model.save`, a folder holding config.json and
-            weights.npz, or a `.keras` file written by Keras 3 (or glassnet) for a
-            Sequential of the layers glassnet has (reading it needs h5py).
+            weights.npz, or a `.keras` or legacy `.h5` file written by Keras 3 (or
+            glassnet) for a Sequential of the layers glassnet has (needs h5py).
 
     Returns:
         The `Sequential`, with its weights, layer names, compile settings, optimizer state
@@ -225,6 +235,9 @@ def load_model(path: str | os.PathLike) -> Any:
         shown = repr(str(path))
         if _keras_file.is_keras_zip(target):
             return _keras_file.load_keras(target, shown)
+        with open(target, "rb") as handle:
+            if handle.read(8) == _keras_h5.HDF5_SIGNATURE:
+                return _keras_legacy.load_legacy(target, shown)
         config, arrays = _read_file(target, shown)
     else:
         raise FileNotFoundError(f"No model file or folder at {str(path)!r}.")
@@ -245,13 +258,6 @@ _CONFIG_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError, O
 
 
 def _read_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    with open(path, "rb") as handle:
-        if handle.read(8) == _keras_h5.HDF5_SIGNATURE:
-            raise ValueError(
-                f"{shown} is an HDF5 file: a Keras weights file (read it with "
-                "model.load_weights) or Keras's legacy .h5 model format, which glassnet does "
-                "not read. In Keras, save the model as 'model.keras' instead."
-            )
     arrays = read_npz(path, shown)
     raw = arrays.pop("config", None)
     if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
