@@ -31,6 +31,8 @@ from glassnet import _saved_checks
 from glassnet._internal.checks import describe
 
 __all__ = [
+    "H5_DAMAGE",
+    "HDF5_SIGNATURE",
     "h5py",
     "keras_paths",
     "optimizer_arrays",
@@ -43,6 +45,8 @@ __all__ = [
 ]
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# What h5py raises on a damaged or crafted file (read from memory, so OSError is damage too).
+H5_DAMAGE = (OSError, KeyError, TypeError, RuntimeError)
 # glassnet's optimizer state kinds, in the order Keras keeps its slots per weight.
 _SLOTS = {"adam": ("m", "v"), "rmsprop": ("v",), "sgd": ("velocity",)}
 
@@ -171,7 +175,7 @@ def read_weights(data: bytes, model: Any, shown: str, optimizer: bool = True) ->
         with h5.File(io.BytesIO(data), "r") as file:
             values = _read_layers(file, model, shown)
             state = _read_optimizer(file, model, shown) if optimizer else None
-    except (OSError, KeyError, TypeError) as error:
+    except H5_DAMAGE as error:
         raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
     targets = [leaf.params[k] for leaf in model.leaves() for k in leaf.params]
     for target, value in zip(targets, values, strict=True):
@@ -230,7 +234,7 @@ def stored_shapes(data: bytes, model: Any, shown: str) -> list[tuple[int, ...]]:
                     if not isinstance(dataset, h5.Dataset):
                         raise ValueError(f"{shown}: {path}/vars holds no weight {i}: damaged.")
                     shapes.append(tuple(dataset.shape))
-    except (OSError, KeyError, TypeError) as error:
+    except H5_DAMAGE as error:
         raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
     return shapes
 

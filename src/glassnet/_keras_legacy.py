@@ -166,7 +166,7 @@ def is_legacy(path: str | os.PathLike) -> bool:
     try:
         with h5.File(path, "r") as file:
             return "model_weights" in file or "layer_names" in file.attrs
-    except (OSError, KeyError, TypeError):
+    except _keras_h5.H5_DAMAGE:
         return False
 
 
@@ -176,7 +176,7 @@ def load_legacy_weights(path: str | os.PathLike, model: Any, shown: str) -> None
     try:
         with h5.File(path, "r") as file:
             read_legacy_weights(file, model, shown)
-    except (OSError, KeyError, TypeError) as error:
+    except _keras_h5.H5_DAMAGE as error:
         raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
 
 
@@ -225,6 +225,6 @@ def load_legacy(path: str | os.PathLike, shown: str) -> Any:
                         state = _keras_h5.optimizer_state(model, datasets, shown)
                         if state is not None:
                             model.optimizer.set_state(*state)
-    except (OSError, KeyError, TypeError) as error:
+    except _keras_h5.H5_DAMAGE as error:
         raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
     return model

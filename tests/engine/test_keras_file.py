@@ -342,3 +342,24 @@ def test_glassnet_loads_what_keras_wrote_now(tmp_path):
     model = gn.load_model(tmp_path / "k.keras")
     np.testing.assert_allclose(model.predict(x), expected, atol=1e-6)
     assert model.optimizer.name == "rmsprop" and model.optimizer.iterations == 1
+
+
+def test_damaged_weights_give_a_value_error_naming_the_file(tmp_path):
+    """Random byte flips in model.weights.h5: always a ValueError (h5py raises many kinds)."""
+    with zipfile.ZipFile(FIXTURES / "tiny.keras") as archive:
+        config, weights = archive.read("config.json"), archive.read("model.weights.h5")
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        data = bytearray(weights)
+        for _ in range(rng.integers(1, 8)):
+            data[rng.integers(len(data))] = rng.integers(256)
+        path = tmp_path / f"flipped{i}.keras"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("config.json", config)
+            archive.writestr("model.weights.h5", bytes(data))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                gn.load_model(path)
+        except ValueError as error:
+            assert str(path) in str(error)

@@ -203,3 +203,15 @@ def test_without_h5py_the_error_says_how_to_install_it(tmp_path, monkeypatch):
     with pytest.raises(ImportError, match=r"pip install h5py .or pip install 'glassnet\[h5\]'"):
         _model().save_weights(tmp_path / "cp.weights.h5")
     assert not (tmp_path / "cp.weights.h5").exists()
+
+
+def test_keras_model_files_without_h5py_say_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    for name in ("m.keras", "m.h5"):
+        with pytest.raises(ImportError, match=r"need h5py: pip install h5py"):
+            _model().save(tmp_path / name)
+        assert not (tmp_path / name).exists()
+    with pytest.raises(ImportError, match=r"need h5py: pip install h5py"):
+        gn.load_model(FIXTURES / "tiny.keras")
+    _model().save(tmp_path / "m.glassnet")  # glassnet's own format needs only NumPy
+    assert gn.load_model(tmp_path / "m.glassnet").count_params() == _model().count_params()
