@@ -363,3 +363,31 @@ def test_damaged_weights_give_a_value_error_naming_the_file(tmp_path):
                 gn.load_model(path)
         except ValueError as error:
             assert str(path) in str(error)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd_momentum", "rmsprop"])
+def test_keras_continues_training_from_glassnet_state_as_glassnet_does(tmp_path, optimizer):
+    """The optimizer slots mean the same in both: three more steps agree to float32 rounding."""
+    keras = _keras()
+    made = {
+        "adam": gn.optimizers.Adam(0.01),
+        "sgd_momentum": gn.optimizers.SGD(0.1, momentum=0.9),
+        "rmsprop": gn.optimizers.RMSprop(0.01),
+    }[optimizer]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 3)).astype(np.float32)
+    y = (np.arange(8) % 2).astype(np.float32).reshape(-1, 1)
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential(
+        [gn.layers.Dense(4, activation="relu", input_shape=(3,)), gn.layers.Dense(1, "sigmoid")]
+    )
+    model.compile(optimizer=made, loss="binary_crossentropy")
+    model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+    model.save(tmp_path / "m.keras")
+    with np.errstate(all="ignore"):
+        loaded = keras.models.load_model(tmp_path / "m.keras")
+        loaded.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+        theirs = loaded.get_weights()
+    model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+    for mine, keras_weights in zip(model.get_weights(), theirs, strict=True):
+        np.testing.assert_allclose(mine, keras_weights, rtol=0, atol=2e-6)
