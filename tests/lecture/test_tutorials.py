@@ -41,6 +41,7 @@ TENSORBOARD = "TensorBoard"
 SAVED_MODEL = "TensorFlow SavedModel"
 CONV = "convolution and pooling layers (out of glassnet's scope)"
 FUNCTIONAL = "a functional Model of convolution layers (out of glassnet's scope)"
+CASCADE = "may run, or fail after: "  # a statement hurt by an earlier failure, not its own
 
 # The key of each statement (its first line, " [n]" for the n-th statement starting with
 # that line) that may fail for a reason out of scope, and why.
@@ -99,8 +100,8 @@ TENSORFLOW_ONLY: dict[str, dict[str, str]] = {
         "model.add(layers.MaxPooling2D(3)) [2]": CONV,
         "model.add(layers.MaxPooling2D(2))": CONV,
         "model.add(layers.GlobalMaxPooling2D())": CONV,
-        "model.summary() [4]": f"{CONV} (the model holds none of them)",
-        "model.summary() [5]": f"{CONV} (the model holds none of them)",
+        "model.summary() [4]": f"{CASCADE}{CONV} (the model holds none of them)",
+        "model.summary() [5]": f"{CASCADE}{CONV} (the model holds none of them)",
         "initial_model = gn.Sequential( [1]": CONV,
         "initial_model = gn.Sequential( [2]": CONV,
         "feature_extractor = gn.Model( [1]": FUNCTIONAL,
@@ -281,7 +282,8 @@ def test_tutorial_fails_only_on_tensorflow_or_pending_features(results, name):
 def test_tensorflow_only_lines_fail(results, name):
     """A listed TensorFlow-only statement that runs is listed wrongly."""
     _, ran = results[name]
-    passed = [s for s in TENSORFLOW_ONLY[name] if s in ran]
+    listed = [s for s, why in TENSORFLOW_ONLY[name].items() if not why.startswith(CASCADE)]
+    passed = [s for s in listed if s in ran]
     assert not passed, f"these listed TensorFlow-only statements ran: {passed}"
 
 
