@@ -73,6 +73,11 @@ def save_weights(model: Any, filepath: str | os.PathLike, overwrite: bool = True
         ImportError: ".weights.h5" without h5py installed.
         FileExistsError: `overwrite=False` and the file exists.
         FileNotFoundError: the folder that should hold the file does not exist.
+
+    >>> import glassnet as gn
+    >>> save_weights(gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]), "m.keras")
+    Traceback (most recent call last):
+    ValueError: save_weights writes weights only, and 'm.keras' is a model file name: ...
     """
     path = _checked_path(filepath, "save_weights")
     name = path.name.lower()
@@ -126,6 +131,11 @@ def load_weights(model: Any, filepath: str | os.PathLike) -> None:
         ValueError: the file is damaged or of another kind, or its weights do not fit
             the model (the message names the layer and both shapes); nothing is changed.
         ImportError: a Keras file without h5py installed.
+
+    >>> import glassnet as gn
+    >>> load_weights(gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]), "missing.npz")
+    Traceback (most recent call last):
+    FileNotFoundError: No weights file at 'missing.npz'.
     """
     path = _checked_path(filepath, "load_weights")
     shown = repr(str(filepath))
