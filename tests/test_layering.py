@@ -45,6 +45,11 @@ ENGINE = (
     "_saved_folder",
     "_layer_api",
     "_model_layers",
+    "_keras_h5",
+    "_keras_file",
+    "_keras_legacy",
+    "_weights_file",
+    "_checkpoints",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Callback", "CallbackList", "EarlyStopping", "History", "ProgressBar"]
+from glassnet._checkpoints import Checkpointing
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "History",
+    "ModelCheckpoint",
+    "ProgressBar",
+]
 
 
 class Callback:
@@ -412,3 +421,7 @@ def _keras_number(value: float) -> str:
     ('0.3495', '1.2340e-05')
     """
     return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
+
+
+class ModelCheckpoint(Checkpointing, Callback):
+    __doc__ = Checkpointing.__doc__

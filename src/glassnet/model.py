@@ -478,6 +478,28 @@ class Sequential(Model):
         ]
         return cls(layers, trainable=config.get("trainable", True), name=config.get("name"))
 
+    def save_weights(self, filepath: str, overwrite: bool = True) -> None:
+        """Save the weights alone: Keras's HDF5 for a ".weights.h5" name, else glassnet's
+        own file (see `saving.save_weights`).
+
+        >>> import tempfile, glassnet as gn
+        >>> path = tempfile.mkdtemp() + "/w.weights.npz"
+        >>> gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]).save_weights(path)
+        """
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: str) -> None:
+        """Load weights saved by `save_weights` (or of a saved model) into this model.
+
+        >>> import tempfile, glassnet as gn
+        >>> path = tempfile.mkdtemp() + "/w.weights.npz"
+        >>> a, b = (gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]) for _ in "ab")
+        >>> a.save_weights(path); b.load_weights(path)
+        >>> bool((a.get_weights()[0] == b.get_weights()[0]).all())
+        True
+        """
+        saving.load_weights(self, filepath)
+
 
 def _members(layer: Layer) -> list[Layer]:
     """`layer` and every layer inside it (the models nested in it too)."""

@@ -26,6 +26,14 @@ infinite or beyond float32, and rebuilds each layer by its registered class name
 (`gn.layers.get`); the checks are in `_saved_checks.py`. Any damaged or foreign file is
 a ValueError that names it.
 
+The name chooses the format, as in Keras 3: a path ending in ".keras" gets Keras 3's own
+zip (`_keras_file`: config.json, metadata.json, model.weights.h5), which Keras loads and
+`load_model` reads back, for the layers both libraries have; ".h5" gets Keras's legacy
+HDF5 model file (`_keras_legacy`), which Keras 3 still reads and writes. Both need h5py
+(`pip install glassnet[h5]`). Every other name gets glassnet's format above
+("fashion.glassnet" is the usual one), except ".weights.h5" (a weights file:
+`model.save_weights`), which is a ValueError.
+
 Format versions: 2 stores Adam's `v` as the textbook moment; version 1 (written until
 December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is converted on load.
 
@@ -52,7 +60,15 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _saved_checks, _saved_folder, losses, optimizers
+from glassnet import (
+    _keras_file,
+    _keras_h5,
+    _keras_legacy,
+    _saved_checks,
+    _saved_folder,
+    losses,
+    optimizers,
+)
 from glassnet import layers as layers_module
 from glassnet import metrics as metrics_module
 from glassnet._internal.checks import describe
@@ -61,8 +77,17 @@ from glassnet._internal.files import (
 )
 from glassnet._internal.npz import read_npz, text_array
 from glassnet._saved_checks import FORMAT, MAX_INPUT_VALUES, VERSION
+from glassnet._weights_file import load_weights, save_weights
 
-__all__ = ["FORMAT", "MAX_INPUT_VALUES", "VERSION", "load_model", "save_model"]
+__all__ = [
+    "FORMAT",
+    "MAX_INPUT_VALUES",
+    "VERSION",
+    "load_model",
+    "load_weights",
+    "save_model",
+    "save_weights",
+]
 
 
 # -- saving ---------------------------------------------------------------------------
@@ -75,10 +100,14 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
 
     Args:
         model: a `Sequential`, built or not, compiled or not.
-        path: the file to write (replaced if it exists), or a folder.
+        path: the file to write (replaced if it exists), or a folder. A name ending in
+            ".keras" gets Keras 3's format (needs h5py), any other glassnet's.
 
     Raises:
         TypeError: if `model` is not a Sequential.
+        ValueError: `path` ends in ".weights.h5", or a Keras file can't hold one of
+            the model's layers or activations (named).
+        ImportError: ".keras" or ".h5" without h5py installed.
         FileNotFoundError: if the folder that should hold the file does not exist.
         OSError: writing failed (read-only file system, permission denied, disk full);
             the message names `path` (or the file inside the folder).
@@ -91,16 +120,29 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
     """
     if not isinstance(model, layers_module.get("Sequential")):
         raise TypeError(f"save_model expects a glassnet Sequential, got {describe(model)}.")
-    config, arrays = _serialise(model)
     text = str(path)
     target = Path(path)
-    if text.endswith(("/", os.sep)) or target.is_dir():
-        _saved_folder.save_folder(target, config, arrays)
-        return
-    if not target.parent.is_dir():
+    if text.lower().endswith(".weights.h5"):
+        raise ValueError(
+            f"Cannot save the model to {text!r}: a '.weights.h5' name is for weights "
+            "(model.save_weights(path)). Save the model as 'model.keras' (Keras 3's format, "
+            "read by Keras and glassnet) or 'model.glassnet'."
+        )
+    is_folder = text.endswith(("/", os.sep)) or target.is_dir()
+    if not is_folder and not target.parent.is_dir():
         raise FileNotFoundError(
             f"Cannot save the model to {text}: the folder {str(target.parent)!r} does not exist."
         )
+    if not is_folder and text.lower().endswith(".keras"):
+        _keras_file.save_keras(model, target)
+        return
+    if not is_folder and text.lower().endswith(".h5"):
+        _keras_legacy.save_legacy(model, target)
+        return
+    config, arrays = _serialise(model)
+    if is_folder:
+        _saved_folder.save_folder(target, config, arrays)
+        return
     with atomic_write(target) as handle:
         np.savez(handle, config=text_array(json.dumps(config)), **arrays)
 
@@ -161,7 +203,9 @@ def load_model(path: str | os.PathLike) -> Any:
     """Load a model saved by `model.save(path)`, compiled as it was and ready to continue.
 
     Args:
-        path: a file written by `model.save`, or a folder holding config.json and weights.npz.
+        path: a file written by `model.save`, a folder holding config.json and
+            weights.npz, or a `.keras` or legacy `.h5` file written by Keras 3 (or
+            glassnet) for a Sequential of the layers glassnet has (needs h5py).
 
     Returns:
         The `Sequential`, with its weights, layer names, compile settings, optimizer state
@@ -175,6 +219,7 @@ def load_model(path: str | os.PathLike) -> Any:
             invalid configuration; the message names the file and what is wrong.
         OSError: if the file cannot be read (e.g. permission denied).
         TypeError: if `path` is not a path.
+        ImportError: a `.keras` file without h5py installed.
 
     No other exception comes from a damaged or crafted file, and loading allocates no
     more memory than the file's contents need.
@@ -190,6 +235,11 @@ def load_model(path: str | os.PathLike) -> Any:
         config, arrays, shown = _saved_folder.read_folder(target)
     elif target.is_file():
         shown = repr(str(path))
+        if _keras_file.is_keras_zip(target):
+            return _keras_file.load_keras(target, shown)
+        with open(target, "rb") as handle:
+            if handle.read(8) == _keras_h5.HDF5_SIGNATURE:
+                return _keras_legacy.load_legacy(target, shown)
         config, arrays = _read_file(target, shown)
     else:
         raise FileNotFoundError(f"No model file or folder at {str(path)!r}.")
@@ -214,7 +264,13 @@ def _read_file(path: Path, shown: str) -> tuple[dict[str, Any], dict[str, np.nda
     raw = arrays.pop("config", None)
     if raw is None or raw.dtype != np.uint8 or raw.ndim != 1:
         raise ValueError(f"{shown} is not a glassnet model file (no glassnet config).")
-    return _saved_checks.parse_config(raw.tobytes(), shown), arrays
+    config = _saved_checks.parse_config(raw.tobytes(), shown)
+    if config.get("kind") == "weights":
+        raise ValueError(
+            f"{shown} holds weights only (written by save_weights): build the model and call "
+            "model.load_weights(path)."
+        )
+    return config, arrays
 
 
 def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) -> Any:
