@@ -143,7 +143,7 @@ def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:
         )
     entry = _entry(kind, config)
     if layer.built and kind in ("Dense", "Flatten"):
-        entry["build_config"] = {"input_shape": [None, *layer.input_shape]}
+        entry["build_config"] = {"input_shape": [None, *layer.input_sample_shape]}
     return entry
 
 
@@ -152,7 +152,7 @@ def model_config(model: Any, depth: int = 0, top: bool = True) -> dict[str, Any]
     if depth > _MAX_DEPTH:
         raise ValueError("The model's Sequentials are nested too deeply for a .keras file.")
     layers: list[dict[str, Any]] = []
-    shape = model.input_shape
+    shape = model.input_sample_shape
     if shape is not None:
         batch_shape = [None, *shape]
         layers.append(

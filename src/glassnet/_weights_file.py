@@ -105,7 +105,7 @@ def save_weights(model: Any, filepath: str | os.PathLike, overwrite: bool = True
         "format": _saved_checks.FORMAT,
         "version": _saved_checks.VERSION,
         "kind": "weights",
-        "input_shape": list(model.input_shape),
+        "input_shape": list(model.input_sample_shape),
         "weights": [
             {"layer": leaf.name, "name": key, "shape": list(leaf.params[key].shape)}
             for leaf in model.leaves()
