@@ -42,6 +42,10 @@ ENGINE = (
     "_model_training",
     "_saved_checks",
     "_saved_folder",
+    "_activation_base",
+    "_activations_more",
+    "regularizers",
+    "schedules",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

@@ -57,6 +57,7 @@ from glassnet import (
     metrics,
     optimizers,
     plots,
+    regularizers,
     testing,
     utils,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "metrics",
     "optimizers",
     "plots",
+    "regularizers",
     "testing",
     "utils",
 ]
