@@ -251,9 +251,15 @@ def _subclasses(cls: type) -> list[type]:
     return found
 
 
-def get(identifier: str | Regularizer | dict[str, Any] | type | None) -> Regularizer | None:
+def get(
+    identifier: str | Regularizer | dict[str, Any] | type | None, argument: str = "regularizer"
+) -> Regularizer | None:
     """The regularizer for a name ("l1", "l2", "l1l2", "L2", ...), an instance, a class, a
     config from `serialize`, or None (no regularization).
+
+    Args:
+        identifier: what to look up.
+        argument: the argument it came from, named in errors (e.g. "kernel_regularizer").
 
     Raises:
         ValueError: for an unknown name, listing the valid ones.
@@ -272,9 +278,9 @@ def get(identifier: str | Regularizer | dict[str, Any] | type | None) -> Regular
     if isinstance(identifier, str):
         key = identifier if identifier in _CLASSES else identifier.lower()
         classes = {**_REGISTRY, **_CLASSES}
-        return classes[check_one_of("regularizer", key, sorted(classes))]()
+        return classes[check_one_of(argument, key, sorted(classes), "regularizer")]()
     raise TypeError(
-        f"regularizer must be a name such as 'l2', a gn.regularizers.Regularizer or None, got "
+        f"{argument} must be a name such as 'l2', a gn.regularizers.Regularizer or None, got "
         f"{describe(identifier)}"
         + (
             " (a plain function has no gradient: subclass Regularizer)."
