@@ -13,10 +13,14 @@ schedule as an optimizer's `learning_rate`; the step `t` (counted from 0) then u
 | CosineDecay            | lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(t, decay_steps) /       |
 |                        | decay_steps)) + alpha), after an optional linear warmup             |
 
+A schedule also takes an array of steps, as Keras's (the rate along a whole run, to plot).
+
 >>> import glassnet as gn
 >>> schedule = gn.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=10, decay_rate=1.0)
 >>> round(schedule(10), 6)  # 0.001 / (1 + 1.0 * 10 / 10)
 0.0005
+>>> schedule(np.array([0, 10, 30])).tolist()
+[0.001, 0.0005, 0.00025]
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import math
 import numbers
 from collections.abc import Sequence
 from typing import Any, ClassVar
+
+import numpy as np
 
 from glassnet._internal.checks import check_number, check_one_of, describe
 
@@ -39,10 +45,27 @@ __all__ = [
 ]
 
 
-def _step(step: Any) -> float:
-    if isinstance(step, bool) or not isinstance(step, numbers.Real):
-        raise TypeError(f"step must be a number >= 0, got {describe(step)}.")
-    return check_number("step", step, 0)
+def _step(step: Any) -> np.ndarray:
+    """The step count(s) as float64: a number, or an array of them (the overfit tutorial
+    plots `lr_schedule(np.linspace(0, 100000))`)."""
+    if isinstance(step, (bool, str)) or not isinstance(
+        step, (numbers.Real, np.ndarray, list, tuple)
+    ):
+        raise TypeError(f"step must be a number >= 0 (or an array of them), got {describe(step)}.")
+    try:
+        steps = np.asarray(step, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"step must be a number >= 0 (or an array of them), got {describe(step)}."
+        ) from None
+    if not np.all(np.isfinite(steps)) or np.any(steps < 0):
+        raise ValueError(f"step must be >= 0 and finite, got {describe(step)}.")
+    return steps
+
+
+def _result(value: np.ndarray) -> Any:
+    """A float for one step, an array for an array of steps."""
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def _steps(name: str, value: Any, minimum_inclusive: bool) -> float:
@@ -136,8 +159,8 @@ class ExponentialDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step) / self.decay_steps
         if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
+            p = np.floor(p)
+        return _result(self.initial_learning_rate * np.power(self.decay_rate, p))
 
     def get_config(self):
         return {
@@ -185,8 +208,8 @@ class InverseTimeDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step) / self.decay_steps
         if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
+            p = np.floor(p)
+        return _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
 
     def get_config(self):
         return {
@@ -231,11 +254,9 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.name = name
 
     def __call__(self, step):
-        step = _step(step)
-        for boundary, value in zip(self.boundaries, self.values, strict=False):
-            if step <= boundary:
-                return value
-        return self.values[-1]
+        # The first boundary >= step names the interval: a step on a boundary is below it.
+        index = np.searchsorted(np.array(self.boundaries), _step(step), side="left")
+        return _result(np.array(self.values)[index])
 
     def get_config(self):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
@@ -285,19 +306,19 @@ class CosineDecay(LearningRateSchedule):
         if warmup_target is not None and self.warmup_steps == 0:
             raise ValueError("warmup_steps must be > 0 when warmup_target is given, got 0.")
 
-    def _decay(self, step: float, start: float) -> float:
-        fraction = min(step, self.decay_steps) / self.decay_steps
-        cosine = 0.5 * (1.0 + math.cos(math.pi * fraction))
+    def _decay(self, step: np.ndarray, start: float) -> np.ndarray:
+        fraction = np.minimum(step, self.decay_steps) / self.decay_steps
+        cosine = 0.5 * (1.0 + np.cos(math.pi * fraction))
         return start * ((1.0 - self.alpha) * cosine + self.alpha)
 
     def __call__(self, step):
         step = _step(step)
         if self.warmup_target is None:
-            return self._decay(step, self.initial_learning_rate)
-        if step < self.warmup_steps:
-            delta = self.warmup_target - self.initial_learning_rate
-            return self.initial_learning_rate + delta * step / self.warmup_steps
-        return self._decay(step - self.warmup_steps, self.warmup_target)
+            return _result(self._decay(step, self.initial_learning_rate))
+        delta = self.warmup_target - self.initial_learning_rate
+        warming = self.initial_learning_rate + delta * step / self.warmup_steps
+        decaying = self._decay(np.maximum(step - self.warmup_steps, 0), self.warmup_target)
+        return _result(np.where(step < self.warmup_steps, warming, decaying))
 
     def get_config(self):
         return {

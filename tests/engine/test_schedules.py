@@ -57,6 +57,25 @@ def test_cosine_decay_with_and_without_warmup():
     assert warm(100) == pytest.approx(0.0, abs=1e-18)
 
 
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        schedules.ExponentialDecay(0.1, 7, 0.5, staircase=True),
+        schedules.InverseTimeDecay(0.001, 40, 1),
+        schedules.PiecewiseConstantDecay([5, 10], [0.3, 0.2, 0.1]),
+        schedules.CosineDecay(0.1, 100, alpha=0.2, warmup_target=0.5, warmup_steps=7),
+    ],
+    ids=lambda s: type(s).__name__,
+)
+def test_an_array_of_steps_gives_the_rate_of_each(schedule):
+    # The overfit tutorial plots its schedule: lr = lr_schedule(np.linspace(0, 100000)).
+    steps = np.array([0, 1, 5, 6, 7, 10, 11, 40, 106, 107, 200])
+    rates = schedule(steps)
+    assert isinstance(rates, np.ndarray) and rates.shape == steps.shape
+    assert rates.tolist() == [schedule(int(t)) for t in steps]
+    assert isinstance(schedule(3), float)
+
+
 def test_bad_arguments_name_the_argument():
     with pytest.raises(ValueError, match=r"decay_steps=0.0 is out of range \(0"):
         schedules.ExponentialDecay(0.1, 0, 0.5)
@@ -72,6 +91,8 @@ def test_bad_arguments_name_the_argument():
         schedules.CosineDecay(0.1, 10, warmup_target=0.2)
     with pytest.raises(TypeError, match="step must be a number"):
         schedules.ExponentialDecay(0.1, 10, 0.5)("3")
+    with pytest.raises(ValueError, match="step must be >= 0 and finite, got -1"):
+        schedules.ExponentialDecay(0.1, 10, 0.5)(-1)
     with pytest.raises(NotImplementedError, match="must override `__call__"):
         schedules.LearningRateSchedule()(0)
 
