@@ -297,7 +297,11 @@ LECTURE_NAMES = tuple(cls.name for cls in _LECTURE)
 
 
 def linear(x: Any) -> np.ndarray:
-    """x, unchanged (as a float array). `Dense(activation=linear)` is the default."""
+    """x, unchanged (as a float array). `Dense(activation=linear)` is the default.
+
+    >>> linear([1, -2])
+    array([ 1., -2.])
+    """
     return Linear()(x)
 
 
@@ -311,7 +315,11 @@ def relu(x: Any) -> np.ndarray:
 
 
 def tanh(x: Any) -> np.ndarray:
-    """The hyperbolic tangent."""
+    """The hyperbolic tangent.
+
+    >>> tanh([0.0])
+    array([0.])
+    """
     return Tanh()(x)
 
 
@@ -325,7 +333,11 @@ def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
 
 
 def selu(x: Any) -> np.ndarray:
-    """scale * elu(x, alpha) with Keras's constants (1.0507..., 1.6733...)."""
+    """scale * elu(x, alpha) with Keras's constants (1.0507..., 1.6733...).
+
+    >>> selu([-1.0, 1.0]).round(4)
+    array([-1.1113,  1.0507])
+    """
     return SELU()(x)
 
 
@@ -339,12 +351,20 @@ def gelu(x: Any, approximate: bool = False) -> np.ndarray:
 
 
 def softplus(x: Any) -> np.ndarray:
-    """log(1 + e^x), without overflow."""
+    """log(1 + e^x), without overflow.
+
+    >>> softplus([0.0]).round(4)
+    array([0.6931])
+    """
     return Softplus()(x)
 
 
 def silu(x: Any) -> np.ndarray:
-    """x sigmoid(x), also named swish."""
+    """x sigmoid(x), also named swish.
+
+    >>> silu([1.0]).round(4), swish is silu
+    (array([0.7311]), True)
+    """
     return SiLU()(x)
 
 
@@ -361,12 +381,20 @@ def leaky_relu(x: Any, negative_slope: float = 0.2) -> np.ndarray:
 
 
 def hard_sigmoid(x: Any) -> np.ndarray:
-    """clip(x / 6 + 1/2, 0, 1) = relu6(x + 3) / 6, as Keras 3."""
+    """clip(x / 6 + 1/2, 0, 1) = relu6(x + 3) / 6, as Keras 3.
+
+    >>> hard_sigmoid([-3.0, 0.0, 1.5, 3.0])
+    array([0.  , 0.5 , 0.75, 1.  ])
+    """
     return HardSigmoid()(x)
 
 
 def exponential(x: Any) -> np.ndarray:
-    """e^x (+inf beyond float's range, as Keras)."""
+    """e^x (+inf beyond float's range, as Keras).
+
+    >>> exponential([0.0, 1.0]).round(4)
+    array([1.    , 2.7183])
+    """
     return Exponential()(x)
 
 
