@@ -290,13 +290,16 @@ class Dense(Layer):
         return np.matmul(grad_z, self.params["kernel"].T, out=out)  # (N, in)
 
     def _regularized(self) -> list[tuple[str, regularizers.Regularizer]]:
+        if not getattr(self, "trainable", True):  # as Keras: only trainable weights count
+            return []
         pairs = [("kernel", self.kernel_regularizer), ("bias", self.bias_regularizer)]
         return [(key, reg) for key, reg in pairs if reg is not None and key in self.params]
 
     @property
     def regularized(self) -> bool:
         """Whether a regularizer adds to the loss (the training loop asks once per epoch)."""
-        return self.kernel_regularizer is not None or self.bias_regularizer is not None
+        has_one = self.kernel_regularizer is not None or self.bias_regularizer is not None
+        return has_one and getattr(self, "trainable", True)
 
     def regularization_terms(self):
         return [reg(self.params[key]) for key, reg in self._regularized()]
