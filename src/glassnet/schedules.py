@@ -303,8 +303,6 @@ class CosineDecay(LearningRateSchedule):
             warmup_target = check_number("warmup_target", warmup_target, 0, low_inclusive=False)
         self.warmup_target = warmup_target
         self.warmup_steps = _steps("warmup_steps", warmup_steps, True)
-        if warmup_target is not None and self.warmup_steps == 0:
-            raise ValueError("warmup_steps must be > 0 when warmup_target is given, got 0.")
 
     def _decay(self, step: np.ndarray, start: float) -> np.ndarray:
         fraction = np.minimum(step, self.decay_steps) / self.decay_steps
@@ -315,9 +313,11 @@ class CosineDecay(LearningRateSchedule):
         step = _step(step)
         if self.warmup_target is None:
             return _result(self._decay(step, self.initial_learning_rate))
+        decaying = self._decay(np.maximum(step - self.warmup_steps, 0), self.warmup_target)
+        if not self.warmup_steps:  # as Keras: no step is below 0, so decay from the target
+            return _result(decaying)
         delta = self.warmup_target - self.initial_learning_rate
         warming = self.initial_learning_rate + delta * step / self.warmup_steps
-        decaying = self._decay(np.maximum(step - self.warmup_steps, 0), self.warmup_target)
         return _result(np.where(step < self.warmup_steps, warming, decaying))
 
     def get_config(self):

@@ -55,6 +55,8 @@ def test_cosine_decay_with_and_without_warmup():
     assert warm(5) == pytest.approx(0.1)  # then the decay starts from the target
     assert warm(10) == pytest.approx(0.1 * 0.5 * (1 + math.cos(math.pi * 0.5)))
     assert warm(100) == pytest.approx(0.0, abs=1e-18)
+    no_warmup = schedules.CosineDecay(0.1, decay_steps=10, warmup_target=0.2)  # Keras allows it
+    assert no_warmup(0) == 0.2 and no_warmup(5) == pytest.approx(0.1)
 
 
 @pytest.mark.parametrize(
@@ -87,8 +89,6 @@ def test_bad_arguments_name_the_argument():
         schedules.PiecewiseConstantDecay([20, 10], [1.0, 0.5, 0.1])
     with pytest.raises(TypeError, match="boundaries must be a list of numbers"):
         schedules.PiecewiseConstantDecay(10, [1.0, 0.5])
-    with pytest.raises(ValueError, match="warmup_steps must be > 0"):
-        schedules.CosineDecay(0.1, 10, warmup_target=0.2)
     with pytest.raises(TypeError, match="step must be a number"):
         schedules.ExponentialDecay(0.1, 10, 0.5)("3")
     with pytest.raises(ValueError, match="step must be >= 0 and finite, got -1"):
