@@ -50,6 +50,10 @@ ENGINE = (
     "_keras_legacy",
     "_weights_file",
     "_checkpoints",
+    "_activation_base",
+    "_activations_more",
+    "regularizers",
+    "schedules",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

@@ -168,7 +168,8 @@ class Trainer:
             "verbose": verbose,
             "samples": len(x),
             "validation_samples": 0 if validation is None else len(validation[0]),
-            "learning_rate": self.optimizer.learning_rate,
+            "learning_rate": self.optimizer.learning_rate,  # the first step's
+            "learning_rates": [],  # the rate of each epoch's first step: schedules change it
             "validation_split": validation_split if validation_data is None else 0.0,
             "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
         }
@@ -189,6 +190,7 @@ class Trainer:
         try:
             for epoch in range(initial_epoch, epochs):
                 callback_list.on_epoch_begin(epoch)
+                history.params["learning_rates"].append(self.optimizer.learning_rate)
                 # A diverging run overflows to inf/NaN: the NaN guard reports that in one
                 # clear message instead of NumPy's warnings; underflow to 0 is harmless.
                 with np.errstate(over="ignore", invalid="ignore", under="ignore"):
@@ -228,6 +230,8 @@ class Trainer:
         for metric in compiled_metrics:
             metric.reset_state()
         loss, optimizer = self.loss, self.optimizer
+        # Layers with a kernel/bias regularizer: none, in most runs, and then no cost per batch.
+        regularized = [layer for layer in layers if getattr(layer, "regularized", False)]
         batch_logs: dict[str, float] = {}
         for step, start in enumerate(range(0, n, batch_size)):
             index = order[start : start + batch_size]
@@ -253,6 +257,8 @@ class Trainer:
             seen += m
             for layer, need_input_grad in backward_steps:
                 grad = layer.backward(grad, need_input_grad=need_input_grad)
+            if regularized:  # the penalties join the loss (as Keras) and their gradients
+                loss_sum += m * sum(layer.add_regularization() for layer in regularized)
             optimizer.apply(pairs)
             batch_logs["loss"] = loss_sum / seen
             callback_list.on_train_batch_end(step, batch_logs)
@@ -278,7 +284,9 @@ class Trainer:
         """{"loss": ..., then each metric in compile order}, in inference mode."""
         outputs = self._forward_all(x, batch_size, on_batch)
         with np.errstate(under="ignore"):
-            logs = {"loss": self.loss.loss_and_gradient(y, outputs)[0]}
+            # As Keras 3, the regularization penalties count in evaluate's and val_ loss too.
+            loss_value = self.loss.loss_and_gradient(y, outputs)[0] + sum(self.losses)
+            logs = {"loss": loss_value}
             for metric in self.compiled_metrics:
                 metric.reset_state()
                 metric.update_state(y, outputs)

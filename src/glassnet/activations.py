@@ -12,11 +12,17 @@ The lecture's table, plus the step functions of the perceptron and softmax:
 | sign    | 1 where z > 0, else -1       | 0                     |
 | softmax | exp(z_i) / sum_j exp(z_j)    | s_i (delta_ij - s_j)  |
 
+Beyond the lecture, Keras's other activations live in `_activations_more.py`, with their
+own table: elu, selu, gelu, softplus, silu (alias swish), leaky_relu, hard_sigmoid and
+exponential (`names()` lists all; `LECTURE_NAMES` the table above).
+
 Each function works on arrays of any shape (softmax on the last axis), keeps the
 float dtype it is given, and is numerically stable: `sigmoid(±1000)` is exactly
 0 or 1 with no warning. `sigmoid()` and `softmax()` are also plain functions here,
 the one stable form that the rest of glassnet uses (written in `_internal/stable.py`,
-where the metrics can reach it too).
+where the metrics can reach it too). As in Keras, every activation is
+also a plain function (`gn.activations.elu(x, alpha=1.0)`), which a layer accepts in
+place of its name: `Dense(64, activation=gn.activations.elu)`.
 
 >>> import glassnet as gn
 >>> gn.activations.get("relu")([-1.0, 2.0])
@@ -25,74 +31,61 @@ array([0., 2.])
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from glassnet._internal.checks import lookup
-from glassnet._internal.stable import as_float as _float
+from glassnet._activation_base import ActivationFunction, as_float
+from glassnet._activations_more import (
+    ELU,
+    GELU,
+    SELU,
+    Exponential,
+    HardSigmoid,
+    LeakyReLU,
+    SiLU,
+    Softplus,
+)
+from glassnet._internal.checks import check_one_of, describe, lookup
 from glassnet._internal.stable import sigmoid, softmax
 
 __all__ = [
+    "ELU",
+    "GELU",
+    "LECTURE_NAMES",
+    "SELU",
     "ActivationFunction",
+    "Exponential",
+    "HardSigmoid",
+    "LeakyReLU",
     "Linear",
     "ReLU",
+    "SiLU",
     "Sigmoid",
     "Sign",
     "Softmax",
+    "Softplus",
     "Step",
     "Tanh",
+    "elu",
+    "exponential",
+    "gelu",
     "get",
+    "hard_sigmoid",
+    "leaky_relu",
+    "linear",
     "names",
+    "relu",
+    "selu",
+    "serialize",
     "sigmoid",
+    "silu",
     "softmax",
+    "softplus",
+    "swish",
+    "tanh",
 ]
-
-
-class ActivationFunction:
-    """Base class: `f(z)`, `derivative(z)` and `backward(grad, z, y)`.
-
-    To add an activation, subclass this, set `name` and `formula`, and implement
-    `__call__(z, out=None)` and `derivative(z)`. The inherited `backward` multiplies
-    the incoming gradient by `derivative(z)`, so a `Dense` layer keeps `z` for it.
-
-    The built-in activations compute `backward` from the output `y` alone (as
-    scikit-learn's derivatives do) and say so with `backward_needs_z = False`; `Dense`
-    then applies them in place, overwriting z, which saves one array per layer and step.
-
-    >>> class Square(ActivationFunction):
-    ...     name, formula = "square", "f(z) = z^2"
-    ...     def __call__(self, z, out=None):
-    ...         return np.square(z, out=out)
-    ...     def derivative(self, z):
-    ...         return 2 * z
-    >>> Square().backward(np.ones(2), z=np.array([1.0, 3.0]), y=None)
-    array([2., 6.])
-    """
-
-    name = ""
-    formula = ""
-    backward_needs_z = True  # the built-ins set False: their backward reads only y
-
-    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
-        raise NotImplementedError
-
-    def derivative(self, z: Any) -> np.ndarray:
-        """df/dz at `z`, elementwise (softmax: the Jacobian of each row)."""
-        raise NotImplementedError
-
-    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
-        """Gradient with respect to `z`, given dLoss/dy (`grad`), the input `z` and output `y`.
-
-        `z` is None when `backward_needs_z` is False. May overwrite `grad`: the layers that
-        call it own that buffer.
-        """
-        with np.errstate(under="ignore"):  # products of tiny numbers round to 0: correct
-            grad *= self.derivative(z)
-        return grad
-
-    def __repr__(self) -> str:
-        return f"<activation {self.name}: {self.formula}>"
 
 
 class Linear(ActivationFunction):
@@ -106,14 +99,14 @@ class Linear(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z, out=None):
-        z = _float(z)
+        z = as_float(z)
         if out is None:
             return z.copy()
         np.copyto(out, z)
         return out
 
     def derivative(self, z):
-        return np.ones_like(_float(z))
+        return np.ones_like(as_float(z))
 
     def backward(self, grad, z, y):
         return grad
@@ -154,10 +147,10 @@ class Tanh(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z, out=None):
-        return np.tanh(_float(z), out=out)
+        return np.tanh(as_float(z), out=out)
 
     def derivative(self, z):
-        t = np.tanh(_float(z))
+        t = np.tanh(as_float(z))
         with np.errstate(under="ignore"):  # the square of a tiny t rounds to 0: correct
             return 1.0 - t * t
 
@@ -178,10 +171,10 @@ class ReLU(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z, out=None):
-        return np.maximum(_float(z), 0, out=out)
+        return np.maximum(as_float(z), 0, out=out)
 
     def derivative(self, z):
-        z = _float(z)
+        z = as_float(z)
         return (z > 0).astype(z.dtype)
 
     def backward(self, grad, z, y):
@@ -201,7 +194,7 @@ class Step(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z, out=None):
-        z = _float(z)
+        z = as_float(z)
         result = (z >= 0).astype(z.dtype)
         if out is None:
             return result
@@ -209,7 +202,7 @@ class Step(ActivationFunction):
         return out
 
     def derivative(self, z):
-        return np.zeros_like(_float(z))
+        return np.zeros_like(as_float(z))
 
     def backward(self, grad, z, y):
         grad[...] = 0  # flat almost everywhere: no gradient flows through a step
@@ -227,7 +220,7 @@ class Sign(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z, out=None):
-        z = _float(z)
+        z = as_float(z)
         result = np.where(z > 0, 1.0, -1.0).astype(z.dtype)
         if out is None:
             return result
@@ -235,7 +228,7 @@ class Sign(ActivationFunction):
         return out
 
     def derivative(self, z):
-        return np.zeros_like(_float(z))
+        return np.zeros_like(as_float(z))
 
     def backward(self, grad, z, y):
         grad[...] = 0  # flat almost everywhere: no gradient flows through a step
@@ -270,32 +263,200 @@ class Softmax(ActivationFunction):
         return grad
 
 
-_REGISTRY: dict[str, type[ActivationFunction]] = {
-    cls.name: cls for cls in (Linear, Sigmoid, Tanh, ReLU, Step, Sign, Softmax)
+_LECTURE = (Linear, Sigmoid, Tanh, ReLU, Step, Sign, Softmax)
+_MORE = (ELU, SELU, GELU, Softplus, SiLU, LeakyReLU, HardSigmoid, Exponential)
+_REGISTRY: dict[str, type[ActivationFunction]] = {cls.name: cls for cls in (*_LECTURE, *_MORE)}
+_ALIASES = {"swish": "silu"}  # Keras 3: keras.activations.swish is silu
+LECTURE_NAMES = tuple(cls.name for cls in _LECTURE)
+
+
+# -- the plain functions, as keras.activations -------------------------------------------
+
+
+def linear(x: Any) -> np.ndarray:
+    """x, unchanged (as a float array). `Dense(activation=linear)` is the default.
+
+    >>> linear([1, -2])
+    array([ 1., -2.])
+    """
+    return Linear()(x)
+
+
+def relu(x: Any) -> np.ndarray:
+    """max(x, 0).
+
+    >>> relu([-1.0, 2.0])
+    array([0., 2.])
+    """
+    return ReLU()(x)
+
+
+def tanh(x: Any) -> np.ndarray:
+    """The hyperbolic tangent.
+
+    >>> tanh([0.0])
+    array([0.])
+    """
+    return Tanh()(x)
+
+
+def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
+    """x if x > 0 else alpha (e^x - 1) (Keras's default alpha=1.0).
+
+    >>> elu([-1.0, 2.0]).round(4)
+    array([-0.6321,  2.    ])
+    """
+    return ELU(alpha)(x)
+
+
+def selu(x: Any) -> np.ndarray:
+    """scale * elu(x, alpha) with Keras's constants (1.0507..., 1.6733...).
+
+    >>> selu([-1.0, 1.0]).round(4)
+    array([-1.1113,  1.0507])
+    """
+    return SELU()(x)
+
+
+def gelu(x: Any, approximate: bool = False) -> np.ndarray:
+    """x Phi(x), Phi the normal CDF: exact by default, the tanh form with `approximate`.
+
+    >>> gelu([1.0]).round(6)
+    array([0.841345])
+    """
+    return GELU(approximate)(x)
+
+
+def softplus(x: Any) -> np.ndarray:
+    """log(1 + e^x), without overflow.
+
+    >>> softplus([0.0]).round(4)
+    array([0.6931])
+    """
+    return Softplus()(x)
+
+
+def silu(x: Any) -> np.ndarray:
+    """x sigmoid(x), also named swish.
+
+    >>> silu([1.0]).round(4), swish is silu
+    (array([0.7311]), True)
+    """
+    return SiLU()(x)
+
+
+swish = silu
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> np.ndarray:
+    """x if x > 0 else negative_slope x (Keras 3's default 0.2).
+
+    >>> leaky_relu([-1.0, 1.0])
+    array([-0.2,  1. ])
+    """
+    return LeakyReLU(negative_slope)(x)
+
+
+def hard_sigmoid(x: Any) -> np.ndarray:
+    """clip(x / 6 + 1/2, 0, 1) = relu6(x + 3) / 6, as Keras 3.
+
+    >>> hard_sigmoid([-3.0, 0.0, 1.5, 3.0])
+    array([0.  , 0.5 , 0.75, 1.  ])
+    """
+    return HardSigmoid()(x)
+
+
+def exponential(x: Any) -> np.ndarray:
+    """e^x (+inf beyond float's range, as Keras).
+
+    >>> exponential([0.0, 1.0]).round(4)
+    array([1.    , 2.7183])
+    """
+    return Exponential()(x)
+
+
+# A plain function given as `activation=` stands for its class with the default arguments.
+_FUNCTIONS: dict[Callable[..., Any], type[ActivationFunction]] = {
+    linear: Linear,
+    relu: ReLU,
+    tanh: Tanh,
+    sigmoid: Sigmoid,
+    softmax: Softmax,
+    elu: ELU,
+    selu: SELU,
+    gelu: GELU,
+    softplus: Softplus,
+    silu: SiLU,
+    leaky_relu: LeakyReLU,
+    hard_sigmoid: HardSigmoid,
+    exponential: Exponential,
 }
 
 
 def names() -> list[str]:
-    """The names `get` accepts.
+    """The names `get` accepts (besides the alias "swish" of "silu"): the lecture's table,
+    then Keras's other activations.
 
-    >>> names()
+    >>> names()[:7]
     ['linear', 'sigmoid', 'tanh', 'relu', 'step', 'sign', 'softmax']
+    >>> names()[7:]
+    ['elu', 'selu', 'gelu', 'softplus', 'silu', 'leaky_relu', 'hard_sigmoid', 'exponential']
     """
     return list(_REGISTRY)
 
 
-def get(identifier: str | ActivationFunction | None) -> ActivationFunction:
-    """Return the activation for a name, an instance, or None (linear).
+def serialize(activation: ActivationFunction) -> str | dict[str, Any]:
+    """The activation's name, or `{"class_name": name, "config": ...}` when its arguments
+    differ from the defaults (an `ELU(alpha=0.5)`), as a saved layer holds it.
+
+    >>> serialize(ELU()), serialize(ELU(alpha=0.5))
+    ('elu', {'class_name': 'elu', 'config': {'alpha': 0.5}})
+    """
+    config = activation.get_config()
+    if not config:
+        return activation.name
+    try:
+        if config == type(activation)().get_config():
+            return activation.name
+    except TypeError:  # a class whose arguments have no defaults
+        pass
+    return {"class_name": activation.name, "config": config}
+
+
+def get(identifier: Any) -> ActivationFunction:
+    """Return the activation for a name, an instance, a plain function, a config from
+    `serialize`, or None (linear).
 
     Args:
-        identifier: one of `names()` (case-insensitive), an `ActivationFunction`, or None.
+        identifier: one of `names()` or "swish" (case-insensitive), an
+            `ActivationFunction`, one of this module's functions (`gn.activations.elu`),
+            `{"class_name": name, "config": {...}}`, or None.
 
     Raises:
         ValueError: for an unknown name, listing the valid ones.
+        TypeError: for anything else, such as a function of your own (it has no
+            derivative: subclass `ActivationFunction`).
 
-    >>> get("tanh").name
-    'tanh'
+    >>> get("tanh").name, get(elu).name, get("swish").name
+    ('tanh', 'elu', 'silu')
     """
     if identifier is None:
         return Linear()
+    if isinstance(identifier, str):
+        identifier = _ALIASES.get(identifier.lower(), identifier)
+    elif isinstance(identifier, dict):
+        name = check_one_of("activation", identifier.get("class_name"), names())
+        config = identifier.get("config") or {}
+        if not isinstance(config, dict):
+            raise TypeError(f"activation config must be a dict, got {describe(config)}.")
+        return _REGISTRY[name](**config)
+    elif callable(identifier) and not isinstance(identifier, (ActivationFunction, type)):
+        cls = _FUNCTIONS.get(identifier)
+        if cls is None:
+            raise TypeError(
+                f"activation must be a name or an ActivationFunction, got "
+                f"{describe(identifier)}: a function of your own has no derivative for "
+                "backpropagation; subclass gn.activations.ActivationFunction instead."
+            )
+        return cls()
     return lookup("activation", identifier, _REGISTRY, ActivationFunction)

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from glassnet import activations, initializers
+from glassnet import activations, initializers, regularizers
 from glassnet._internal.checks import check_int, check_number, check_one_of
 from glassnet._layer_api import (
     FUNCTIONAL_API,
@@ -141,6 +141,21 @@ class Layer(LayerAPI):
         """
         return sum(int(p.size) for p in self.params.values())
 
+    @property
+    def losses(self) -> list[float]:
+        """The current regularization penalties of this layer (of every layer, for a model),
+        one per regularized weight, as Keras's `layer.losses`; `fit` adds their sum to the loss.
+
+        >>> d = Dense(1, kernel_regularizer="l2", kernel_initializer="ones"); d.build((2,))
+        >>> d.losses  # 0.01 * (1 + 1)
+        [0.02]
+        """
+        return [term for leaf in self.leaves() for term in leaf.regularization_terms()]
+
+    def regularization_terms(self) -> list[float]:
+        """This layer's own penalties (see `losses`); none unless a subclass has regularizers."""
+        return []
+
     def get_config(self) -> dict[str, Any]:
         """What saving needs to re-create the layer (not its weights)."""
         config: dict[str, Any] = {"name": self.name}
@@ -195,10 +210,14 @@ class Dense(DenseAPI, Layer):
 
     Args:
         units: the number of outputs (neurons), >= 1.
-        activation: a name from `gn.activations.names()`, an activation, or None (linear).
+        activation: a name from `gn.activations.names()`, an activation, one of the functions
+            in `gn.activations` (`gn.activations.elu`), or None (linear).
         use_bias: whether to add a bias per unit.
         kernel_initializer: default "glorot_uniform", as Keras.
         bias_initializer: default "zeros".
+        kernel_regularizer: a penalty on the kernel added to the training loss, e.g.
+            `gn.regularizers.l2(0.001)` or "l2" (factor 0.01); default None.
+        bias_regularizer: the same for the bias.
         input_shape: (features,) of one sample, when this is the first layer.
         name: optional.
 
@@ -212,10 +231,12 @@ class Dense(DenseAPI, Layer):
     def __init__(
         self,
         units: int,
-        activation: str | activations.ActivationFunction | None = None,
+        activation: Any = None,
         use_bias: bool = True,
         kernel_initializer: str | initializers.Initializer = "glorot_uniform",
         bias_initializer: str | initializers.Initializer = "zeros",
+        kernel_regularizer: str | regularizers.Regularizer | None = None,
+        bias_regularizer: str | regularizers.Regularizer | None = None,
         input_shape: tuple[int, ...] | None = None,
         name: str | None = None,
     ):
@@ -225,6 +246,8 @@ class Dense(DenseAPI, Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer, "kernel_regularizer")
+        self.bias_regularizer = regularizers.get(bias_regularizer, "bias_regularizer")
         self._buffers: dict[tuple[int, str], np.ndarray] = {}  # (rows, "z" or "dx") -> array
 
     def build(self, input_shape, rng=None):
@@ -301,14 +324,38 @@ class Dense(DenseAPI, Layer):
         out = self._buffer(len(grad_z), "dx", self.params["kernel"].shape[0])
         return np.matmul(grad_z, self.params["kernel"].T, out=out)  # (N, in)
 
+    def _regularized(self) -> list[tuple[str, regularizers.Regularizer]]:
+        if not getattr(self, "trainable", True):  # as Keras: only trainable weights count
+            return []
+        pairs = [("kernel", self.kernel_regularizer), ("bias", self.bias_regularizer)]
+        return [(key, reg) for key, reg in pairs if reg is not None and key in self.params]
+
+    @property
+    def regularized(self) -> bool:
+        """Whether a regularizer adds to the loss (the training loop asks once per epoch)."""
+        has_one = self.kernel_regularizer is not None or self.bias_regularizer is not None
+        return has_one and getattr(self, "trainable", True)
+
+    def regularization_terms(self):
+        return [reg(self.params[key]) for key, reg in self._regularized()]
+
+    def add_regularization(self) -> float:
+        """Add the penalties' gradients into `grads` (after `backward` assigned them) and
+        return the penalties' sum: the training step's share of the regularization."""
+        return sum(
+            reg.add_gradient(self.params[k], self.grads[k])[0] for k, reg in self._regularized()
+        )
+
     def get_config(self):
         return {
             **super().get_config(),
             "units": self.units,
-            "activation": self.activation.name,
+            "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             "kernel_initializer": self.kernel_initializer.get_config(),
             "bias_initializer": self.bias_initializer.get_config(),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
         }
 
 
@@ -363,7 +410,7 @@ class Activation(Layer):
     [[0.0, 2.0]]
     """
 
-    def __init__(self, activation: str | activations.ActivationFunction, **kwargs):
+    def __init__(self, activation: Any, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
@@ -378,7 +425,7 @@ class Activation(Layer):
         return self.activation.backward(grad.copy(), self._x, self._y)
 
     def get_config(self):
-        return {**super().get_config(), "activation": self.activation.name}
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
 class Softmax(Activation):

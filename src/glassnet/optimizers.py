@@ -8,6 +8,10 @@ so one update is a handful of NumPy calls whatever the number of layers.
 Optional `weight_decay` is decoupled, as in Keras: `w -= learning_rate * weight_decay * w`
 before the update.
 
+`learning_rate` is a number, a schedule from `gn.optimizers.schedules` or a function of no
+arguments (as Keras): step t (counted from 0) uses `schedule(t)`, evaluated before the step
+count is incremented, and reading `optimizer.learning_rate` gives the rate the next step uses.
+
 >>> import numpy as np
 >>> w, g = np.array([1.0]), np.array([0.5])
 >>> SGD(learning_rate=0.1).apply([(w, g)]); w
@@ -17,15 +21,18 @@ array([0.95])
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from glassnet._internal.checks import check_number, lookup
+from glassnet import schedules
+from glassnet._internal.checks import check_number, describe, lookup
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get"]
+__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get", "schedules"]
 
 Pairs = list[tuple[np.ndarray, np.ndarray]]
+LearningRate = float | schedules.LearningRateSchedule | Callable[[], float]
 
 # A moment whose gradient is zero for many steps (a pixel that is blank in most images)
 # decays geometrically into float32's subnormal range, where every arithmetic pass runs
@@ -57,6 +64,22 @@ def _where(params: Any) -> list[tuple]:
     return [(p.shape, p.__array_interface__["data"][0]) for p in params]
 
 
+def _check_rate(value: Any, source: Any) -> float:
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"The learning rate schedule {describe(source)} returned {describe(value)}, "
+            "not a number."
+        ) from None
+    if not (math.isfinite(rate) and rate >= 0):
+        raise ValueError(
+            f"The learning rate schedule {describe(source)} returned {rate}: expected a "
+            "finite number >= 0."
+        )
+    return rate
+
+
 def _flush_tiny(moment: np.ndarray, scratch: np.ndarray) -> None:
     np.abs(moment, out=scratch)
     np.putmask(moment, scratch < FLUSH_BELOW, 0)
@@ -66,19 +89,64 @@ class Optimizer:
     """Base class. `apply(pairs)` performs one step; `iterations` counts the steps.
 
     Args:
-        learning_rate: the step size, > 0.
+        learning_rate: the step size, > 0; or a `schedules.LearningRateSchedule`, called
+            with the step count; or a function of no arguments returning the rate.
         weight_decay: decoupled weight decay, >= 0 (0 disables it).
     """
 
     name = ""
 
-    def __init__(self, learning_rate: float = 0.01, weight_decay: float = 0.0):
-        self.learning_rate = check_number("learning_rate", learning_rate, 0, low_inclusive=False)
-        self.weight_decay = check_number("weight_decay", weight_decay, 0)
+    def __init__(self, learning_rate: LearningRate = 0.01, weight_decay: float = 0.0):
         self.iterations = 0
+        self._learning_rate: LearningRate = 0.01
+        self.learning_rate = learning_rate
+        self._lr = 0.0  # the rate of the current step, set by apply
+        self.weight_decay = check_number("weight_decay", weight_decay, 0)
         self._state: list[dict[str, np.ndarray]] | None = None
         self._shapes: list[tuple] = []  # where the parameters the state belongs to are
         self._seen: list[np.ndarray] = []  # the arrays last handed over (a fast check)
+
+    @property
+    def learning_rate(self) -> float:
+        """The rate the next step uses: the number given, or the schedule at `iterations`.
+
+        Setting a number replaces a number (a callback lowering the rate does this);
+        setting a schedule or a function replaces whatever was there.
+
+        >>> opt = SGD(schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5))
+        >>> opt.iterations = 2; opt.learning_rate  # 0.1 * 0.5 ** 2
+        0.025
+        """
+        rate = self._learning_rate
+        if isinstance(rate, float):
+            return rate
+        if isinstance(rate, schedules.LearningRateSchedule):
+            value = rate(self.iterations)
+        else:
+            value = rate()
+        return _check_rate(value, rate)
+
+    @learning_rate.setter
+    def learning_rate(self, value: LearningRate) -> None:
+        if isinstance(value, schedules.LearningRateSchedule) or (
+            callable(value) and not isinstance(value, type)
+        ):
+            self._learning_rate = value
+            return
+        if isinstance(self._learning_rate, schedules.LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, create the "
+                "optimizer with a float `learning_rate` argument."
+            )
+        self._learning_rate = check_number("learning_rate", value, 0, low_inclusive=False)
+
+    @property
+    def learning_rate_schedule(self) -> schedules.LearningRateSchedule | Callable[[], float] | None:
+        """The schedule (or function) given as `learning_rate`, or None for a number."""
+        rate = self._learning_rate
+        return None if isinstance(rate, float) else rate
 
     def apply(self, pairs: Pairs) -> None:
         """Update every parameter in place from its gradient (one step).
@@ -98,12 +166,15 @@ class Optimizer:
             if self._state is None or where != self._shapes:
                 self._state = [self._new_state(p) for p, _ in pairs]
                 self._shapes = where
+        # As Keras: a schedule is evaluated at the step count before this step (0 first).
+        rate = self._learning_rate
+        self._lr = rate if isinstance(rate, float) else self.learning_rate
         self.iterations += 1
         # Squares of tiny gradients round to 0 (underflow): harmless, and not an error.
         with np.errstate(under="ignore"):
             for (param, grad), state in zip(pairs, self._state, strict=True):
                 if self.weight_decay:
-                    param -= param * param.dtype.type(self.learning_rate * self.weight_decay)
+                    param -= param * param.dtype.type(self._lr * self.weight_decay)
                 self._update(param, grad, state)
 
     def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
@@ -114,12 +185,20 @@ class Optimizer:
 
     # -- saving -------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
-        """The constructor arguments, for saving."""
-        return {
-            "name": self.name,
-            "learning_rate": self.learning_rate,
-            "weight_decay": self.weight_decay,
-        }
+        """The constructor arguments, for saving; a schedule as `schedules.serialize` gives.
+
+        Raises:
+            TypeError: for a learning rate given as a plain function (it cannot be saved).
+        """
+        rate = self._learning_rate
+        if isinstance(rate, schedules.LearningRateSchedule):
+            rate = schedules.serialize(rate)
+        elif not isinstance(rate, float):
+            raise TypeError(
+                f"The learning rate {describe(rate)} is a function, which cannot be saved; "
+                "subclass gn.optimizers.schedules.LearningRateSchedule (with get_config) instead."
+            )
+        return {"name": self.name, "learning_rate": rate, "weight_decay": self.weight_decay}
 
     def get_state(self) -> dict[str, np.ndarray]:
         """The per-parameter state arrays and the step count, for saving."""
@@ -161,7 +240,13 @@ class Optimizer:
             self.set_state(copy, params)
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items() if k != "name")
+        # get_config refuses a plain function (it cannot be saved); a repr shows it anyway.
+        rate, self._learning_rate = self._learning_rate, 0.0
+        try:
+            config = {**self.get_config(), "learning_rate": rate}
+        finally:
+            self._learning_rate = rate
+        args = ", ".join(f"{k}={v}" for k, v in config.items() if k != "name")
         return f"{type(self).__name__}({args})"
 
 
@@ -204,7 +289,7 @@ class SGD(Optimizer):
         return state
 
     def _update(self, param, grad, state):
-        lr = param.dtype.type(self.learning_rate)
+        lr = param.dtype.type(self._lr)
         tmp = np.multiply(grad, lr, out=state["tmp"])  # lr * g
         if not self.momentum:
             param -= tmp
@@ -270,7 +355,7 @@ class Adam(Optimizer):
         b1, b2, t = self.beta_1, self.beta_2, self.iterations
         m, v, tmp = state["m"], state["v"], state["tmp"]
         f = param.dtype.type
-        alpha = self.learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t)
+        alpha = self._lr * math.sqrt(1 - b2**t) / (1 - b1**t)
         np.multiply(grad, f(1 - b1), out=tmp)  # (1 - b1) g
         m *= f(b1)
         m += tmp  # m = b1 m + (1 - b1) g
@@ -349,7 +434,7 @@ class RMSprop(Optimizer):
         np.add(v, f(self.epsilon), out=tmp)
         np.sqrt(tmp, out=tmp)
         np.divide(grad, tmp, out=tmp)
-        tmp *= f(self.learning_rate)
+        tmp *= f(self._lr)
         param -= tmp
         if self.iterations % FLUSH_EVERY == 0:
             _flush_tiny(v, tmp)
@@ -376,4 +461,6 @@ def get(identifier: str | Optimizer) -> Optimizer:
 def from_config(config: dict[str, Any]) -> Optimizer:
     """Re-create an optimizer from `get_config()`."""
     config = dict(config)
+    if isinstance(config.get("learning_rate"), dict):
+        config["learning_rate"] = schedules.deserialize(config["learning_rate"])
     return _REGISTRY[config.pop("name")](**config)

@@ -103,7 +103,7 @@ def test_keras_round_trip_in_glassnet_continues_training_exactly(tmp_path):
     model.save(tmp_path / "m.keras")
     again = gn.load_model(tmp_path / "m.keras")
     assert [layer.name for layer in again.layers] == [layer.name for layer in model.layers]
-    assert again.input_shape == (2, 3)
+    assert again.input_shape == (None, 2, 3)
     assert (again.optimizer.name, again.optimizer.momentum) == ("sgd", 0.9)
     assert again.metrics == ["accuracy"] and again.optimizer.iterations == 2
     assert np.array_equal(again.predict(x), model.predict(x))
@@ -166,7 +166,7 @@ def test_reads_a_nested_keras_sequential():
     expected = np.load(FIXTURES / "nested_expected.npz")
     model = gn.load_model(FIXTURES / "nested.keras")
     assert type(model.layers[0]).__name__ == "Sequential" and model.layers[0].name == "inner"
-    assert model.input_shape == (3,) and model.optimizer is None
+    assert model.input_shape == (None, 3) and model.optimizer is None
     np.testing.assert_allclose(model.predict(expected["x"]), expected["predictions"], atol=1e-6)
 
 

@@ -302,12 +302,13 @@ def test_bad_layer_arguments():
 def test_unknown_names_list_the_valid_ones():
     with pytest.raises(
         ValueError,
-        match=r"Unknown activation 'relux'\. Did you mean 'relu'\? Valid names: linear, relu, "
-        r"sigmoid, sign, softmax, step, tanh\.",
+        match=r"Unknown activation 'relux'\. Did you mean 'relu'\? Valid names: elu, exponential, "
+        r"gelu, hard_sigmoid, leaky_relu, linear, relu, selu, sigmoid, sign, silu, softmax, "
+        r"softplus, step, tanh\.",
     ):
         Dense(3, activation="relux")
-    with pytest.raises(ValueError, match=r"Unknown activation 'swish'\..*Valid names: linear"):
-        Activation("swish")
+    with pytest.raises(ValueError, match=r"Unknown activation 'mish'\..*Valid names: elu"):
+        Activation("mish")
     with pytest.raises(
         ValueError, match=r"Unknown initializer 'xavier'\. Valid names: glorot_normal"
     ):

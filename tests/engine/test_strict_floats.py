@@ -77,6 +77,8 @@ def test_losses_on_extreme_logits_are_finite_and_quiet(z, labels, weighted):
 )
 def test_activations_on_extreme_logits_are_finite_and_quiet(z, grad):
     for name in gn.activations.names():
+        if name == "exponential":  # e^z overflows to inf by definition (tests/engine/
+            continue  # test_new_activations.py checks it stays quiet)
         activation = gn.activations.get(name)
         y = activation(z)
         assert np.all(np.isfinite(y)), name

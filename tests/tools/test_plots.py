@@ -96,7 +96,7 @@ def test_perceptron_figure_needs_two_inputs():
 def test_activation_gallery():
     fig = plots.plot_activations()
     names = gn.activations.names()
-    assert len(fig.axes) == len(names) == 7
+    assert len(fig.axes) == len(names) == 15
     for ax, name in zip(fig.axes, names, strict=True):
         function = gn.activations.get(name)
         assert ax.get_title().splitlines()[-1] == function.formula

@@ -194,8 +194,19 @@ def read_summary(history: Any, run: Run, data: Any, model: Any, summary: Any) ->
 
 
 def learning_rate_of(run: Run, summary: RunSummary) -> float | None:
-    """The learning rate from the fit settings or the model's optimizer, if it is a number."""
+    """The learning rate from the fit settings or the model's optimizer, if it is a number.
+
+    With a schedule (or a callback changing the rate) the fit settings hold the rate of each
+    epoch's first step as "learning_rates"; the highest one is the rate the run is judged at
+    (the one that makes a blow-up, and if even it is far too low, all of them are).
+    """
+    rates = run.params.get("learning_rates")
     value = run.params.get("learning_rate")
+    if isinstance(rates, Sequence) and not isinstance(rates, str) and len(rates):
+        try:
+            value = max(float(rate) for rate in rates)
+        except (TypeError, ValueError):
+            pass
     if value is None and summary.model is not None:
         value = summary.model.learning_rate
     try:

@@ -1,4 +1,5 @@
-"""The lecture's activation-function table as a gallery of f(z) and f'(z)."""
+"""The lecture's activation-function table, then Keras's other activations, as a gallery of
+f(z) and f'(z)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ __all__ = ["plot_activations"]
 
 
 def plot_activations(path: str | os.PathLike | None = None) -> Any:
-    """The lecture's activation-function table as a gallery: one panel per activation.
+    """The lecture's activation-function table as a gallery, one panel per activation: the
+    lecture's seven first, then Keras's others (elu, selu, gelu, ..., exponential).
 
     Each panel shows f(z) (solid) and its derivative f'(z) (dashed) for z in [-5, 5],
     with the formula as the title. Softmax is drawn for two classes, [z, 0]: its first

@@ -39,7 +39,7 @@ XOR_WHY = (
     "For XOR, no straight line puts (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on "
     "the other: that is why the lecture moves on to networks with hidden layers."
 )
-_ACTIVATIONS = [name for name in activations.names() if name != "softmax"]
+_ACTIVATIONS = [name for name in activations.LECTURE_NAMES if name != "softmax"]
 
 
 def point_lines(perceptron: Perceptron, x: np.ndarray, y: np.ndarray) -> Iterator[str]:
