@@ -40,6 +40,8 @@ ENGINE = (
     "_model_state",
     "_nan_guard",
     "_model_training",
+    "_callback_base",
+    "_callbacks_training",
     "_saved_checks",
     "_saved_folder",
 )

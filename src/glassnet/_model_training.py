@@ -28,7 +28,7 @@ import numpy as np
 
 from glassnet import _model_inputs, losses, optimizers
 from glassnet import callbacks as callbacks_module
-from glassnet._internal.checks import check_int, check_number, check_same_length
+from glassnet._internal.checks import check_int, check_number, check_same_length, describe
 from glassnet._nan_guard import NanGuard
 from glassnet.doctor import summarize_data
 from glassnet.layers import DTYPE
@@ -102,6 +102,8 @@ class Trainer:
         class_weight: dict[int, float] | None = None,
         sample_weight: Any = None,
         initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_freq: int | Sequence[int] = 1,
     ) -> callbacks_module.History:
         """Train the model for `epochs` passes over the data, in mini-batches.
 
@@ -120,6 +122,14 @@ class Trainer:
             class_weight: class -> weight, multiplying each sample's loss.
             sample_weight: one weight per sample.
             initial_epoch: the epoch to start from (for resuming).
+            steps_per_epoch: batches per epoch; default None, one pass over the data.
+                Given, each epoch trains on the next `steps_per_epoch` batches and the
+                passes over the (reshuffled) data run across epochs; an epoch in which
+                the pass ends stops there, with a warning, and the next begins a new pass
+                (as Keras with arrays).
+            validation_freq: validate every `validation_freq` epochs (an int, counting
+                from 1: 2 validates after epochs 2, 4, ...), or after the epochs of a
+                list, e.g. [1, 5, 10] (as Keras); the other epochs' logs have no "val_".
 
         The NaN guard stops training when a batch's loss is NaN or infinite, or exceeds
         `EXPLODE_FACTOR` (1e6) times the first batch's (and 1e6), and puts back the weights
@@ -143,6 +153,9 @@ class Trainer:
             "validation_split", validation_split, 0, 1, high_inclusive=False
         )
         verbose = 1 if verbose == "auto" else check_int("verbose", verbose, minimum=0)
+        if steps_per_epoch is not None:
+            steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        validation_freq = check_validation_freq(validation_freq)
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
         y = _model_inputs.as_targets(self, y, "y", len(x))
@@ -155,7 +168,8 @@ class Trainer:
         batch_size = min(batch_size, len(x))  # as Keras: a batch holds at most all samples
 
         history = callbacks_module.History()
-        steps = math.ceil(len(x) / batch_size)
+        batches = EpochBatches(len(x), batch_size, shuffle, steps_per_epoch)
+        steps = batches.steps
         history.params = {
             "epochs": epochs,
             "steps": steps,
@@ -178,6 +192,7 @@ class Trainer:
         self.history = history
         if self._shuffle_rng is None:
             self._shuffle_rng = new_rng()
+        batches.rng = self._shuffle_rng
 
         guard = NanGuard(self.weight_pairs, self.optimizer, initial_epoch)
         callback_list.on_train_begin()
@@ -188,11 +203,19 @@ class Trainer:
                 # clear message instead of NumPy's warnings; underflow to 0 is harmless.
                 with np.errstate(over="ignore", invalid="ignore", under="ignore"):
                     logs = self._train_epoch(
-                        x, y, weights, batch_size, shuffle, callback_list, epoch, guard
+                        x,
+                        y,
+                        weights,
+                        batch_size,
+                        shuffle,
+                        callback_list,
+                        epoch,
+                        guard,
+                        batches.epoch(epoch),
                     )
                 if validation is not None and not self.stop_training:
-                    val_logs = self._evaluate_logs(*validation)
-                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    if validates(epoch, validation_freq):
+                        logs.update(self._validate(validation, callback_list))
                 callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
@@ -204,16 +227,31 @@ class Trainer:
         callback_list.on_train_end()
         return history
 
+    def _validate(self, validation, callback_list) -> dict[str, float]:
+        """The validation figures, as "val_" logs, between on_test_begin and on_test_end."""
+        callback_list.on_test_begin()
+        val_logs = self._evaluate_logs(*validation)
+        callback_list.on_test_end(dict(val_logs))
+        return {f"val_{k}": v for k, v in val_logs.items()}
+
     def _train_epoch(
-        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None
+        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None, batches=None
     ) -> dict[str, float]:
-        """One pass over the data in mini-batches: forward, loss, backward, update."""
+        """One epoch in mini-batches: forward, loss, backward, update.
+
+        `batches` yields the sample indices of each step (`EpochBatches.epoch`); default
+        one pass over the data, shuffled if `shuffle`.
+        """
         n = len(x)
         pairs = self.weight_pairs
         layers = self.leaves()
         # Backpropagation stops at the first layer with weights: no one needs dLoss/dx.
         backward_steps = self._backward_steps(need_input_grad=False)
-        order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
+        if batches is None:
+            batches = EpochBatches(n, batch_size, shuffle, rng=self._shuffle_rng).epoch(epoch)
+        # Per batch, a hook only if a callback overrides it (see CallbackList.calls).
+        batch_begin = callback_list.calls("on_train_batch_begin")
+        batch_end = callback_list.calls("on_train_batch_end")
         gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
         guard = guard or NanGuard(pairs, self.optimizer, epoch)  # None: called on its own
@@ -221,8 +259,9 @@ class Trainer:
         loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
         loss, optimizer = self.loss, self.optimizer
         batch_logs: dict[str, float] = {}
-        for step, start in enumerate(range(0, n, batch_size)):
-            index = order[start : start + batch_size]
+        for step, index in enumerate(batches):
+            if batch_begin:
+                callback_list.on_train_batch_begin(step)
             m = len(index)
             if cast is None:
                 xb = x[index]  # fancy indexing measured faster than np.take(out=) here
@@ -246,8 +285,9 @@ class Trainer:
             for layer, need_input_grad in backward_steps:
                 grad = layer.backward(grad, need_input_grad=need_input_grad)
             optimizer.apply(pairs)
-            batch_logs["loss"] = loss_sum / seen
-            callback_list.on_train_batch_end(step, batch_logs)
+            if batch_end:
+                batch_logs["loss"] = loss_sum / seen
+                callback_list.on_train_batch_end(step, batch_logs)
             if self.stop_training:
                 break
         seen = max(seen, 1)
@@ -346,3 +386,74 @@ class Trainer:
             threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
             return (outputs[:, 0] > threshold).astype(np.intp)
         return outputs.argmax(axis=-1)
+
+
+class EpochBatches:
+    """The sample indices of each step of each epoch, as Keras's epoch iterator for arrays.
+
+    Without `steps_per_epoch`, every epoch is one pass over the data, reshuffled (if
+    `shuffle`) at its start. With it, an epoch is the next `steps_per_epoch` batches of
+    the current pass; a new pass (new shuffle) begins once the last one has been used, and
+    an epoch that reaches the end of a pass stops there, with a warning, as Keras 3 does.
+
+    >>> plan = EpochBatches(8, 2, shuffle=False, steps_per_epoch=2)  # 4 batches a pass
+    >>> [[i.tolist() for i in plan.epoch(e)] for e in range(3)]
+    [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[0, 1], [2, 3]]]
+    """
+
+    def __init__(
+        self,
+        n: int,
+        batch_size: int,
+        shuffle: bool,
+        steps_per_epoch: int | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        self.n, self.batch_size, self.shuffle, self.rng = n, batch_size, shuffle, rng
+        self.steps_per_epoch = steps_per_epoch
+        self.num_batches = math.ceil(n / batch_size)
+        self.steps = steps_per_epoch or self.num_batches
+        self._order: np.ndarray | None = None  # the current pass; None: start a new one
+        self._next = 0  # the next batch of the current pass
+
+    def epoch(self, epoch: int = 0):
+        """Yield the index array of each step of one epoch."""
+        if self._order is None or self.steps_per_epoch is None:
+            self._order = self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
+            self._next = 0
+        order, size = self._order, self.batch_size
+        for step in range(self.steps):
+            if self._next >= self.num_batches:
+                warnings.warn(
+                    f"fit(steps_per_epoch={self.steps_per_epoch}): the pass over the "
+                    f"{self.n} samples ended after {step} step(s) of epoch {epoch + 1}; "
+                    "the next epoch starts a new pass (as Keras). Use steps_per_epoch <= "
+                    f"{self.num_batches} (samples / batch_size) to avoid short epochs.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+                break
+            start = self._next * size
+            self._next += 1
+            yield order[start : start + size]
+        if self._next >= self.num_batches:
+            self._order = None
+
+
+def check_validation_freq(validation_freq: Any) -> int | frozenset[int]:
+    """An int >= 1, or the set of (1-based) epochs of a list, else a TypeError/ValueError."""
+    if isinstance(validation_freq, (list, tuple)):
+        return frozenset(check_int("validation_freq entry", e, 1) for e in validation_freq)
+    if isinstance(validation_freq, bool) or not isinstance(validation_freq, int):
+        raise TypeError(
+            "validation_freq must be an integer >= 1 or a list of epochs (counted from 1), "
+            f"got {describe(validation_freq)}."
+        )
+    return check_int("validation_freq", validation_freq, minimum=1)
+
+
+def validates(epoch: int, validation_freq: int | frozenset[int]) -> bool:
+    """True if fit validates after `epoch` (0-based), as Keras's `_should_eval`."""
+    if isinstance(validation_freq, frozenset):
+        return epoch + 1 in validation_freq
+    return (epoch + 1) % validation_freq == 0
