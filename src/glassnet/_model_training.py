@@ -181,6 +181,8 @@ class Trainer:
             "validation_split": validation_split if validation_data is None else 0.0,
             "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
         }
+        if validation_freq != 1:  # the doctor reads val_ curves only when every epoch has one
+            history.params["validation_freq"] = validation_freq
         callback_list = callbacks_module.CallbackList(
             callbacks, add_history=history, add_progbar=verbose, model=self, params=history.params
         )
@@ -440,10 +442,10 @@ class EpochBatches:
             self._order = None
 
 
-def check_validation_freq(validation_freq: Any) -> int | frozenset[int]:
-    """An int >= 1, or the set of (1-based) epochs of a list, else a TypeError/ValueError."""
+def check_validation_freq(validation_freq: Any) -> int | tuple[int, ...]:
+    """An int >= 1, or the sorted (1-based) epochs of a list, else a TypeError/ValueError."""
     if isinstance(validation_freq, (list, tuple)):
-        return frozenset(check_int("validation_freq entry", e, 1) for e in validation_freq)
+        return tuple(sorted({check_int("validation_freq entry", e, 1) for e in validation_freq}))
     if isinstance(validation_freq, bool) or not isinstance(validation_freq, int):
         raise TypeError(
             "validation_freq must be an integer >= 1 or a list of epochs (counted from 1), "
@@ -452,8 +454,8 @@ def check_validation_freq(validation_freq: Any) -> int | frozenset[int]:
     return check_int("validation_freq", validation_freq, minimum=1)
 
 
-def validates(epoch: int, validation_freq: int | frozenset[int]) -> bool:
+def validates(epoch: int, validation_freq: int | tuple[int, ...]) -> bool:
     """True if fit validates after `epoch` (0-based), as Keras's `_should_eval`."""
-    if isinstance(validation_freq, frozenset):
+    if isinstance(validation_freq, tuple):
         return epoch + 1 in validation_freq
     return (epoch + 1) % validation_freq == 0
