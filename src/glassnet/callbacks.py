@@ -91,6 +91,18 @@ class CallbackList(Callback):
             hook: [getattr(c, hook) for c in self.callbacks if overrides(c, hook)] for hook in HOOKS
         }
 
+    def append(self, callback: Callback) -> None:
+        """Add `callback` last (as Keras's `CallbackList.append`)."""
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                f"callback must be a gn.callbacks.Callback instance, got {type(callback).__name__}."
+            )
+        self.callbacks.append(callback)
+        callback.set_params(self.params)
+        if self.model is not None:
+            callback.set_model(self.model)
+        self._find_active()
+
     def calls(self, hook: str) -> bool:
         """True if some callback overrides `hook` (fit skips a per-batch hook nobody uses).
 

@@ -113,6 +113,10 @@ def test_calls_tells_which_hooks_are_overridden():
     assert plain.calls("on_epoch_end")  # History's
     lam = CallbackList([LambdaCallback(on_train_batch_begin=lambda batch, logs: None)])
     assert lam.calls("on_train_batch_begin") and not lam.calls("on_train_batch_end")
+    lam.append(LambdaCallback(on_batch_end=lambda batch, logs: None))  # the older name
+    assert lam.calls("on_train_batch_end")
+    with pytest.raises(TypeError, match=r"callback must be a gn\.callbacks\.Callback"):
+        lam.append(print)
 
 
 # -- CSVLogger ---------------------------------------------------------------------------------
