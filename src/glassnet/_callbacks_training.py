@@ -66,8 +66,15 @@ def monitor_mode(monitor: str, mode: str, who: str) -> str:
 
 
 def settable_rate(optimizer: Any, who: str) -> float:
-    """The optimizer's learning rate as a float, or a TypeError if it is a schedule."""
+    """The optimizer's learning rate as a float, or a TypeError if it is a schedule.
+
+    A schedule shows either as `learning_rate` itself, or (glassnet's optimizers, whose
+    `learning_rate` reads the current rate) as a `learning_rate_schedule` that is not None.
+    """
     rate = getattr(optimizer, "learning_rate", None)
+    schedule = getattr(optimizer, "learning_rate_schedule", None)
+    if schedule is not None:
+        rate = schedule
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
         raise TypeError(
             f"{who} sets the optimizer's learning rate, but its learning_rate is "

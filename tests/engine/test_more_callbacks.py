@@ -237,6 +237,12 @@ def test_scheduler_errors():
         _line_model().fit(ONE_X, ONE_Y, epochs=1, verbose=0, callbacks=[bad])
 
 
+class _FakeModel:
+    def __init__(self, lr):
+        self.optimizer = gn.optimizers.SGD(lr)
+        self.stop_training = False
+
+
 class _Schedule:
     """Stands for a learning-rate schedule object: a rate that is a function of the step."""
 
@@ -244,26 +250,31 @@ class _Schedule:
         return 0.1
 
 
+class _ScheduledOptimizer:
+    """An optimizer created with a schedule, in either form: `learning_rate` is the
+    schedule, or it reads the current rate and `learning_rate_schedule` holds the schedule."""
+
+    def __init__(self, rate_is_schedule):
+        self.learning_rate = _Schedule() if rate_is_schedule else 0.1
+        self.learning_rate_schedule = None if rate_is_schedule else _Schedule()
+
+
+@pytest.mark.parametrize("rate_is_schedule", [True, False])
 @pytest.mark.parametrize(
     "callback",
     [LearningRateScheduler(lambda e, lr: lr), ReduceLROnPlateau(monitor="loss")],
     ids=["LearningRateScheduler", "ReduceLROnPlateau"],
 )
-def test_rate_callbacks_refuse_an_optimizer_with_a_schedule(callback):
-    model = _line_model()
-    model.optimizer.learning_rate = _Schedule()
+def test_rate_callbacks_refuse_an_optimizer_with_a_schedule(callback, rate_is_schedule):
+    model = _FakeModel(0.1)
+    model.optimizer = _ScheduledOptimizer(rate_is_schedule)
+    callback.set_model(model)
     name = type(callback).__name__
     with pytest.raises(TypeError, match=f"{name} sets the optimizer's learning rate.*schedule"):
-        model.fit(ONE_X, ONE_Y, epochs=1, verbose=0, callbacks=[callback])
+        callback.on_train_begin()
 
 
 # -- ReduceLROnPlateau -------------------------------------------------------------------------
-class _FakeModel:
-    def __init__(self, lr):
-        self.optimizer = gn.optimizers.SGD(lr)
-        self.stop_training = False
-
-
 def _plateau(values, **kwargs):
     """Feed `values` as the monitored figure; return (logged rate, rate after) per epoch."""
     callback = ReduceLROnPlateau(**kwargs)
