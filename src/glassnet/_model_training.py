@@ -198,6 +198,7 @@ class Trainer:
 
         guard = NanGuard(self.weight_pairs, self.optimizer, initial_epoch)
         callback_list.on_train_begin()
+        training_logs = None  # the last finished epoch's, given to on_train_end (as Keras)
         try:
             for epoch in range(initial_epoch, epochs):
                 callback_list.on_epoch_begin(epoch)
@@ -219,6 +220,7 @@ class Trainer:
                     if validates(epoch, validation_freq):
                         logs.update(self._validate(validation, callback_list))
                 callback_list.on_epoch_end(epoch, logs)
+                training_logs = logs
                 if self.stop_training:
                     break
         except KeyboardInterrupt:
@@ -226,7 +228,7 @@ class Trainer:
             history.interrupted = True
             if verbose == 0:
                 raise
-        callback_list.on_train_end()
+        callback_list.on_train_end(training_logs)
         return history
 
     def _validate(self, validation, callback_list) -> dict[str, float]:
