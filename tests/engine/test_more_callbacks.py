@@ -417,3 +417,31 @@ def test_lambda_callback_errors():
         LambdaCallback(on_epoch_end=3)
     with pytest.raises(TypeError, match="unknown keyword 'on_epoch_ending'"):
         LambdaCallback(on_epoch_ending=print)
+
+
+# -- against real Keras, where TensorFlow is installed (skipped otherwise) ------------------------
+def test_reduce_lr_on_plateau_and_csv_logger_match_keras(tmp_path):
+    keras = pytest.importorskip("tensorflow").keras
+    values = [1.0, 0.99, 0.995, 0.97, 0.96, 0.96, 0.9, 0.95, 0.95, 0.95]
+    settings = {"monitor": "loss", "factor": 0.5, "patience": 2, "cooldown": 1, "min_delta": 0.005}
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(1.0), "mse")
+    theirs = keras.callbacks.ReduceLROnPlateau(**settings)
+    theirs.set_model(model)
+    theirs.on_train_begin()
+    rates = []
+    for epoch, value in enumerate(values):
+        theirs.on_epoch_end(epoch, {"loss": value})
+        rates.append(float(model.optimizer.learning_rate))
+    assert [g[1] for g in _plateau(values, **settings)] == pytest.approx(rates, rel=1e-7)
+    # CSVLogger: the same bytes for the same logs.
+    for logger in (keras.callbacks.CSVLogger(tmp_path / "k.csv"), CSVLogger(tmp_path / "g.csv")):
+        logger.set_model(model)
+        logger.on_train_begin()
+        for epoch in range(3):
+            logs = {"loss": 0.5 / (epoch + 1), "accuracy": 0.25 * epoch}
+            if epoch == 1:
+                logs |= {"val_loss": 0.75, "val_accuracy": 0.5}
+            logger.on_epoch_end(epoch, logs)
+        logger.on_train_end()
+    assert (tmp_path / "g.csv").read_bytes() == (tmp_path / "k.csv").read_bytes()
