@@ -96,12 +96,12 @@ class Callback:
     @_default
     def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
         """Called before each training step (`batch` counts from 0 in each epoch)."""
-        self.on_batch_begin(batch, logs)
+        self.on_batch_begin(batch, logs=logs)
 
     @_default
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Called after each training step, with the running mean "loss"."""
-        self.on_batch_end(batch, logs)
+        self.on_batch_end(batch, logs=logs)
 
     @_default
     def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:

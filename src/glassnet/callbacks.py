@@ -134,11 +134,11 @@ class CallbackList(Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         for call in self._active["on_train_batch_begin"]:
-            call(batch, logs)
+            call(batch, logs=logs)  # logs by keyword, as Keras
 
     def on_train_batch_end(self, batch, logs=None):
         for call in self._active["on_train_batch_end"]:
-            call(batch, logs)
+            call(batch, logs=logs)  # logs by keyword, as Keras
 
     def on_test_begin(self, logs=None):
         for call in self._active["on_test_begin"]:

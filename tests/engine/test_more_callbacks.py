@@ -412,6 +412,13 @@ def test_lambda_callback_calls_each_function_with_the_hook_arguments():
     ]
 
 
+def test_batch_hooks_get_logs_by_keyword_as_keras():
+    seen = []
+    lam = LambdaCallback(on_train_batch_end=lambda batch, **kw: seen.append(sorted(kw["logs"])))
+    _line_model().fit(ONE_X, ONE_Y, epochs=1, verbose=0, callbacks=[lam])
+    assert seen == [["loss"]]
+
+
 def test_lambda_callback_errors():
     with pytest.raises(TypeError, match="on_epoch_end must be a function, got 3"):
         LambdaCallback(on_epoch_end=3)
