@@ -35,6 +35,7 @@ __all__ = [
     "ReduceLROnPlateau",
     "TerminateOnNaN",
     "monitor_mode",
+    "settable_rate",
 ]
 
 # Figures that are better when larger; every other known figure is better when smaller.
@@ -70,6 +71,10 @@ def settable_rate(optimizer: Any, who: str) -> float:
 
     A schedule shows either as `learning_rate` itself, or (glassnet's optimizers, whose
     `learning_rate` reads the current rate) as a `learning_rate_schedule` that is not None.
+
+    >>> import glassnet as gn
+    >>> settable_rate(gn.optimizers.Adam(learning_rate=0.01), "LearningRateScheduler")
+    0.01
     """
     rate = getattr(optimizer, "learning_rate", None)
     schedule = getattr(optimizer, "learning_rate_schedule", None)

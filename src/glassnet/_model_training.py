@@ -445,7 +445,11 @@ class EpochBatches:
 
 
 def check_validation_freq(validation_freq: Any) -> int | tuple[int, ...]:
-    """An int >= 1, or the sorted (1-based) epochs of a list, else a TypeError/ValueError."""
+    """An int >= 1, or the sorted (1-based) epochs of a list, else a TypeError/ValueError.
+
+    >>> check_validation_freq(2), check_validation_freq([10, 1, 5])
+    (2, (1, 5, 10))
+    """
     if isinstance(validation_freq, (list, tuple)):
         return tuple(sorted({check_int("validation_freq entry", e, 1) for e in validation_freq}))
     if isinstance(validation_freq, bool) or not isinstance(validation_freq, int):
@@ -457,7 +461,11 @@ def check_validation_freq(validation_freq: Any) -> int | tuple[int, ...]:
 
 
 def validates(epoch: int, validation_freq: int | tuple[int, ...]) -> bool:
-    """True if fit validates after `epoch` (0-based), as Keras's `_should_eval`."""
+    """True if fit validates after `epoch` (0-based), as Keras's `_should_eval`.
+
+    >>> [e for e in range(6) if validates(e, 2)], [e for e in range(6) if validates(e, (1, 5))]
+    ([1, 3, 5], [0, 4])
+    """
     if isinstance(validation_freq, tuple):
         return epoch + 1 in validation_freq
     return (epoch + 1) % validation_freq == 0

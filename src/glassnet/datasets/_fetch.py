@@ -363,7 +363,14 @@ class _Bar:
 
 
 def file_digest(path: str | os.PathLike, algorithm: str = "sha256") -> str:
-    """The hex digest of the file at `path`, by "sha256" or "md5", read in blocks."""
+    """The hex digest of the file at `path`, by "sha256" or "md5", read in blocks.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> file_digest(path, "md5")
+    '900150983cd24fb0d6963f7d28e17f72'
+    """
     hasher = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         while block := handle.read(_BLOCK):
