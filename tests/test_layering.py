@@ -32,6 +32,7 @@ ENGINE = (
     "losses",
     "optimizers",
     "model",
+    "models",
     "callbacks",
     "saving",
     "utils",
@@ -44,6 +45,8 @@ ENGINE = (
     "_callbacks_training",
     "_saved_checks",
     "_saved_folder",
+    "_layer_api",
+    "_model_layers",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

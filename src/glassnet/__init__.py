@@ -23,7 +23,7 @@ Where each idea of the lecture lives (paths under glassnet/):
 | "what would you do next?"          | doctor/_shapes.py         | check_overfitting             |
 | 90 % accuracy by saying "cat"      | metrics/_summary.py       | accuracy_summary              |
 | splitting 80/10/10                 | datasets/split.py         | train_val_test_split          |
-| knowing the data                   | datasets/describe.py      | describe                      |
+| knowing the data                   | datasets/_describe.py     | describe                      |
 | Fashion-MNIST                      | datasets/fashion_mnist.py | load_data                     |
 | the lecture's figures              | plots/_perceptron.py      | plot_perceptron               |
 | checking a gradient                | testing.py                | check_gradients               |
@@ -55,17 +55,21 @@ from glassnet import (
     layers,
     losses,
     metrics,
+    models,
     optimizers,
     plots,
     testing,
     utils,
 )
 from glassnet.doctor import diagnose
-from glassnet.model import Sequential
+from glassnet.layers import Input
+from glassnet.model import Model, Sequential
 from glassnet.perceptron import Perceptron
 from glassnet.saving import load_model
 
 __all__ = [
+    "Input",
+    "Model",
     "Perceptron",
     "Sequential",
     "__version__",
@@ -81,6 +85,7 @@ __all__ = [
     "load_model",
     "losses",
     "metrics",
+    "models",
     "optimizers",
     "plots",
     "testing",

@@ -86,7 +86,7 @@ def as_input(model: Any, x: Any, name: str) -> np.ndarray:
         if array.size == 0:
             raise ValueError(f"{name} is empty (shape {array.shape}).")
         return array
-    shape = model.input_shape
+    shape = model.input_sample_shape
     if array.ndim == 1 and shape is not None and len(shape) >= 1 and array.dtype.kind in "f":
         size = int(np.prod(shape))
         if array.size % size:
@@ -107,7 +107,7 @@ def as_targets(model: Any, y: Any, name: str, n: int) -> np.ndarray:
         as_float32(name, y)
     elif y.dtype.kind not in "biu":
         raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
-    return model.loss.check_targets(y, (len(y), *model.output_shape))
+    return model.loss.check_targets(y, (len(y), *model.output_sample_shape))
 
 
 def validation_arrays(model: Any, data: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,10 @@ vector, so an optimizer updates all weights in a few NumPy calls instead of one 
 array. It happens once, when the model is built; the layers' arrays stay the same objects
 for the model's whole life.
 
+Spans: a model whose layers are not all trainable hands the optimizer only the runs of
+its vectors that hold trainable weights (`spans`), as views, so frozen weights are never
+touched and nothing is copied; the usual all-trainable model gets its whole vectors.
+
 Generators: the states of the shuffling generator and of each layer's (Dropout's), as
 JSON-ready dicts, so a saved model continues exactly where it stopped.
 
@@ -22,7 +26,7 @@ import numpy as np
 
 from glassnet.layers import DTYPE, Layer
 
-__all__ = ["pack", "pack_weights", "rng_state", "set_rng_state"]
+__all__ = ["pack", "pack_weights", "rng_state", "set_rng_state", "spans"]
 
 Pair = tuple[np.ndarray, np.ndarray]
 
@@ -44,9 +48,9 @@ def pack(layers: list[Layer], packed_by_layer: dict[Layer, Pair]) -> list[Pair]:
             fresh.clear()
 
     for layer in layers:
-        if hasattr(layer, "weight_pairs"):  # a nested model
+        if hasattr(layer, "packed_pairs"):  # a nested model
             pack_fresh()
-            pairs.extend(layer.weight_pairs)
+            pairs.extend(layer.packed_pairs)
         elif layer.params:
             pair = packed_by_layer.get(layer)
             if pair is None:
@@ -76,6 +80,39 @@ def pack_weights(leaves: list[Layer]) -> Pair:
             leaf.grads[key] = gradients[offset:end].reshape(value.shape)
             offset = end
     return weights, gradients
+
+
+def spans(pairs: list[Pair], leaves: list[Layer]) -> list[Pair]:
+    """The runs of `pairs` that hold the weights of `leaves`, as (weights, gradients) views
+    in vector order; a pair whose every weight belongs to `leaves` comes back as it is.
+
+    >>> import glassnet as gn
+    >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(3,)), gn.layers.Dense(1)]); m.build()
+    >>> [w.size for w, _ in spans(m.packed_pairs, m.layers[1:])]  # 2 x 1 + 1
+    [3]
+    """
+    found: list[Pair] = []
+    for weights, gradients in pairs:
+        base, item = weights.__array_interface__["data"][0], weights.itemsize
+        runs = []
+        for leaf in leaves:
+            for value in leaf.params.values():
+                start = (value.__array_interface__["data"][0] - base) // item
+                if value.size and 0 <= start and start + value.size <= weights.size:
+                    runs.append([start, start + value.size])
+        runs.sort()
+        merged: list[list[int]] = []
+        for start, end in runs:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
+            if start == 0 and end == weights.size:
+                found.append((weights, gradients))
+            else:
+                found.append((weights[start:end], gradients[start:end]))
+    return found
 
 
 def _generator(state: dict[str, Any], rng: np.random.Generator | None) -> np.random.Generator:

@@ -1,4 +1,5 @@
-"""The text of `Sequential.summary()`: one row per layer, with how each count arises.
+"""The text of `Sequential.summary()`: one row per layer, with how each count arises, and
+the totals as Keras 3 prints them (with their size in memory, as float32).
 
 >>> import glassnet as gn
 >>> m = gn.Sequential([gn.layers.Dense(3, input_shape=(4,))]); m.build()
@@ -10,7 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["summary_table"]
+__all__ = ["readable_size", "summary_table"]
+
+
+def readable_size(n_bytes: float) -> str:
+    """A byte count as Keras's summary writes it: B, KB, MB, ... in steps of 1024.
+
+    >>> readable_size(0), readable_size(40), readable_size(407080), readable_size(2**21)
+    ('0.00 B', '40.00 B', '397.54 KB', '2.00 MB')
+    """
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n_bytes < 1024:
+            return f"{n_bytes:.2f} {unit}"
+        n_bytes /= 1024
+    return f"{n_bytes:.2f} PB"
 
 
 def summary_table(model: Any) -> str:
@@ -24,7 +38,7 @@ def summary_table(model: Any) -> str:
         rows.append(
             (
                 f"{layer.name} ({type(layer).__name__})",
-                str((None, *layer.output_shape)),
+                str(layer.output_shape),
                 f"{layer.count_params():,}",
                 how,
             )
@@ -37,10 +51,9 @@ def summary_table(model: Any) -> str:
         if i == 0:
             text.append(line)
     total = model.count_params()
-    text += [
-        line,
-        f"Total params: {total:,} ({total * 4 / 1024:.2f} KB)",
-        f"Trainable params: {total:,}",
-        "Non-trainable params: 0",
-    ]
+    trainable = sum(int(w.size) for w in model.trainable_weights)
+    text.append(line)
+    counts = (("Total", total), ("Trainable", trainable), ("Non-trainable", total - trainable))
+    for label, count in counts:
+        text.append(f"{label} params: {count:,} ({readable_size(count * 4)})")
     return "\n".join(text)

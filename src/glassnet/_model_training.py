@@ -32,7 +32,7 @@ from glassnet._internal.checks import check_int, check_number, check_same_length
 from glassnet._nan_guard import NanGuard
 from glassnet.doctor import summarize_data
 from glassnet.layers import DTYPE
-from glassnet.metrics import metric_sum
+from glassnet.metrics import Metric, compile_metrics, metric_logs
 from glassnet.utils import new_rng
 
 __all__ = ["Trainer"]
@@ -51,34 +51,39 @@ class Trainer:
     `leaves()`, `weight_pairs`, `_backward_steps` and `_ensure_built` (that is, `Sequential`).
     """
 
+    compiled_metrics: Sequence[Metric] = ()  # compile sets the list
+
     def compile(
         self,
         optimizer: str | optimizers.Optimizer = "rmsprop",
         loss: str | losses.Loss | None = None,
-        metrics: Sequence[str] | None = None,
+        metrics: Sequence[str | Metric] | None = None,
     ) -> None:
         """Choose the optimizer, the loss and the metrics reported while training.
 
         Args:
             optimizer: a name ("adam", "sgd", "rmsprop") or an optimizer instance.
             loss: a name (e.g. "sparse_categorical_crossentropy", "mse") or a loss instance.
-            metrics: a list of "accuracy", "mae", "mse" (accuracy matches the loss's targets).
+            metrics: a list (as Keras) of metric names ("accuracy", "mae",
+                "binary_crossentropy", "sparse_categorical_accuracy", ...; `gn.metrics.names()`),
+                `gn.metrics` objects or functions fn(y_true, y_pred). "accuracy" (or "acc")
+                is the accuracy of the loss's targets; a name is also the metric's history key.
+
+        After compile, `model.metrics` lists the metrics' names and `model.compiled_metrics`
+        the metric objects (fit and evaluate reset and update them).
 
         Raises:
-            ValueError: for an unknown optimizer, loss or metric.
+            ValueError: for an unknown optimizer, loss or metric, or a bare metric name
+                instead of a list (as Keras).
         """
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='sparse_categorical_crossentropy'.")
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss)
-        self.metrics = []
-        for metric in metrics or []:
-            name = {"acc": "accuracy"}.get(metric, metric) if isinstance(metric, str) else metric
-            if name not in ("accuracy", "mae", "mse"):
-                raise ValueError(f"Unknown metric {metric!r}. Valid names: accuracy, mae, mse.")
-            if name == "accuracy" and self.loss.accuracy_kind is None:
-                raise ValueError(f"metric 'accuracy' needs a classification loss, got {self.loss}.")
-            self.metrics.append(name)
+        self.compiled_metrics, advice = compile_metrics(metrics, self.loss)
+        self.metrics = [metric.name for metric in self.compiled_metrics]
+        for message in advice:
+            warnings.warn(message, UserWarning, stacklevel=2)
         self._warn_output_and_loss()
 
     def _warn_output_and_loss(self) -> None:
@@ -219,6 +224,7 @@ class Trainer:
                 if validation is not None and not self.stop_training:
                     if validates(epoch, validation_freq):
                         logs.update(self._validate(validation, callback_list))
+                logs = dict(sorted(logs.items()))  # Keras's order
                 callback_list.on_epoch_end(epoch, logs)
                 training_logs = logs
                 if self.stop_training:
@@ -260,7 +266,10 @@ class Trainer:
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
         guard = guard or NanGuard(pairs, self.optimizer, epoch)  # None: called on its own
         stopped_on_nan = False
-        loss_sum, metric_sums, seen = 0.0, dict.fromkeys(self.metrics, 0.0), 0
+        loss_sum, seen = 0.0, 0
+        compiled_metrics = self.compiled_metrics
+        for metric in compiled_metrics:
+            metric.reset_state()
         loss, optimizer = self.loss, self.optimizer
         batch_logs: dict[str, float] = {}
         for step, index in enumerate(batches):
@@ -283,8 +292,8 @@ class Trainer:
                 stopped_on_nan = True
                 break
             loss_sum += batch_loss * m
-            for name in self.metrics:
-                metric_sums[name] += metric_sum(name, self.loss, xb, yb)
+            for metric in compiled_metrics:  # unweighted, as Keras's `metrics`
+                metric.update_state(yb, xb)
             seen += m
             for layer, need_input_grad in backward_steps:
                 grad = layer.backward(grad, need_input_grad=need_input_grad)
@@ -296,7 +305,7 @@ class Trainer:
                 break
         seen = max(seen, 1)
         logs = {"loss": loss_sum / seen}
-        logs.update({name: total / seen for name, total in metric_sums.items()})
+        logs.update(metric_logs(compiled_metrics))
         if stopped_on_nan:
             logs["loss"] = float("nan")
         return logs
@@ -308,13 +317,17 @@ class Trainer:
         if self.history is not None:
             self.history.stopped_on_nan = message
 
-    def _evaluate_logs(self, x, y, batch_size: int | None = None) -> dict[str, float]:
-        outputs = self.predict(x, batch_size=batch_size)
+    def _evaluate_logs(
+        self, x, y, batch_size: int | None = None, on_batch=None
+    ) -> dict[str, float]:
+        """{"loss": ..., then each metric in compile order}, in inference mode."""
+        outputs = self._forward_all(x, batch_size, on_batch)
         with np.errstate(under="ignore"):
-            loss_value = self.loss.loss_and_gradient(y, outputs)[0]
-            logs = {"loss": loss_value}
-            for name in self.metrics:
-                logs[name] = metric_sum(name, self.loss, outputs, y) / len(x)
+            logs = {"loss": self.loss.loss_and_gradient(y, outputs)[0]}
+            for metric in self.compiled_metrics:
+                metric.reset_state()
+                metric.update_state(y, outputs)
+            logs.update(metric_logs(self.compiled_metrics))
         return logs
 
     def evaluate(
@@ -322,31 +335,41 @@ class Trainer:
         x: Any,
         y: Any,
         batch_size: int | None = None,
-        verbose: int = 1,
+        verbose: int | str = "auto",
         return_dict: bool = False,
     ) -> float | list[float] | dict[str, float]:
         """The loss and metrics on `(x, y)`, in inference mode.
 
-        With verbose=1 it prints them, and for classification prints accuracy beside the
-        majority-class baseline and the balanced accuracy.
+        Args:
+            x, y: the inputs and targets, as for fit.
+            batch_size: rows per batch; default 1024 (results do not depend on it
+                beyond float rounding).
+            verbose: "auto" (= 1, as Keras), 0 silent, 1 a progress bar, 2 one line
+                (`10/10 - 0s - 2ms/step - accuracy: 0.8761 - loss: 0.3495`). When not 0,
+                classification also prints the accuracy beside the majority-class
+                baseline and the balanced accuracy.
+            return_dict: return {name: value} (in Keras's order, by name).
 
         Returns:
-            The loss alone without metrics, else `[loss, *metrics]`, or a dict with
-            `return_dict=True` (as Keras).
+            The loss alone without metrics, else `[loss, *metrics]` in compile's order,
+            or a dict with `return_dict=True` (as Keras).
         """
         if self.loss is None:
             raise ValueError("evaluate() needs a compiled model: call model.compile(...) first.")
+        verbose = _verbosity(verbose)
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
         y = _model_inputs.as_targets(self, y, "y", len(x))
         check_same_length("x", x, "y", y)
-        logs = self._evaluate_logs(x, y, batch_size)
-        if verbose:
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+        batch_size = _inference_batch(batch_size)
+        bar = _inference_bar(verbose, len(x), batch_size, "test")
+        logs = self._evaluate_logs(x, y, batch_size, bar and bar.on_test_batch_end)
+        if bar is not None:
+            bar.on_test_end(dict(sorted(logs.items())))
             if self.loss.accuracy_kind is not None:
                 self._print_accuracy_summary(x, y)
         if return_dict:
-            return logs
+            return dict(sorted(logs.items()))
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
@@ -357,35 +380,54 @@ class Trainer:
         truth = y.argmax(axis=1) if self.loss.accuracy_kind == "categorical" else y
         print(accuracy_summary(np.asarray(truth).reshape(len(labels), -1)[:, 0], labels))
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: int = 0) -> np.ndarray:
+    def predict(
+        self, x: Any, batch_size: int | None = None, verbose: int | str = "auto"
+    ) -> np.ndarray:
         """The model's outputs for `x`, computed in batches, as float32.
 
         Args:
             x: inputs shaped (samples, *input_shape).
             batch_size: rows per batch; default 1024 (results do not depend on it
                 beyond float rounding).
+            verbose: "auto" (= 1, as Keras) shows a progress bar
+                (`10/10 ━━━━━━━━━━━━━━━━━━━━ 0s 482us/step`), 2 one line, 0 nothing.
+
+        Returns:
+            A plain float32 ndarray shaped (samples, *output_shape).
 
         >>> import glassnet as gn
-        >>> gn.Sequential([gn.layers.Dense(3, input_shape=(2,))]).predict([[1, 2]]).shape
+        >>> gn.Sequential([gn.layers.Dense(3, input_shape=(2,))]).predict([[1, 2]], verbose=0).shape
         (1, 3)
         """
+        verbose = _verbosity(verbose)
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
-        batch_size = INFERENCE_BATCH if batch_size is None else batch_size
-        batch_size = check_int("batch_size", batch_size, minimum=1)
+        batch_size = _inference_batch(batch_size)
+        bar = _inference_bar(verbose, len(x), batch_size, "predict")
+        result = self._forward_all(x, batch_size, bar and bar.on_predict_batch_end)
+        if bar is not None:
+            bar.on_predict_end()
+        return result
+
+    def _forward_all(self, x, batch_size: int | None, on_batch=None) -> np.ndarray:
+        """Every row of `x` through the layers in inference mode, `batch_size` at a time;
+        `on_batch(step)` after each batch (a progress bar's)."""
+        batch_size = _inference_batch(batch_size)
         leaves = self.leaves()
-        result = np.empty((len(x), *self.output_shape), dtype=DTYPE)
+        result = np.empty((len(x), *self.output_sample_shape), dtype=DTYPE)
         with np.errstate(under="ignore"):  # see forward
-            for start in range(0, len(x), batch_size):
+            for step, start in enumerate(range(0, len(x), batch_size)):
                 batch = x[start : start + batch_size].astype(DTYPE, copy=False)
                 for layer in leaves:
                     batch = layer.forward(batch, training=False)
                 result[start : start + batch_size] = batch
+                if on_batch is not None:
+                    on_batch(step)
         return result
 
     def predict_classes(self, x: Any, batch_size: int | None = None) -> np.ndarray:
         """The predicted class of each sample: argmax, or threshold for one output."""
-        outputs = self.predict(x, batch_size)
+        outputs = self.predict(x, batch_size, verbose=0)
         if outputs.shape[-1] == 1:
             threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
             return (outputs[:, 0] > threshold).astype(np.intp)
@@ -469,3 +511,24 @@ def validates(epoch: int, validation_freq: int | tuple[int, ...]) -> bool:
     if isinstance(validation_freq, tuple):
         return epoch + 1 in validation_freq
     return (epoch + 1) % validation_freq == 0
+
+
+def _verbosity(verbose: int | str) -> int:
+    """Keras's verbose for evaluate and predict: "auto" is 1."""
+    return 1 if verbose == "auto" else check_int("verbose", verbose, minimum=0)
+
+
+def _inference_batch(batch_size: int | None) -> int:
+    return check_int("batch_size", INFERENCE_BATCH if batch_size is None else batch_size, minimum=1)
+
+
+def _inference_bar(
+    verbose: int, n: int, batch_size: int, kind: str
+) -> callbacks_module.ProgressBar | None:
+    """fit's ProgressBar, started for one evaluate ("test") or predict call, or None."""
+    if not verbose:
+        return None
+    bar = callbacks_module.ProgressBar(verbose=min(verbose, 2))
+    bar.params = {"steps": max(math.ceil(n / batch_size), 1), "verbose": verbose}
+    getattr(bar, f"on_{kind}_begin")()
+    return bar

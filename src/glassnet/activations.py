@@ -15,7 +15,8 @@ The lecture's table, plus the step functions of the perceptron and softmax:
 Each function works on arrays of any shape (softmax on the last axis), keeps the
 float dtype it is given, and is numerically stable: `sigmoid(±1000)` is exactly
 0 or 1 with no warning. `sigmoid()` and `softmax()` are also plain functions here,
-the one stable form that the rest of glassnet uses.
+the one stable form that the rest of glassnet uses (written in `_internal/stable.py`,
+where the metrics can reach it too).
 
 >>> import glassnet as gn
 >>> gn.activations.get("relu")([-1.0, 2.0])
@@ -29,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.checks import lookup
+from glassnet._internal.stable import as_float as _float
+from glassnet._internal.stable import sigmoid, softmax
 
 __all__ = [
     "ActivationFunction",
@@ -44,61 +47,6 @@ __all__ = [
     "sigmoid",
     "softmax",
 ]
-
-
-def _float(z: Any) -> np.ndarray:
-    z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
-
-
-def sigmoid(z: Any, out: np.ndarray | None = None) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-z)), without overflow for any z.
-
-    Args:
-        z: an array of any shape (integers are converted to float64).
-        out: optional array to write the result into (may be `z` itself).
-
-    Returns:
-        An array shaped like `z`, in `z`'s float dtype, with values in [0, 1].
-
-    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
-    array([0. , 0.5, 1. ])
-    """
-    z = _float(z)
-    # exp(-|z|) never overflows; the two branches are the same function. Its underflow
-    # to 0 for large |z| is the right answer, so it is not reported (even in strict mode).
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    result = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
-    if out is None:
-        return result
-    np.copyto(out, result)
-    return out
-
-
-def softmax(z: Any, out: np.ndarray | None = None) -> np.ndarray:
-    """exp(z_i - max z) / sum_j exp(z_j - max z) over the last axis, without overflow.
-
-    Subtracting the largest z changes nothing mathematically and keeps every exponent
-    <= 0, so nothing overflows; an exponent far below 0 rounds to a probability of 0.
-
-    Args:
-        z: scores shaped (..., classes).
-        out: optional array to write the result into (may be `z` itself).
-
-    Returns:
-        Probabilities shaped like `z`; each row sums to 1.
-
-    >>> softmax(np.array([[0.0, 0.0], [1000.0, -1000.0]]))
-    array([[0.5, 0.5],
-           [1. , 0. ]])
-    """
-    z = _float(z)
-    shifted = np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
-    with np.errstate(under="ignore"):  # exp of a very negative shift is 0: correct
-        np.exp(shifted, out=shifted)
-        shifted /= shifted.sum(axis=-1, keepdims=True)
-    return shifted
 
 
 class ActivationFunction:

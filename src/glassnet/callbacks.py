@@ -313,7 +313,13 @@ class ProgressBar(Callback):
     At the end it prints the doctor's diagnosis, its advice as Python code
     (`audience="python"`) or as `glassnet train` flags (`audience="cli"`). `fit` adds one
     unless `callbacks` holds one already (as Keras).
+
+    `evaluate` and `predict` draw the same bar through the `on_test_*` and `on_predict_*`
+    hooks, and end with Keras's line: `10/10 ━━━━━━━━━━━━━━━━━━━━ 0s 482us/step` (verbose=1)
+    or `10/10 - 0s - 482us/step` (verbose=2), followed by evaluate's figures.
     """
+
+    in_fit = False  # between on_train_begin and on_train_end
 
     def __init__(self, verbose: int = 1, audience: str = "python"):
         self.verbose = verbose
@@ -322,6 +328,8 @@ class ProgressBar(Callback):
 
     def on_train_begin(self, logs=None):
         from rich.console import Console
+
+        self.in_fit = True
 
         self.console = Console(highlight=False)
         p = self.params
@@ -333,15 +341,20 @@ class ProgressBar(Callback):
         self.console.print(what + ".")
 
     def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+        self._start_bar(f"Epoch {epoch + 1}/{self.params['epochs']}")
+
+    def _start_bar(self, label: str) -> None:
+        """Start the clock, and the live bar (verbose=1 on a terminal) of params["steps"]."""
         import time
 
-        self.epoch, self.start, self.last_draw = epoch, time.perf_counter(), 0.0
+        self.start, self.last_draw = time.perf_counter(), 0.0
         self.progress = None
         if self.verbose == 1 and self.console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.progress = Progress(
-                TextColumn(f"Epoch {epoch + 1}/{self.params['epochs']}"),
+                TextColumn(label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[info]}"),
@@ -351,15 +364,22 @@ class ProgressBar(Callback):
             self.task = self.progress.add_task("", total=self.params["steps"], info="")
             self.progress.start()
 
-    def on_train_batch_end(self, batch, logs=None):
+    def _draw_now(self, batch: int) -> float | None:
+        """The time, when the bar is to be redrawn after `batch` (ten times a second)."""
         if self.progress is None:
-            return
+            return None
         import time
 
         now = time.perf_counter()
         if now - self.last_draw < 0.1 and batch + 1 < self.params["steps"]:
-            return
+            return None
         self.last_draw = now
+        return now
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = self._draw_now(batch)
+        if now is None:
+            return
         per_step = (now - self.start) / (batch + 1) * 1000
         info = f"{per_step:.2f}ms/step - loss: {(logs or {}).get('loss', float('nan')):.4f}"
         self.progress.update(self.task, completed=batch + 1, info=info)
@@ -378,8 +398,74 @@ class ProgressBar(Callback):
         )
 
     def on_train_end(self, logs=None):
+        self.in_fit = False
         if self.verbose and self.model.history is not None and self.model.history.epoch:
             from glassnet.doctor import diagnose
 
             diagnosis = diagnose(self.model.history, model=self.model)
             self.console.print(diagnosis.rich(audience=self.audience))
+
+    # -- evaluate and predict: one bar per call, ending in Keras's line -----------------
+    def on_predict_begin(self, logs=None):
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+        self._start_bar("")
+
+    def on_predict_batch_end(self, batch, logs=None):
+        now = self._draw_now(batch)
+        if now is not None:
+            info = _step_time((now - self.start) / (batch + 1))
+            self.progress.update(self.task, completed=batch + 1, info=info)
+
+    def on_predict_end(self, logs=None):
+        import time
+
+        from rich.markup import escape
+
+        if self.progress is not None:
+            self.progress.stop()
+        elapsed = time.perf_counter() - self.start
+        steps = self.params["steps"]
+        figures = escape("".join(f" - {k}: {_keras_number(v)}" for k, v in (logs or {}).items()))
+        count = f"{steps}/{steps}"
+        if self.verbose == 2:
+            self.console.print(f"{count} - {elapsed:.0f}s - {_step_time(elapsed / steps)}{figures}")
+        else:
+            bar = "[green]" + "━" * 20 + "[/green]"
+            self.console.print(
+                f"{count} {bar} {elapsed:.0f}s {_step_time(elapsed / steps)}{figures}"
+            )
+
+    # fit's validation calls the test hooks too: inside fit they draw nothing (as Keras).
+    def on_test_begin(self, logs=None):
+        if not self.in_fit:
+            self.on_predict_begin(logs)
+
+    on_test_batch_end = on_predict_batch_end
+
+    def on_test_end(self, logs=None):
+        if not self.in_fit:
+            self.on_predict_end(logs)
+
+
+def _step_time(seconds: float) -> str:
+    """A time per step as Keras prints it: "2s/step", "14ms/step" or "482us/step".
+
+    >>> _step_time(0.000482), _step_time(0.0143), _step_time(2.0)
+    ('482us/step', '14ms/step', '2s/step')
+    """
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s/step"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/step"
+    return f"{seconds * 1e6:.0f}us/step"
+
+
+def _keras_number(value: float) -> str:
+    """A logged figure as Keras prints it: 4 decimals, or 4 significant digits below 1e-3.
+
+    >>> _keras_number(0.34951), _keras_number(0.00001234)
+    ('0.3495', '1.2340e-05')
+    """
+    return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"

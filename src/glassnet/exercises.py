@@ -83,7 +83,12 @@ def _decimal(rng: np.random.Generator, low: float, high: float, step: float = 0.
 
 
 def _network(layers: list[Dense], weights: list[np.ndarray]) -> Sequential:
-    """A named network holding `weights` in float64, so the answers are exact decimals."""
+    """A named network holding `weights` in float64, so the answers are exact decimals.
+
+    Its layers' arrays are float64 arrays of their own, not views into the model's packed
+    float32 vector (which would round 0.1 to 0.100000001): the network is only ever run
+    forward and explained, never trained, so nothing reads that vector.
+    """
     model = Sequential(layers, name="network")
     model.build()
     for i, layer in enumerate(model.layers):

@@ -1,4 +1,4 @@
-"""Layers: Flatten, Dense, Dropout, Activation and Softmax.
+"""Layers: Flatten, Dense, Dropout, Activation and Softmax; Input and InputLayer.
 
 Every layer follows one life cycle (as Keras):
 
@@ -8,12 +8,15 @@ Every layer follows one life cycle (as Keras):
 - `backward(grad, need_input_grad=True)` takes dLoss/d(output), *assigns* the
   parameter gradients into `grads` (in place, no accumulation) and returns
   dLoss/d(input), or None when `need_input_grad` is False (the training loop passes
-  False to the first layer with weights: no one needs the gradient of the data).
+  False to the first trainable layer with weights, and skips the layers before it: no
+  one needs the gradient of the data, nor of weights that `trainable = False` freezes).
 
 In training, the array that `forward` or `backward` returns belongs to the layer and may be
 reused at the next step (Dense writes into one buffer per batch size): copy it to keep it.
-Shapes exclude the batch axis: `input_shape=(28, 28)` means batches shaped
-(batch_size, 28, 28). `backward` may overwrite the array it is given.
+Shapes given and used inside exclude the batch axis: `input_shape=(28, 28)` means batches
+shaped (batch_size, 28, 28), kept as `input_sample_shape`; `layer.input_shape` and
+`output_shape` report them with it, as Keras: `(None, 28, 28)`. `backward` may overwrite
+the array it is given.
 
 >>> import numpy as np
 >>> dense = Dense(2, activation="relu")
@@ -29,44 +32,79 @@ import numpy as np
 
 from glassnet import activations, initializers
 from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._layer_api import (
+    FUNCTIONAL_API,
+    DenseAPI,
+    KerasTensor,
+    LayerAPI,
+    check_shape,
+    input_layer_shape,
+    sample_shape,
+)
 from glassnet.utils import new_rng
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get", "register"]
+__all__ = [
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Input",
+    "InputLayer",
+    "KerasTensor",
+    "Layer",
+    "Softmax",
+    "get",
+    "register",
+]
 
 DTYPE = np.float32
 
 
-class Layer:
+class Layer(LayerAPI):
     """Base class of every layer (and of `Sequential`, so that models nest).
+
+    Inside glassnet, `input_sample_shape` and `output_sample_shape` are one sample's
+    shapes, without the batch axis; `input_shape` and `output_shape` report them as Keras
+    does, with it: `(None, 784)`. `weights`, `trainable` and the rest are in `_layer_api`.
 
     Args:
         input_shape: the shape of one sample, without the batch axis; optional.
         name: a readable name; defaults to the class name in lower case with a number.
+        trainable: False freezes the layer's weights in `fit` (default True).
     """
 
     _counts: ClassVar[dict[str, int]] = {}
 
-    def __init__(self, input_shape: tuple[int, ...] | None = None, name: str | None = None):
+    def __init__(
+        self,
+        input_shape: tuple[int, ...] | None = None,
+        name: str | None = None,
+        trainable: bool = True,
+    ):
         if input_shape is not None:
-            input_shape = _check_shape("input_shape", input_shape)
-        self.input_shape = input_shape
-        self.output_shape: tuple[int, ...] | None = None
+            input_shape = check_shape("input_shape", input_shape)
+        self.input_sample_shape: tuple[int, ...] | None = input_shape
+        self.output_sample_shape: tuple[int, ...] | None = None
         self.name = name or self._default_name()
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.built = False
+        self.trainable = trainable
 
     def _default_name(self) -> str:
-        base = type(self).__name__.lower()
+        # As Keras: the class name in snake case, InputLayer -> input_layer.
+        base = "".join("_" + c.lower() if c.isupper() else c for c in type(self).__name__)
+        base = base.lstrip("_")
         count = Layer._counts.get(base, 0)
         Layer._counts[base] = count + 1
         return base if count == 0 else f"{base}_{count}"
 
     # -- life cycle ------------------------------------------------------------
     def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None = None) -> None:
-        """Create the parameters for inputs of `input_shape` (without the batch axis)."""
-        self.input_shape = tuple(input_shape)
-        self.output_shape = self.compute_output_shape(self.input_shape)
+        """Create the parameters for inputs of `input_shape` (one sample's shape; Keras's
+        `(None, *shape)` is accepted too)."""
+        self.input_sample_shape = tuple(sample_shape(input_shape))
+        self.output_sample_shape = self.compute_output_shape(self.input_sample_shape)
         self.built = True
 
     def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -80,6 +118,8 @@ class Layer:
 
     def __call__(self, x: Any, training: bool = False) -> np.ndarray:
         """Build on first use, then run `forward`."""
+        if isinstance(x, KerasTensor):
+            raise TypeError(f"Layer '{self.name}' was called on {x!r}. {FUNCTIONAL_API}")
         x = np.asarray(x)
         if x.dtype.kind != "f":
             x = x.astype(DTYPE)
@@ -104,8 +144,10 @@ class Layer:
     def get_config(self) -> dict[str, Any]:
         """What saving needs to re-create the layer (not its weights)."""
         config: dict[str, Any] = {"name": self.name}
-        if self.input_shape is not None:
-            config["input_shape"] = list(self.input_shape)
+        if self.input_sample_shape is not None:
+            config["input_shape"] = list(self.input_sample_shape)
+        if not self.trainable:  # only when frozen: files of trainable models stay as they were
+            config["trainable"] = False
         return config
 
     @classmethod
@@ -115,22 +157,15 @@ class Layer:
         >>> Dense.from_config(Dense(3, name="out").get_config()).name
         'out'
         """
-        return cls(**config)
+        config = dict(config)
+        trainable = config.pop("trainable", True)
+        layer = cls(**config)
+        layer.trainable = trainable
+        return layer
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name!r} output_shape={self.output_shape}>"
-
-
-def _check_shape(name: str, shape: Any) -> tuple[int, ...]:
-    if isinstance(shape, int):
-        shape = (shape,)
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        raise TypeError(f"{name} must be a tuple of positive integers, got {shape!r}.") from None
-    for size in shape:
-        check_int(f"{name} entries", size, minimum=1)
-    return tuple(int(s) for s in shape)
+        shape = None if self.output_sample_shape is None else (None, *self.output_sample_shape)
+        return f"<{type(self).__name__} {self.name!r} output_shape={shape}>"
 
 
 class Flatten(Layer):
@@ -153,7 +188,7 @@ class Flatten(Layer):
         return grad.reshape(self._input_shape) if need_input_grad else None
 
 
-class Dense(Layer):
+class Dense(DenseAPI, Layer):
     """A fully connected layer: `output = activation(x @ kernel + bias)`.
 
     Each of the `units` outputs has its own weight for each input, as in the lecture.
@@ -193,7 +228,7 @@ class Dense(Layer):
         self._buffers: dict[tuple[int, str], np.ndarray] = {}  # (rows, "z" or "dx") -> array
 
     def build(self, input_shape, rng=None):
-        input_shape = tuple(input_shape)
+        input_shape = tuple(sample_shape(input_shape))
         if len(input_shape) != 1:
             raise ValueError(
                 f"Dense expected inputs of shape (batch_size, features), got samples shaped "
@@ -365,6 +400,72 @@ class Softmax(Activation):
         return config
 
 
+class InputLayer(Layer):
+    """Declares the shape of a Sequential's input, as Keras's `InputLayer`; it is not a
+    layer of the model: `model.layers` leaves it out and it has no weights.
+
+    `gn.Sequential([gn.layers.InputLayer(shape=(4,)), ...])` is the same model as
+    `gn.Sequential([gn.Input(shape=(4,)), ...])`.
+
+    Args:
+        shape: one sample's shape, without the batch axis, e.g. `(784,)` or `(28, 28)`.
+        batch_size: only None: a glassnet model takes batches of any size.
+        dtype: None or "float32" (glassnet computes in float32).
+        batch_shape: instead of `shape`: `(None, *shape)`.
+        name: optional.
+
+    Raises:
+        ValueError: for no shape, two shapes, a fixed batch size or another dtype.
+        TypeError: for a shape that is not a tuple of positive integers.
+
+    >>> InputLayer(shape=(28, 28)).input_shape
+    (None, 28, 28)
+    """
+
+    def __init__(
+        self,
+        shape: tuple[int, ...] | None = None,
+        batch_size: int | None = None,
+        dtype: str | None = None,
+        batch_shape: tuple[int | None, ...] | None = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ):
+        shape = input_layer_shape(shape, batch_size, dtype, batch_shape, kwargs)
+        super().__init__(input_shape=shape, name=name, **kwargs)
+        self.build(self.input_sample_shape)
+
+    def forward(self, x, training=False):
+        return x
+
+    def backward(self, grad, need_input_grad=True):
+        return grad if need_input_grad else None
+
+
+def Input(  # a function with a class's name, as keras.Input
+    shape: tuple[int, ...] | None = None,
+    batch_size: int | None = None,
+    dtype: str | None = None,
+    batch_shape: tuple[int | None, ...] | None = None,
+    name: str | None = None,
+) -> KerasTensor:
+    """A symbolic input of one sample's `shape`, as `keras.Input`: the first entry of a
+    Sequential, to declare its input shape. Its arguments are `InputLayer`'s.
+
+    Returns:
+        A `KerasTensor` with `shape == (None, *shape)`.
+
+    >>> import glassnet as gn
+    >>> model = gn.Sequential([gn.Input(shape=(4,)), gn.layers.Dense(2)])
+    >>> model.input_shape, model.output_shape, len(model.weights)
+    ((None, 4), (None, 2), 2)
+    """
+    layer = InputLayer(
+        shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name
+    )
+    return KerasTensor(layer)
+
+
 _REGISTRY: dict[str, type[Layer]] = {}
 
 
@@ -380,7 +481,7 @@ def register(cls: type[Layer]) -> type[Layer]:
     return cls
 
 
-for _cls in (Flatten, Dense, Dropout, Activation, Softmax):
+for _cls in (Flatten, Dense, Dropout, Activation, Softmax, InputLayer):
     register(_cls)
 
 

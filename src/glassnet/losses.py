@@ -33,7 +33,10 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
+from glassnet._internal import stable
 from glassnet._internal.checks import describe, lookup
+from glassnet._internal.stable import EPSILON
+from glassnet._internal.tensor import Scalar, as_scalar
 
 __all__ = [
     "BinaryCrossentropy",
@@ -45,9 +48,6 @@ __all__ = [
     "get",
     "probabilities",
 ]
-
-# Probabilities are clipped to [EPSILON, 1 - EPSILON] before a log, as Keras does.
-EPSILON = 1e-7
 
 
 class Loss:
@@ -82,10 +82,16 @@ class Loss:
         """
         return None
 
-    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
-        """The mean loss over the batch."""
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Scalar:
+        """The mean loss over the batch: sum(w_i * loss_i) / N (Keras's "sum_over_batch_size").
+
+        Returns:
+            A float64 that is also a Python float and, as a Keras tensor, has `.numpy()`.
+        """
         y_true, y_pred = self.prepare(y_true, y_pred)
-        return self.loss_and_gradient(y_true, y_pred, sample_weight)[0]
+        if sample_weight is not None:
+            sample_weight = _per_sample("sample_weight", sample_weight, len(y_pred))
+        return as_scalar(self.loss_and_gradient(y_true, y_pred, sample_weight)[0])
 
     def prepare(self, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
         """Validate and convert targets and predictions (outside the training loop)."""
@@ -128,6 +134,18 @@ class Loss:
         return f"{type(self).__name__}({logits.lstrip(', ')})"
 
 
+def _per_sample(name: str, weights: Any, n: int) -> np.ndarray:
+    """A scalar or one weight per sample, as a float64 array of shape (n,)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.size == n and weights.ndim >= 1:
+        return weights.reshape(n)
+    if weights.ndim == 0:
+        return np.full(n, float(weights))
+    raise ValueError(
+        f"{name} must be a number or one value per sample ({n}), got {describe(weights)}."
+    )
+
+
 def _weighted_mean(per_sample: np.ndarray, sample_weight: np.ndarray | None) -> float:
     if sample_weight is None:
         return float(per_sample.mean())
@@ -140,13 +158,6 @@ def _scale_rows(grad: np.ndarray, n: int, sample_weight: np.ndarray | None) -> n
     else:
         grad *= (sample_weight / n).astype(grad.dtype).reshape(-1, *([1] * (grad.ndim - 1)))
     return grad
-
-
-def _softmax_and_logsumexp(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Softmax probabilities (N, C) and log(sum_k exp(z_k)) (N,), without overflow."""
-    p = activations.softmax(logits)
-    # At the largest logit p = exp(0) / sum, so log(sum) = -log(p_max): no second exp pass.
-    return p, logits.max(axis=1) - np.log(p.max(axis=1))
 
 
 def probabilities(outputs: Any, from_logits: bool) -> np.ndarray:
@@ -340,14 +351,11 @@ class CategoricalCrossentropy(Loss):
 
     def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
+        per_sample = stable.categorical_crossentropy(y_true, y_pred, self.from_logits)
         if self.from_logits:
-            probabilities, logsumexp = _softmax_and_logsumexp(y_pred)
-            log_p = y_pred - logsumexp[:, None]
-            per_sample = -(y_true * log_p).sum(axis=1)
-            grad = probabilities * y_true.sum(axis=1, keepdims=True) - y_true
+            grad = activations.softmax(y_pred) * y_true.sum(axis=1, keepdims=True) - y_true
         else:
             p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-            per_sample = -(y_true * np.log(p)).sum(axis=1)
             grad = np.where(p == y_pred, -y_true / p, 0.0)  # clipped: the loss is flat there
         grad = grad.astype(y_pred.dtype, copy=False)
         return _weighted_mean(per_sample, sample_weight), _scale_rows(grad, n, sample_weight)
@@ -386,14 +394,11 @@ class BinaryCrossentropy(Loss):
 
     def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
         n = len(y_true)
+        elementwise = stable.binary_crossentropy(y_true, y_pred, self.from_logits)
         if self.from_logits:
-            z = y_pred
-            e = np.exp(-np.abs(z))  # exp(-|z|) of a huge logit is 0: correct
-            elementwise = np.maximum(z, 0) - z * y_true + np.log1p(e)
-            grad = activations.sigmoid(z) - y_true
+            grad = activations.sigmoid(y_pred) - y_true
         else:
             p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-            elementwise = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
             grad = (p - y_true) / (p * (1 - p))
             grad[(y_pred != p)] = 0  # clipped: the loss is flat there
         per_sample = elementwise.reshape(n, -1).mean(axis=1)
@@ -405,7 +410,7 @@ class MeanSquaredError(Loss):
     """Mean of (y_true - y_pred)^2 over every output (Keras's MSE; no factor 1/2).
 
     >>> MeanSquaredError()(np.array([1.0, 2.0]), np.array([[1.0], [4.0]]))
-    2.0
+    np.float64(2.0)
     """
 
     name = "mean_squared_error"
@@ -423,7 +428,7 @@ class MeanAbsoluteError(Loss):
     """Mean of |y_true - y_pred| over every output; gradient sign(y_pred - y_true).
 
     >>> MeanAbsoluteError()(np.array([1.0, 2.0]), np.array([[1.0], [4.0]]))
-    1.0
+    np.float64(1.0)
     """
 
     name = "mean_absolute_error"

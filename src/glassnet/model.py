@@ -1,5 +1,8 @@
 """Sequential: a stack of layers that is built, compiled, trained and used as in Keras.
 
+`Model` is its base, as `keras.Model` is of `keras.Sequential`; glassnet has no functional
+or subclassed models, and `gn.Model(inputs=..., outputs=...)` says how to write a Sequential.
+
 >>> import numpy as np, glassnet as gn
 >>> gn.utils.set_random_seed(0)
 >>> model = gn.Sequential([gn.layers.Dense(4, activation="tanh", input_shape=(2,)),
@@ -7,7 +10,7 @@
 >>> model.compile(optimizer=gn.optimizers.Adam(0.05), loss="binary_crossentropy")
 >>> x, y = gn.datasets.logic_gate("xor")
 >>> history = model.fit(x, y, epochs=300, batch_size=4, verbose=0)
->>> (model.predict(x)[:, 0] > 0.5).astype(int).tolist()
+>>> (model.predict(x, verbose=0)[:, 0] > 0.5).astype(int).tolist()
 [0, 1, 1, 0]
 """
 
@@ -22,19 +25,41 @@ from glassnet import _model_inputs, _model_state, losses, optimizers, saving
 from glassnet import callbacks as callbacks_module
 from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
+from glassnet._internal.tensor import Tensor, as_tensor
+from glassnet._layer_api import FUNCTIONAL_API, KerasTensor, sample_shape
+from glassnet._model_layers import ModelLayers
 from glassnet._model_summary import summary_table
 from glassnet._model_training import INFERENCE_BATCH, Trainer  # noqa: F401 (gn.model.X)
 from glassnet._nan_guard import EXPLODE_FACTOR, SNAPSHOT_EVERY  # noqa: F401 (gn.model.X)
-from glassnet.layers import DTYPE, Layer
+from glassnet.layers import DTYPE, InputLayer, Layer
 from glassnet.utils import new_rng
 
-__all__ = ["Sequential"]
+__all__ = ["Model", "Sequential"]
 
 Pair = tuple[np.ndarray, np.ndarray]
 
 
+class Model(ModelLayers, Trainer, Layer):
+    """The base of `Sequential`, as `keras.Model` is; glassnet builds Sequential models only.
+
+    `isinstance(model, gn.Model)` holds for every Sequential. Calling `gn.Model(...)` itself
+    (Keras's functional API, `gn.Model(inputs=..., outputs=...)`) or subclassing it with a
+    `call` method raises NotImplementedError saying how to write the model as a Sequential.
+
+    >>> import glassnet as gn
+    >>> gn.Model(inputs=gn.Input(shape=(4,)), outputs=None)
+    Traceback (most recent call last):
+    NotImplementedError: glassnet supports Sequential models only (no functional or ...
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        if not isinstance(self, Sequential):
+            raise NotImplementedError(FUNCTIONAL_API)
+        super().__init__(*args, **kwargs)
+
+
 @layers_module.register
-class Sequential(Trainer, Layer):
+class Sequential(Model):
     """A linear stack of layers; also usable as one layer inside another Sequential.
 
     `build` packs the weights of the model's layers into one contiguous float32 vector
@@ -44,7 +69,9 @@ class Sequential(Trainer, Layer):
     built keeps its own vectors, so the outer model may hold several (`weight_pairs`).
 
     Args:
-        layers: the layers (or models) in order.
+        layers: the layers (or models) in order; the first may be `gn.Input(shape=...)`
+            (or an `InputLayer`), which declares the input shape and is not in `layers`.
+        trainable: False freezes every layer (see `trainable`).
         name: optional.
 
     >>> import glassnet as gn
@@ -57,11 +84,19 @@ class Sequential(Trainer, Layer):
     ((101770,), True)
     """
 
-    def __init__(self, layers: Sequence[Layer] | None = None, name: str | None = None):
+    def __init__(
+        self,
+        layers: Sequence[Layer] | None = None,
+        trainable: bool = True,
+        name: str | None = None,
+    ):
         super().__init__(name=name)
         self.layers: list[Layer] = []
+        self.input_layer: InputLayer | None = None  # gn.Input's layer, when one came first
         for layer in layers or []:
             self.add(layer)
+        if trainable is not True:  # True would unfreeze layers frozen before
+            self.trainable = trainable
         self.optimizer: optimizers.Optimizer | None = None
         self.loss: losses.Loss | None = None
         self.metrics: list[str] = []
@@ -72,12 +107,16 @@ class Sequential(Trainer, Layer):
         self._packed_by_layer: dict[Layer, Pair] = {}  # this model's layers -> their vectors
 
     # -- building -------------------------------------------------------------------
-    def add(self, layer: Layer) -> None:
+    def add(self, layer: Layer | KerasTensor) -> None:
         """Append a layer (or a model). After a build, its weights get vectors of their own.
+
+        `gn.Input(shape=...)` (or an `InputLayer`) may come first: it declares the input
+        shape, so the model has its weights as soon as they are asked for.
 
         Raises:
             TypeError: `layer` is not a glassnet layer.
-            ValueError: `layer` (or a layer inside it) is already in this model.
+            ValueError: `layer` (or a layer inside it) is already in this model, or an
+                Input comes after the first layer or a second time.
 
         >>> import glassnet as gn
         >>> d = gn.layers.Dense(2, name="hidden"); m = gn.Sequential([d])
@@ -85,6 +124,11 @@ class Sequential(Trainer, Layer):
         Traceback (most recent call last):
         ValueError: Layer 'hidden' is already in model 'sequential...': a layer object may ...
         """
+        if isinstance(layer, KerasTensor):
+            layer = layer.input_layer
+        if isinstance(layer, InputLayer):
+            self._add_input(layer)
+            return
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential layers must be glassnet layers, got {describe(layer)}.")
         # A layer caches its last forward pass for backward, so a second use of the same
@@ -99,19 +143,77 @@ class Sequential(Trainer, Layer):
                     "may appear only once in a model. Create one layer per position, e.g. "
                     "[Dense(8) for _ in range(2)] instead of [Dense(8)] * 2."
                 )
+        declared = self.input_layer and self.input_layer.input_sample_shape
+        first = layer.input_sample_shape if not self.layers else None
+        if declared and first is not None and tuple(first) != declared and not layer.built:
+            raise ValueError(
+                f"Layer '{layer.name}' declares input_shape={first}, but the model starts "
+                f"with an Input of shape {declared}: give one of them only."
+            )
         self.layers.append(layer)
-        if len(self.layers) == 1:  # a model declares the input shape of its first layer
-            self.input_shape = layer.input_shape
+        if len(self.layers) == 1 and not declared:  # the first layer declares the model's
+            self.input_sample_shape = layer.input_sample_shape
         self.built = False
+
+    def _add_input(self, layer: InputLayer) -> None:
+        if self.input_layer is not None:
+            raise ValueError(
+                f"Sequential model '{self.name}' has already been configured to use input "
+                f"shape {self.input_shape}. You cannot add a different Input layer to it."
+            )
+        if self.layers:
+            raise ValueError(
+                f"An Input must be the first entry of a Sequential, but model '{self.name}' "
+                f"already has {len(self.layers)} layer(s): start with gn.Input(shape=...)."
+            )
+        self.input_layer = layer
+        self.input_sample_shape = layer.input_sample_shape
+
+    def pop(self, rebuild: bool = True) -> Layer:
+        """Remove the last layer and return it, as Keras; the model stays built.
+
+        `rebuild` is accepted for Keras's signature; glassnet always keeps the model built.
+
+        Raises:
+            IndexError: when the model has no layers.
+
+        >>> import glassnet as gn
+        >>> m = gn.Sequential([gn.Input(shape=(3,)), gn.layers.Dense(2), gn.layers.Dense(4)])
+        >>> m.pop().name.startswith("dense"), len(m.layers), m.output_shape
+        (True, 1, (None, 2))
+        """
+        if not self.layers:
+            raise IndexError(f"pop() from model '{self.name}', which has no layers.")
+        layer = self.layers.pop()
+        for member in _members(layer):
+            self._packed_by_layer.pop(member, None)
+        if not self.layers:
+            self.built = False
+            self.output_sample_shape, self.params, self._weight_pairs = None, {}, []
+            if self.input_layer is None:
+                self.input_sample_shape = None
+        elif self.built:
+            # The popped layer's weights leave the packed vectors (their tail, or all).
+            self._weight_pairs = _model_state.spans(self._weight_pairs, self.leaves())
+            self.output_sample_shape = self.layers[-1].output_sample_shape
+            self._set_params()
+        return layer
 
     def leaves(self) -> list[Layer]:
         return [leaf for layer in self.layers for leaf in layer.leaves()]
 
+    def _declared_shape(self) -> tuple[int, ...] | None:
+        if self.input_layer is not None:
+            return self.input_layer.input_sample_shape
+        return self.layers[0].input_sample_shape if self.layers else None
+
     def build(self, input_shape=None, rng=None) -> None:
-        """Create every layer's weights for samples of `input_shape` (without the batch axis)."""
+        """Create every layer's weights for samples of `input_shape`: one sample's shape,
+        or Keras's `(None, *shape)`; by default the declared one."""
         if not self.layers:
             raise ValueError("This Sequential has no layers: pass a list of layers or use add().")
-        declared = self.layers[0].input_shape
+        declared = self._declared_shape()
+        input_shape = sample_shape(input_shape)
         shape = tuple(input_shape) if input_shape is not None else declared
         if shape is None:
             raise ValueError(
@@ -126,29 +228,33 @@ class Sequential(Trainer, Layer):
         for layer in self.layers:
             if not layer.built:
                 layer.build(shape, rng=np.random.default_rng(rng.integers(2**63)))
-            elif tuple(layer.input_shape) != tuple(shape):
+            elif tuple(layer.input_sample_shape) != tuple(shape):
                 raise ValueError(
-                    f"Layer '{layer.name}' was built for inputs {layer.input_shape}, "
+                    f"Layer '{layer.name}' was built for inputs {layer.input_sample_shape}, "
                     f"but receives {tuple(shape)}."
                 )
-            shape = layer.output_shape
-        self.input_shape = tuple(self.layers[0].input_shape)
-        self.output_shape = tuple(shape)
-        self._pack()
+            shape = layer.output_sample_shape
+        self.input_sample_shape = tuple(self.layers[0].input_sample_shape)
+        self.output_sample_shape = tuple(shape)
+        pairs = _model_state.pack(self.layers, self._packed_by_layer)
+        # Only the spans of this model's layers (not those of a layer popped since).
+        self._weight_pairs = _model_state.spans(pairs, self.leaves())
+        self._set_params()
+        self.built = True
+
+    def _set_params(self) -> None:
         self.params = {
             f"{i}/{k}": v for i, leaf in enumerate(self.leaves()) for k, v in leaf.params.items()
         }
-        self.built = True
-
-    def _pack(self) -> None:
-        self._weight_pairs = _model_state.pack(self.layers, self._packed_by_layer)
 
     @property
     def weight_pairs(self) -> list[Pair]:
-        """The (weights, gradients) vector pairs that the optimizer updates, in layer order.
+        """The (weights, gradients) vector pairs that the optimizer updates, in layer order:
+        those of the trainable layers (see `trainable`).
 
         One pair for a model of layers; a model that was nested after its own build
         brings its pair along. Every layer's `params` and `grads` are views into them.
+        A frozen layer's weights are left out: a pair then covers a span of a vector.
 
         >>> import glassnet as gn
         >>> inner = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]); inner.build()
@@ -156,6 +262,15 @@ class Sequential(Trainer, Layer):
         >>> [w.size for w, _ in outer.weight_pairs], outer.weight_pairs[0][0] is inner.weight_vector
         ([8, 3], True)
         """
+        pairs = self.packed_pairs
+        trainable = self._trainable_leaves()
+        if len(trainable) == len(self.leaves()):  # all trainable: the whole vectors
+            return pairs
+        return _model_state.spans(pairs, trainable)
+
+    @property
+    def packed_pairs(self) -> list[Pair]:
+        """The (weights, gradients) vectors that hold every weight, trainable or not."""
         self._build_if_shape_known()
         return list(self._weight_pairs)
 
@@ -175,7 +290,7 @@ class Sequential(Trainer, Layer):
         return self._only_pair()[1]
 
     def _only_pair(self) -> Pair:
-        pairs = self.weight_pairs
+        pairs = self.packed_pairs
         if len(pairs) != 1:
             raise ValueError(
                 f"Model '{self.name}' keeps its weights in {len(pairs)} packed vectors"
@@ -185,16 +300,16 @@ class Sequential(Trainer, Layer):
 
     def _build_if_shape_known(self) -> None:
         # As Keras: a model with a declared input shape has its weights.
-        if not self.built and self.layers and self.layers[0].input_shape is not None:
+        if not self.built and self.layers and self._declared_shape() is not None:
             self.build()
 
     def _ensure_built(self, x: np.ndarray) -> None:
         if not self.built:
-            self.build(x.shape[1:] if self.layers[0].input_shape is None else None)
-        if tuple(x.shape[1:]) != self.input_shape:
+            self.build(x.shape[1:] if self._declared_shape() is None else None)
+        if tuple(x.shape[1:]) != self.input_sample_shape:
             raise ValueError(
                 f"x has samples shaped {tuple(x.shape[1:])} (x.shape = {x.shape}), but the "
-                f"model expects {self.input_shape}."
+                f"model expects {self.input_sample_shape}."
             )
 
     # -- forward and backward ----------------------------------------------------------
@@ -211,7 +326,8 @@ class Sequential(Trainer, Layer):
         """Backpropagate dLoss/d(output) through the layers in reverse order.
 
         Returns dLoss/d(input); with need_input_grad=False, None, and the layers before
-        the first one with weights are skipped (as in fit).
+        the first trainable one with weights are skipped (as in fit): their gradients are
+        not computed.
 
         >>> import glassnet as gn
         >>> m = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))]); m.build()
@@ -229,15 +345,32 @@ class Sequential(Trainer, Layer):
         leaves = self.leaves()
         if need_input_grad:
             return [(leaf, True) for leaf in reversed(leaves)]
-        first = next((i for i, leaf in enumerate(leaves) if leaf.params), len(leaves))
+        trainable = {id(leaf) for leaf in self._trainable_leaves() if leaf.params}
+        first = next((i for i, leaf in enumerate(leaves) if id(leaf) in trainable), len(leaves))
         return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
-    def __call__(self, x, training=False):
+    def __call__(self, x, training=False) -> Tensor:
+        """The outputs for `x` in one pass, as Keras's `model(x)`: a float32 `Tensor`, an
+        ndarray that also has Keras's `.numpy()` (`predict` returns a plain ndarray)."""
+        if isinstance(x, KerasTensor):
+            raise TypeError(f"Model '{self.name}' was called on {x!r}. {FUNCTIONAL_API}")
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
-        return self.forward(x.astype(DTYPE, copy=False), training=training)
+        outputs = self.forward(x.astype(DTYPE, copy=False), training=training)
+        # A copy: in training the layers reuse their output buffers at the next step.
+        return as_tensor(np.array(outputs) if training else outputs)
 
     # -- weights ----------------------------------------------------------------
+    @property
+    def output_shape(self) -> tuple:
+        """The output's shape with the batch axis, e.g. `(None, 10)` (built if need be).
+
+        Raises:
+            AttributeError: while the input shape is not known.
+        """
+        self._build_if_shape_known()
+        return Layer.output_shape.fget(self)
+
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""
         self._build_if_shape_known()
@@ -316,13 +449,19 @@ class Sequential(Trainer, Layer):
         saving.save_model(self, path)
 
     def get_config(self) -> dict[str, Any]:
-        return {
+        """The name and each layer's class and config; an Input comes first, as Keras's
+        InputLayer entry, and `"trainable": False` is written only for a frozen model."""
+        entries = [self.input_layer] if self.input_layer is not None else []
+        config: dict[str, Any] = {
             "name": self.name,
             "layers": [
                 {"class_name": type(layer).__name__, "config": layer.get_config()}
-                for layer in self.layers
+                for layer in entries + self.layers
             ],
         }
+        if not self.trainable:
+            config["trainable"] = False
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Sequential:
@@ -337,7 +476,7 @@ class Sequential(Trainer, Layer):
             layers_module.get(entry["class_name"]).from_config(dict(entry["config"]))
             for entry in config["layers"]
         ]
-        return cls(layers, name=config.get("name"))
+        return cls(layers, trainable=config.get("trainable", True), name=config.get("name"))
 
 
 def _members(layer: Layer) -> list[Layer]:

@@ -51,6 +51,12 @@ def _check_epsilon(value: float) -> float:
     return epsilon
 
 
+def _where(params: Any) -> list[tuple]:
+    """The shape and memory address of each parameter: state made for some weights must
+    not be applied to others of the same shape (the trainable ones of a model changed)."""
+    return [(p.shape, p.__array_interface__["data"][0]) for p in params]
+
+
 def _flush_tiny(moment: np.ndarray, scratch: np.ndarray) -> None:
     np.abs(moment, out=scratch)
     np.putmask(moment, scratch < FLUSH_BELOW, 0)
@@ -71,18 +77,27 @@ class Optimizer:
         self.weight_decay = check_number("weight_decay", weight_decay, 0)
         self.iterations = 0
         self._state: list[dict[str, np.ndarray]] | None = None
-        self._shapes: list[tuple[int, ...]] = []  # of the parameters the state belongs to
+        self._shapes: list[tuple] = []  # where the parameters the state belongs to are
+        self._seen: list[np.ndarray] = []  # the arrays last handed over (a fast check)
 
     def apply(self, pairs: Pairs) -> None:
         """Update every parameter in place from its gradient (one step).
 
         The state (moments, velocities) is created at the first step, and again if the
-        parameters handed over change in number or shape.
+        parameters handed over change in number, shape or place in memory (another
+        model's, or other weights of a model whose trainable layers changed).
         """
-        shapes = [param.shape for param, _ in pairs]
-        if self._state is None or shapes != self._shapes:
-            self._state = [self._new_state(p) for p, _ in pairs]
-            self._shapes = shapes
+        seen = self._seen
+        if (
+            self._state is None
+            or len(seen) != len(pairs)
+            or any(p is not q for (p, _), q in zip(pairs, seen, strict=True))
+        ):
+            self._seen = [param for param, _ in pairs]
+            where = _where(self._seen)
+            if self._state is None or where != self._shapes:
+                self._state = [self._new_state(p) for p, _ in pairs]
+                self._shapes = where
         self.iterations += 1
         # Squares of tiny gradients round to 0 (underflow): harmless, and not an error.
         with np.errstate(under="ignore"):
@@ -117,7 +132,7 @@ class Optimizer:
         """Restore what `get_state` returned, for the parameters `params`."""
         self.iterations = int(arrays["iterations"])
         self._state = [self._new_state(p) for p in params]
-        self._shapes = [p.shape for p in params]
+        self._shapes, self._seen = _where(params), []
         for i, state in enumerate(self._state):
             for key in state:
                 if key != "tmp":
@@ -140,7 +155,7 @@ class Optimizer:
         """Go back to what `copy_state` returned; a copy made before the first step (no
         moments yet) gives the optimizer a fresh start at that step count."""
         if len(copy) == 1:  # only "iterations"
-            self._state, self._shapes = None, []
+            self._state, self._shapes, self._seen = None, [], []
             self.iterations = int(copy["iterations"])
         else:
             self.set_state(copy, params)

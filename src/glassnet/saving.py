@@ -37,7 +37,8 @@ December 2026) stored it multiplied by (1 - beta_1) / (1 - beta_2) and is conver
 >>> path = os.path.join(tempfile.mkdtemp(), "tiny.glassnet")
 >>> model.save(path)
 >>> again = gn.load_model(path)
->>> bool(np.array_equal(again.predict([[1.0, 2.0]]), model.predict([[1.0, 2.0]])))
+>>> x = [[1.0, 2.0]]
+>>> bool(np.array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0)))
 True
 """
 
@@ -53,6 +54,7 @@ import numpy as np
 
 from glassnet import _saved_checks, _saved_folder, losses, optimizers
 from glassnet import layers as layers_module
+from glassnet import metrics as metrics_module
 from glassnet._internal.checks import describe
 from glassnet._internal.files import (
     atomic_write,
@@ -117,7 +119,7 @@ def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         compiled = {
             "optimizer": model.optimizer.get_config(),
             "loss": model.loss.get_config(),
-            "metrics": list(model.metrics),
+            "metrics": [metrics_module.serialize(m, model.loss) for m in model.compiled_metrics],
         }
         sizes = [w.size for w, _ in model.weight_pairs] if model.built else []
         for key, value in _joined_state(model.optimizer.get_state(), sizes).items():
@@ -127,7 +129,7 @@ def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "format": FORMAT,
         "version": VERSION,
         "model": {"class_name": type(model).__name__, "config": model.get_config()},
-        "input_shape": None if model.input_shape is None else list(model.input_shape),
+        "input_shape": None if model.input_sample_shape is None else list(model.input_sample_shape),
         "compile": compiled,
         "weights": shapes,
         "shuffle_rng": rngs["shuffle"],
@@ -229,7 +231,7 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
         raise ValueError(f"{shown}: its layers are nested too deeply: damaged.") from None
     declared = config.get("input_shape")
     input_shape = _saved_checks.input_shape(
-        declared if declared is not None else model.input_shape, shown
+        declared if declared is not None else model.input_sample_shape, shown
     )
 
     # Every size the configuration declares is checked against the arrays present before
@@ -264,7 +266,7 @@ def _compile(model: Any, compiled: dict[str, Any], shown: str) -> None:
     except KeyError:
         raise ValueError(f"{shown}: unknown optimizer {settings.get('name')!r}.") from None
     metrics = compiled.get("metrics") or []
-    if not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics):
+    if not isinstance(metrics, list) or not all(isinstance(m, (str, dict)) for m in metrics):
         raise ValueError(f"{shown}: metrics {describe(metrics)} are not a list of names.")
     with warnings.catch_warnings():
         # The output/loss advice was given when the model was first compiled.

@@ -5,10 +5,9 @@ import json
 import numpy as np
 import pytest
 
+from glassnet.datasets import DataReport, describe
 from glassnet.datasets import _stats as stats
-from glassnet.datasets import describe
 from glassnet.datasets import describe as describe_function
-from glassnet.datasets.describe import DataReport
 
 
 def test_ninety_ten_warns_about_imbalance_and_names_the_baseline(rng):

@@ -99,7 +99,7 @@ CASES = [(name, loss) for name in sorted(NETWORKS) for loss in ["mse", "mae"]] +
 @pytest.mark.parametrize(("name", "loss"), CASES, ids=str)
 def test_networks_of_two_and_three_layers(rng, name, loss):
     model = _net(*NETWORKS[name]())
-    x = rng.normal(size=(5, *model.input_shape))
+    x = rng.normal(size=(5, *model.input_sample_shape))
     labels = rng.integers(0, 3, size=5)
     y = {
         "SparseCategoricalCrossentropy()": labels,
@@ -151,7 +151,8 @@ def test_shapes_at_batch_sizes_1_2_7(rng, kind, batch):
     make, input_shape, output_shape = LAYERS[kind]
     layer = make()
     layer.build(input_shape, rng=np.random.default_rng(0))
-    assert layer.output_shape == output_shape
+    assert layer.output_sample_shape == output_shape
+    assert layer.output_shape == (None, *output_shape)  # as Keras reports it
     x = rng.normal(size=(batch, *input_shape)).astype(np.float32)
     out = layer.forward(x, training=True)
     assert out.shape == (batch, *output_shape)

@@ -452,3 +452,15 @@ def test_reduce_lr_on_plateau_and_csv_logger_match_keras(tmp_path):
             logger.on_epoch_end(epoch, logs)
         logger.on_train_end()
     assert (tmp_path / "g.csv").read_bytes() == (tmp_path / "k.csv").read_bytes()
+
+
+def test_fit_validation_draws_no_evaluate_line(capsys):
+    # The test hooks reach fit's ProgressBar too; inside fit it prints only the epoch
+    # lines (as Keras's ProgbarLogger), while evaluate still prints its own line.
+    model = _line_model()
+    model.fit(ONE_X, ONE_Y, epochs=2, verbose=2, validation_data=(ONE_X, ONE_Y))
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[:2] for line in lines[1:3]] == [["Epoch", "1/2"], ["Epoch", "2/2"]]
+    assert not any(line.startswith("1/1 - ") for line in lines)
+    model.evaluate(ONE_X, ONE_Y, verbose=2)
+    assert capsys.readouterr().out.startswith("1/1 - ")

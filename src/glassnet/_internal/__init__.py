@@ -4,5 +4,7 @@
 - `numbers`: the one way to print a number (`short`, `plain`, `precise`, `fixed`);
 - `files`: write a file or a folder completely or not at all;
 - `npz`: read an .npz archive without trusting it;
-- `jsonable`: plain Python values for JSON.
+- `jsonable`: plain Python values for JSON;
+- `stable`: the one stable sigmoid, softmax and cross-entropies (activations, losses, metrics);
+- `tensor`: `Tensor` and `Scalar`, NumPy results with Keras's `.numpy()`.
 """

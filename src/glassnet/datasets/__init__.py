@@ -13,7 +13,7 @@ The lecture's workflow: load the data, split it (80/10/10 or 60/20/20), know it,
 """
 
 from glassnet.datasets import fashion_mnist, idx, mnist
-from glassnet.datasets.describe import DataReport, describe
+from glassnet.datasets._describe import DataReport, describe
 from glassnet.datasets.examples import example_csv
 from glassnet.datasets.idx import read_idx, write_idx
 from glassnet.datasets.scaling import MinMaxScaler, StandardScaler, scale_images

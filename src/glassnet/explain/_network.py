@@ -94,12 +94,12 @@ def prepare_sample(model: Layer, x: Any) -> np.ndarray:
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a glassnet Sequential or layer, got {describe(model)}.")
     x = as_float_array("x", x, dtype=np.float64)
-    shape = model.input_shape
+    shape = model.input_sample_shape
     if shape is None and not model.built:
         shape = x.shape[1:] if x.ndim > 1 and x.shape[0] == 1 else x.shape
     if not model.built:
         model.build(tuple(shape))
-    shape = tuple(model.input_shape)
+    shape = tuple(model.input_sample_shape)
     if x.shape == (1, *shape):
         x = x[0]
     if x.shape != shape:

@@ -20,14 +20,33 @@ Conventions, as scikit-learn's:
 (n_samples, n_classes) (its argmax is used) or a column (n_samples, 1) of
 binary probabilities (thresholded at 0.5, as Keras's binary accuracy).
 
+Keras's metric objects are here too (`SparseCategoricalAccuracy`, `BinaryCrossentropy`,
+`Precision`, `AUC`, ...): `compile(metrics=[...])` takes them or their names, and each works
+on its own with `update_state(y_true, y_pred)`, `result()` and `reset_state()`.
+
 >>> y_true = [0] * 9 + [1]
 >>> y_pred = [0] * 10
 >>> print(accuracy_summary(y_true, y_pred).text)
 accuracy 0.900 (baseline 0.900, balanced 0.500) ⚠ near baseline; imbalanced 9.0:1
 """
 
+from glassnet.metrics._confusion import AUC, Precision, Recall
+from glassnet.metrics._objects import (
+    Accuracy,
+    BinaryAccuracy,
+    BinaryCrossentropy,
+    CategoricalAccuracy,
+    CategoricalCrossentropy,
+    Mean,
+    MeanAbsoluteError,
+    MeanMetricWrapper,
+    MeanSquaredError,
+    Metric,
+    SparseCategoricalAccuracy,
+    SparseCategoricalCrossentropy,
+)
+from glassnet.metrics._registry import compile_metrics, get, metric_logs, names, serialize
 from glassnet.metrics._report import ClassificationReport, classification_report
-from glassnet.metrics._running import metric_sum
 from glassnet.metrics._scores import (
     accuracy,
     confusion_matrix,
@@ -53,26 +72,45 @@ from glassnet.metrics._summary import (
 )
 
 __all__ = [
+    "AUC",
     "IMBALANCE_RATIO",
     "NEAR_BASELINE_POINTS",
+    "Accuracy",
     "AccuracySummary",
+    "BinaryAccuracy",
+    "BinaryCrossentropy",
+    "CategoricalAccuracy",
+    "CategoricalCrossentropy",
     "ClassificationReport",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "Metric",
+    "Precision",
+    "Recall",
+    "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
     "accuracy",
     "accuracy_summary",
     "balanced_accuracy",
     "baseline_accuracy",
     "baseline_from_counts",
     "classification_report",
+    "compile_metrics",
     "confusion_matrix",
     "f1",
+    "get",
     "imbalance_ratio",
     "is_imbalanced",
     "majority_class_baseline",
     "mean_absolute_error",
     "mean_squared_error",
-    "metric_sum",
+    "metric_logs",
+    "names",
     "precision",
     "r2_score",
     "recall",
+    "serialize",
     "top_k_accuracy",
 ]

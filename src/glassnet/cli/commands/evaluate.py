@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     loaded = load_run(args.model)
     x, y, names = evaluation_data(loaded, args.dataset, args.target)
-    n_outputs = loaded.model.output_shape[-1]
+    n_outputs = loaded.model.output_sample_shape[-1]
     if len(names) != n_outputs:
         raise ValueError(
             f"--dataset {args.dataset} has {len(names)} classes but the model has "

@@ -198,12 +198,12 @@ def _read_rows(path: Path, loaded: LoadedRun) -> np.ndarray:
         x = np.array(body, dtype=np.float64)
     except ValueError:
         raise ValueError(f"{path} must hold numbers in every feature cell.") from None
-    n_inputs = int(np.prod(loaded.model.input_shape))
+    n_inputs = int(np.prod(loaded.model.input_sample_shape))
     if x.ndim != 2 or x.shape[1] != n_inputs:
         raise ValueError(
             f"{path} rows must have {n_inputs} values (the model's inputs), got shape {x.shape}."
         )
-    return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_shape)
+    return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_sample_shape)
 
 
 def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict[str, Any]]:
@@ -225,7 +225,7 @@ def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict
         pixels = read_image(path)
         if loaded.preprocessing.get("kind") not in ("images", None):
             raise ValueError(f"{loaded.path} was trained on table rows, not images: give a CSV.")
-        x = image_to_input(pixels, tuple(loaded.model.input_shape))[None]
+        x = image_to_input(pixels, tuple(loaded.model.input_sample_shape))[None]
     probs = probabilities(loaded.model, x)  # (n, n_classes)
     names = loaded.class_names
     order = np.argsort(-probs, axis=1, kind="stable")[:, :top]

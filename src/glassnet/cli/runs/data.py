@@ -223,7 +223,9 @@ def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: in
 
 def probabilities(model: Any, x: np.ndarray) -> np.ndarray:
     """The model's class probabilities for `x`, shaped (n, n_classes); see `class_probabilities`."""
-    return class_probabilities(model.predict(x), getattr(model.loss, "from_logits", False))
+    return class_probabilities(
+        model.predict(x, verbose=0), getattr(model.loss, "from_logits", False)
+    )
 
 
 def class_probabilities(outputs: Any, from_logits: bool) -> np.ndarray:

@@ -238,7 +238,7 @@ class LoadedRun:
     def class_names(self) -> list[str]:
         """The run's class names, or "0".."n-1" from the model's output width."""
         names = self.info.get("class_names")
-        return list(names) if names else [str(i) for i in range(self.model.output_shape[-1])]
+        return list(names) if names else [str(i) for i in range(self.model.output_sample_shape[-1])]
 
     @property
     def preprocessing(self) -> dict[str, Any]:
@@ -295,7 +295,7 @@ def evaluation_data(
 
 
 def _check_inputs(loaded: LoadedRun, x: np.ndarray, dataset: str) -> None:
-    expected = tuple(loaded.model.input_shape or ())
+    expected = tuple(loaded.model.input_sample_shape or ())
     if expected and tuple(x.shape[1:]) != expected:
         raise ValueError(
             f"{dataset} has samples shaped {tuple(x.shape[1:])}, but the model of "
@@ -397,8 +397,8 @@ def _run_info_model_file(file: Path, info: dict[str, Any]) -> str:
 
 def _check_run_info(file: Path, info: dict[str, Any], model: Any) -> None:
     """run.json's class names, features and preprocessing fit the model, or a ValueError."""
-    outputs = int(model.output_shape[-1]) if model.output_shape else None
-    inputs = int(np.prod(model.input_shape)) if model.input_shape else None
+    outputs = int(model.output_sample_shape[-1]) if model.output_sample_shape else None
+    inputs = int(np.prod(model.input_sample_shape)) if model.input_sample_shape else None
     names = info["class_names"]
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise ValueError(f"{file}: class_names must be a list of names, got {names!r:.80}.")
