@@ -43,6 +43,7 @@ ENGINE = (
     "_model_training",
     "_callback_base",
     "_callbacks_training",
+    "_fit_options",
     "_saved_checks",
     "_saved_folder",
     "_layer_api",

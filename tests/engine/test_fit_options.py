@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
-from glassnet._model_training import EpochBatches
+from glassnet._fit_options import EpochBatches
 from glassnet.callbacks import LambdaCallback
 
 
