@@ -28,6 +28,7 @@ import numpy as np
 
 from glassnet import _model_inputs, losses, optimizers
 from glassnet import callbacks as callbacks_module
+from glassnet._fit_options import EpochBatches, check_validation_freq, validates
 from glassnet._internal.checks import check_int, check_number, check_same_length
 from glassnet._nan_guard import NanGuard
 from glassnet.doctor import summarize_data
@@ -107,6 +108,8 @@ class Trainer:
         class_weight: dict[int, float] | None = None,
         sample_weight: Any = None,
         initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_freq: int | Sequence[int] = 1,
     ) -> callbacks_module.History:
         """Train the model for `epochs` passes over the data, in mini-batches.
 
@@ -125,6 +128,14 @@ class Trainer:
             class_weight: class -> weight, multiplying each sample's loss.
             sample_weight: one weight per sample.
             initial_epoch: the epoch to start from (for resuming).
+            steps_per_epoch: batches per epoch; default None, one pass over the data.
+                Given, each epoch trains on the next `steps_per_epoch` batches and the
+                passes over the (reshuffled) data run across epochs; an epoch in which
+                the pass ends stops there, with a warning, and the next begins a new pass
+                (as Keras with arrays).
+            validation_freq: validate every `validation_freq` epochs (an int, counting
+                from 1: 2 validates after epochs 2, 4, ...), or after the epochs of a
+                list, e.g. [1, 5, 10] (as Keras); the other epochs' logs have no "val_".
 
         The NaN guard stops training when a batch's loss is NaN or infinite, or exceeds
         `EXPLODE_FACTOR` (1e6) times the first batch's (and 1e6), and puts back the weights
@@ -148,6 +159,9 @@ class Trainer:
             "validation_split", validation_split, 0, 1, high_inclusive=False
         )
         verbose = 1 if verbose == "auto" else check_int("verbose", verbose, minimum=0)
+        if steps_per_epoch is not None:
+            steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        validation_freq = check_validation_freq(validation_freq)
         x = _model_inputs.as_input(self, x, "x")
         self._ensure_built(x)
         y = _model_inputs.as_targets(self, y, "y", len(x))
@@ -160,7 +174,8 @@ class Trainer:
         batch_size = min(batch_size, len(x))  # as Keras: a batch holds at most all samples
 
         history = callbacks_module.History()
-        steps = math.ceil(len(x) / batch_size)
+        batches = EpochBatches(len(x), batch_size, shuffle, steps_per_epoch)
+        steps = batches.steps
         history.params = {
             "epochs": epochs,
             "steps": steps,
@@ -173,6 +188,8 @@ class Trainer:
             "validation_split": validation_split if validation_data is None else 0.0,
             "accuracy": ACCURACY_NAMES.get(self.loss.accuracy_kind or "", ""),
         }
+        if validation_freq != 1:  # the doctor reads val_ curves only when every epoch has one
+            history.params["validation_freq"] = validation_freq
         callback_list = callbacks_module.CallbackList(
             callbacks, add_history=history, add_progbar=verbose, model=self, params=history.params
         )
@@ -184,9 +201,11 @@ class Trainer:
         self.history = history
         if self._shuffle_rng is None:
             self._shuffle_rng = new_rng()
+        batches.rng = self._shuffle_rng
 
         guard = NanGuard(self.weight_pairs, self.optimizer, initial_epoch)
         callback_list.on_train_begin()
+        training_logs = None  # the last finished epoch's, given to on_train_end (as Keras)
         try:
             for epoch in range(initial_epoch, epochs):
                 callback_list.on_epoch_begin(epoch)
@@ -195,12 +214,22 @@ class Trainer:
                 # clear message instead of NumPy's warnings; underflow to 0 is harmless.
                 with np.errstate(over="ignore", invalid="ignore", under="ignore"):
                     logs = self._train_epoch(
-                        x, y, weights, batch_size, shuffle, callback_list, epoch, guard
+                        x,
+                        y,
+                        weights,
+                        batch_size,
+                        shuffle,
+                        callback_list,
+                        epoch,
+                        guard,
+                        batches.epoch(epoch),
                     )
                 if validation is not None and not self.stop_training:
-                    val_logs = self._evaluate_logs(*validation)
-                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                callback_list.on_epoch_end(epoch, dict(sorted(logs.items())))  # Keras's order
+                    if validates(epoch, validation_freq):
+                        logs.update(self._validate(validation, callback_list))
+                logs = dict(sorted(logs.items()))  # Keras's order
+                callback_list.on_epoch_end(epoch, logs)
+                training_logs = logs
                 if self.stop_training:
                     break
         except KeyboardInterrupt:
@@ -208,19 +237,34 @@ class Trainer:
             history.interrupted = True
             if verbose == 0:
                 raise
-        callback_list.on_train_end()
+        callback_list.on_train_end(training_logs)
         return history
 
+    def _validate(self, validation, callback_list) -> dict[str, float]:
+        """The validation figures, as "val_" logs, between on_test_begin and on_test_end."""
+        callback_list.on_test_begin()
+        val_logs = self._evaluate_logs(*validation)
+        callback_list.on_test_end(dict(val_logs))
+        return {f"val_{k}": v for k, v in val_logs.items()}
+
     def _train_epoch(
-        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None
+        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None, batches=None
     ) -> dict[str, float]:
-        """One pass over the data in mini-batches: forward, loss, backward, update."""
+        """One epoch in mini-batches: forward, loss, backward, update.
+
+        `batches` yields the sample indices of each step (`EpochBatches.epoch`); default
+        one pass over the data, shuffled if `shuffle`.
+        """
         n = len(x)
         pairs = self.weight_pairs
         layers = self.leaves()
         # Backpropagation stops at the first layer with weights: no one needs dLoss/dx.
         backward_steps = self._backward_steps(need_input_grad=False)
-        order = self._shuffle_rng.permutation(n) if shuffle else np.arange(n)
+        if batches is None:
+            batches = EpochBatches(n, batch_size, shuffle, rng=self._shuffle_rng).epoch(epoch)
+        # Per batch, a hook only if a callback overrides it (see CallbackList.calls).
+        batch_begin = callback_list.calls("on_train_batch_begin")
+        batch_end = callback_list.calls("on_train_batch_end")
         gather = np.empty((batch_size, *x.shape[1:]), dtype=x.dtype)
         cast = None if x.dtype == DTYPE else np.empty(gather.shape, dtype=DTYPE)
         guard = guard or NanGuard(pairs, self.optimizer, epoch)  # None: called on its own
@@ -233,8 +277,9 @@ class Trainer:
         # Layers with a kernel/bias regularizer: none, in most runs, and then no cost per batch.
         regularized = [layer for layer in layers if getattr(layer, "regularized", False)]
         batch_logs: dict[str, float] = {}
-        for step, start in enumerate(range(0, n, batch_size)):
-            index = order[start : start + batch_size]
+        for step, index in enumerate(batches):
+            if batch_begin:
+                callback_list.on_train_batch_begin(step)
             m = len(index)
             if cast is None:
                 xb = x[index]  # fancy indexing measured faster than np.take(out=) here
@@ -260,8 +305,9 @@ class Trainer:
             if regularized:  # the penalties join the loss (as Keras) and their gradients
                 loss_sum += m * sum(layer.add_regularization() for layer in regularized)
             optimizer.apply(pairs)
-            batch_logs["loss"] = loss_sum / seen
-            callback_list.on_train_batch_end(step, batch_logs)
+            if batch_end:
+                batch_logs["loss"] = loss_sum / seen
+                callback_list.on_train_batch_end(step, batch_logs)
             if self.stop_training:
                 break
         seen = max(seen, 1)

@@ -1,41 +1,37 @@
-"""Callbacks: History, EarlyStopping, the progress display and the NaN guard."""
+"""Callbacks: History, EarlyStopping, the progress display, and the ones Keras has.
+
+`Callback` (the base class) is in `_callback_base`; CSVLogger, LambdaCallback,
+LearningRateScheduler, ReduceLROnPlateau and TerminateOnNaN in `_callbacks_training`; all
+are here, as `gn.callbacks.NAME`, as in Keras.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from glassnet._callback_base import HOOKS, Callback, overrides
+from glassnet._callbacks_training import (
+    CSVLogger,
+    LambdaCallback,
+    LearningRateScheduler,
+    ReduceLROnPlateau,
+    TerminateOnNaN,
+)
 from glassnet._checkpoints import Checkpointing
 
 __all__ = [
+    "CSVLogger",
     "Callback",
     "CallbackList",
     "EarlyStopping",
     "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
     "ModelCheckpoint",
     "ProgressBar",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
 ]
-
-
-class Callback:
-    """Base class: hooks called by `Sequential.fit`; override the ones you need.
-
-    `self.model` is set before training starts.
-    """
-
-    model: Any = None
-
-    def set_model(self, model: Any) -> None:
-        self.model = model
-
-    def on_train_begin(self, logs: dict | None = None) -> None: ...
-
-    def on_train_end(self, logs: dict | None = None) -> None: ...
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None: ...
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None: ...
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None: ...
 
 
 class CallbackList(Callback):
@@ -48,6 +44,9 @@ class CallbackList(Callback):
             added (as Keras).
         model: set on every callback.
         params: the fit settings, set as every callback's `params`.
+
+    Each hook calls only the callbacks that override it (found once, here), so a
+    per-batch hook that none of them uses costs nothing; `calls(hook)` says whether any does.
 
     >>> calls = CallbackList([EarlyStopping(patience=1)], add_history=History())
     >>> [type(c).__name__ for c in calls]
@@ -80,12 +79,39 @@ class CallbackList(Callback):
             self.callbacks.append(add_history)
         self.params = params or {}
         for callback in self.callbacks:
-            callback.params = self.params
+            callback.set_params(self.params)
         if model is not None:
             self.set_model(model)
+        self._find_active()
 
     def __iter__(self):
         return iter(self.callbacks)
+
+    def _find_active(self) -> None:
+        # Per hook, the bound methods of the callbacks that override it, found once.
+        self._active = {
+            hook: [getattr(c, hook) for c in self.callbacks if overrides(c, hook)] for hook in HOOKS
+        }
+
+    def append(self, callback: Callback) -> None:
+        """Add `callback` last (as Keras's `CallbackList.append`)."""
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                f"callback must be a gn.callbacks.Callback instance, got {type(callback).__name__}."
+            )
+        self.callbacks.append(callback)
+        callback.set_params(self.params)
+        if self.model is not None:
+            callback.set_model(self.model)
+        self._find_active()
+
+    def calls(self, hook: str) -> bool:
+        """True if some callback overrides `hook` (fit skips a per-batch hook nobody uses).
+
+        >>> CallbackList([EarlyStopping()]).calls("on_train_batch_begin")
+        False
+        """
+        return bool(self._active[hook])
 
     def set_model(self, model: Any) -> None:
         self.model = model
@@ -93,24 +119,36 @@ class CallbackList(Callback):
             callback.set_model(model)
 
     def on_train_begin(self, logs=None):
-        for callback in self.callbacks:
-            callback.on_train_begin(logs)
+        for call in self._active["on_train_begin"]:
+            call(logs)
 
     def on_train_end(self, logs=None):
-        for callback in self.callbacks:
-            callback.on_train_end(logs)
+        for call in self._active["on_train_end"]:
+            call(logs)
 
     def on_epoch_begin(self, epoch, logs=None):
-        for callback in self.callbacks:
-            callback.on_epoch_begin(epoch, logs)
+        for call in self._active["on_epoch_begin"]:
+            call(epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
-        for callback in self.callbacks:
-            callback.on_epoch_end(epoch, logs)
+        for call in self._active["on_epoch_end"]:
+            call(epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        for call in self._active["on_train_batch_begin"]:
+            call(batch, logs=logs)  # logs by keyword, as Keras
 
     def on_train_batch_end(self, batch, logs=None):
-        for callback in self.callbacks:
-            callback.on_train_batch_end(batch, logs)
+        for call in self._active["on_train_batch_end"]:
+            call(batch, logs=logs)  # logs by keyword, as Keras
+
+    def on_test_begin(self, logs=None):
+        for call in self._active["on_test_begin"]:
+            call(logs)
+
+    def on_test_end(self, logs=None):
+        for call in self._active["on_test_end"]:
+            call(logs)
 
 
 class History(Callback):
@@ -283,6 +321,8 @@ class ProgressBar(Callback):
     or `10/10 - 0s - 482us/step` (verbose=2), followed by evaluate's figures.
     """
 
+    in_fit = False  # between on_train_begin and on_train_end
+
     def __init__(self, verbose: int = 1, audience: str = "python"):
         self.verbose = verbose
         self.audience = audience
@@ -290,6 +330,8 @@ class ProgressBar(Callback):
 
     def on_train_begin(self, logs=None):
         from rich.console import Console
+
+        self.in_fit = True
 
         self.console = Console(highlight=False)
         p = self.params
@@ -358,6 +400,7 @@ class ProgressBar(Callback):
         )
 
     def on_train_end(self, logs=None):
+        self.in_fit = False
         if self.verbose and self.model.history is not None and self.model.history.epoch:
             from glassnet.doctor import diagnose
 
@@ -396,9 +439,16 @@ class ProgressBar(Callback):
                 f"{count} {bar} {elapsed:.0f}s {_step_time(elapsed / steps)}{figures}"
             )
 
-    on_test_begin = on_predict_begin
+    # fit's validation calls the test hooks too: inside fit they draw nothing (as Keras).
+    def on_test_begin(self, logs=None):
+        if not self.in_fit:
+            self.on_predict_begin(logs)
+
     on_test_batch_end = on_predict_batch_end
-    on_test_end = on_predict_end
+
+    def on_test_end(self, logs=None):
+        if not self.in_fit:
+            self.on_predict_end(logs)
 
 
 def _step_time(seconds: float) -> str:

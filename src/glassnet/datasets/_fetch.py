@@ -360,3 +360,79 @@ class _Bar:
 
     def close(self) -> None:
         self._progress.stop()
+
+
+def file_digest(path: str | os.PathLike, algorithm: str = "sha256") -> str:
+    """The hex digest of the file at `path`, by "sha256" or "md5", read in blocks.
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> file_digest(path, "md5")
+    '900150983cd24fb0d6963f7d28e17f72'
+    """
+    hasher = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        while block := handle.read(_BLOCK):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def download_file(
+    url: str,
+    target: str | os.PathLike,
+    *,
+    file_hash: str | None = None,
+    algorithm: str = "sha256",
+    progress: bool | None = None,
+    timeout: float = TIMEOUT,
+) -> Path:
+    """Download `url` to `target`, atomically, checked against `file_hash` if one is given.
+
+    The bytes go to a hidden temporary file beside `target` (leftovers of an earlier
+    killed download are removed first) and become `target` only once complete and
+    verified, so `target` is never half a file; an existing `target` is replaced.
+
+    Args:
+        url: what to download (http, https or file).
+        target: where the file goes; its folder is created.
+        file_hash: the expected hex digest, or None not to check.
+        algorithm: "sha256" or "md5", the digest `file_hash` is.
+        progress: show a progress bar; None: in a terminal or a notebook.
+        timeout: seconds the server may stay silent.
+
+    Raises:
+        OSError: the download failed (the message names the URL and why).
+        ValueError: the file's digest is not `file_hash` (it was not kept).
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_bytes(b"abc")
+    >>> path = download_file((folder / "a.txt").as_uri(), folder / "b.txt", algorithm="md5",
+    ...                      file_hash="900150983cd24fb0d6963f7d28e17f72")
+    >>> path.read_bytes()
+    b'abc'
+    """
+    from glassnet._internal.files import remove_stale
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    tmp = temporary_name(target)
+    try:
+        try:
+            sha256 = _stream_to(url, tmp, progress, timeout)
+        except (OSError, ValueError, http.client.HTTPException) as error:  # incl. short reads
+            raise OSError(f"downloading {url} failed: {_reason(error)}") from error
+        if file_hash is not None:
+            digest = sha256 if algorithm == "sha256" else file_digest(tmp, algorithm)
+            if digest != file_hash.lower():
+                raise ValueError(
+                    f"the file downloaded from {url} has {algorithm} {digest}, expected "
+                    f"{file_hash.lower()}: it is corrupted or not the expected file, and was "
+                    "not kept."
+                )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

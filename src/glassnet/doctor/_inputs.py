@@ -89,8 +89,11 @@ def read_curves(run: Run) -> Curves:
 
     epochs = len(logs["loss"])
 
+    # fit(validation_freq=2) validates only some epochs: no val_ curve to read epoch by epoch.
+    sparse_validation = run.params.get("validation_freq", 1) != 1
+
     def get(key: str | None) -> np.ndarray | None:
-        if key not in logs:
+        if key not in logs or (sparse_validation and key.startswith("val_")):
             return None
         values = np.full(epochs, np.nan)  # an epoch cut short (NaN guard) has no val_ entry
         given = np.asarray(
