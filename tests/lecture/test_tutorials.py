@@ -9,10 +9,8 @@ later cells are still tested).
 
 A tutorial passes when every failing statement is in `TENSORFLOW_ONLY` (tf.data,
 TensorBoard, SavedModel, TensorFlow itself and the tensorflow_docs package built on it,
-convolution layers: out of scope in issue 16) or in `PENDING`: the features that other
-branches of issue 16 bring (gn.models, .numpy(), metric objects, regularizers, schedules,
-...). Once those are merged, `test_pending_features_now_run` says which PENDING entries to
-delete; the goal is an empty PENDING.
+convolution layers and the functional API: out of scope in issue 16); every other
+statement of the four tutorials runs.
 """
 
 from __future__ import annotations
@@ -111,72 +109,6 @@ TENSORFLOW_ONLY: dict[str, dict[str, str]] = {
     },
 }
 
-# Statements that need a feature another branch of issue 16 brings. On the merged main they
-# should all run, and test_pending_features_now_run names the entries to delete.
-WT_API = "wt-api: gn.models, gn.Input, trainable, weights, pop, get_layer"
-WT_METRICS = "wt-metrics: metric objects, .numpy()"
-WT_MATH = "wt-math: elu, regularizers, learning-rate schedules"
-WT_CALLBACKS = "wt-callbacks: utils.get_file, fit(steps_per_epoch)"
-PENDING: dict[str, dict[str, str]] = {
-    "beginner": {
-        "model = gn.models.Sequential(": WT_API,
-        "predictions = model(x_train[:1]).numpy()": WT_METRICS,
-        "loss_fn(y_train[:1], predictions).numpy()": WT_METRICS,
-    },
-    "save_and_load": {
-        "model = create_model() [1]": f"{WT_API}; {WT_METRICS} (SparseCategoricalAccuracy)",
-        'new_model = gn.models.load_model("my_model.keras")': WT_API,
-        'new_model = gn.models.load_model("my_model.h5")': WT_API,
-    },
-    "overfit_and_underfit": {
-        "from glassnet import regularizers": WT_MATH,
-        'gz = gn.utils.get_file("HIGGS.csv.gz", HIGGS_URL)  # HARNESS: the UCI URL': WT_CALLBACKS,
-        "lr_schedule = gn.optimizers.schedules.InverseTimeDecay(": WT_MATH,
-        "lr = lr_schedule(step)": WT_MATH,
-        "plt.plot(step / STEPS_PER_EPOCH, lr)": WT_MATH,
-        "tiny_model = gn.Sequential(": f"{WT_MATH} (elu)",
-        'size_histories["Tiny"] = compile_and_fit(tiny_model, "sizes/Tiny")': (
-            f"{WT_MATH}; {WT_METRICS} (BinaryCrossentropy); {WT_CALLBACKS}"
-        ),
-        "small_model = gn.Sequential(": f"{WT_MATH} (elu)",
-        'size_histories["Small"] = compile_and_fit(small_model, "sizes/Small")': WT_MATH,
-        "medium_model = gn.Sequential(": f"{WT_MATH} (elu)",
-        'size_histories["Medium"] = compile_and_fit(medium_model, "sizes/Medium")': WT_MATH,
-        "large_model = gn.Sequential(": f"{WT_MATH} (elu)",
-        'size_histories["large"] = compile_and_fit(large_model, "sizes/large")': WT_MATH,
-        'regularizer_histories["Tiny"] = size_histories["Tiny"]': WT_MATH,
-        "l2_model = gn.Sequential(": f"{WT_MATH} (regularizers)",
-        'regularizer_histories["l2"] = compile_and_fit(l2_model, "regularizers/l2")': WT_MATH,
-        "result = l2_model(features[:1000])  # tutorial: l2_model(features), the tf.data batch": (
-            WT_MATH
-        ),
-        "regularization_loss = sum(l2_model.losses)": f"{WT_MATH} (model.losses)",
-        "dropout_model = gn.Sequential(": f"{WT_MATH} (elu)",
-        'regularizer_histories["dropout"] = compile_and_fit(dropout_model, '
-        '"regularizers/dropout")': WT_MATH,
-        "combined_model = gn.Sequential(": f"{WT_MATH} (regularizers)",
-        'regularizer_histories["combined"] = compile_and_fit(combined_model, '
-        '"regularizers/combined")': WT_MATH,
-    },
-    "sequential_model": {
-        "model.pop()": WT_API,
-        "layer.weights  # Empty": WT_API,
-        "layer.weights  # Now it has weights, of shape (4, 3) and (3,)": WT_API,
-        'print("Number of weights after calling the model:", len(model.weights))  # 6': WT_API,
-        "model.add(gn.Input(shape=(4,)))": WT_API,
-        "model.summary() [2]": f"{WT_API} (gn.Input)",
-        "model.add(gn.Input(shape=(250, 250, 3)))  # 250x250 RGB images": WT_API,
-        "model = gn.Sequential( [4]": f"{WT_API} (gn.Input)",
-        "frozen_before = model.layers[0].get_weights()[0].copy()": f"{WT_API} (layer.get_weights)",
-        'assert np.array_equal(frozen_before, frozen_after), "trainable=False was not honoured"': (
-            f"{WT_API} (trainable)"
-        ),
-        'assert np.array_equal(base_before, base_model.get_weights()[0]), "base_model trained"': (
-            f"{WT_API} (trainable)"
-        ),
-    },
-}
-
 
 @dataclass
 class Failure:
@@ -269,10 +201,9 @@ def results(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_tutorial_fails_only_on_tensorflow_or_pending_features(results, name):
+def test_tutorial_fails_only_on_tensorflow_lines(results, name):
     failures, _ = results[name]
-    allowed = {**TENSORFLOW_ONLY[name], **PENDING[name]}
-    unexpected = [f for f in failures if f.statement not in allowed]
+    unexpected = [f for f in failures if f.statement not in TENSORFLOW_ONLY[name]]
     assert not unexpected, "statements that fail:\n" + "\n".join(
         f"  line {f.line}: {f.statement}\n    {f.error}" for f in unexpected
     )
@@ -285,12 +216,3 @@ def test_tensorflow_only_lines_fail(results, name):
     listed = [s for s, why in TENSORFLOW_ONLY[name].items() if not why.startswith(CASCADE)]
     passed = [s for s in listed if s in ran]
     assert not passed, f"these listed TensorFlow-only statements ran: {passed}"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_pending_features_now_run(results, name):
-    """A PENDING statement that runs must leave the list (on the merged main: all of them)."""
-    failures, _ = results[name]
-    failed = {f.statement for f in failures}
-    done = [s for s in PENDING[name] if s not in failed]
-    assert not done, f"these now run: delete them from PENDING[{name!r}]: {done}"
