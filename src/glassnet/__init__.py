@@ -27,6 +27,11 @@ Where each idea of the lecture lives (paths under glassnet/):
 | Fashion-MNIST                      | datasets/fashion_mnist.py | load_data                     |
 | the lecture's figures              | plots/_perceptron.py      | plot_perceptron               |
 | checking a gradient                | testing.py                | check_gradients               |
+| L1/L2 regularization               | regularizers.py           | L2                            |
+| learning-rate schedules            | schedules.py              | InverseTimeDecay              |
+| metric objects                     | metrics/_objects.py       | SparseCategoricalAccuracy     |
+| Keras's .keras file                | _keras_file.py            | save_keras                    |
+| scikit-learn estimators            | sklearn.py                | MLPClassifier                 |
 
 The package stands on five levels, and imports only point down (tests/test_layering.py):
 the application (cli/: commands/, runs/, html_report) on the tools that run or draw the
