@@ -218,7 +218,7 @@ class _BaseMLP(ParamsMixin):
 
         check_is_fitted(self, "model_")
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return self.model_.predict(X.astype(np.float32)).astype(np.float64)
+        return self.model_.predict(X.astype(np.float32), verbose=0).astype(np.float64)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
