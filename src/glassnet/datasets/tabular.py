@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MISSING", "CSVData", "load_csv"]
+__all__ = ["MISSING", "CSVData", "load_csv", "load_features"]
 
 # Cell values read as "missing" (compared after stripping spaces, case-insensitively).
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "?"})
@@ -176,6 +176,81 @@ def load_csv(
         path=path,
         rows=[columns, *rows],
     )
+
+
+def load_features(
+    path: str | os.PathLike,
+    feature_names: list[str] | None = None,
+    *,
+    n_features: int | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> np.ndarray:
+    """Read a CSV table of feature values without labels: the rows a trained model predicts.
+
+    The file is read as `load_csv` reads it (the CSV standard, the delimiter found from the
+    first row, UTF-8 unless `encoding` says otherwise). Its first row is a header if it is
+    not all numbers: then the columns `feature_names` are taken, in that order, and other
+    columns (a label, an id) are ignored. Without a header every row holds the features in
+    order. A glassnet model computes in float32, so a value beyond float32's range
+    (3.4e38) is an error, as is a missing or non-numeric cell.
+
+    Args:
+        path: the file.
+        feature_names: the columns to take from a file with a header (None: all of them).
+        n_features: how many values a row must hold (None: any number).
+        delimiter: the separator; by default the one among "," ";" tab "|" that the
+            first row uses most.
+        encoding: the file's text encoding; by default UTF-8, with or without a BOM.
+
+    Returns:
+        float64 array of shape (rows, features).
+
+    Raises:
+        FileNotFoundError: no such file.
+        OSError: the file cannot be read.
+        ValueError: the file is a folder, empty, only a header, not valid CSV or not text;
+            a row has more or fewer cells than the header (or than the first row); a
+            column of `feature_names` is not in the header; a row does not hold
+            `n_features` values; a cell is missing, not a number or beyond float32. Each
+            message names the file, and the line where there is one.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "rows.csv"
+    >>> _ = path.write_text("height;weight;animal\\n25;4;cat\\n60;30;dog\\n")
+    >>> load_features(path, ["weight", "height"]).tolist()
+    [[4.0, 25.0], [30.0, 60.0]]
+    """
+    path = Path(path)
+    columns, rows, lines, named = _read(path, delimiter, None, _encoding(encoding))
+    take = list(range(len(columns)))
+    if named and feature_names is not None:
+        missing = [name for name in feature_names if name not in columns]
+        if missing:
+            raise ValueError(
+                f"{path.name} lacks the feature column(s) {', '.join(missing)}; its header "
+                f"is: {', '.join(columns)}."
+            )
+        take = [columns.index(name) for name in feature_names]
+    if n_features is not None and len(take) != n_features:
+        where = f"line {lines[0]} has {len(take)}"
+        if named:
+            where = f"its header has {len(take)} columns"
+        raise ValueError(f"{path.name}: expected {n_features} values per row, but {where}.")
+    cells = np.array(rows, dtype=object)[:, take]  # (rows, features)
+    names = [columns[j] for j in take]
+    _check_missing(path, names, cells, lines)
+    x = np.empty(cells.shape, dtype=np.float64)
+    for out, name in enumerate(names):
+        x[:, out] = _to_float(path, name, cells[:, out], lines)
+    beyond = np.abs(x) > np.finfo(np.float32).max
+    if beyond.any():
+        i, j = np.argwhere(beyond)[0]
+        raise ValueError(
+            f"{path.name} line {lines[i]}, column {names[j]!r}: {cells[i, j]} is beyond "
+            "float32's range (3.4e38), which a glassnet model computes in."
+        )
+    return x
 
 
 def _read(
