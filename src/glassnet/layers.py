@@ -28,12 +28,15 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glassnet import activations, initializers
-from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._internal.checks import check_int, check_number, check_one_of, check_weight_count
 from glassnet.utils import new_rng
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Layer", "Softmax", "get", "register"]
 
 DTYPE = np.float32
+# The most weights one layer may hold: 10**9 float32 values are 4 GB (and 8 GB more for
+# their gradients and an optimizer's state). A larger layer is a typo or a damaged file.
+MAX_LAYER_WEIGHTS = 1_000_000_000
 
 
 class Layer:
@@ -159,7 +162,8 @@ class Dense(Layer):
     Each of the `units` outputs has its own weight for each input, as in the lecture.
 
     Args:
-        units: the number of outputs (neurons), >= 1.
+        units: the number of outputs (neurons), >= 1. A layer holds at most
+            `MAX_LAYER_WEIGHTS` (10**9) weights: `build` refuses more, before allocating.
         activation: a name from `gn.activations.names()`, an activation, or None (linear).
         use_bias: whether to add a bias per unit.
         kernel_initializer: default "glorot_uniform", as Keras.
@@ -201,6 +205,10 @@ class Dense(Layer):
             )
         rng = new_rng(rng)
         fan_in = input_shape[0]
+        detail = f"{fan_in:,} inputs x {self.units:,} units"
+        check_weight_count(
+            self.name, (fan_in + self.use_bias) * self.units, detail, MAX_LAYER_WEIGHTS
+        )
         self.params = {"kernel": self.kernel_initializer((fan_in, self.units), rng, DTYPE)}
         if self.use_bias:
             self.params["bias"] = self.bias_initializer((self.units,), rng, DTYPE)

@@ -162,3 +162,22 @@ def check_same_length(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) ->
             f"{name_a} and {name_b} must have the same number of samples, "
             f"got {len(a)} and {len(b)}."
         )
+
+
+def check_weight_count(layer: str, count: int, detail: str, limit: int) -> None:
+    """Raise before a layer allocates more than `limit` weights, saying how much that is.
+
+    >>> check_weight_count("dense", 100_480, "784 inputs x 128 units", 10**9)
+    >>> check_weight_count("big", 3 * 10**12, "3 inputs x 10**12 units", 10**9)
+    Traceback (most recent call last):
+    ...
+    ValueError: layer 'big' would hold 3,000,000,000,000 weights (3 inputs x 10**12 units), \
+12,000.0 GB as float32: more than the 1,000,000,000 (4.0 GB) a layer may hold. Use fewer \
+units (or a smaller input).
+    """
+    if count > limit:
+        raise ValueError(
+            f"layer {layer!r} would hold {count:,} weights ({detail}), "
+            f"{count * 4 / 1e9:,.1f} GB as float32: more than the {limit:,} "
+            f"({limit * 4 / 1e9:,.1f} GB) a layer may hold. Use fewer units (or a smaller input)."
+        )
