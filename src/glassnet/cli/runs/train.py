@@ -175,9 +175,11 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
             history.interrupted = True
     seconds = time.perf_counter() - started
     interrupted = bool(history.interrupted)
+    outcome: dict[str, Any] = {"training_seconds": round(seconds, 3), "interrupted": interrupted}
     if interrupted:
         history.params["interrupted"] = True
-        print(_interrupted_line(keep), file=sys.stderr)
+        outcome["interrupted_note"] = _interrupted_line(keep)  # report.html says the same
+        print(outcome["interrupted_note"], file=sys.stderr)
         if keep.weights is not None:
             keep.restore()
     elif early is not None and early.best_weights is not None and keep.weights is not None:
@@ -189,7 +191,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
         config=config,
         history=history,
         data=data,
-        extra={"training_seconds": round(seconds, 3), "interrupted": interrupted},
+        extra=outcome,
         overwrite=overwrite,
     )
     if verbose:
