@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet._internal.checks import check_int
+from glassnet._internal.checks import check_seed
 
 __all__ = ["new_rng", "set_random_seed"]
 
@@ -26,12 +26,16 @@ def set_random_seed(seed: int) -> None:
     """Make every random draw that follows repeatable.
 
     Args:
-        seed: a non-negative integer.
+        seed: an integer from 0 to 2**32 - 1 (as `keras.utils.set_random_seed`).
+
+    Raises:
+        TypeError: `seed` is not an integer.
+        ValueError: `seed` is outside that range.
 
     >>> set_random_seed(0)
     """
     global _root
-    _root = np.random.SeedSequence(check_int("seed", seed, minimum=0))
+    _root = np.random.SeedSequence(check_seed("seed", seed))
 
 
 def new_rng(seed: int | np.random.Generator | None = None) -> np.random.Generator:
@@ -46,5 +50,5 @@ def new_rng(seed: int | np.random.Generator | None = None) -> np.random.Generato
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is not None:
-        return np.random.default_rng(check_int("seed", seed, minimum=0))
+        return np.random.default_rng(check_seed("seed", seed))
     return np.random.default_rng(_root.spawn(1)[0])

@@ -181,3 +181,25 @@ units (or a smaller input).
             f"{count * 4 / 1e9:,.1f} GB as float32: more than the {limit:,} "
             f"({limit * 4 / 1e9:,.1f} GB) a layer may hold. Use fewer units (or a smaller input)."
         )
+
+
+# The seeds glassnet takes: those of `keras.utils.set_random_seed` (NumPy's legacy seeds).
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(name: str, value: Any) -> int:
+    """Return `value` as a seed, an integer from 0 to 2**32 - 1, or raise naming `name`.
+
+    >>> check_seed("seed", 42)
+    42
+    >>> check_seed("seed", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be an integer from 0 to 4294967295 (2**32 - 1), got -1.
+    """
+    expected = f"{name} must be an integer from 0 to {MAX_SEED} (2**32 - 1), got"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{expected} {describe(value)}.")
+    if not 0 <= value <= MAX_SEED:
+        raise ValueError(f"{expected} {value}.")
+    return int(value)
