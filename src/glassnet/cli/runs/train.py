@@ -168,7 +168,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
                 callbacks=extra,
                 verbose=verbose,
             )
-        except KeyboardInterrupt:  # fit re-raises it when silent; keep what was learnt
+        except KeyboardInterrupt:  # fit hands Ctrl-C on; keep what was learnt
             history = getattr(model, "history", None)
             if history is None:
                 raise
