@@ -149,6 +149,12 @@ class Trainer:
 
         Raises:
             ValueError/TypeError: before compile, or for bad data or arguments.
+            KeyboardInterrupt: Ctrl-C during training is handed on, as Keras does, whatever
+                `verbose` is (a script stops; a notebook cell ends). Before that, fit ends
+                as usual: the callbacks' `on_train_end` runs (EarlyStopping restores its
+                best weights) and `model.history` is the History so far, with
+                `history.interrupted` True. The weights are those of the moment Ctrl-C
+                came, possibly inside a step; `glassnet train` stops between batches.
         """
         if self.optimizer is None or self.loss is None:
             raise ValueError("fit() needs a compiled model: call model.compile(...) first.")
@@ -232,11 +238,11 @@ class Trainer:
                 training_logs = logs
                 if self.stop_training:
                     break
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # handed on, as Keras: Ctrl-C stops the program
             self.stop_training = True
             history.interrupted = True
-            if verbose == 0:
-                raise
+            callback_list.on_train_end(training_logs)
+            raise
         callback_list.on_train_end(training_logs)
         return history
 

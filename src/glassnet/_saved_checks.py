@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import layers as layers_module
-from glassnet._internal.checks import describe
+from glassnet._internal.checks import check_weight_count, describe
 
 __all__ = [
     "FORMAT",
@@ -130,6 +130,18 @@ def weight_arrays(arrays: dict[str, np.ndarray], shown: str) -> list[np.ndarray]
             f"weight/{len(names) - 1}: damaged."
         )
     return [arrays[key] for key in expected]
+
+
+def check_layer_sizes(leaves: list[Any]) -> None:
+    """Refuse a Dense layer that could never be built: its `units` alone (one input, and
+    the biases) pass `layers.MAX_LAYER_WEIGHTS`. Checked whether or not the model is built,
+    so an unbuilt model declaring Dense(10**12) fails at loading, not at its first use."""
+    dense = layers_module.get("Dense")
+    for leaf in leaves:
+        if isinstance(leaf, dense):
+            count = (1 + leaf.use_bias) * leaf.units
+            detail = f"at least one input x {leaf.units:,} units"
+            check_weight_count(leaf.name, count, detail, layers_module.MAX_LAYER_WEIGHTS)
 
 
 def expected_shapes(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import explain
-from glassnet._internal.checks import check_int, check_one_of
+from glassnet._internal.checks import check_one_of, check_seed
 from glassnet._internal.numbers import precise
 from glassnet.layers import Dense
 from glassnet.model import Sequential
@@ -242,6 +242,6 @@ def make(kind: str, seed: int = 0) -> Exercise:
     A perceptron has the weights w1 = 0.5, w2 = 1.5, a bias
     """
     kind = check_one_of("kind", kind, KINDS, "exercise")
-    seed = check_int("seed", seed, minimum=0)
+    seed = check_seed("seed", seed)
     question, solution, answers = _MAKERS[kind](np.random.default_rng(seed))
     return Exercise(kind, seed, question, solution, answers)

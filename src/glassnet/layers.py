@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from glassnet import activations, initializers, regularizers
-from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._internal.checks import check_int, check_number, check_one_of, check_weight_count
 from glassnet._layer_api import (
     FUNCTIONAL_API,
     DenseAPI,
@@ -58,6 +58,9 @@ __all__ = [
 ]
 
 DTYPE = np.float32
+# The most weights one layer may hold: 10**9 float32 values are 4 GB (and 8 GB more for
+# their gradients and an optimizer's state). A larger layer is a typo or a damaged file.
+MAX_LAYER_WEIGHTS = 1_000_000_000
 
 
 class Layer(LayerAPI):
@@ -209,7 +212,8 @@ class Dense(DenseAPI, Layer):
     Each of the `units` outputs has its own weight for each input, as in the lecture.
 
     Args:
-        units: the number of outputs (neurons), >= 1.
+        units: the number of outputs (neurons), >= 1. A layer holds at most
+            `MAX_LAYER_WEIGHTS` (10**9) weights: `build` refuses more, before allocating.
         activation: a name from `gn.activations.names()`, an activation, one of the functions
             in `gn.activations` (`gn.activations.elu`), or None (linear).
         use_bias: whether to add a bias per unit.
@@ -259,6 +263,10 @@ class Dense(DenseAPI, Layer):
             )
         rng = new_rng(rng)
         fan_in = input_shape[0]
+        detail = f"{fan_in:,} inputs x {self.units:,} units"
+        check_weight_count(
+            self.name, (fan_in + self.use_bias) * self.units, detail, MAX_LAYER_WEIGHTS
+        )
         self.params = {"kernel": self.kernel_initializer((fan_in, self.units), rng, DTYPE)}
         if self.use_bias:
             self.params["bias"] = self.bias_initializer((self.units,), rng, DTYPE)

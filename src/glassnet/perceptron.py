@@ -42,6 +42,7 @@ from glassnet._internal.checks import (
     check_number,
     check_one_of,
     check_same_length,
+    check_seed,
 )
 from glassnet._internal.numbers import plain, precise, short
 from glassnet._sklearn_base import ConstructorParamsMixin, classifier_tags
@@ -173,7 +174,7 @@ class Perceptron(ConstructorParamsMixin):
         self.activation = _check_activation(activation)
         self.bias_weight = check_number("bias_weight", bias_weight)
         self.bias = check_number("bias", bias)
-        self.seed = None if seed is None else check_int("seed", seed, minimum=0)
+        self.seed = None if seed is None else check_seed("seed", seed)
         if n_inputs is not None:
             n_inputs = check_int("n_inputs", n_inputs, minimum=1)
         if weights is not None:
@@ -419,7 +420,7 @@ class Perceptron(ConstructorParamsMixin):
             )
         self.classes_, self.n_features_in_ = classes, X.shape[1]
         target = (labels == classes[1]).astype(np.intp)  # 1 for the positive class
-        rng = np.random.default_rng(self.seed if seed is None else check_int("seed", seed, 0))
+        rng = np.random.default_rng(self.seed if seed is None else check_seed("seed", seed))
 
         self.errors_, self.history_ = [], []
         self.learning_rate_ = learning_rate

@@ -285,6 +285,7 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
         leaves = model.leaves()
     except RecursionError:
         raise ValueError(f"{shown}: its layers are nested too deeply: damaged.") from None
+    _saved_checks.check_layer_sizes(leaves)
     declared = config.get("input_shape")
     input_shape = _saved_checks.input_shape(
         declared if declared is not None else model.input_sample_shape, shown

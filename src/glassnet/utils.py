@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._internal.checks import check_int, check_one_of, describe
+from glassnet._internal.checks import check_int, check_one_of, check_seed, describe
 
 __all__ = ["get_file", "new_rng", "set_random_seed", "to_categorical"]
 
@@ -30,12 +30,16 @@ def set_random_seed(seed: int) -> None:
     """Make every random draw that follows repeatable.
 
     Args:
-        seed: a non-negative integer.
+        seed: an integer from 0 to 2**32 - 1 (as `keras.utils.set_random_seed`).
+
+    Raises:
+        TypeError: `seed` is not an integer.
+        ValueError: `seed` is outside that range.
 
     >>> set_random_seed(0)
     """
     global _root
-    _root = np.random.SeedSequence(check_int("seed", seed, minimum=0))
+    _root = np.random.SeedSequence(check_seed("seed", seed))
 
 
 def new_rng(seed: int | np.random.Generator | None = None) -> np.random.Generator:
@@ -50,7 +54,7 @@ def new_rng(seed: int | np.random.Generator | None = None) -> np.random.Generato
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is not None:
-        return np.random.default_rng(check_int("seed", seed, minimum=0))
+        return np.random.default_rng(check_seed("seed", seed))
     return np.random.default_rng(_root.spawn(1)[0])
 
 

@@ -7,7 +7,11 @@ import gzip
 import hashlib
 import http.server
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +115,9 @@ def _same(loaded, arrays) -> bool:
     return all(np.array_equal(a, arrays[n]) for a, n in zip(got, names, strict=True))
 
 
+_BLOCK_SENT = 1000
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -123,6 +130,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             self.wfile.flush()
+            self.close_connection = True
+            return
+        if self.path.startswith("/slow/"):  # a download that hangs until it is killed
+            self.send_response(200)
+            self.send_header("Content-Length", str(1 << 20))
+            self.end_headers()
+            try:
+                for _ in range(400):  # at most 20 s
+                    self.wfile.write(b"\x1f\x8b" + bytes(_BLOCK_SENT))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:  # the client is gone
+                pass
             self.close_connection = True
             return
         super().do_GET()
@@ -217,6 +237,57 @@ def test_truncated_download_is_rejected(offline, server, monkeypatch, tmp_path):
     ):
         fashion_mnist.load_data(cache_dir=cache, mirrors=url + "/short/", progress=False)
     assert not cache.exists()
+
+
+_DOWNLOAD_IN_A_CHILD = """
+import dataclasses, sys
+from glassnet.datasets import fashion_mnist
+fashion_mnist.DATASET = dataclasses.replace(fashion_mnist.DATASET, system_dirs=())
+fashion_mnist.load_data(cache_dir=sys.argv[1], mirrors=sys.argv[2], progress=False)
+"""
+
+
+def test_a_download_killed_midway_leaves_a_part_file_the_next_download_removes(
+    offline, server, monkeypatch, tmp_path
+):
+    root, url = server
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _DOWNLOAD_IN_A_CHILD, str(cache), url + "/slow/"], env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.stat().st_size > 0 for p in cache.glob(".*.part")):
+            assert child.poll() is None, "the download ended before it could be killed"
+            assert time.monotonic() < deadline, "no temporary file appeared"
+            time.sleep(0.02)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    left = [p.name for p in cache.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".train-images-idx3-ubyte.gz.")  # the defect
+    fake = _fake_set(root / "fm", seed=19)
+    _trust(monkeypatch, fashion_mnist, fake["sha256"])
+    loaded = fashion_mnist.load_data(cache_dir=cache, mirrors=url + "/fm/", progress=False)
+    assert _same(loaded, fake["arrays"])
+    assert sorted(p.name for p in cache.iterdir()) == sorted(fashion_mnist.FILES)
+
+
+def test_a_download_removes_only_glassnets_own_leftovers(offline, server, monkeypatch, tmp_path):
+    root, url = server
+    fake = _fake_set(root / "fm", seed=20)
+    _trust(monkeypatch, fashion_mnist, fake["sha256"])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / ".t10k-labels-idx1-ubyte.gz.0badc0de.part").write_bytes(b"half a file")
+    (cache / ".train-images-idx3-ubyte.gz.notes.part").write_bytes(b"the user's")
+    (cache / ".other.0badc0de.part").write_bytes(b"not one of this set's files")
+    loaded = fashion_mnist.load_data(cache_dir=cache, mirrors=url + "/fm/", progress=False)
+    assert _same(loaded, fake["arrays"])
+    kept = sorted(p.name for p in cache.iterdir())
+    expected = [".other.0badc0de.part", ".train-images-idx3-ubyte.gz.notes.part"]
+    assert kept == sorted([*expected, *fashion_mnist.FILES])
 
 
 def test_next_mirror_is_tried_after_a_failure(offline, server, monkeypatch, tmp_path):

@@ -99,7 +99,10 @@ def test_kill_9_during_save_never_loses_the_model(tmp_path, as_folder):
             time.sleep(rng.uniform(0.0, 0.4))
         finally:
             child.send_signal(signal.SIGKILL)
-            out, err = child.communicate(timeout=60)
+            # Read the rest through the reader `readline` used: it may already hold later
+            # lines ("start", "done"), which `communicate` (reading the pipe) would miss.
+            out, err = child.stdout.read(), child.stderr.read()
+            child.wait(timeout=60)
         assert child.returncode == -signal.SIGKILL, err
         started = [int(line.split()[1]) for line in out.splitlines() if line.startswith("start")]
         done = [int(line.split()[1]) for line in out.splitlines() if line.startswith("done")]

@@ -162,3 +162,44 @@ def check_same_length(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) ->
             f"{name_a} and {name_b} must have the same number of samples, "
             f"got {len(a)} and {len(b)}."
         )
+
+
+def check_weight_count(layer: str, count: int, detail: str, limit: int) -> None:
+    """Raise before a layer allocates more than `limit` weights, saying how much that is.
+
+    >>> check_weight_count("dense", 100_480, "784 inputs x 128 units", 10**9)
+    >>> check_weight_count("big", 3 * 10**12, "3 inputs x 10**12 units", 10**9)
+    Traceback (most recent call last):
+    ...
+    ValueError: layer 'big' would hold 3,000,000,000,000 weights (3 inputs x 10**12 units), \
+12,000.0 GB as float32: more than the 1,000,000,000 (4.0 GB) a layer may hold. Use fewer \
+units (or a smaller input).
+    """
+    if count > limit:
+        raise ValueError(
+            f"layer {layer!r} would hold {count:,} weights ({detail}), "
+            f"{count * 4 / 1e9:,.1f} GB as float32: more than the {limit:,} "
+            f"({limit * 4 / 1e9:,.1f} GB) a layer may hold. Use fewer units (or a smaller input)."
+        )
+
+
+# The seeds glassnet takes: those of `keras.utils.set_random_seed` (NumPy's legacy seeds).
+MAX_SEED = 2**32 - 1
+
+
+def check_seed(name: str, value: Any) -> int:
+    """Return `value` as a seed, an integer from 0 to 2**32 - 1, or raise naming `name`.
+
+    >>> check_seed("seed", 42)
+    42
+    >>> check_seed("seed", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be an integer from 0 to 4294967295 (2**32 - 1), got -1.
+    """
+    expected = f"{name} must be an integer from 0 to {MAX_SEED} (2**32 - 1), got"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{expected} {describe(value)}.")
+    if not 0 <= value <= MAX_SEED:
+        raise ValueError(f"{expected} {value}.")
+    return int(value)

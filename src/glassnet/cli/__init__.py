@@ -15,6 +15,7 @@ glassnet 0.1.0
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import importlib
 import os
@@ -23,6 +24,8 @@ import secrets
 import sys
 import tempfile
 import traceback
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from glassnet import __version__
@@ -75,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return 2
-        return int(args.func(args) or 0)
+        with _warnings_as_lines():
+            return int(args.func(args) or 0)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -108,6 +112,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"glassnet: internal error ({what}); please report it with {where}", file=sys.stderr)
         return EX_SOFTWARE
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Each warning as one line, `glassnet: warning: ...`, not Python's display of a file,
+    a line number and a line of glassnet's source (which reads like a traceback)."""
+    if os.environ.get("GLASSNET_DEBUG"):
+        yield
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"glassnet: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 def crash_folder() -> Path:

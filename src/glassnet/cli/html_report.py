@@ -96,7 +96,8 @@ def build_report(
         config: the settings that ran, shown as a table.
         metrics: as in a run's metrics.json: "test_accuracy", "test_loss", "summary"
             (baseline, balanced accuracy, warnings), "report_text" (per-class table),
-            "interrupted".
+            "interrupted" and "interrupted_note" (where training stopped and what the
+            model is, as the console said it).
         diagnosis: the text of `gn.diagnose(...)`.
         figures: file name -> PNG path; known names get their heading (learning curves,
             confusion matrix, predictions, decision regions, network), others their name.
@@ -112,9 +113,12 @@ def build_report(
         f"<h1>{html.escape(title)}</h1>",
     ]
     if metrics.get("interrupted"):
+        kept = metrics.get("interrupted_note") or (
+            "The model is the best complete epoch's or, when no epoch was complete, the one "
+            "after the last complete batch."
+        )
         parts.append(
-            '<p class="note">Training was interrupted (Ctrl-C); the model is the best one '
-            "before the interruption.</p>"
+            f'<p class="note">Training was interrupted (Ctrl-C). {html.escape(str(kept))}</p>'
         )
     if summary:
         parts += ["<h2>Model</h2>", f"<pre>{html.escape(summary)}</pre>"]

@@ -18,7 +18,7 @@ from glassnet.datasets.examples import example_csv
 from glassnet.datasets.idx import read_idx, write_idx
 from glassnet.datasets.scaling import MinMaxScaler, StandardScaler, scale_images
 from glassnet.datasets.split import train_val_test_split
-from glassnet.datasets.tabular import CSVData, load_csv
+from glassnet.datasets.tabular import CSVData, csv_columns, load_csv, load_features
 from glassnet.datasets.toy import blobs, circles, lecture_groups, logic_gate, moons, spiral, xor
 
 __all__ = [
@@ -28,12 +28,14 @@ __all__ = [
     "StandardScaler",
     "blobs",
     "circles",
+    "csv_columns",
     "describe",
     "example_csv",
     "fashion_mnist",
     "idx",
     "lecture_groups",
     "load_csv",
+    "load_features",
     "logic_gate",
     "mnist",
     "moons",

@@ -10,7 +10,8 @@ Search order, first folder holding every file wins:
 
 A download goes to a hidden temporary file in the cache folder, is checked against the
 known SHA-256 sums and renamed only when every file of the set has arrived intact; a
-failure deletes the temporary files, so the cache is left exactly as it was. `timeout`
+failure deletes the temporary files, so the cache is left exactly as it was, and the
+temporary files of a download that was killed are removed by the next one. `timeout`
 is how long a mirror may keep silent (to connect, or while sending) before the next is
 tried; a caller with something else to fall back on passes a short one.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet._internal.files import temporary_name
+from glassnet._internal.files import create_locked, locked_folder, remove_stale, temporary_name
 from glassnet.datasets.idx import read_idx
 
 TIMEOUT = 30.0  # seconds without data before a mirror is given up
@@ -231,19 +232,25 @@ def download(
 
     Each file is tried on each mirror in turn. Files are kept under temporary names until
     the whole set is verified, then renamed; on any failure the temporary files (and the
-    folder, if this call created it) are removed.
+    folder, if this call created it) are removed. Temporary files left in `folder` by a
+    download that was killed are removed first (a download holds a lock on the folder).
     """
     folder = Path(folder)
     bases = mirror_list(spec, mirrors)
-    todo = [name for name in spec.files if _file_in(folder, name) is None]
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # deepest first
     folder.mkdir(parents=True, exist_ok=True)
     done: dict[str, Path] = {}
     try:
-        for name in todo:
-            done[name] = _fetch_one(spec, name, folder, bases, progress, timeout)
-        for name, tmp in done.items():
-            os.replace(tmp, folder / name)
+        # Downloads into one folder take turns, so a temporary file found here while the
+        # lock is held was left by a download that was killed: it is removed, never reused.
+        with locked_folder(folder):
+            for name in spec.files:
+                remove_stale(folder / name)
+            todo = [name for name in spec.files if _file_in(folder, name) is None]
+            for name in todo:
+                done[name] = _fetch_one(spec, name, folder, bases, progress, timeout)
+            for name, tmp in done.items():
+                os.replace(tmp, folder / name)
     finally:
         for tmp in done.values():
             tmp.unlink(missing_ok=True)
@@ -307,7 +314,7 @@ def _stream_to(url: str, target: Path, progress: bool | None, timeout: float) ->
         show = _interactive() if progress is None else progress
         bar = _Bar(url, total) if show else None
         try:
-            with open(target, "xb") as out:
+            with create_locked(target) as out:
                 while block := response.read(_BLOCK):
                     out.write(block)
                     sha.update(block)

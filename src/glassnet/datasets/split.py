@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._internal.checks import check_one_of, check_same_length, describe
+from glassnet._internal.checks import check_one_of, check_same_length, check_seed, describe
 
 __all__ = ["PRESETS", "split_counts", "train_val_test_split"]
 
@@ -98,6 +98,8 @@ def train_val_test_split(
                 f"{float(n * r):.2g} samples; each part needs at least 1. Use more data or a "
                 "larger ratio."
             )
+    if not isinstance(seed, np.random.Generator) and seed is not None:
+        seed = check_seed("seed", seed)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if stratify:
         part = _stratified_parts(y, fractions, shuffle, rng)

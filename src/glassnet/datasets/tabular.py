@@ -21,9 +21,6 @@ not all numbers (`header=None`): the perceptron's points, `x1,x2,label` or just 
 
 from __future__ import annotations
 
-import codecs
-import csv
-import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,10 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MISSING", "CSVData", "load_csv"]
+from glassnet.datasets import _csv_read
+from glassnet.datasets._csv_read import MISSING
 
-# Cell values read as "missing" (compared after stripping spaces, case-insensitively).
-MISSING = frozenset({"", "na", "n/a", "nan", "null", "?"})
+__all__ = ["MISSING", "CSVData", "csv_columns", "load_csv", "load_features"]
 
 
 @dataclass
@@ -144,7 +141,9 @@ def load_csv(
             "load_csv needs the label column: target= (its name) or label_column= (its "
             "position, -1 for the last), not both."
         )
-    columns, rows, lines, named = _read(path, delimiter, header, _encoding(encoding))
+    columns, rows, lines, named = _csv_read.read_table(
+        path, delimiter, header, _csv_read.codec(encoding)
+    )
     t = _label_index(path, columns, named, target, label_column)
     target = columns[t]
     features = [j for j in range(len(columns)) if j != t]
@@ -156,11 +155,11 @@ def load_csv(
         raise ValueError(f"{path.name} has only the target column {target!r}; no features.")
     cells = np.array(rows, dtype=object)  # (samples, columns) of stripped strings
     if not named:
-        _check_numbers(path, cells, lines)
-    _check_missing(path, columns, cells, lines)
+        _csv_read.check_numbers(path, cells, lines)
+    _csv_read.check_missing(path, columns, cells, lines)
     x = np.empty((len(rows), len(features)), dtype=np.float64)
     for out, j in enumerate(features):
-        x[:, out] = _to_float(path, columns[j], cells[:, j], lines)
+        x[:, out] = _csv_read.to_float(path, columns[j], cells[:, j], lines)
     y, names = _encode(cells[:, t], f"target column {target!r} of {path.name}")
     if len(names) < 2:
         raise ValueError(
@@ -178,135 +177,101 @@ def load_csv(
     )
 
 
-def _read(
-    path: Path, delimiter: str | None, header: bool | None, encoding: str
-) -> tuple[list[str], list[list[str]], list[int], bool]:
-    """Column names, data rows (cells stripped), each row's line number, and whether the
-    file had a header (else the names are "column 1", ...); checks the shape."""
-    if not path.exists():
-        raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
-    if path.is_dir():
-        raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
-    records = _records(path, delimiter, encoding)
-    if not records:
-        expected = "a header row and data rows" if header else "data rows"
-        raise ValueError(f"CSV file {path.name} is empty; expected {expected}.")
-    first_line, first_row = records[0]
-    named = header if header is not None else not all(map(_is_number, first_row))
-    if named:
-        names = first_row
-        _check_header(path, names)
-        records = records[1:]
-    else:
-        names = [f"column {j + 1}" for j in range(len(first_row))]
-    for line, cells in records:
-        if len(cells) != len(names) and named:
-            raise ValueError(
-                f"{path.name} line {line} has {len(cells)} cells, the header has "
-                f"{len(names)} ({', '.join(names)})."
-            )
-        if len(cells) != len(names):
-            raise ValueError(
-                f"{path.name} line {line} has {len(cells)} columns, expected {len(names)} "
-                f"as in line {first_line}."
-            )
-    if not records and header is None:
-        raise ValueError(
-            f"CSV file {path.name} holds no data rows: its one row ({', '.join(names)}) is "
-            "not all numbers, so it was read as the header."
-        )
-    if not records:
-        raise ValueError(f"CSV file {path.name} has a header but no data rows.")
-    return names, [cells for _, cells in records], [line for line, _ in records], named
+def load_features(
+    path: str | os.PathLike,
+    feature_names: list[str] | None = None,
+    *,
+    n_features: int | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> np.ndarray:
+    """Read a CSV table of feature values without labels: the rows a trained model predicts.
 
+    The file is read as `load_csv` reads it (the CSV standard, the delimiter found from the
+    first row, UTF-8 unless `encoding` says otherwise). Its first row is a header if it is
+    not all numbers: then the columns `feature_names` are taken, in that order, and other
+    columns (a label, an id) are ignored. Without a header every row holds the features in
+    order. A glassnet model computes in float32, so a value beyond float32's range
+    (3.4e38) is an error, as is a missing or non-numeric cell.
 
-def _records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int, list[str]]]:
-    """(first line, cells stripped of spaces and tabs) of every row that holds something.
+    Args:
+        path: the file.
+        feature_names: the columns to take from a file with a header (None: all of them).
+        n_features: how many values a row must hold (None: any number).
+        delimiter: the separator; by default the one among "," ";" tab "|" that the
+            first row uses most.
+        encoding: the file's text encoding; by default UTF-8, with or without a BOM.
 
-    The csv module reads the file object itself (`newline=""`), as the CSV standard
-    says: a quoted cell keeps its newlines, delimiters and doubled quotes; only \\n, \\r
-    and \\r\\n end a line (not U+2028 or a vertical tab). An unclosed quote, text after a
-    closing quote, a NUL byte or bytes that are not `encoding` are errors naming the line.
+    Returns:
+        float64 array of shape (rows, features).
+
+    Raises:
+        FileNotFoundError: no such file.
+        OSError: the file cannot be read.
+        ValueError: the file is a folder, empty, only a header, not valid CSV or not text;
+            a row has more or fewer cells than the header (or than the first row); a
+            column of `feature_names` is not in the header; a row does not hold
+            `n_features` values; a cell is missing, not a number or beyond float32. Each
+            message names the file, and the line where there is one.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "rows.csv"
+    >>> _ = path.write_text("height;weight;animal\\n25;4;cat\\n60;30;dog\\n")
+    >>> load_features(path, ["weight", "height"]).tolist()
+    [[4.0, 25.0], [30.0, 60.0]]
     """
-    records: list[tuple[int, list[str]]] = []
-    line = 0  # the last physical line read
-    try:
-        with open(path, newline="", encoding=encoding) as handle:
-            first = handle.readline()
-            if delimiter is None:
-                row = first.rstrip("\r\n")
-                delimiter = max([",", ";", "\t", "|"], key=row.count)
-            reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
-            while True:
-                start = line + 1
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as error:
-                    raise ValueError(f"{path.name} line {start}: {_csv_fault(error)}") from None
-                line = reader.line_num
-                cells = [cell.strip(" \t") for cell in record]
-                for j, cell in enumerate(cells):
-                    if "\x00" in cell:
-                        raise ValueError(
-                            f"{path.name} line {start}, column {j + 1}: a NUL byte (\\x00): "
-                            "the file is damaged, not text, or UTF-16 text (then pass "
-                            "encoding='utf-16')."
-                        )
-                if any(cells):  # blank lines (and rows of empty cells) carry nothing
-                    records.append((start, cells))
-    except UnicodeDecodeError as error:
-        raise ValueError(_decode_fault(path, encoding, error)) from None
-    return records
-
-
-def _csv_fault(error: csv.Error) -> str:
-    text = str(error)
-    if "unexpected end of data" in text:
-        return (
-            'a quoted cell that starts here is never closed (a " without its closing "), '
-            "so the rest of the file would be one cell."
-        )
-    if "expected after" in text:
-        return 'text follows a closing quote; write a quote inside a quoted cell twice ("").'
-    if "field larger than field limit" in text:
-        return f"a cell longer than {csv.field_size_limit():,} characters; is this a CSV file?"
-    if "NUL" in text:
-        return "a NUL byte (\\x00): the file is damaged, not text, or UTF-16 (encoding='utf-16')."
-    return text
-
-
-def _decode_fault(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
-    raw = path.read_bytes()  # error path only: find the byte and its line in the file
-    try:
-        raw.decode(encoding)
-        offset, byte = 0, error.object[error.start]
-    except UnicodeDecodeError as again:
-        offset, byte = again.start, raw[again.start]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        hint = "It starts with a UTF-16 byte-order mark: pass encoding='utf-16'."
-    else:
-        hint = "Pass the file's encoding, e.g. encoding='latin-1' or encoding='utf-16'."
-    shown = "UTF-8" if encoding == "utf-8-sig" else encoding
-    line = raw.count(b"\n", 0, offset) + 1
-    return (
-        f"{path.name} is not {shown} text: byte 0x{byte:02x} on line {line} can't be decoded "
-        f"as {shown}. {hint}"
+    path = Path(path)
+    columns, rows, lines, named = _csv_read.read_table(
+        path, delimiter, None, _csv_read.codec(encoding)
     )
+    take = list(range(len(columns)))
+    if named and feature_names is not None:
+        missing = [name for name in feature_names if name not in columns]
+        if missing:
+            raise ValueError(
+                f"{path.name} lacks the feature column(s) {', '.join(missing)}; its header "
+                f"is: {', '.join(columns)}."
+            )
+        take = [columns.index(name) for name in feature_names]
+    if n_features is not None and len(take) != n_features:
+        where = f"line {lines[0]} has {len(take)}"
+        if named:
+            where = f"its header has {len(take)} columns"
+        raise ValueError(f"{path.name}: expected {n_features} values per row, but {where}.")
+    cells = np.array(rows, dtype=object)[:, take]  # (rows, features)
+    names = [columns[j] for j in take]
+    _csv_read.check_missing(path, names, cells, lines)
+    x = np.empty(cells.shape, dtype=np.float64)
+    for out, name in enumerate(names):
+        x[:, out] = _csv_read.to_float(path, name, cells[:, out], lines)
+    beyond = np.abs(x) > np.finfo(np.float32).max
+    if beyond.any():
+        i, j = np.argwhere(beyond)[0]
+        raise ValueError(
+            f"{path.name} line {lines[i]}, column {names[j]!r}: {cells[i, j]} is beyond "
+            "float32's range (3.4e38), which a glassnet model computes in."
+        )
+    return x
 
 
-def _encoding(encoding: str | None) -> str:
-    """The codec to read with: UTF-8 (a BOM allowed) unless another is named."""
-    if encoding is None:
-        return "utf-8-sig"
-    if not isinstance(encoding, str):
-        raise TypeError(f"encoding must be a codec name such as 'latin-1', got {encoding!r}.")
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise ValueError(f"encoding={encoding!r} is not a known text encoding.") from None
-    return "utf-8-sig" if name == "utf-8" else encoding
+def csv_columns(
+    path: str | os.PathLike, *, delimiter: str | None = None, encoding: str | None = None
+) -> list[str]:
+    """The column names in a CSV file's header row, read as `load_csv` reads the file.
+
+    Raises:
+        FileNotFoundError, OSError, ValueError: as `load_csv` (the file is a folder,
+            empty, not valid CSV or not text in `encoding`, has ragged rows or no data
+            rows); the message names the file.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pets.csv"
+    >>> _ = path.write_text("weight;height;animal\\n4;25;cat\\n")
+    >>> csv_columns(path)
+    ['weight', 'height', 'animal']
+    """
+    path = Path(path)
+    return _csv_read.read_table(path, delimiter, True, _csv_read.codec(encoding))[0]
 
 
 def _label_index(
@@ -333,77 +298,6 @@ def _label_index(
             f"{path.name}."
         )
     return label_column % len(header)
-
-
-def _check_numbers(path: Path, cells: np.ndarray, lines: list[int]) -> None:
-    """A file without a header is a table of numbers: raise at its first other cell."""
-    try:
-        if np.isfinite(cells.astype(str).astype(np.float64)).all():
-            return
-    except ValueError:
-        pass  # error path only: look for the culprit cell by cell, in reading order
-    for i, row in enumerate(cells):
-        for j, cell in enumerate(row):
-            if not _is_finite_number(cell):
-                raise ValueError(
-                    f"{path.name} line {lines[i]}, column {j + 1}: {cell!r} is not a finite number."
-                )
-
-
-def _check_header(path: Path, header: list[str]) -> None:
-    empty = [i + 1 for i, name in enumerate(header) if not name]
-    if empty:
-        raise ValueError(f"{path.name}: header cell(s) {empty} are empty; name every column.")
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise ValueError(f"{path.name}: column {name!r} appears twice in the header.")
-        seen.add(name)
-
-
-def _check_missing(path: Path, header: list[str], cells: np.ndarray, lines: list[int]) -> None:
-    """Raise listing, per column, how many cells are missing (none are dropped)."""
-    lowered = np.char.lower(cells.astype(str))
-    missing = np.isin(lowered, list(MISSING))  # (samples, columns)
-    if not missing.any():
-        return
-    per_column = missing.sum(axis=0)
-    counts = ", ".join(f"{header[j]} {int(n)}" for j, n in enumerate(per_column) if n)
-    row, col = np.argwhere(missing)[0]
-    raise ValueError(
-        f"{path.name} has {int(missing.sum())} missing value(s) in {int((per_column > 0).sum())} "
-        f"column(s): {counts} (the first at line {lines[row]}, column {header[col]!r}: "
-        f"{cells[row, col]!r}). Fill them in or remove those rows first."
-    )
-
-
-def _to_float(path: Path, name: str, column: np.ndarray, lines: list[int]) -> np.ndarray:
-    """Convert one column to float, or raise naming the first cell that is not a number."""
-    values = None
-    try:
-        values = column.astype(str).astype(np.float64)
-        bad = ~np.isfinite(values)
-    except ValueError:  # error path only: check the cells one by one to find the culprit
-        bad = np.array([not _is_finite_number(cell) for cell in column])
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(
-            f"{path.name}: feature column {name!r} must be numeric, but line {lines[i]} "
-            f"holds {column[i]!r}. Encode it as numbers, or drop the column."
-        )
-    return values
-
-
-def _is_finite_number(cell: str) -> bool:
-    return _is_number(cell) and bool(np.isfinite(float(cell)))
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 def _encode(labels: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:

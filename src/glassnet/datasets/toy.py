@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet._internal.checks import as_float_array, check_int, check_number, check_one_of
+from glassnet._internal.checks import (
+    as_float_array,
+    check_int,
+    check_number,
+    check_one_of,
+    check_seed,
+)
 
 __all__ = ["blobs", "circles", "lecture_groups", "logic_gate", "moons", "spiral", "xor"]
 
@@ -120,7 +126,7 @@ def blobs(
         if points.shape[1] != 2:
             raise ValueError(f"centers must have shape (n_classes, 2), got {points.shape}.")
     noise = check_number("noise", noise, 0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if seed is None else check_seed("seed", seed))
     y = np.repeat(np.arange(len(points)), _class_sizes(n_samples, len(points)))
     return _finish(points[y], y, noise, rng)
 
@@ -147,7 +153,7 @@ def moons(
     """
     n_upper, n_lower = _class_sizes(n_samples, 2)
     noise = check_number("noise", noise, 0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if seed is None else check_seed("seed", seed))
     t_upper = np.linspace(0, np.pi, n_upper)
     t_lower = np.linspace(0, np.pi, n_lower)
     x = np.concatenate(
@@ -185,7 +191,7 @@ def circles(
     n_outer, n_inner = _class_sizes(n_samples, 2)
     noise = check_number("noise", noise, 0)
     factor = check_number("factor", factor, 0, 1, low_inclusive=False, high_inclusive=False)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if seed is None else check_seed("seed", seed))
     t_outer = np.linspace(0, 2 * np.pi, n_outer, endpoint=False)
     t_inner = np.linspace(0, 2 * np.pi, n_inner, endpoint=False)
     x = np.concatenate(
@@ -222,7 +228,7 @@ def xor(
     """
     corners, gate = logic_gate("xor")
     noise = check_number("noise", noise, 0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if seed is None else check_seed("seed", seed))
     corner = np.repeat(np.arange(4), _class_sizes(n_samples, 4))
     return _finish(corners[corner], gate[corner], noise, rng)
 
@@ -253,7 +259,7 @@ def spiral(
     n_classes = check_int("n_classes", n_classes, minimum=2)
     sizes = _class_sizes(n_samples, n_classes)
     noise = check_number("noise", noise, 0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if seed is None else check_seed("seed", seed))
     y = np.repeat(np.arange(n_classes), sizes)
     # position along the arm, 0 at the centre to 1 at the tip, evenly spaced per arm
     start = np.repeat(np.cumsum(sizes) - sizes, sizes)

@@ -123,7 +123,7 @@ def run_describe(args: argparse.Namespace) -> int:
                 "(built-in: fashion-mnist, mnist)."
             )
         if not args.target:
-            columns = _header(path)
+            columns = datasets.csv_columns(path)
             raise UsageError(
                 f"glassnet data describe: a CSV file needs --target COLUMN (the label column); "
                 f"{path.name} has columns: {', '.join(columns)}."
@@ -142,15 +142,6 @@ def run_describe(args: argparse.Namespace) -> int:
         console.print(f"[bold]{title}[/bold]")
         console.print(report)
     return 0
-
-
-def _header(path: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        first = handle.readline()
-    if not first.strip():
-        raise ValueError(f"CSV file {path.name} is empty; expected a header row and data rows.")
-    delimiter = max([",", ";", "\t", "|"], key=first.count)
-    return [cell.strip() for cell in next(csv.reader([first], delimiter=delimiter))]
 
 
 def _parse_ratios(text: str) -> tuple[float, ...] | str:

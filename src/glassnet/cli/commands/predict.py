@@ -21,7 +21,6 @@ standard deviation).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import struct
 import warnings
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.cli.runs import LoadedRun, load_run, preprocess, probabilities
+from glassnet.datasets import load_features
 
 __all__ = ["MAX_IMAGE_PIXELS", "add_parser", "image_to_input", "read_image", "resize_area", "run"]
 
@@ -177,32 +177,10 @@ def image_to_input(pixels: np.ndarray, input_shape: tuple[int, ...]) -> np.ndarr
 
 
 def _read_rows(path: Path, loaded: LoadedRun) -> np.ndarray:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
-    if not rows:
-        raise ValueError(f"{path} has no rows.")
-    features = loaded.info.get("feature_names")
-    header = rows[0]
-    try:
-        [float(cell) for cell in header]
-        has_header = False
-    except ValueError:
-        has_header = True
-    body = rows[1:] if has_header else rows
-    if has_header and features:
-        missing = [f for f in features if f not in header]
-        if missing:
-            raise ValueError(f"{path} lacks the feature column(s) {', '.join(missing)}.")
-        body = [[row[header.index(f)] for f in features] for row in body]
-    try:
-        x = np.array(body, dtype=np.float64)
-    except ValueError:
-        raise ValueError(f"{path} must hold numbers in every feature cell.") from None
+    """The rows of a CSV file as model inputs; the file's errors name it and the line."""
     n_inputs = int(np.prod(loaded.model.input_sample_shape))
-    if x.ndim != 2 or x.shape[1] != n_inputs:
-        raise ValueError(
-            f"{path} rows must have {n_inputs} values (the model's inputs), got shape {x.shape}."
-        )
+    features = loaded.info.get("feature_names") or None
+    x = load_features(path, features, n_features=n_inputs)
     return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_sample_shape)
 
 
@@ -214,13 +192,7 @@ def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict
     if not path.is_file():
         raise FileNotFoundError(f"no such input file: {path}")
     if path.suffix.lower() == ".csv":
-        try:
-            x = _read_rows(path, loaded)
-        except UnicodeDecodeError as error:
-            raise ValueError(
-                f"{path} is not UTF-8 text (byte 0x{error.object[error.start]:02x} can't be "
-                "decoded): save it as UTF-8 CSV."
-            ) from None
+        x = _read_rows(path, loaded)
     else:
         pixels = read_image(path)
         if loaded.preprocessing.get("kind") not in ("images", None):

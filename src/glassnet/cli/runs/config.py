@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import __version__
-from glassnet._internal.checks import check_int, check_number, check_one_of
+from glassnet._internal.checks import check_int, check_number, check_one_of, check_seed
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -144,7 +144,7 @@ class TrainConfig:
         if self.early_stopping is not None:
             self.early_stopping = check_int("early_stopping", self.early_stopping, minimum=0)
         if self.seed is not None:
-            self.seed = check_int("seed", self.seed, minimum=0)
+            self.seed = check_seed("seed", self.seed)
         if self.limit is not None:
             self.limit = check_int("limit", self.limit, minimum=10)
         if self.test_limit is not None:

@@ -168,16 +168,18 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
                 callbacks=extra,
                 verbose=verbose,
             )
-        except KeyboardInterrupt:  # fit re-raises it when silent; keep what was learnt
+        except KeyboardInterrupt:  # fit hands Ctrl-C on; keep what was learnt
             history = getattr(model, "history", None)
             if history is None:
                 raise
             history.interrupted = True
     seconds = time.perf_counter() - started
     interrupted = bool(history.interrupted)
+    outcome: dict[str, Any] = {"training_seconds": round(seconds, 3), "interrupted": interrupted}
     if interrupted:
         history.params["interrupted"] = True
-        print(_interrupted_line(keep), file=sys.stderr)
+        outcome["interrupted_note"] = _interrupted_line(keep)  # report.html says the same
+        print(outcome["interrupted_note"], file=sys.stderr)
         if keep.weights is not None:
             keep.restore()
     elif early is not None and early.best_weights is not None and keep.weights is not None:
@@ -189,7 +191,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
         config=config,
         history=history,
         data=data,
-        extra={"training_seconds": round(seconds, 3), "interrupted": interrupted},
+        extra=outcome,
         overwrite=overwrite,
     )
     if verbose:
