@@ -35,7 +35,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from glassnet import _keras_h5, _saved_checks, initializers, losses, optimizers
+from glassnet import _keras_h5, _saved_checks, initializers, losses, optimizers, regularizers
 from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
 from glassnet._internal.files import atomic_write
@@ -62,6 +62,7 @@ KERAS_ACTIVATIONS = frozenset(
 _OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 _MAX_MEMBER = 2**32  # the largest member read from a zip (config or weights), in bytes
 _MAX_DEPTH = 32
+_REGULARIZERS = "keras.regularizers"
 # What zipfile may raise on a damaged or crafted archive.
 _ZIP_DAMAGE = (
     zipfile.BadZipFile,
@@ -90,6 +91,23 @@ def _initializer(initializer: Any) -> dict[str, Any]:
     )
 
 
+def _regularizer(regularizer: Any) -> dict[str, Any] | None:
+    """A regularizer as Keras 3 writes it: {"module": "keras.regularizers", "class_name":
+    "L2", "config": {"l2": 0.0001}, ...}, or None."""
+    saved = regularizers.serialize(regularizer)
+    return None if saved is None else _entry(saved["class_name"], saved["config"], _REGULARIZERS)
+
+
+def _regularizer_from(value: Any, key: str, kind: str, name: Any, shown: str) -> Any:
+    """The regularizer a Keras config names (L1, L2, L1L2), or None."""
+    if not value:
+        return None
+    if not isinstance(value, dict) or value.get("class_name") not in ("L1", "L2", "L1L2"):
+        raise _unsupported(kind, name, f"has a {key} glassnet does not have ({value!r})", shown)
+    settings = {k: v for k, v in (value.get("config") or {}).items() if k in ("l1", "l2")}
+    return regularizers.deserialize({"class_name": value["class_name"], "config": settings})
+
+
 def _activation(layer: Any) -> str:
     name = layer.activation.name
     if name not in KERAS_ACTIVATIONS:
@@ -110,12 +128,6 @@ def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:
     if kind == "Sequential":
         return model_config(layer, depth + 1, top=False)
     if kind == "Dense":
-        for key in ("kernel_regularizer", "bias_regularizer"):
-            if getattr(layer, key, None) is not None:
-                raise ValueError(
-                    f"Layer '{layer.name}' has a {key}, which glassnet does not write into a "
-                    ".keras file yet: save as 'model.glassnet', or remove it."
-                )
         config = {
             **base,
             "units": layer.units,
@@ -123,8 +135,8 @@ def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:
             "use_bias": layer.use_bias,
             "kernel_initializer": _initializer(layer.kernel_initializer),
             "bias_initializer": _initializer(layer.bias_initializer),
-            "kernel_regularizer": None,
-            "bias_regularizer": None,
+            "kernel_regularizer": _regularizer(layer.kernel_regularizer),
+            "bias_regularizer": _regularizer(layer.bias_regularizer),
             "kernel_constraint": None,
             "bias_constraint": None,
         }
@@ -376,9 +388,8 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
         )
     try:
         if kind == "Dense":
-            for key in ("kernel_regularizer", "bias_regularizer", "activity_regularizer",
-                        "kernel_constraint", "bias_constraint", "lora_rank",
-                        "quantization_config"):  # fmt: skip
+            for key in ("activity_regularizer", "kernel_constraint", "bias_constraint",
+                        "lora_rank", "quantization_config"):  # fmt: skip
                 if settings.get(key):
                     raise _unsupported(kind, name, f"has a {key}", shown)
             layer = layers_module.Dense(
@@ -389,6 +400,12 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
                     settings.get("kernel_initializer"), "glorot_uniform"
                 ),
                 bias_initializer=_initializer_name(settings.get("bias_initializer"), "zeros"),
+                kernel_regularizer=_regularizer_from(
+                    settings.get("kernel_regularizer"), "kernel_regularizer", kind, name, shown
+                ),
+                bias_regularizer=_regularizer_from(
+                    settings.get("bias_regularizer"), "bias_regularizer", kind, name, shown
+                ),
                 name=name,
             )
         elif kind == "Flatten":

@@ -186,11 +186,45 @@ def test_an_unknown_layer_is_named(tmp_path):
 
 def test_a_setting_glassnet_lacks_is_named(tmp_path):
     def add_regularizer(config):
-        config["config"]["layers"][2]["config"]["kernel_regularizer"] = {"class_name": "L2"}
+        config["config"]["layers"][2]["config"]["kernel_regularizer"] = {
+            "class_name": "OrthogonalRegularizer"
+        }
 
-    _rewrite_config(FIXTURES / "tiny.keras", tmp_path / "l2.keras", add_regularizer)
+    _rewrite_config(FIXTURES / "tiny.keras", tmp_path / "ortho.keras", add_regularizer)
     with pytest.raises(ValueError, match="Dense 'dense' has a kernel_regularizer"):
-        gn.load_model(tmp_path / "l2.keras")
+        gn.load_model(tmp_path / "ortho.keras")
+
+
+def test_regularizers_are_written_as_keras_writes_them_and_read_back(tmp_path):
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential(
+        [
+            gn.layers.Dense(
+                3,
+                input_shape=(2,),
+                kernel_regularizer=gn.regularizers.l2(1e-3),
+                bias_regularizer=gn.regularizers.L1L2(l1=0.5, l2=0.25),
+            )
+        ]
+    )
+    model.build()
+    model.layers[0].params["bias"][:] = [1.0, -2.0, 0.5]
+    model.save(tmp_path / "r.keras")
+    with zipfile.ZipFile(tmp_path / "r.keras") as archive:
+        dense = json.loads(archive.read("config.json"))["config"]["layers"][1]["config"]
+    assert dense["kernel_regularizer"] == {
+        "module": "keras.regularizers",
+        "class_name": "L2",
+        "config": {"l2": 1e-3},
+        "registered_name": None,
+    }
+    assert dense["bias_regularizer"]["config"] == {"l1": 0.5, "l2": 0.25}
+    again = gn.load_model(tmp_path / "r.keras")
+    kernel = model.layers[0].params["kernel"].astype(np.float64)
+    # 1e-3 * sum(w^2) + 0.5 * (1 + 2 + 0.5) + 0.25 * (1 + 4 + 0.25), by hand
+    expected = 1e-3 * np.sum(kernel**2) + 0.5 * 3.5 + 0.25 * 5.25
+    assert np.isclose(sum(again.losses), expected, rtol=1e-6)
+    assert np.isclose(sum(model.losses), expected, rtol=1e-6)
 
 
 def test_sizes_that_disagree_with_the_weights_are_refused_before_building(tmp_path):
