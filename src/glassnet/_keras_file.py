@@ -35,7 +35,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from glassnet import _keras_h5, _saved_checks, initializers, losses, optimizers, regularizers
+from glassnet import (
+    _keras_h5,
+    _saved_checks,
+    initializers,
+    losses,
+    optimizers,
+    regularizers,
+    schedules,
+)
 from glassnet import layers as layers_module
 from glassnet._internal.checks import describe
 from glassnet._internal.files import atomic_write
@@ -63,6 +71,8 @@ _OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 _MAX_MEMBER = 2**32  # the largest member read from a zip (config or weights), in bytes
 _MAX_DEPTH = 32
 _REGULARIZERS = "keras.regularizers"
+_SCHEDULE_MODULE = "keras.optimizers.schedules"
+_SCHEDULES = ("ExponentialDecay", "InverseTimeDecay", "PiecewiseConstantDecay", "CosineDecay")
 # What zipfile may raise on a damaged or crafted archive.
 _ZIP_DAMAGE = (
     zipfile.BadZipFile,
@@ -197,7 +207,9 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     optimizer, loss = model.optimizer, model.loss
     if optimizer is None or loss is None:
         return None
-    if optimizer.name not in _OPTIMIZERS or not isinstance(optimizer.learning_rate, (int, float)):
+    schedule = optimizer.learning_rate_schedule
+    keras_schedule = schedule is None or type(schedule).__name__ in _SCHEDULES
+    if optimizer.name not in _OPTIMIZERS or not keras_schedule:
         warnings.warn(
             f"Keras would not load the optimizer {optimizer!r}: the .keras file holds the "
             "model uncompiled. Keras can compile it again after loading.",
@@ -207,6 +219,9 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
         return None
     settings = optimizer.get_config()
     settings["weight_decay"] = settings.get("weight_decay") or None
+    if schedule is not None:  # as Keras: {"module": "keras.optimizers.schedules", ...}
+        saved = schedules.serialize(schedule)
+        settings["learning_rate"] = _entry(saved["class_name"], saved["config"], _SCHEDULE_MODULE)
     if optimizer.name == "rmsprop":
         settings.update(momentum=0.0, centered=False)
     if optimizer.name == "adam":
@@ -454,8 +469,15 @@ def compile_from_config(model: Any, compiled: Any, shown: str) -> None:
         if name == "rmsprop" and settings.get("momentum"):
             raise ValueError("RMSprop's momentum is set")
         args = {k: settings[k] for k in allowed if settings.get(k) is not None}
-        if not isinstance(args.get("learning_rate", 0.001), (int, float)):
-            raise ValueError("its learning rate is a schedule")
+        rate = args.get("learning_rate", 0.001)
+        if isinstance(rate, dict):
+            if rate.get("class_name") not in _SCHEDULES:
+                raise ValueError(f"its learning rate is a {rate.get('class_name')!r} schedule")
+            args["learning_rate"] = schedules.deserialize(
+                {"class_name": rate["class_name"], "config": dict(rate.get("config") or {})}
+            )
+        elif not isinstance(rate, (int, float)):
+            raise ValueError(f"its learning rate is {describe(rate)}")
         optimizer = optimizers.from_config({"name": name, **args})
         loss = compiled["loss"]
         if isinstance(loss, dict):

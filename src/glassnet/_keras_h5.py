@@ -130,12 +130,12 @@ def _write_optimizer(group: Any, model: Any) -> None:
 
 def optimizer_arrays(model: Any) -> list[np.ndarray]:
     """The optimizer's variables as Keras orders them: the step count (int64), the learning
-    rate (float32), then each weight's slots, in model order (none before the first step,
-    as Keras writes an optimizer that was never built)."""
+    rate (float32; none for a schedule), then each weight's slots, in model order (none
+    before the first step, as Keras writes an optimizer that was never built)."""
     optimizer = model.optimizer
-    rate = optimizer.learning_rate
-    rate = rate if isinstance(rate, (int, float)) else getattr(rate, "initial_learning_rate", 0)
-    arrays = [np.asarray(optimizer.iterations, np.int64), np.asarray(rate, np.float32)]
+    arrays = [np.asarray(optimizer.iterations, np.int64)]
+    if optimizer.learning_rate_schedule is None:  # Keras keeps no variable for a schedule
+        arrays.append(np.asarray(optimizer.learning_rate, np.float32))
     slots = optimizer_slots(optimizer)
     state = optimizer.get_state()
     weights = model.get_weights()
@@ -259,10 +259,13 @@ def optimizer_state(model: Any, stored: list[Any], shown: str) -> tuple[dict, li
     optimizer = model.optimizer
     slots = optimizer_slots(optimizer) if optimizer is not None else None
     shapes = [w.shape for w in model.get_weights()]
-    if slots is None or len(stored) != 2 + len(slots) * len(shapes):
+    # The step count, then the learning rate unless it is a schedule, then the slots.
+    head = 1 if optimizer is not None and optimizer.learning_rate_schedule is not None else 2
+    if slots is None or len(stored) != head + len(slots) * len(shapes):
         return None
     if any(
-        tuple(s.shape) != shape for s, shape in zip(stored[2:], _repeat(shapes, slots), strict=True)
+        tuple(s.shape) != shape
+        for s, shape in zip(stored[head:], _repeat(shapes, slots), strict=True)
     ):
         return None
     steps = np.asarray(stored[0][()])
@@ -272,9 +275,9 @@ def optimizer_state(model: Any, stored: list[Any], shown: str) -> tuple[dict, li
         optimizer.iterations = int(steps)
         return None
     found: dict[str, list[np.ndarray]] = {kind: [] for kind in slots}
-    for i, dataset in enumerate(stored[2:]):
+    for i, dataset in enumerate(stored[head:]):
         kind = slots[i % len(slots)]
-        what = f"{shown}: optimizer variable {i + 2}"
+        what = f"{shown}: optimizer variable {i + head}"
         found[kind].append(_saved_checks.finite(np.asarray(dataset[()]), what))
     params = [w for w, _ in model.weight_pairs]
     ends = np.cumsum([w.size for w in params])[:-1]

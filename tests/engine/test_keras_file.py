@@ -425,3 +425,29 @@ def test_keras_continues_training_from_glassnet_state_as_glassnet_does(tmp_path,
     model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
     for mine, keras_weights in zip(model.get_weights(), theirs, strict=True):
         np.testing.assert_allclose(mine, keras_weights, rtol=0, atol=2e-6)
+
+
+def test_a_learning_rate_schedule_travels_in_the_keras_file(tmp_path):
+    # Keras writes the schedule into compile_config and keeps no learning-rate variable.
+    schedule = gn.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=100, decay_rate=1)
+    x = np.random.default_rng(0).normal(size=(64, 3)).astype(np.float32)
+    model = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))])
+    model.compile(gn.optimizers.Adam(schedule), "mse")
+    model.fit(x, x[:, :2], epochs=2, verbose=0)
+    model.save(tmp_path / "s.keras")
+    with zipfile.ZipFile(tmp_path / "s.keras") as archive:
+        compiled = json.loads(archive.read("config.json"))["compile_config"]
+        with h5py.File(io.BytesIO(archive.read("model.weights.h5"))) as weights:
+            variables = len(weights["optimizer/vars"])
+    rate = compiled["optimizer"]["config"]["learning_rate"]
+    assert (rate["module"], rate["class_name"]) == (
+        "keras.optimizers.schedules",
+        "InverseTimeDecay",
+    )
+    assert variables == 1 + 2 * 2  # the step count, then m and v of the kernel and the bias
+    again = gn.load_model(tmp_path / "s.keras")
+    assert again.optimizer.iterations == 4
+    assert again.optimizer.learning_rate == 0.01 / (1 + 4 / 100)  # by hand
+    for m in (model, again):
+        m.fit(x, x[:, :2], epochs=1, verbose=0, shuffle=False)
+    np.testing.assert_array_equal(again.get_weights()[0], model.get_weights()[0])
