@@ -61,6 +61,7 @@ from glassnet import (
     regularizers,
     sklearn,
     testing,
+    tuning,
     utils,
 )
 from glassnet.doctor import diagnose
@@ -93,5 +94,6 @@ __all__ = [
     "regularizers",
     "sklearn",
     "testing",
+    "tuning",
     "utils",
 ]
