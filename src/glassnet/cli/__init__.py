@@ -33,6 +33,7 @@ COMMANDS = [
     "perceptron",
     "data",
     "train",
+    "lr_find",
     "evaluate",
     "predict",
     "summary",

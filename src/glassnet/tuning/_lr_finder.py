@@ -43,7 +43,8 @@ class LearningRateRange:
         initial_loss: the loss before the first step.
         minimum_rate: the rate at the lowest smoothed loss.
         steepest_rate: the rate where the smoothed loss falls fastest per factor of rate
-            (the most negative d smoothed / d log(rate)), before the minimum.
+            (the most negative d smoothed / d log(rate), over a window of steps/10
+            steps), before the minimum.
         suggestion: the rate suggested; method: "minimum" (a tenth of `minimum_rate`)
             or "steepest" (`steepest_rate`); reason: why, in a sentence.
         diverged: whether the run stopped early because the loss blew up.
@@ -118,8 +119,16 @@ def _suggest(
             "(a smaller start=); this is a tenth of the first rate"
         )
         return minimum, minimum, float(rates[0]) / 10, reason
-    slope = np.gradient(smoothed[: low + 1], np.log(rates[: low + 1]))
-    steep = float(rates[int(np.argmin(slope))])
+    # The slope over a window of 2k steps: a slope between neighbours is mostly noise.
+    k = max(1, len(rates) // 20)
+    logs = np.log(rates)
+    centres = np.arange(k, min(low, len(rates) - 1 - k) + 1)
+    if len(centres) == 0:
+        centres = np.array([low])
+        k = 0 if low == len(rates) - 1 else 1
+    lo, hi = np.maximum(centres - k, 0), np.minimum(centres + k, len(rates) - 1)
+    slope = (smoothed[hi] - smoothed[lo]) / np.maximum(logs[hi] - logs[lo], 1e-300)
+    steep = float(rates[centres[int(np.argmin(slope))]])
     if method == "steepest":
         reason = (
             "the steepest fall of the smoothed loss: the rate that made the loss drop "
