@@ -13,6 +13,7 @@ True
 """
 
 from glassnet.plots._activations import plot_activations
+from glassnet.plots._descent import plot_gradient_descent
 from glassnet.plots._figure import pyplot, save_figure
 from glassnet.plots._learning_rate import plot_learning_rate_range
 from glassnet.plots._network import plot_network
@@ -23,6 +24,7 @@ __all__ = [
     "plot_activations",
     "plot_confusion_matrix",
     "plot_decision_regions",
+    "plot_gradient_descent",
     "plot_learning_curves",
     "plot_learning_rate_range",
     "plot_network",
