@@ -178,3 +178,22 @@ def test_bad_model_and_data():
         gn.tuning.find_learning_rate(_linear_model(), np.zeros((16, 3)), y)
     with pytest.raises(ValueError, match="y"):
         gn.tuning.find_learning_rate(_linear_model(), x, y[:5])
+
+
+def test_uint8_inputs_give_the_same_curve_as_their_float32_copy():
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 4, size=(48, 3), dtype=np.uint8)
+    y = pixels.sum(axis=1, keepdims=True) / 4.0
+    curves = [
+        gn.tuning.find_learning_rate(_pixel_model(), x, y, 1e-3, 1, steps=20, batch_size=8, seed=1)
+        for x in (pixels, pixels.astype(np.float32))
+    ]
+    np.testing.assert_array_equal(curves[0].losses, curves[1].losses)
+
+
+def _pixel_model():
+    gn.utils.set_random_seed(2)
+    model = gn.Sequential([gn.layers.Dense(1, input_shape=(3,))])
+    model.build()
+    model.compile(optimizer="sgd", loss="mse")
+    return model

@@ -89,7 +89,12 @@ class Exercise:
 
 @dataclass
 class Sheet:
-    """Several exercises on one sheet (from `make_sheet`); each keeps its own seed."""
+    """Several exercises on one sheet (from `make_sheet`); each keeps its own seed.
+
+    >>> sheet = make_sheet("accuracy", seed=0, count=2)
+    >>> sheet.text(solution=False).count("glassnet exercise: accuracy (seed ")
+    2
+    """
 
     exercises: list[Exercise]
 

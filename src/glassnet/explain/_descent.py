@@ -36,6 +36,13 @@ class DescentExplanation(Explanation):
         steps_taken: how many updates were made.
         stopped: "converged" (|ΔJ| < tol), "steps" (the budget ran out) or "diverged"
             (the loss stopped being a finite number).
+
+    >>> import numpy as np, glassnet as gn
+    >>> model = gn.Sequential([gn.layers.Dense(1, use_bias=False, input_shape=(1,))])
+    >>> model.set_weights([np.array([[1.0]])])
+    >>> d = gn.explain.descent(model, [1.0], 3.0, learning_rate=0.5, loss="mse")
+    >>> d.losses, d.stopped    # dJ/dw = 2(w - 3): one step of 0.5 lands on w = 3
+    ([4.0, 0.0, 0.0], 'converged')
     """
 
     learning_rate: float
