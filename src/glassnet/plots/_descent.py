@@ -201,8 +201,9 @@ def plot_gradient_descent(
 
     Args:
         model, x, y: the network and its data (a batch, or one sample); J is their mean
-            loss. Default: the lecture's one-input network (`lecture_network()`), along
-            w2.
+            loss. Default: the lecture's one-input network x -> w1 -> sigmoid -> w2 -> ŷ,
+            J = (ŷ - y)², with w1 = 2, w2 = -1, biases 0 and the sample x = 1, y = 1,
+            along w2.
         layer: index in `model.leaves()` of a layer with weights; default the last.
         weight: (i, j) of the layer's kernel, default (0, 0); or `bias=j`.
         learning_rates: the rates to compare (one panel each); default three chosen as
