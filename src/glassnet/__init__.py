@@ -18,6 +18,9 @@ Where each idea of the lecture lives (paths under glassnet/):
 | one training step, end to end      | _model_training.py        | Trainer._train_epoch          |
 | the chain rule with numbers        | explain/_gradient.py      | gradient                      |
 | gradient descent, Adam             | optimizers.py             | SGD._update, Adam._update     |
+| the learning rate, as a picture    | plots/_descent.py         | plot_gradient_descent         |
+| repeat until convergence           | explain/_descent.py       | descent                       |
+| finding a learning rate            | tuning/_lr_finder.py      | find_learning_rate            |
 | epochs, batches, shuffling         | _model_training.py        | Trainer.fit, _train_epoch     |
 | dropout, early stopping            | layers.py, callbacks.py   | Dropout, EarlyStopping        |
 | "what would you do next?"          | doctor/_shapes.py         | check_overfitting             |
@@ -66,6 +69,7 @@ from glassnet import (
     regularizers,
     sklearn,
     testing,
+    tuning,
     utils,
 )
 from glassnet.doctor import diagnose
@@ -98,5 +102,6 @@ __all__ = [
     "regularizers",
     "sklearn",
     "testing",
+    "tuning",
     "utils",
 ]

@@ -113,3 +113,21 @@ def test_demo_backpropagation_section_shows_both_lecture_formulas(tmp_path, caps
     text = capsys.readouterr().out
     assert "dJ/dw2 = dJ/dŷ · dŷ/dw2" in text and "dJ/dw1 = dJ/dŷ · dŷ/dz1 · dz1/dw1" in text
     assert "loss after:" in text
+
+
+def test_exercise_count_prints_that_many_different_sheets(capsys):
+    assert main(["exercise", "accuracy", "--seed", "5", "--count", "3", "--no-solution"]) == 0
+    out = capsys.readouterr().out
+    seeds = [int(s) for s in re.findall(r"glassnet exercise: accuracy \(seed (\d+)\)", out)]
+    assert len(seeds) == 3 and seeds[0] == 5 and "Solution" not in out
+    assert out.strip() == gn.exercises.make_sheet("accuracy", 5, 3).text(solution=False)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [(["--count", "0"], "count"), (["--count", "two"], "invalid int value: 'two'")],
+)
+def test_exercise_bad_count_is_one_line_and_exit_2(capsys, extra, message):
+    assert main(["exercise", "parameters", *extra]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err

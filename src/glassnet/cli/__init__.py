@@ -36,6 +36,7 @@ COMMANDS = [
     "perceptron",
     "data",
     "train",
+    "lr_find",
     "evaluate",
     "predict",
     "summary",

@@ -10,6 +10,8 @@ learner can check a hand calculation and a test or an exercise can check the num
 | `gradient`            | dJ/dw for one weight by the chain rule, beside backprop and  |
 |                       | finite differences                                           |
 | `step`                | one gradient-descent step: loss before, each change, after   |
+| `descent`             | gradient descent repeated until convergence: the loss and    |
+|                       | each weight step by step                                     |
 | `perceptron`          | a perceptron's output for one sample                         |
 | `perceptron_training` | each epoch of `Perceptron.fit`: the misclassified points and |
 |                       | the update each one made                                     |
@@ -31,6 +33,7 @@ lecture: the k-th layer with weights has weights `wk`, weighted sums `zk` and ou
 True
 """
 
+from glassnet.explain._descent import DescentExplanation, descent
 from glassnet.explain._forward import ForwardExplanation, LayerStep, forward
 from glassnet.explain._gradient import Factor, GradientExplanation, gradient
 from glassnet.explain._perceptron import (
@@ -46,6 +49,7 @@ __all__ = [
     "EPSILON",
     "MAX_TERMS",
     "MAX_UNITS",
+    "DescentExplanation",
     "Explanation",
     "Factor",
     "ForwardExplanation",
@@ -55,6 +59,7 @@ __all__ = [
     "PerceptronExplanation",
     "StepExplanation",
     "TrainingTrace",
+    "descent",
     "forward",
     "gradient",
     "perceptron",

@@ -13,7 +13,9 @@ True
 """
 
 from glassnet.plots._activations import plot_activations
+from glassnet.plots._descent import plot_gradient_descent
 from glassnet.plots._figure import pyplot, save_figure
+from glassnet.plots._learning_rate import plot_learning_rate_range
 from glassnet.plots._network import plot_network
 from glassnet.plots._perceptron import plot_decision_regions, plot_perceptron
 from glassnet.plots._training import plot_confusion_matrix, plot_learning_curves, plot_predictions
@@ -22,7 +24,9 @@ __all__ = [
     "plot_activations",
     "plot_confusion_matrix",
     "plot_decision_regions",
+    "plot_gradient_descent",
     "plot_learning_curves",
+    "plot_learning_rate_range",
     "plot_network",
     "plot_perceptron",
     "plot_predictions",

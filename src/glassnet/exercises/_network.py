@@ -1,88 +1,32 @@
-"""Worked exercises with small random numbers, for teachers to hand out.
+"""Exercises on a network's arithmetic: a perceptron, a forward pass, a gradient.
 
-Each exercise is drawn from a seed, so the same seed gives the same sheet every time;
-its question comes first and its solution (from `gn.explain`) after.
-
-| kind         | the question                                                         |
-|--------------|----------------------------------------------------------------------|
-| `perceptron` | a perceptron's z and output for one input, then one learning-rule    |
-|              | update                                                               |
-| `forward`    | the forward pass of a 2-2-1 network, neuron by neuron                |
-| `gradient`   | the lecture's network x -> w1 -> sigmoid -> w2 -> ŷ with J = (ŷ - y)²: |
-|              | dJ/dw2 and dJ/dw1 by the chain rule                                  |
-
->>> import glassnet as gn
->>> sheet = gn.exercises.make("gradient", seed=3)
->>> sheet.text(solution=False) == make("gradient", seed=3).text(solution=False)
-True
->>> sorted(sheet.answers)
-['J', 'a1', 'dJ/dw1', 'dJ/dw2', 'y_hat', 'z1']
+Each maker takes a NumPy Generator and returns (question, solution, answers).
 """
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from glassnet import explain
-from glassnet._internal.checks import check_one_of, check_seed
 from glassnet._internal.numbers import precise
 from glassnet.layers import Dense
 from glassnet.model import Sequential
 from glassnet.perceptron import Perceptron
 
-__all__ = ["KINDS", "Exercise", "make"]
+__all__ = ["LEARNING_RATE", "decimal", "float64_network", "forward", "gradient", "perceptron"]
 
-KINDS = ("perceptron", "forward", "gradient")
 LEARNING_RATE = 0.1
 
 
-@dataclass
-class Exercise:
-    """A question sheet and its worked solution.
-
-    Attributes:
-        kind: one of `KINDS`; seed: the seed it was drawn from.
-        question: the question, as text.
-        solution: the worked solution, as text.
-        answers: the numbers the solution arrives at, by name (e.g. "z", "dJ/dw1").
-    """
-
-    kind: str
-    seed: int
-    question: str
-    solution: str
-    answers: dict[str, Any] = field(default_factory=dict)
-
-    def text(self, solution: bool = True) -> str:
-        """The sheet: the question, then (unless `solution=False`) the solution."""
-        title = f"glassnet exercise: {self.kind} (seed {self.seed})"
-        parts = [title, "=" * len(title), "", self.question]
-        if solution:
-            parts += ["", "Solution", "--------", "", self.solution]
-        return "\n".join(parts)
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<div class='glassnet-exercise'><h3>Exercise: {html.escape(self.kind)}</h3>"
-            f"<pre>{html.escape(self.question)}</pre><details><summary>Solution</summary>"
-            f"<pre>{html.escape(self.solution)}</pre></details></div>"
-        )
-
-
-def _decimal(rng: np.random.Generator, low: float, high: float, step: float = 0.1) -> float:
+def decimal(rng: np.random.Generator, low: float, high: float, step: float = 0.1) -> float:
     """A random multiple of `step` in [low, high], never 0 (a zero weight teaches nothing)."""
     choices = [v for v in np.round(np.arange(low, high + step / 2, step), 10) if v != 0]
     return float(rng.choice(choices))
 
 
-def _network(layers: list[Dense], weights: list[np.ndarray]) -> Sequential:
+def float64_network(layers: list[Dense], weights: list[np.ndarray]) -> Sequential:
     """A named network holding `weights` in float64, so the answers are exact decimals.
 
     Its layers' arrays are float64 arrays of their own, not views into the model's packed
@@ -97,11 +41,11 @@ def _network(layers: list[Dense], weights: list[np.ndarray]) -> Sequential:
     return model
 
 
-def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
+def perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     activation = str(rng.choice(["sign", "step"]))
     while True:  # z exactly 0 would hinge on the activation's convention: draw again
-        weights = [_decimal(rng, -2, 2, 0.5) for _ in range(2)]
-        bias_weight = _decimal(rng, -2, 2, 0.5)
+        weights = [decimal(rng, -2, 2, 0.5) for _ in range(2)]
+        bias_weight = decimal(rng, -2, 2, 0.5)
         x = [float(rng.integers(-3, 4)) for _ in range(2)]
         z = x[0] * weights[0] + x[1] * weights[1] + bias_weight
         if z != 0:
@@ -146,19 +90,19 @@ def _perceptron(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     return question, solution, answers
 
 
-def _forward(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
+def forward(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     hidden = str(rng.choice(["relu", "sigmoid", "tanh"]))
     output_activation = str(rng.choice(["linear", "sigmoid"]))
-    w1 = np.array([[_decimal(rng, -1, 1) for _ in range(2)] for _ in range(2)])
-    b1 = np.array([_decimal(rng, -0.5, 0.5) for _ in range(2)])
-    w2 = np.array([[_decimal(rng, -1, 1)] for _ in range(2)])
-    b2 = np.array([_decimal(rng, -0.5, 0.5)])
-    x = [float(rng.integers(-2, 3)) or 1.0, _decimal(rng, -1, 1, 0.5)]
+    w1 = np.array([[decimal(rng, -1, 1) for _ in range(2)] for _ in range(2)])
+    b1 = np.array([decimal(rng, -0.5, 0.5) for _ in range(2)])
+    w2 = np.array([[decimal(rng, -1, 1)] for _ in range(2)])
+    b2 = np.array([decimal(rng, -0.5, 0.5)])
+    x = [float(rng.integers(-2, 3)) or 1.0, decimal(rng, -1, 1, 0.5)]
     layers = [
         Dense(2, activation=hidden, input_shape=(2,), name="hidden"),
         Dense(1, activation=output_activation, name="output"),
     ]
-    model = _network(layers, [w1, b1, w2, b2])
+    model = float64_network(layers, [w1, b1, w2, b2])
     result = explain.forward(model, x)
     question = (
         f"A network has 2 inputs, a hidden layer of 2 neurons with the {hidden} activation\n"
@@ -182,16 +126,16 @@ def _forward(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     return question, str(result), answers
 
 
-def _gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
+def gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     x = float(rng.integers(1, 4))
-    w1, b1 = _decimal(rng, -1, 1), _decimal(rng, -0.5, 0.5)
-    w2, b2 = _decimal(rng, -2, 2), _decimal(rng, -0.5, 0.5)
+    w1, b1 = decimal(rng, -1, 1), decimal(rng, -0.5, 0.5)
+    w2, b2 = decimal(rng, -2, 2), decimal(rng, -0.5, 0.5)
     y = float(rng.integers(0, 3))
     layers = [
         Dense(1, activation="sigmoid", input_shape=(1,), name="hidden"),
         Dense(1, name="output"),
     ]
-    model = _network(layers, [[[w1]], [b1], [[w2]], [b2]])
+    model = float64_network(layers, [[[w1]], [b1], [[w2]], [b2]])
     model.compile(optimizer="sgd", loss="mse")
     forward = explain.forward(model, [x])
     by_w2 = explain.gradient(model, [x], y, layer=1, weight=(0, 0))
@@ -220,28 +164,3 @@ def _gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
         "dJ/dw1": by_w1.chain_rule,
     }
     return question, solution, answers
-
-
-_MAKERS = {"perceptron": _perceptron, "forward": _forward, "gradient": _gradient}
-
-
-def make(kind: str, seed: int = 0) -> Exercise:
-    """Draw an exercise of `kind` from `seed`: the same seed always gives the same sheet.
-
-    Args:
-        kind: "perceptron", "forward" or "gradient".
-        seed: a non-negative integer.
-
-    Returns:
-        An `Exercise`: `.text(solution=False)` is the question sheet, `.answers` the numbers.
-
-    Raises:
-        ValueError: for an unknown kind (listing the valid ones) or a negative seed.
-
-    >>> print(make("perceptron", seed=1).question.splitlines()[0])
-    A perceptron has the weights w1 = 0.5, w2 = 1.5, a bias
-    """
-    kind = check_one_of("kind", kind, KINDS, "exercise")
-    seed = check_seed("seed", seed)
-    question, solution, answers = _MAKERS[kind](np.random.default_rng(seed))
-    return Exercise(kind, seed, question, solution, answers)

@@ -1,0 +1,20 @@
+"""Tuning the settings you choose (the hyperparameters), not the weights the network learns.
+
+| function             | what it does                                                    |
+|----------------------|-----------------------------------------------------------------|
+| `find_learning_rate` | the learning-rate range test: one short run with a rate rising  |
+|                      | exponentially; the loss per rate, a suggested rate and a figure |
+
+>>> import numpy as np, glassnet as gn
+>>> x = np.linspace(-1, 1, 32).reshape(-1, 1); y = 2 * x
+>>> model = gn.Sequential([gn.layers.Dense(1, input_shape=(1,))])
+>>> model.compile(optimizer="sgd", loss="mse")
+>>> before = model.get_weights()
+>>> found = gn.tuning.find_learning_rate(model, x, y, start=1e-3, end=10, steps=30, seed=0)
+>>> all((a == b).all() for a, b in zip(before, model.get_weights()))  # left as it was
+True
+"""
+
+from glassnet.tuning._lr_finder import LearningRateRange, find_learning_rate
+
+__all__ = ["LearningRateRange", "find_learning_rate"]
