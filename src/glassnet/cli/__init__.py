@@ -38,6 +38,7 @@ COMMANDS = [
     "summary",
     "explain",
     "exercise",
+    "playground",
 ]
 
 
