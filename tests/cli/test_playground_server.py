@@ -309,3 +309,118 @@ def test_explain_a_hidden_unit_with_its_real_numbers(server):
     assert out["z"] == pytest.approx(z, rel=1e-5) and out["a"] == pytest.approx(max(z, 0), abs=1e-6)
     status, out = client.post("explain", s, kind="weight", point=2, layer=1, source=1, unit=2)
     assert status == 200 and out["chain_rule"] == pytest.approx(out["finite_difference"], abs=1e-6)
+
+
+def test_perceptron_step_is_one_epoch_of_the_lectures_rule(server):
+    client = Client(server)
+    s = client.session()
+    client.post("perceptron", s, w1=0.75, w2=-0.5, w_bias=1, learning_rate=0.1)
+    status, state = client.post("step", s)
+    assert status == 200 and state["epoch"] == 1
+    # The rule by hand, point by point in order: w += lr (t - p) x, p = 1 when z > 0.
+    x, y = gn.datasets.lecture_groups()
+    w, wb = np.array([0.75, -0.5]), 1.0
+    for xi, t in zip(x, y, strict=True):
+        p = float(xi @ w + wb > 0)
+        w, wb = w + 0.1 * (t - p) * xi, wb + 0.1 * (t - p)
+    got = state["perceptron"]
+    assert [got["w1"], got["w2"], got["w_bias"]] == pytest.approx([w[0], w[1], wb])
+    assert state["perceptron"]["updates"][0].startswith("point ")
+
+
+def test_downloads_are_made_from_the_session(server, tmp_path):
+    client = Client(server)
+    s = client.session()
+    client.post("load", s, preset="moons", n_samples=60, seed=3)
+    client.post("mode", s, mode="network")
+    spec = {"layers": [{"units": 5, "activation": "relu"}], "epochs": 3, "seed": 11}
+    client.post("network", s, **spec)
+    client.post("step", s)
+    response, content = client.request("GET", f"/api/download/csv?session={s}")
+    assert response.status == 200
+    assert response.getheader("Content-Disposition") == 'attachment; filename="playground-data.csv"'
+    from glassnet.cli.playground._data import parse_csv
+
+    session = server.session(s)
+    back = parse_csv(content.decode())
+    np.testing.assert_array_equal(back.x, session.data.x)
+    np.testing.assert_array_equal(back.y, session.data.y)
+
+    response, content = client.request("GET", f"/api/download/model?session={s}")
+    assert response.status == 200
+    path = tmp_path / "model.glassnet"
+    path.write_bytes(content)
+    loaded = gn.saving.load_model(path)
+    np.testing.assert_allclose(
+        loaded.predict(session.data.x, verbose=0), session.model.predict(session.data.x, verbose=0)
+    )
+
+    response, content = client.request("GET", f"/api/download/python?session={s}")
+    assert response.status == 200
+    namespace = {}
+    exec(compile(content.decode(), "playground_run.py", "exec"), namespace)
+    # Same seed, same initial weights: the script's equal a fresh build of the session's spec.
+    from glassnet.cli.playground._network import build
+
+    for ours, theirs in zip(
+        build(session.spec).get_weights(), namespace["initial_weights"], strict=True
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+    assert len(namespace["history"].history["loss"]) == 3
+
+
+def test_event_stream_sends_the_state_and_refuses_other_origins(server):
+    client = Client(server)
+    s = client.session()
+    response, _ = client.request(
+        "GET", f"/api/events?session={s}", headers={"Origin": "http://evil.example"}
+    )
+    assert response.status == 403
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.putrequest("GET", f"/api/events?session={s}", skip_host=True)
+    connection.putheader("Host", f"localhost:{server.port}")
+    connection.putheader("Cookie", client.cookie)
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
+    line = response.fp.readline()
+    assert line.startswith(b"data: ")
+    assert json.loads(line[6:])["data"]["source"] == "lecture"
+    connection.close()
+
+
+def test_points_are_added_and_removed(server):
+    client = Client(server)
+    s = client.session()
+    status, state = client.post("add-point", s, x1=1.5, x2=1.0, label=1)
+    assert status == 200 and len(state["data"]["y"]) == 13 and state["data"]["x"][-1] == [1.5, 1.0]
+    status, state = client.post("remove-point", s, index=0)
+    assert len(state["data"]["y"]) == 12 and state["data"]["x"][0] == [5.0, 2.0]
+    status, answer = client.post("add-point", s, x1=0, x2=0, label=10)
+    assert status == 400 and "label" in answer["error"] and "9" in answer["error"]
+
+
+def test_explain_one_gradient_descent_step(server):
+    client = Client(server)
+    s = client.session()
+    client.post("load", s, preset="blobs", n_samples=40, seed=1)
+    client.post("mode", s, mode="network")
+    client.post("network", s, layers=[{"units": 3, "activation": "tanh"}], learning_rate=0.5)
+    before = [w.copy() for w in server.session(s).model.get_weights()]
+    status, out = client.post("explain", s, kind="step", point=0)
+    assert status == 200 and out["loss_after"] < out["loss_before"]
+    for w, v in zip(before, server.session(s).model.get_weights(), strict=True):
+        np.testing.assert_array_equal(w, v)  # explaining changes nothing
+
+
+def test_sigmoid_mse_output_for_two_classes_only(server):
+    client = Client(server)
+    s = client.session()
+    client.post("load", s, preset="spiral", classes=3)
+    client.post("mode", s, mode="network")
+    status, answer = client.post("network", s, output="sigmoid_mse")
+    assert status == 400 and "two classes" in answer["error"] and "3" in answer["error"]
+    client.post("load", s, preset="moons")
+    status, state = client.post("network", s, output="sigmoid_mse")
+    assert status == 200 and state["network"]["output"] == "sigmoid_mse"
+    assert client.post("step", s)[0] == 200

@@ -20,7 +20,15 @@ import numpy as np
 from glassnet import explain, initializers, layers, models, optimizers, regularizers
 from glassnet.cli.playground._limits import LIMITS, RequestError, choice, integer, number
 
-__all__ = ["NetworkSpec", "build", "explain_unit", "explain_weight", "network_spec", "unit_maps"]
+__all__ = [
+    "NetworkSpec",
+    "build",
+    "explain_step",
+    "explain_unit",
+    "explain_weight",
+    "network_spec",
+    "unit_maps",
+]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 OUTPUTS = ("softmax_crossentropy", "sigmoid_mse")
@@ -189,4 +197,14 @@ def explain_weight(
         "formula": g.formula,
         "chain_rule": float(g.chain_rule),
         "finite_difference": float(g.finite_difference),
+    }
+
+
+def explain_step(model: models.Sequential, x: np.ndarray, y, learning_rate: float) -> dict:
+    """One plain gradient-descent step on one sample, explained (the model is not changed)."""
+    s = explain.step(model, x, y, learning_rate=learning_rate)
+    return {
+        "lines": [line for _, lines in s.sections() for line in lines],
+        "loss_before": float(s.loss_before),
+        "loss_after": float(s.loss_after),
     }

@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
+from glassnet.cli.playground import _exports
 from glassnet.cli.playground._data import PRESETS
 from glassnet.cli.playground._limits import LIMITS, RequestError
 from glassnet.cli.playground._session import Session, Trainings
@@ -48,6 +49,13 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
+}
+
+# GET /api/download/<kind>: (what makes it, file name, content type). The file names are fixed.
+DOWNLOADS = {
+    "csv": (_exports.data_csv, "playground-data.csv", "text/csv; charset=utf-8"),
+    "python": (_exports.python_code, "playground_run.py", "text/x-python; charset=utf-8"),
+    "model": (_exports.model_file, "playground-model.glassnet", "application/octet-stream"),
 }
 
 # POST /api/<action>: the Session method each calls (with the JSON body, or without).
@@ -228,10 +236,23 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, self.server.asset(name), content_type)
         elif parts.path == "/api/state":
             self._answer(lambda: self.server.session(query.get("session", [None])[0]).snapshot())
+        elif parts.path.startswith("/api/download/") and parts.path[14:] in DOWNLOADS:
+            self._download(parts.path[14:], query.get("session", [None])[0])
         elif parts.path == "/api/limits":
             self._json(200, {"limits": LIMITS, "presets": PRESETS})
         else:
             self._error(404, "not found")
+
+    def _download(self, kind: str, name) -> None:
+        make, filename, content_type = DOWNLOADS[kind]
+        try:
+            content = make(self.server.session(name))
+        except RequestError as error:
+            self._error(error.status, str(error))
+            return
+        body = content.encode() if isinstance(content, str) else content
+        disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        self._send(200, body, content_type, disposition)
 
     def _events(self, name) -> None:
         try:

@@ -394,15 +394,17 @@ class Session:
                 lines = [f"Point {index} in group {name} returned {returned:g}"]
                 lines += self.perceptron.explain(x).splitlines()
                 return {"lines": lines, "class_name": name}
-            kind = choice(body, "kind", "unit", ("unit", "weight"))
+            kind = choice(body, "kind", "unit", ("unit", "weight", "step"))
             layer = integer(body, "layer", 1, 1, LIMITS["max_layers"] + 1)
             unit = integer(body, "unit", 1, 1, max(LIMITS["max_units"], 10))
             with np.errstate(under="ignore"):
+                target = _network.targets(self.spec, np.array([label]))[0]
                 if kind == "unit":
                     out = _network.explain_unit(self.model, x, layer, unit)
+                elif kind == "step":
+                    out = _network.explain_step(self.model, x, target, self.spec.learning_rate)
                 else:
                     source = integer(body, "source", 1, 1, LIMITS["max_units"])
-                    target = _network.targets(self.spec, np.array([label]))[0]
                     out = _network.explain_weight(self.model, x, target, layer, source, unit)
             out["lines"].insert(0, f"point {index} (class {name}): x = ({x[0]:.4g}, {x[1]:.4g})")
             out["class_name"] = name

@@ -319,6 +319,7 @@ function render(next) {
   $("mode").value = state.mode;
   $("perceptron-panel").hidden = network;
   $("network-panel").hidden = !network;
+  $("download-model").hidden = !network;
   $("accuracy").textContent = state.accuracy === null ? "-" : state.accuracy.toFixed(3);
   $("accuracy-count").textContent = state.accuracy === null ? "" : `(${state.correct}/${state.total})`;
   $("scope").textContent = state.scope;
@@ -447,6 +448,17 @@ function wire() {
     $(id).addEventListener("change", () => { sendNetwork(); saveHash(); });
   }
   $("build").addEventListener("click", sendNetwork);
+  $("explain-step").addEventListener("click", () => {
+    if (state && state.mode === "network") explain({kind: "step"});
+    else say("The gradient-descent step is for network mode; in perceptron mode use Step.");
+  });
+  $("share").addEventListener("click", (event) => {
+    event.preventDefault();
+    saveHash();
+    $("share").href = location.href;
+    if (navigator.clipboard) navigator.clipboard.writeText(location.href).catch(() => {});
+    say("This page's address now holds the setup: copy it to share.");
+  });
   $("train").addEventListener("click", () => act(state && state.running ? "pause" : "start"));
   $("step").addEventListener("click", () => act("step"));
   $("reset").addEventListener("click", () => act("reset"));
@@ -520,6 +532,9 @@ async function start() {
   }
   const shared = readHash();
   session = (await api("/api/session", {})).session;
+  for (const kind of ["model", "csv", "python"]) {
+    $(`download-${kind}`).href = `/api/download/${kind}?session=${encodeURIComponent(session)}`;
+  }
   const events = new EventSource(`/api/events?session=${encodeURIComponent(session)}`);
   events.onmessage = (event) => render(JSON.parse(event.data));
   if (shared) {
