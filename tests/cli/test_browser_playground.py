@@ -46,15 +46,17 @@ def page(browser):
     server = PlaygroundServer(port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(server.url)
     page.wait_for_selector("body[data-ready=true]", timeout=15000)
+    page.server = server
     yield page
-    page.close()
+    context.close()
     server.shutdown()
     server.server_close()
 
@@ -167,3 +169,23 @@ def test_a_class_named_as_html_is_shown_as_text_and_runs_nothing(page, tmp_path)
     assert page.evaluate("() => document.images.length") == 0
     assert page.dialogs == [] and page.errors == []
     not_blank(page, tmp_path / "html-class-name.png")
+
+
+def test_the_address_holds_the_setup(page):
+    by(page, "dataset").select_option("moons")
+    by(page, "mode").select_option("network")
+    by(page, "layers").fill("3,2")
+    by(page, "layers").dispatch_event("change")
+    page.wait_for_function("() => state.network && state.network.layers.length === 2")
+    shared = page.url
+    assert "dataset=moons" in shared and "layers=3%2C2" in shared
+    other = page.context.new_page()  # a second tab opens the link: its own session
+    other.goto(shared)
+    other.wait_for_selector("body[data-ready=true]", timeout=15000)
+    other.wait_for_function(
+        "() => state.data.source === 'moons' && state.mode === 'network'"
+        " && state.network.layers.map(l => l.units).join() === '3,2'"
+    )
+    assert other.evaluate("() => session") != page.evaluate("() => session")
+    assert by(other, "unit-2-2").count() == 1 and by(other, "unit-1-3").count() == 1
+    other.close()

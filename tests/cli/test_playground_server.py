@@ -7,7 +7,12 @@ http.client so the Host, Origin and Cookie headers are exactly what each test sa
 import http.client
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
 import threading
+import urllib.request
 
 import numpy as np
 import pytest
@@ -424,3 +429,28 @@ def test_sigmoid_mse_output_for_two_classes_only(server):
     status, state = client.post("network", s, output="sigmoid_mse")
     assert status == 200 and state["network"]["output"] == "sigmoid_mse"
     assert client.post("step", s)[0] == 200
+
+
+@pytest.mark.parametrize("no_token", [False, True])
+def test_the_command_serves_until_stopped(no_token, tmp_path):
+    command = [sys.executable, "-m", "glassnet", "playground", "--no-browser"]
+    process = subprocess.Popen(
+        command + (["--no-token"] if no_token else []),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BROWSER": "false"},
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("glassnet playground at http://127.0.0.1:"), line
+        url = line.split(" at ", 1)[1].strip()
+        assert ("?token=" in url) is not no_token
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        page = opener.open(url, timeout=10).read()  # the redirect sets the token's cookie
+        assert b"<title>glassnet playground</title>" in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert ("--no-token" in err) is no_token

@@ -537,12 +537,14 @@ async function start() {
   }
   const events = new EventSource(`/api/events?session=${encodeURIComponent(session)}`);
   events.onmessage = (event) => render(JSON.parse(event.data));
-  if (shared) {
+  if (shared) {  // read every control first: each answer's render resets some of them
     const [train, validation, test] = $("split").value.split(",").map(Number);
+    const mode = $("mode").value, data = dataBody(), perceptron = perceptronBody(), network = networkBody();
     await act("split", {train, validation, test});
-    await act("load", dataBody());
-    await act("mode", {mode: $("mode").value});
-    await ($("mode").value === "network" ? sendNetwork() : sendPerceptron());
+    await act("load", data);
+    await act("mode", {mode});
+    if (mode === "network") await act("network", network);
+    else if (allFinite(perceptron)) await act("perceptron", perceptron);
   } else {
     render(await api(`/api/state?session=${encodeURIComponent(session)}`));
   }
