@@ -173,6 +173,14 @@ def test_bad_values_get_a_400_naming_them_and_the_server_keeps_serving(server, a
     assert status == 200 and state["data"]["source"] == "lecture"
 
 
+def test_malformed_and_deeply_nested_json_is_a_400(server):
+    client = Client(server)
+    for raw in [b"{nope", b"[" * 100000 + b"]" * 100000, b'"text"', b"\xff\xfe"]:
+        response, content = client.request("POST", "/api/load", raw=raw)
+        assert response.status == 400 and b"JSON object" in content
+    assert client.session()
+
+
 def test_nan_learning_rate_is_a_400(server):
     client = Client(server)
     s = client.session()

@@ -164,7 +164,8 @@ def explain_unit(model: models.Sequential, x: np.ndarray, layer: int, unit: int)
     j = unit - 1
     source = "x" if layer == 1 else f"a{layer - 1}_"
     terms = [
-        f"{source}{i + 1}·w = {step.inputs[i]:.4g}·{step.kernel[i, j]:.4g}"
+        f"{source}{i + 1}·w{layer}[{i + 1},{unit}] = {step.inputs[i]:.4g}·{step.kernel[i, j]:.4g}"
+        f" = {step.terms[i, j]:.4g}"
         for i in range(len(step.inputs))
     ]
     bias = float(step.bias[j]) if step.bias is not None else 0.0

@@ -328,7 +328,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(length))
         try:
             body = json.loads(raw or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             self._error(400, "expected a JSON object as the request body")
             return None
         if not isinstance(body, dict):

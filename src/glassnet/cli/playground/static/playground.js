@@ -63,7 +63,11 @@ function perceptronBody() {
 function networkBody() {
   const units = $("layers").value.split(",").map((s) => s.trim()).filter((s) => s !== "");
   return {
-    layers: units.map((u) => ({units: Number(u), activation: $("activation").value})),
+    // "4,4" or with an activation per layer: "8:relu,4:tanh"
+    layers: units.map((u) => {
+      const [count, activation] = u.split(":").map((part) => part.trim());
+      return {units: Number(count), activation: activation || $("activation").value};
+    }),
     output: $("output").value, optimizer: $("optimizer").value,
     learning_rate: num("learning-rate"), batch_size: Math.round(num("batch-size")),
     epochs: Math.round(num("epochs")), dropout: num("dropout"), l2: num("l2"),
