@@ -153,6 +153,12 @@ def test_clicks_add_points(page, tmp_path):
     page.mouse.click(box["x"] + 60, box["y"] + 40)
     wait_text(page, "point-count", "202")
     assert page.evaluate("() => state.data.y.slice(-2)") == [1, 1]
+    by(page, "canvas").focus()  # the keyboard: arrows move a cursor, Enter adds, Delete removes
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    wait_text(page, "point-count", "203")
+    page.keyboard.press("Delete")
+    wait_text(page, "point-count", "202")
     not_blank(page, tmp_path / "points-added.png")
 
 

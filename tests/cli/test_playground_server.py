@@ -92,6 +92,10 @@ def test_lecture_weights_give_the_lectures_accuracies(server):
         assert state["correct"] == round(expected * 12) and state["total"] == 12
         assert state["baseline"] == 0.5
     assert (expected, state["scope"]) == (0.75, "all points")
+    # The 3 points the lecture's weights get wrong are the ones the page marks.
+    wrong = np.flatnonzero(((x @ [0.75, -0.5] + 1) > 0).astype(int) != y)
+    assert np.flatnonzero(np.array(state["predicted"]) != y).tolist() == wrong.tolist()
+    assert len(wrong) == 3
 
 
 def test_token_is_set_once_as_a_strict_http_only_cookie(server):

@@ -371,15 +371,19 @@ class Session:
                     "updates": self.updates,
                 }
                 if len(self.data.names) == 2:
+                    positive = p.classes_[1]
                     state["regions"] = (
-                        p._positive(p.net_input(self._grid(REGION_GRID))).astype(int).tolist()
+                        (p.predict(self._grid(REGION_GRID)) == positive).astype(int).tolist()
                     )
+                    state["predicted"] = (p.predict(self.data.x) == positive).astype(int).tolist()
             else:
                 with np.errstate(under="ignore"):
                     probs = _network.probabilities(self.model, self._grid(REGION_GRID))
                     state["regions"] = probs.argmax(1).tolist()
                     state["confidence"] = probs.max(1).round(3).tolist()
                     state["units"] = _network.unit_maps(self.model, self._grid(UNIT_GRID))
+                    predicted = _network.probabilities(self.model, self.data.x).argmax(1)
+                    state["predicted"] = predicted.tolist()
                 state["network"] = self.spec.to_dict()
                 state["weights"] = [w.round(4).tolist() for w in self.model.get_weights()[::2]]
             return state

@@ -162,6 +162,13 @@ function drawPlot() {
     context.lineWidth = i === selectedPoint ? 3 : 1;
     context.strokeStyle = i === selectedPoint ? "#000" : (test.has(i) && !train.has(i) ? "#000" : "#fff");
     context.stroke();
+    if (state.predicted && state.predicted[i] !== state.data.y[i]) {  // misclassified: a cross
+      context.strokeStyle = "#b00020"; context.lineWidth = 2;
+      context.beginPath();
+      context.moveTo(px - 8, py - 8); context.lineTo(px + 8, py + 8);
+      context.moveTo(px + 8, py - 8); context.lineTo(px - 8, py + 8);
+      context.stroke();
+    }
   });
   if (cursor) {
     const [px, py] = toPixel(canvas, b, cursor[0], cursor[1]);
