@@ -195,3 +195,29 @@ def test_the_address_holds_the_setup(page):
     assert other.evaluate("() => session") != page.evaluate("() => session")
     assert by(other, "unit-2-2").count() == 1 and by(other, "unit-1-3").count() == 1
     other.close()
+
+
+def test_a_csv_with_more_columns_lets_the_student_pick_two(page):
+    csv = (
+        b"id,height,weight,age,kind\n"
+        b"1,1.0,2.0,30,a\n2,1.5,2.5,31,a\n3,5.0,6.0,32,b\n4,5.5,6.5,33,b\n"
+    )
+    by(page, "csv-file").set_input_files(
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    by(page, "csv-columns").wait_for()
+    assert (
+        by(page, "csv-x1").input_value() == "id" and by(page, "csv-label").input_value() == "kind"
+    )
+    by(page, "csv-x1").select_option("height")
+    by(page, "csv-x2").select_option("age")
+    by(page, "csv-load").click()
+    page.wait_for_function("() => state.data.source === 'csv'")
+    assert page.evaluate("() => state.data.x") == [
+        [1.0, 30.0],
+        [1.5, 31.0],
+        [5.0, 32.0],
+        [5.5, 33.0],
+    ]
+    assert by(page, "class-names").locator("li").all_inner_texts() == ["a", "b"]
+    assert by(page, "csv-columns").is_hidden()

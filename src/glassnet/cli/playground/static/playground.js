@@ -95,6 +95,17 @@ async function loadData() {
   saveHash();
 }
 
+let csvText = null;
+
+async function loadCsv(columns) {
+  const body = {csv: csvText};
+  if (columns) body.columns = columns;
+  if (await act("load", body)) {
+    $("csv-columns").hidden = true;
+    if ($("mode").value === "network") await sendNetwork();
+  }
+}
+
 // -- drawing --------------------------------------------------------------------------
 
 function toPixel(canvas, b, x1, x2) {
@@ -527,9 +538,23 @@ function wire() {
     const file = $("csv-file").files[0];
     if (!file) return;
     if (file.size > 10 * 1024 * 1024) { say("CSV over the limit of 10 MB"); return; }
-    await act("load", {csv: await file.text()});
-    if ($("mode").value === "network") await sendNetwork();
+    csvText = await file.text();
+    // The header, read roughly here only to offer its names; the server parses the file.
+    const header = csvText.split(/\r?\n/, 1)[0].split(",").map((name) => name.trim().replace(/^"|"$/g, ""));
+    if (header.length <= 3 || header.length > 50) { await loadCsv(null); return; }
+    ["csv-x1", "csv-x2", "csv-label"].forEach((id, k) => {
+      const select = $(id);
+      select.replaceChildren();
+      for (const name of header) {
+        const option = document.createElement("option");
+        option.value = name; option.textContent = name;  // user data: text only
+        select.appendChild(option);
+      }
+      select.selectedIndex = k === 2 ? header.length - 1 : k;
+    });
+    $("csv-columns").hidden = false;
   });
+  $("csv-load").addEventListener("click", () => loadCsv([$("csv-x1").value, $("csv-x2").value, $("csv-label").value]));
   window.addEventListener("resize", () => { if (state) drawNetwork(); });
 }
 
