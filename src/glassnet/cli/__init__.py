@@ -42,6 +42,7 @@ COMMANDS = [
     "summary",
     "explain",
     "exercise",
+    "playground",
 ]
 
 
