@@ -136,7 +136,7 @@ def test_export_arguments(tmp_path, capsys):
         model.export(str(tmp_path / "c.keras"))
     with pytest.raises(ValueError, match=r"format must be \"onnx\".*got 'tf_saved_model'"):
         model.export(str(tmp_path / "d"), format="tf_saved_model")
-    with pytest.raises(TypeError, match="unexpected keyword argument.*input_signature"):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument.*input_signature"):
         model.export(str(tmp_path / "e.onnx"), input_signature=[1])
     with pytest.raises(ValueError, match="opset_version must be >= 17"):
         model.export(str(tmp_path / "f.onnx"), opset_version=11)
