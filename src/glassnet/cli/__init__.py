@@ -35,6 +35,7 @@ COMMANDS = [
     "train",
     "evaluate",
     "predict",
+    "export",
     "summary",
     "explain",
     "exercise",
