@@ -1,7 +1,7 @@
 """The template of the training script `glassnet export --format pytorch` writes.
 
 `TEMPLATE` is a `string.Template`: `$run`, `$checkpoint`, `$config`, `$custom`, `$modules`,
-`$optimizer`, `$glassnet_optimizer` and `$loss` are filled in by `torch_export`.
+`$optimizer`, `$glassnet_optimizer`, `$loss` and `$before_step` are filled in by `torch_export`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,19 @@ class Sign(nn.Module):
     def forward(self, x):
         return x * 0 + torch.where(x > 0, 1.0, -1.0).to(x.dtype)
 ''',
+    "match_keras_epsilon": '''
+
+def match_keras_epsilon(optimizer, epsilon=EPSILON):
+    """Make torch's next Adam step Keras's (and glassnet's) exactly.
+
+    Keras adds epsilon to sqrt(v) before the bias correction, torch after it: with
+    eps = epsilon / sqrt(1 - beta_2**t) at step t, torch's update is Keras's.
+    """
+    for group in optimizer.param_groups:
+        states = [optimizer.state[p] for p in group["params"] if p in optimizer.state]
+        t = float(states[0]["step"]) + 1 if states else 1.0
+        group["eps"] = epsilon / math.sqrt(1 - group["betas"][1] ** t)
+''',
     "Exponential": '''
 
 class Exponential(nn.Module):
@@ -54,6 +67,7 @@ torch.nn.parallel.DistributedDataParallel and start this script with torchrun.
 """
 
 import argparse
+import math
 from pathlib import Path
 
 import torch
@@ -114,7 +128,7 @@ def train(epochs, out):
             optimizer.zero_grad()
             loss = loss_fn(model(xb), yb)
             loss.backward()
-            optimizer.step()
+$before_step            optimizer.step()
         val_loss, val_accuracy = evaluate(model, loss_fn, x_val, y_val)
         print(f"epoch {epoch}: val_loss {val_loss:.4f}, val_accuracy {val_accuracy:.4f}")
     torch.save(

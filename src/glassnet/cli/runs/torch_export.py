@@ -16,7 +16,9 @@ How glassnet maps to PyTorch:
   AdamW's); m, v and the step count -> `exp_avg`, `exp_avg_sq`, `step`. Both add epsilon
   outside the square root, but Keras (and glassnet) add it to sqrt(v) before the bias
   correction and torch after it: torch's update equals glassnet's with epsilon replaced by
-  epsilon / sqrt(1 - beta_2**t), a difference that shows only where sqrt(v) is near epsilon.
+  epsilon / sqrt(1 - beta_2**t). Left alone, that moves a weight whose sqrt(v) is near
+  1e-4 by ~1e-6 more or less per step; the script calls `match_keras_epsilon(optimizer)`
+  before each step, which sets torch's eps so, and the steps are the same.
 - SGD -> torch.optim.SGD: glassnet's velocity is -learning_rate times torch's
   `momentum_buffer` (torch folds the learning rate in at the update); Nesterov matches too.
 - RMSprop -> torch.optim.RMSprop (alpha = rho): Keras divides by sqrt(v + epsilon), torch by
@@ -86,6 +88,8 @@ def torch_modules(model: Any) -> list[tuple[str, str, dict[str, np.ndarray]]]:
     """
     from glassnet import layers
 
+    if not model.built:
+        model.build()
     found: list[tuple[str, str, dict[str, np.ndarray]]] = []
     for layer in model.leaves():
         if isinstance(layer, layers.Dense):
@@ -170,7 +174,14 @@ def _script(loaded: LoadedRun, checkpoint: Path) -> str:
     modules = torch_modules(loaded.model)
     lines = [f"        {code},  # {comment}" for code, comment, _ in modules]
     used = {code.split("(")[0] for code, _, _ in modules}
+    adam = loaded.model.optimizer is not None and loaded.model.optimizer.name == "adam"
+    if adam:
+        used.add("match_keras_epsilon")
     custom = [text for name, text in CUSTOM_MODULES.items() if name in used]
+    if adam:  # the constant the function reads, before it
+        custom.insert(
+            0, f"EPSILON = {loaded.model.optimizer.epsilon!r}  # glassnet's Adam epsilon\n"
+        )
     config = loaded.config.to_dict() if loaded.config else {}
     config.pop("out", None)
     if config.get("dataset") not in IMAGE_DATASETS and Path(config["dataset"]).is_file():
@@ -184,6 +195,7 @@ def _script(loaded: LoadedRun, checkpoint: Path) -> str:
         optimizer=optimizer_code(loaded.model.optimizer),
         loss=_loss_code(loaded.model.loss),
         glassnet_optimizer=repr(loaded.model.optimizer),
+        before_step="            match_keras_epsilon(optimizer)\n" if adam else "",
     )
 
 
