@@ -5,6 +5,7 @@ training as glassnet would: the same predictions and the same next optimizer ste
 import copy
 import csv
 import importlib.util
+import shutil
 import subprocess
 import sys
 
@@ -212,6 +213,17 @@ def test_the_generated_script_trains_in_pytorch(csv_run, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("val_accuracy") == 2 and (tmp_path / "next.pt").is_file()
+    assert_clean_python(tmp_path / "train_m.py")
+
+
+def assert_clean_python(path):
+    """The script reads as code written by hand: ruff finds nothing to lint or reformat."""
+    if shutil.which("ruff") is None:
+        return
+    for check in (["check"], ["format", "--check"]):
+        command = ["ruff", *check, "--isolated", "--line-length", "100", path.name]
+        lint = subprocess.run(command, cwd=path.parent, capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
 def exported_model(tmp_path, csv_run, model):
@@ -242,6 +254,7 @@ def test_every_activation_predicts_the_same_in_pytorch(name, csv_run, tmp_path):
     torch = pytest.importorskip("torch")
     model = small_model(name, "adam", dropout=0.2)
     _, net, _ = load_torch_export(torch, exported_model(tmp_path, csv_run, model))
+    assert_clean_python(tmp_path / "train_m.py")
     x = np.random.default_rng(11).normal(0, 2, (1000, 2)).astype(np.float32)
     net.eval()
     with torch.no_grad():

@@ -1,7 +1,8 @@
 """The template of the training script `glassnet export --format pytorch` writes.
 
-`TEMPLATE` is a `string.Template`: `$run`, `$checkpoint`, `$config`, `$custom`, `$modules`,
-`$optimizer`, `$glassnet_optimizer`, `$loss` and `$before_step` are filled in by `torch_export`.
+`TEMPLATE` is a `string.Template`: `$run`, `$checkpoint`, `$script`, `$config`, `$custom`,
+`$modules`, `$optimizer`, `$glassnet_optimizer`, `$loss` and `$before_step` are filled in by
+`torch_export`. What it produces is lint- and format-clean (a test runs ruff on it).
 """
 
 from __future__ import annotations
@@ -58,12 +59,14 @@ TEMPLATE = Template('''\
 Written by `glassnet export --format pytorch`, beside the checkpoint $checkpoint (the
 model's weights and the optimizer's state, as glassnet left them). Run it as
 
-    python THIS_FILE.py --epochs 5 --out continued.pt
+    python $script --epochs 5 --out continued.pt
 
 It rebuilds the same network and optimizer, loads the checkpoint, and trains on the run's
 data, split and preprocessed exactly as glassnet did (glassnet loads it, so it must be
-installed). To train on several GPUs or machines, wrap the model in
-torch.nn.parallel.DistributedDataParallel and start this script with torchrun.
+installed), for the run's number of epochs unless --epochs says otherwise (no early
+stopping), then saves the model and optimizer state to --out. To train on several GPUs or
+machines, wrap the model in torch.nn.parallel.DistributedDataParallel and start this script
+with torchrun.
 """
 
 import argparse
@@ -86,7 +89,9 @@ $modules
 
 
 def build_optimizer(model):
-    """The optimizer with glassnet's settings: $glassnet_optimizer."""
+    """The optimizer with glassnet's settings, which were
+    $glassnet_optimizer
+    """
     params = model.parameters()
     return $optimizer
 
@@ -96,9 +101,7 @@ def load_data():
     from glassnet.cli.runs import TrainConfig, load_splits
 
     splits = load_splits(TrainConfig.from_mapping(CONFIG))
-    return [
-        (torch.from_numpy(x), torch.from_numpy(y)) for x, y in (splits.train, splits.val)
-    ]
+    return [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in (splits.train, splits.val)]
 
 
 def evaluate(model, loss_fn, x, y):
@@ -109,7 +112,8 @@ def evaluate(model, loss_fn, x, y):
 
 
 def train(epochs, out):
-    model, loss_fn = build_model(), $loss
+    model = build_model()
+    loss_fn = $loss  # glassnet's SparseCategoricalCrossentropy(from_logits=True)
     optimizer = build_optimizer(model)
     checkpoint = torch.load(CHECKPOINT, weights_only=True)
     model.load_state_dict(checkpoint["model_state_dict"])

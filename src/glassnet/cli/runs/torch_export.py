@@ -27,6 +27,7 @@ How glassnet maps to PyTorch:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -158,11 +159,20 @@ def optimizer_code(optimizer: Any) -> str:
 def _loss_code(loss: Any) -> str:
     name, logits = getattr(loss, "name", None), getattr(loss, "from_logits", False)
     if name == "sparse_categorical_crossentropy" and logits:
-        return "nn.CrossEntropyLoss()  # glassnet's SparseCategoricalCrossentropy(from_logits=True)"
+        return "nn.CrossEntropyLoss()"
     raise ValueError(
         f"The loss {name!r} (from_logits={logits}) has no PyTorch export: glassnet exports "
         "the runs of `glassnet train` (sparse categorical cross-entropy from logits)."
     )
+
+
+def _literal(value: Any) -> str:
+    """A config value as Python source, strings in double quotes (as ruff formats them)."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return repr(value)
 
 
 def script_path(checkpoint: Path) -> Path:
@@ -189,7 +199,10 @@ def _script(loaded: LoadedRun, checkpoint: Path) -> str:
     return TEMPLATE.substitute(
         run=loaded.path,
         checkpoint=checkpoint.name,
-        config="{\n" + "".join(f"    {k!r}: {v!r},\n" for k, v in config.items()) + "}",
+        config="{\n"
+        + "".join(f"    {_literal(k)}: {_literal(v)},\n" for k, v in config.items())
+        + "}",
+        script=script_path(checkpoint).name,
         custom="".join(custom),
         modules="\n".join(lines),
         optimizer=optimizer_code(loaded.model.optimizer),
