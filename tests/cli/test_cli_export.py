@@ -95,6 +95,13 @@ def test_onnx_of_an_image_run_divides_by_255(tmp_path, capsys):
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
 
+def test_default_out_is_the_run_name_in_the_current_folder(csv_run, tmp_path, monkeypatch):
+    pytest.importorskip("onnx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(csv_run), "--format", "onnx"]) == 0
+    assert (tmp_path / "run.onnx").is_file()
+
+
 def test_keras_file_holds_the_same_model(csv_run, tmp_path):
     pytest.importorskip("h5py")
     out = tmp_path / "m.keras"
@@ -110,7 +117,11 @@ def test_export_errors(csv_run, tmp_path, capsys):
     assert 'a Keras file must end in ".keras"' in capsys.readouterr().err
     (tmp_path / "taken.onnx").write_text("")
     assert main([*args, "onnx", "--out", str(tmp_path / "taken.onnx")]) == 2
-    assert "already exists; choose another name, or --force" in capsys.readouterr().err
+    assert "taken.onnx already exists; choose another --out, or --force" in capsys.readouterr().err
+    (tmp_path / "train_m.py").write_text("# mine")  # the script beside a new checkpoint
+    assert main([*args, "pytorch", "--out", str(tmp_path / "m.pt")]) == 2
+    assert "train_m.py already exists" in capsys.readouterr().err
+    assert (tmp_path / "train_m.py").read_text() == "# mine"
     assert main([*args, "tflite"]) == 2
     assert "invalid choice: 'tflite'" in capsys.readouterr().err
 
@@ -296,6 +307,21 @@ def test_rmsprop_state_carries_over_with_torchs_epsilon(csv_run, tmp_path):
     optimizer.step()
     theirs = np.concatenate([a.reshape(-1) for a in torch_weights(net)])
     np.testing.assert_allclose(theirs, expected, atol=1e-6, rtol=0)
+
+
+def test_missing_torch_says_how_to_install(csv_run, tmp_path, monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torch(name, *args, **kwargs):
+        if name == "torch":
+            raise ImportError("No module named 'torch'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torch)
+    assert main(["export", str(csv_run), "--format", "pytorch", "--out", "m.pt"]) == 2
+    assert "PyTorch export needs torch: pip install torch" in capsys.readouterr().err
 
 
 def test_pytorch_export_needs_a_run_folder(csv_run, tmp_path, capsys):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from glassnet.cli import UsageError
 from glassnet.cli.runs import load_run
 
 __all__ = ["FORMATS", "add_parser", "run"]
@@ -61,12 +62,26 @@ def _out(args: argparse.Namespace) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Export; return the exit status."""
+    """Export; return the exit status. A missing optional package (onnx, torch, h5py) is
+    the user's to install: one line naming it, exit status 2."""
+    try:
+        return _export(args)
+    except ImportError as error:
+        raise UsageError(str(error)) from None
+
+
+def _export(args: argparse.Namespace) -> int:
     out = _out(args)
-    if out.exists() and not args.force:
-        raise FileExistsError(f"--out {out} already exists; choose another name, or --force.")
-    if out.is_dir():
-        raise IsADirectoryError(f"--out {out} is a folder; give a file name.")
+    written = [out]
+    if args.format == "pytorch":
+        from glassnet.cli.runs.torch_export import script_path
+
+        written.append(script_path(out))
+    for path in written:
+        if path.is_dir():
+            raise IsADirectoryError(f"{path} is a folder; give --out a file name.")
+        if path.exists() and not args.force:
+            raise FileExistsError(f"{path} already exists; choose another --out, or --force.")
     loaded = load_run(args.model)
     if args.format == "onnx":
         from glassnet._export_onnx import export_onnx
