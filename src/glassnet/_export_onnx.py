@@ -189,7 +189,7 @@ def to_onnx(
 
 def export_onnx(
     model: Any,
-    filepath: str | os.PathLike,
+    filepath: str | os.PathLike[str],
     *,
     input_mean: Any = None,
     input_scale: Any = None,
@@ -227,7 +227,7 @@ def export_onnx(
 
 def export(
     model: Any,
-    filepath: str | os.PathLike,
+    filepath: str | os.PathLike[str],
     format: str | None = None,
     verbose: bool | None = None,
     **kwargs: Any,

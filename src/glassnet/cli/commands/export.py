@@ -25,7 +25,7 @@ FORMATS = ("onnx", "pytorch", "keras")
 _SUFFIXES = {"onnx": ".onnx", "pytorch": ".pt", "keras": ".keras"}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `glassnet export`."""
     p = subparsers.add_parser(
         "export",
@@ -87,14 +87,13 @@ def _export(args: argparse.Namespace) -> int:
         from glassnet._export_onnx import export_onnx
 
         prep = {} if args.no_preprocessing or not loaded.info else loaded.preprocessing
-        mean = prep.get("mean") if prep.get("kind") == "standardize" else None
-        scale = {"images": prep.get("max_value"), "standardize": prep.get("scale")}.get(
-            prep.get("kind")
-        )
+        kind = prep.get("kind")
+        mean = prep["mean"] if kind == "standardize" else None
+        scale = {"images": prep.get("max_value"), "standardize": prep.get("scale")}.get(kind or "")
         export_onnx(loaded.model, out, input_mean=mean, input_scale=scale)
-        if prep.get("kind") == "images":
+        if kind == "images":
             takes = f"raw pixels (divided by {scale:g} inside)"
-        elif prep.get("kind") == "standardize":
+        elif kind == "standardize":
             takes = "raw column values (standardised inside)"
         else:
             takes = "the model's inputs as they are (no preprocessing inside)"
