@@ -55,6 +55,7 @@ ENGINE = (
     "_checkpoints",
     "_activation_base",
     "_activations_more",
+    "_export_onnx",
     "regularizers",
     "schedules",
 )

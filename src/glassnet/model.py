@@ -448,6 +448,17 @@ class Sequential(Model):
         """Save architecture, compile settings, weights and optimizer state (see `saving`)."""
         saving.save_model(self, path)
 
+    def export(
+        self, filepath: str, format: str | None = None, verbose: bool | None = None, **kwargs: Any
+    ) -> None:
+        """Export the model for inference, as Keras's `export`; glassnet writes ONNX
+        (`format="onnx"`, implied by a ".onnx" name; kwargs: `opset_version`). See
+        `glassnet._export_onnx` for the operators each layer becomes. Needs `pip install onnx`.
+        """
+        from glassnet import _export_onnx
+
+        _export_onnx.export(self, filepath, format, verbose, **kwargs)
+
     def get_config(self) -> dict[str, Any]:
         """The name and each layer's class and config; an Input comes first, as Keras's
         InputLayer entry, and `"trainable": False` is written only for a frozen model."""

@@ -39,6 +39,7 @@ COMMANDS = [
     "lr_find",
     "evaluate",
     "predict",
+    "export",
     "summary",
     "explain",
     "exercise",
