@@ -91,7 +91,13 @@ __all__ = [
     "optimizers",
     "plots",
     "regularizers",
+    "saving",
     "sklearn",
     "testing",
     "utils",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

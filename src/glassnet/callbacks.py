@@ -485,3 +485,8 @@ def _keras_number(value: float) -> str:
 
 class ModelCheckpoint(Checkpointing, Callback):
     __doc__ = Checkpointing.__doc__
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

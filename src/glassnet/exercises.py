@@ -245,3 +245,8 @@ def make(kind: str, seed: int = 0) -> Exercise:
     seed = check_int("seed", seed, minimum=0)
     question, solution, answers = _MAKERS[kind](np.random.default_rng(seed))
     return Exercise(kind, seed, question, solution, answers)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -513,3 +513,8 @@ def _members(layer: Layer) -> list[Layer]:
     for inner in layer.layers if isinstance(layer, Sequential) else []:
         found.extend(_members(inner))
     return found
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

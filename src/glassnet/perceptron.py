@@ -576,3 +576,8 @@ class Perceptron(ConstructorParamsMixin):
             f"Perceptron(weights={weights}, bias_weight={plain(self.bias_weight)}, "
             f"bias={plain(self.bias)}, activation='{self.activation.name}')"
         )
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

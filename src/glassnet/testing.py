@@ -278,3 +278,8 @@ def check_gradients(
             relative[name] = _relative_error(analytic, numeric)
             absolute[name] = float(np.max(np.abs(analytic - numeric), initial=0.0))
     return GradientReport(relative, absolute, tolerance=tolerance, epsilon=epsilon)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

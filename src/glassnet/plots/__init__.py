@@ -32,3 +32,8 @@ __all__ = [
     "release",
     "save_figure",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)
