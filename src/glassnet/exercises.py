@@ -21,13 +21,13 @@ True
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from glassnet import explain
+from glassnet._internal import html
 from glassnet._internal.checks import check_int, check_one_of
 from glassnet._internal.numbers import precise
 from glassnet.layers import Dense
@@ -71,8 +71,8 @@ class Exercise:
     def _repr_html_(self) -> str:
         return (
             f"<div class='glassnet-exercise'><h3>Exercise: {html.escape(self.kind)}</h3>"
-            f"<pre>{html.escape(self.question)}</pre><details><summary>Solution</summary>"
-            f"<pre>{html.escape(self.solution)}</pre></details></div>"
+            f"{html.pre(self.question)}<details><summary>Solution</summary>"
+            f"{html.pre(self.solution)}</details></div>"
         )
 
 

@@ -234,3 +234,15 @@ def test_data_report_escapes_class_names():
     assert EVIL in text and "&lt;b&gt;x&lt;/b&gt;" in page
     for title, rows in report._sections():
         assert title in text and all(value in text for _, value in rows)
+
+
+def test_classification_report_and_exercise():
+    # class 0: predicted twice, both right (precision 1), 2 of its 3 found (recall 2/3),
+    # f1 = 2 * 1 * 2/3 / (5/3) = 0.8; class 1: predicted twice, once right (0.5), recall 1,
+    # f1 = 2 * 0.5 / 1.5 = 0.667.
+    r = gn.metrics.classification_report([0, 0, 0, 1], [0, 0, 1, 1], class_names=[EVIL, "dog"])
+    text = text_of(r._repr_html_())
+    assert re.search(r"<b>x</b>\s+1\.000\s+0\.667\s+0\.800\s+3", text)
+    assert re.search(r"dog\s+0\.500\s+1\.000\s+0\.667\s+1", text)
+    sheet = gn.exercises.make("forward", seed=0)
+    assert sheet.question in text_of(sheet._repr_html_())
