@@ -42,7 +42,10 @@ _PRE = (
     "padding:4px 8px 6px;background:#f8fafc;border-radius:4px"
 )
 _TABLE = f"{_TEXT};border-collapse:collapse;margin:4px 0"
-_CELL = "padding:1px 10px 2px 0;border-bottom:1px solid #e5e7eb;white-space:pre"
+# pre-wrap: spaces kept (aligned numbers), long sentences wrap instead of running off.
+_CELL = (
+    "padding:1px 10px 2px 0;border-bottom:1px solid #e5e7eb;white-space:pre-wrap;vertical-align:top"
+)
 TONES = {"problem": "#b91c1c", "warning": "#b45309", "tip": "#0e7490", "ok": "#15803d"}
 # The colours of line_chart's series, in order.
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
