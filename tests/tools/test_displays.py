@@ -234,6 +234,7 @@ def test_data_report_escapes_class_names():
     assert EVIL in text and "&lt;b&gt;x&lt;/b&gt;" in page
     for title, rows in report._sections():
         assert title in text and all(value in text for _, value in rows)
+    assert repr(report) == str(report) and "samples" in repr(report)  # not a dataclass dump
 
 
 def test_classification_report_and_exercise():

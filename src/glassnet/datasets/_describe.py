@@ -203,6 +203,9 @@ class DataReport:
         console.print(self.__rich__())
         return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
+    def __repr__(self) -> str:
+        return str(self)
+
     def _repr_html_(self) -> str:
         parts = []
         for title, rows in self._sections():
