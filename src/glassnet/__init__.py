@@ -100,8 +100,14 @@ __all__ = [
     "optimizers",
     "plots",
     "regularizers",
+    "saving",
     "sklearn",
     "testing",
     "tuning",
     "utils",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["readable_size", "summary_table"]
+from glassnet._internal import html
+
+__all__ = ["readable_size", "summary_html", "summary_table"]
+
+HEADER = ("Layer (type)", "Output Shape", "Param #", "how")
 
 
 def readable_size(n_bytes: float) -> str:
@@ -27,9 +31,8 @@ def readable_size(n_bytes: float) -> str:
     return f"{n_bytes:.2f} PB"
 
 
-def summary_table(model: Any) -> str:
-    """The layer table of a built model, as Keras prints it, plus a "how" column."""
-    rows = [("Layer (type)", "Output Shape", "Param #", "how")]
+def _layer_rows(model: Any) -> list[tuple[str, str, str, str]]:
+    rows = []
     for layer in model.layers:
         how = ""
         if "kernel" in layer.params:
@@ -43,6 +46,19 @@ def summary_table(model: Any) -> str:
                 how,
             )
         )
+    return rows
+
+
+def _totals(model: Any) -> list[str]:
+    total = model.count_params()
+    trainable = sum(int(w.size) for w in model.trainable_weights)
+    counts = (("Total", total), ("Trainable", trainable), ("Non-trainable", total - trainable))
+    return [f"{label} params: {count:,} ({readable_size(count * 4)})" for label, count in counts]
+
+
+def summary_table(model: Any) -> str:
+    """The layer table of a built model, as Keras prints it, plus a "how" column."""
+    rows = [HEADER, *_layer_rows(model)]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     line = "-" * (sum(widths) + 6)
     text = [f'Model: "{model.name}"', line]
@@ -50,10 +66,21 @@ def summary_table(model: Any) -> str:
         text.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
         if i == 0:
             text.append(line)
-    total = model.count_params()
-    trainable = sum(int(w.size) for w in model.trainable_weights)
-    text.append(line)
-    counts = (("Total", total), ("Trainable", trainable), ("Non-trainable", total - trainable))
-    for label, count in counts:
-        text.append(f"{label} params: {count:,} ({readable_size(count * 4)})")
-    return "\n".join(text)
+    return "\n".join([*text, line, *_totals(model)])
+
+
+def summary_html(model: Any) -> str:
+    """The summary as an HTML table (a notebook's display of a model); the layers alone,
+    without shapes or counts, while the model is not built."""
+    if not model.built:
+        layers = [[f"{layer.name} ({type(layer).__name__})"] for layer in model.layers]
+        return html.card(
+            f'Model: "{model.name}"',
+            html.table(["Layer (type)"], layers),
+            html.note("not built yet: shapes and parameter counts come with build() or fit()"),
+            kind="model",
+        )
+    table = html.table(HEADER, _layer_rows(model), right=[2])
+    return html.card(
+        f'Model: "{model.name}"', table, html.pre("\n".join(_totals(model))), kind="model"
+    )

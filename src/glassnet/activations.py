@@ -460,3 +460,8 @@ def get(identifier: Any) -> ActivationFunction:
             )
         return cls()
     return lookup("activation", identifier, _REGISTRY, ActivationFunction)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -18,6 +18,7 @@ from glassnet._callbacks_training import (
     TerminateOnNaN,
 )
 from glassnet._checkpoints import Checkpointing
+from glassnet._internal import html
 
 __all__ = [
     "CSVLogger",
@@ -205,6 +206,15 @@ class History(Callback):
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
+
+    def __repr__(self) -> str:
+        last = ", ".join(f"{k}={v[-1]:.4f}" for k, v in self.history.items() if v)
+        return f"History(epochs={len(self.epoch)}" + (f", last: {last})" if last else ")")
+
+    def _repr_html_(self) -> str:
+        notes = [self.stopped_on_nan] if self.stopped_on_nan else []
+        notes += ["interrupted (Ctrl-C)"] if self.interrupted else []
+        return html.epochs_card("History", self.history, notes=notes)
 
 
 class EarlyStopping(Callback):
@@ -475,3 +485,8 @@ def _keras_number(value: float) -> str:
 
 class ModelCheckpoint(Checkpointing, Callback):
     __doc__ = Checkpointing.__doc__
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

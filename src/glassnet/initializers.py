@@ -144,3 +144,8 @@ def get(identifier: str | Initializer) -> Initializer:
     HeNormal()
     """
     return lookup("initializer", identifier, _REGISTRY, Initializer)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

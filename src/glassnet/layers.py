@@ -549,3 +549,8 @@ def get(class_name: str) -> type[Layer]:
     if class_name not in _REGISTRY:
         check_one_of("class_name", class_name, sorted(_REGISTRY), "layer")
     return _REGISTRY[class_name]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -470,3 +470,8 @@ def from_config(config: dict[str, Any]) -> Loss:
     loss = get(config["name"])
     loss.from_logits = bool(config.get("from_logits", False))
     return loss
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

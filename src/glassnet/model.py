@@ -28,7 +28,7 @@ from glassnet._internal.checks import describe
 from glassnet._internal.tensor import Tensor, as_tensor
 from glassnet._layer_api import FUNCTIONAL_API, KerasTensor, sample_shape
 from glassnet._model_layers import ModelLayers
-from glassnet._model_summary import summary_table
+from glassnet._model_summary import summary_html, summary_table
 from glassnet._model_training import INFERENCE_BATCH, Trainer  # noqa: F401 (gn.model.X)
 from glassnet._nan_guard import EXPLODE_FACTOR, SNAPSHOT_EVERY  # noqa: F401 (gn.model.X)
 from glassnet.layers import DTYPE, InputLayer, Layer
@@ -444,6 +444,12 @@ class Sequential(Model):
             self.build()
         print_fn(summary_table(self))
 
+    def __repr__(self) -> str:
+        return f"<Sequential name={self.name}, built={self.built}>"
+
+    def _repr_html_(self) -> str:
+        return summary_html(self)
+
     def save(self, path: str) -> None:
         """Save architecture, compile settings, weights and optimizer state (see `saving`)."""
         saving.save_model(self, path)
@@ -518,3 +524,8 @@ def _members(layer: Layer) -> list[Layer]:
     for inner in layer.layers if isinstance(layer, Sequential) else []:
         found.extend(_members(inner))
     return found
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

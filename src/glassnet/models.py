@@ -13,3 +13,8 @@ from glassnet.model import Model, Sequential
 from glassnet.saving import load_model
 
 __all__ = ["Model", "Sequential", "load_model"]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -464,3 +464,8 @@ def from_config(config: dict[str, Any]) -> Optimizer:
     if isinstance(config.get("learning_rate"), dict):
         config["learning_rate"] = schedules.deserialize(config["learning_rate"])
     return _REGISTRY[config.pop("name")](**config)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
+from glassnet._internal import html
 from glassnet._internal.checks import (
     as_float_array,
     check_finite,
@@ -564,9 +565,20 @@ class Perceptron(ConstructorParamsMixin):
         check_same_length("X", np.empty(n_samples), "y", labels)
         return labels
 
+    def _repr_html_(self) -> str:
+        weights = None if self.weights is None else [plain(w) for w in self.weights]
+        return html.neuron_card(
+            weights, plain(self.bias), plain(self.bias_weight), self.activation.name
+        )
+
     def __repr__(self) -> str:
         weights = "None" if self.weights is None else [float(plain(w)) for w in self.weights]
         return (
             f"Perceptron(weights={weights}, bias_weight={plain(self.bias_weight)}, "
             f"bias={plain(self.bias)}, activation='{self.activation.name}')"
         )
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -288,3 +288,8 @@ def get(
             else "."
         )
     )
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -382,3 +382,8 @@ def _restore_optimizer(model: Any, arrays: dict[str, np.ndarray], shown: str, ve
         raise ValueError(
             f"{shown}: the optimizer state does not fit the model's weights ({error})."
         ) from None
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

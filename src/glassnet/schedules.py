@@ -356,3 +356,8 @@ def deserialize(config: dict[str, Any]) -> LearningRateSchedule:
     registry = LearningRateSchedule._registry
     name = check_one_of("class_name", config.get("class_name"), sorted(registry), "schedule")
     return registry[name].from_config(dict(config["config"]))
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -509,3 +509,8 @@ class MLPRegressor(_BaseMLP):
             baseline_r2=float(r2_score(y, mean)),
             baseline_mse=float(np.mean((y - mean) ** 2)),
         )
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

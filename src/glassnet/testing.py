@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import losses as losses_module
+from glassnet._internal import html
 from glassnet._internal.checks import as_float_array, check_number, check_same_length, describe
 from glassnet.layers import Layer
 
@@ -92,6 +93,32 @@ class GradientReport:
             f"{verdict}"
         )
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                name,
+                f"{error:.3e}",
+                f"{self.max_abs_errors[name]:.3e}",
+                "ok" if error < self.tolerance else "above tolerance",
+            ]
+            for name, error in self.relative_errors.items()
+        ]
+        header = ["parameter", "relative error", "max abs error", ""]
+        verdict = "passed" if self.passed else "FAILED"
+        return html.card(
+            "Gradient check",
+            html.table(header, rows, right=[1, 2]),
+            html.note(
+                f"worst {self.worst:.3e} ({self.worst_parameter}), tolerance {self.tolerance:g}: "
+                f"{verdict}",
+                "ok" if self.passed else "problem",
+            ),
+            subtitle=f"(float64 central differences, epsilon={self.epsilon:g})",
+        )
 
 
 def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
@@ -251,3 +278,8 @@ def check_gradients(
             relative[name] = _relative_error(analytic, numeric)
             absolute[name] = float(np.max(np.abs(analytic - numeric), initial=0.0))
     return GradientReport(relative, absolute, tolerance=tolerance, epsilon=epsilon)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

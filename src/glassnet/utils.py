@@ -252,3 +252,8 @@ def _extract(archive: str, folder: os.PathLike, archive_format: str | None) -> N
         f"{archive} is not an archive of the formats {formats[archive_format] or 'none'} "
         f"(archive_format={archive_format!r}); it was downloaded but not extracted."
     )
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -426,7 +426,7 @@ def test_diagnosis_prints_renders_and_converts():
     assert text.startswith("Training diagnosis (5 epochs)\n✗ learning rate too high: ")
     assert "    evidence: " in text and "    try:\n      - Lower the learning rate 10x" in text
     page = d._repr_html_()
-    assert "learning rate too high" in page and "<ul>" in page
+    assert "learning rate too high" in page and "<ul" in page
     as_json = json.loads(json.dumps(d.to_dict()))
     assert as_json["ok"] is False and as_json["findings"][0]["name"] == "learning_rate_too_high"
     assert repr(d) == "Diagnosis(learning_rate_too_high)"

@@ -278,7 +278,7 @@ def test_forward_summarises_wide_layers_with_their_largest_terms():
 def test_explanations_render_as_html_and_data():
     e = gn.explain.gradient(_lecture_network(), [2.0], 1.0, layer=0)
     page = e._repr_html_()
-    assert page.startswith("<div") and "<pre>" in page and "dJ/dw1" in page
+    assert page.startswith("<div") and '<pre class="glassnet-text"' in page and "dJ/dw1" in page
     data = e.to_dict()
     assert data["formula"] == e.formula and data["chain_rule"] == e.chain_rule
     assert isinstance(data["factors"][0]["value"], list)

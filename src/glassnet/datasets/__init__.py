@@ -46,3 +46,8 @@ __all__ = [
     "write_idx",
     "xor",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

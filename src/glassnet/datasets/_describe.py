@@ -14,7 +14,6 @@ values, constant features and duplicate rows.
 
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._internal import html
 from glassnet._internal.checks import describe as _describe
 from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import short
@@ -203,18 +203,15 @@ class DataReport:
         console.print(self.__rich__())
         return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
+    def __repr__(self) -> str:
+        return str(self)
+
     def _repr_html_(self) -> str:
-        parts = ['<div class="glassnet-data-report">']
+        parts = []
         for title, rows in self._sections():
-            parts.append(f"<h4>{html.escape(title)}</h4><table>")
-            for label, value in rows:
-                parts.append(
-                    f"<tr><th style='text-align:left'>{html.escape(label)}</th>"
-                    f"<td style='text-align:left'>{html.escape(value)}</td></tr>"
-                )
-            parts.append("</table>")
-        parts.append("</div>")
-        return "".join(parts)
+            parts.append(f"<div style='margin-top:6px'><b>{html.escape(title)}</b></div>")
+            parts.append(html.table(None, rows))
+        return html.card("Data report", *parts, kind="data-report")
 
 
 def describe(

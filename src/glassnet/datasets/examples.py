@@ -41,3 +41,8 @@ def example_csv(name: str) -> Path:
     True
     """
     return _FOLDER / EXAMPLES[check_one_of("name", name, EXAMPLES, what="example")][0]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -329,3 +329,8 @@ def load_data_or_sample(
         dataset, reason = SAMPLE.name, str(error)
     (x_train, _), (x_test, _) = data
     return data, DataSource(dataset, folder, len(x_train), len(x_test), reason)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

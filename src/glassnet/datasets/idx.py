@@ -229,3 +229,8 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
                 stream.write(header + payload)
         else:
             raw.write(header + payload)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

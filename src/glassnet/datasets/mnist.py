@@ -98,3 +98,8 @@ def load_data(
     ((60000, 28, 28), (10000, 28, 28))
     """
     return _fetch.load(DATASET, path, cache_dir=cache_dir, mirrors=mirrors, progress=progress)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -273,3 +273,8 @@ def scale_images(x: Any, max_value: float | None = None) -> np.ndarray:
             f"[{float(low):g}, {float(high):g}]."
         )
     return np.divide(raw, np.float32(max_value), dtype=np.float32)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -282,3 +282,8 @@ def _parse_ratios(ratios: Sequence[float] | str) -> list[Fraction]:
         )
     exact = [Fraction(v).limit_denominator(10**9) for v in values]
     return [r / sum(exact) for r in exact]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -322,3 +322,8 @@ def _encode(labels: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:
         )
     values, codes = np.unique(numbers, return_inverse=True)
     return codes.astype(np.int64).reshape(-1), [str(int(v)) for v in values]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

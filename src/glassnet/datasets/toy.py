@@ -267,3 +267,8 @@ def spiral(
     angle = 2 * np.pi * y / n_classes + 3 * np.pi * r
     x = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
     return _finish(x, y, noise, rng)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -250,3 +250,8 @@ def diagnose(history: Any, data: Any = None, model: Any = None, summary: Any = N
     if all(f.severity in ("tip", "ok") for f in findings):
         findings.insert(0, healthy(c, baseline, s))
     return Diagnosis(findings, c.epochs)
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -3,11 +3,11 @@ flags), `Finding` (one thing found) and `Diagnosis` (all of them)."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from glassnet._internal import html
 from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import short_value
 
@@ -134,6 +134,27 @@ class Finding:
     def __str__(self) -> str:
         return self.text("python")
 
+    def __repr__(self) -> str:
+        return f"Finding({self.text('python')})"
+
+    def html_parts(self, audience: str = "python") -> str:
+        """The finding as HTML: its heading and summary, the evidence and what to try."""
+        evidence = [[k, short_value(v)] for k, v in self.evidence.items()]
+        tries = "".join(f"<li>{html.escape(s)}</li>" for s in self.tries(audience))
+        colour = html.TONES.get(self.severity, "#374151")
+        mark = _MARKS.get(self.severity, "•")
+        return (
+            f'<div style="border-left:4px solid {colour};padding-left:8px;margin:6px 0">'
+            f'<b style="color:{colour}">{mark} {html.escape(self.heading)}</b>: '
+            f"{html.escape(self.summary)}"
+            + (html.table(None, evidence, right=[1]) if evidence else "")
+            + (f"<div>What to try:</div><ul style='margin:2px 0'>{tries}</ul>" if tries else "")
+            + "</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return html.card("Finding", self.html_parts(), kind="finding")
+
 
 class Diagnosis:
     """The findings of `diagnose`, printable, notebook-friendly and convertible to a dict.
@@ -224,23 +245,7 @@ class Diagnosis:
         return self.rich("python")
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        colours = {"problem": "#b91c1c", "warning": "#b45309", "tip": "#0e7490", "ok": "#15803d"}
-        parts = [
-            f"<div class='glassnet-diagnosis'><b>Training diagnosis</b> ({self._epochs_text()})"
-        ]
-        for f in self.findings:
-            colour = colours.get(f.severity, "#374151")
-            evidence = "".join(
-                f"<tr><td>{esc(k)}</td><td style='text-align:right'>{esc(short_value(v))}</td></tr>"
-                for k, v in f.evidence.items()
-            )
-            tries = "".join(f"<li>{esc(s)}</li>" for s in f.tries("python"))
-            parts.append(
-                f"<div style='border-left:4px solid {colour};padding-left:8px;margin:8px 0'>"
-                f"<b style='color:{colour}'>{esc(f.heading)}</b>: {esc(f.summary)}"
-                + (f"<table>{evidence}</table>" if evidence else "")
-                + (f"<div>What to try:</div><ul>{tries}</ul>" if tries else "")
-                + "</div>"
-            )
-        return "".join(parts) + "</div>"
+        parts = [f.html_parts("python") for f in self.findings]
+        return html.card(
+            "Training diagnosis", *parts, subtitle=f"({self._epochs_text()})", kind="diagnosis"
+        )

@@ -26,12 +26,12 @@ True
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from glassnet._internal import html
 from glassnet._internal.checks import check_int, check_one_of, check_seed
 from glassnet.exercises import _lecture, _network
 
@@ -82,8 +82,8 @@ class Exercise:
     def _repr_html_(self) -> str:
         return (
             f"<div class='glassnet-exercise'><h3>Exercise: {html.escape(self.kind)}</h3>"
-            f"<pre>{html.escape(self.question)}</pre><details><summary>Solution</summary>"
-            f"<pre>{html.escape(self.solution)}</pre></details></div>"
+            f"{html.pre(self.question)}<details><summary>Solution</summary>"
+            f"{html.pre(self.solution)}</details></div>"
         )
 
 
@@ -172,3 +172,8 @@ def make_sheet(kind: str, seed: int = 0, count: int = 1) -> Sheet:
         f"count={count}: found only {len(exercises)} different '{kind}' exercises in the "
         f"seeds {seed} to {seed + count * _TRIES_PER_EXERCISE - 1}."
     )
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

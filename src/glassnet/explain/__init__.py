@@ -66,3 +66,8 @@ __all__ = [
     "perceptron_training",
     "step",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
 
+from glassnet._internal import html
 from glassnet._internal.numbers import precise
 
 # A weighted sum with more terms than this is summarised by its largest terms.
@@ -64,13 +64,12 @@ class Explanation:
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
-        parts = [f"<div class='glassnet-explain'><h3>{html.escape(self.title)}</h3>"]
+        parts = []
         for heading, lines in self.sections():
             if heading:
-                parts.append(f"<h4>{html.escape(heading)}</h4>")
-            parts.append(f"<pre>{html.escape(chr(10).join(lines))}</pre>")
-        parts.append("</div>")
-        return "".join(parts)
+                parts.append(f"<div style='margin-top:6px'><b>{html.escape(heading)}</b></div>")
+            parts.append(html.pre("\n".join(lines)))
+        return html.card(self.title, *parts, kind="explain")
 
     def __repr__(self) -> str:
         return str(self)

@@ -114,3 +114,8 @@ __all__ = [
     "serialize",
     "top_k_accuracy",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

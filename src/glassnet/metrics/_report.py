@@ -3,13 +3,13 @@ a dict, with accuracy never shown alone."""
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from glassnet._internal import html
 from glassnet._internal.checks import check_int
 from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import UNDEFINED, fixed
@@ -126,26 +126,20 @@ class ClassificationReport:
         return str(self)
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        head = "".join(f"<th>{h}</th>" for h in ("", "precision", "recall", "f1-score", "support"))
-        body = []
-        for label, values, support in self._rows():
-            cells = "".join(f"<td style='text-align:right'>{esc(v)}</td>" for v in values)
-            body.append(
-                f"<tr><th style='text-align:left'>{esc(label)}</th>{cells}"
-                f"<td style='text-align:right'>{support}</td></tr>"
-            )
-        notes = "".join(f"<p style='color:#b45309'>⚠ {esc(w)}</p>" for w in self.summary.warnings)
+        header = ["", "precision", "recall", "f1-score", "support"]
+        rows = [[label, *values, support] for label, values, support in self._rows()]
+        notes = [html.note(f"⚠ {w}") for w in self.summary.warnings]
         if self.undefined:
-            notes += (
-                f"<p>{UNDEFINED} undefined: {esc('; '.join(self.undefined))}. "
-                "Averages use the defined values only.</p>"
+            undefined = "; ".join(self.undefined)
+            notes.append(
+                html.note(
+                    f"{UNDEFINED} undefined: {undefined}. Averages use the defined values only.",
+                    "tip",
+                )
             )
-        return (
-            "<div class='glassnet-report'><table>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            f"<p><b>{esc(self._context_line())}</b></p>{notes}</div>"
-        )
+        context = f"<div><b>{html.escape(self._context_line())}</b></div>"
+        table = html.table(header, rows, right=range(1, 5))
+        return html.card("Classification report", table, context, *notes, kind="report")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python values (undefined -> None), ready for JSON."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._internal import html
 from glassnet._internal.jsonable import jsonable
 from glassnet.metrics._scores import as_labels, label_pair
 
@@ -143,6 +144,19 @@ class AccuracySummary:
 
     def __str__(self) -> str:
         return self.text
+
+    def __repr__(self) -> str:
+        return "\n".join([f"AccuracySummary: {self.text}", *(f"  ⚠ {w}" for w in self.warnings)])
+
+    def _repr_html_(self) -> str:
+        rows = [
+            ["accuracy", f"{self.accuracy:.3f}"],
+            [f"baseline (always {self.majority_class!s})", f"{self.baseline:.3f}"],
+            ["balanced accuracy", f"{self.balanced_accuracy:.3f}"],
+        ]
+        counts = html.table(["class", "samples"], self.class_counts.items())
+        notes = [html.note(f"⚠ {w}") for w in self.warnings] or [html.note("✓ no warning", "ok")]
+        return html.card("Accuracy summary", html.table(None, rows, right=[1]), counts, *notes)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python values, ready for JSON."""

@@ -2,9 +2,11 @@
 
 Each public function returns the `matplotlib.figure.Figure` it drew and, given
 `path=`, also saves it there (PNG, SVG or PDF by the file's suffix, written
-atomically). Nothing calls `plt.show()`: in a notebook the figure shows itself,
-in a script call `plt.show()` yourself or pass `path=`. With no display (a server,
-CI) the Agg backend is used.
+atomically). In a notebook the returned figure shows once, as matplotlib's object API
+does: each function closes its figure in pyplot (`release`), so the inline backend does
+not show it a second time. In a script with a window backend the figure stays open: call
+`plt.show()` yourself, or pass `path=`. With no display (a server, CI) the Agg backend is
+used.
 
 >>> import glassnet as gn
 >>> fig = gn.plots.plot_activations()
@@ -14,7 +16,7 @@ True
 
 from glassnet.plots._activations import plot_activations
 from glassnet.plots._descent import plot_gradient_descent
-from glassnet.plots._figure import pyplot, save_figure
+from glassnet.plots._figure import pyplot, release, save_figure
 from glassnet.plots._learning_rate import plot_learning_rate_range
 from glassnet.plots._network import plot_network
 from glassnet.plots._perceptron import plot_decision_regions, plot_perceptron
@@ -31,5 +33,11 @@ __all__ = [
     "plot_perceptron",
     "plot_predictions",
     "pyplot",
+    "release",
     "save_figure",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)

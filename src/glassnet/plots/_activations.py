@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import activations
-from glassnet.plots._figure import save_figure, subplots
+from glassnet.plots._figure import finish, subplots
 
 __all__ = ["plot_activations"]
 
@@ -58,4 +58,4 @@ def plot_activations(path: str | os.PathLike | None = None) -> Any:
     for ax in axes[len(names) :]:
         fig.delaxes(ax)
     fig.suptitle("Activation functions: f(z) solid, derivative f'(z) dashed")
-    return save_figure(fig, path)
+    return finish(fig, path)

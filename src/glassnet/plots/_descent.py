@@ -14,7 +14,7 @@ from glassnet._internal.checks import as_float_array, check_int, describe
 from glassnet._internal.numbers import short
 from glassnet.layers import Dense, Dropout, Layer
 from glassnet.model import Sequential
-from glassnet.plots._figure import save_figure, subplots
+from glassnet.plots._figure import finish, subplots
 from glassnet.testing import float64_copy
 
 __all__ = ["WeightLine", "lecture_network", "plot_gradient_descent"]
@@ -283,4 +283,4 @@ def plot_gradient_descent(
         ax.set_xlabel(line.symbol)
         ax.set_ylabel("J")
         ax.legend(fontsize="x-small", loc="lower left")
-    return save_figure(fig, path)
+    return finish(fig, path)

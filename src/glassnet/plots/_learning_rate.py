@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.numbers import short
-from glassnet.plots._figure import save_figure, subplots
+from glassnet.plots._figure import finish, subplots
 
 __all__ = ["plot_learning_rate_range"]
 
@@ -76,4 +76,4 @@ def plot_learning_rate_range(found: Any, path: str | os.PathLike | None = None) 
     ax.set_ylabel("training loss")
     ax.set_title("Learning-rate range test: the loss as the rate rises")
     ax.legend(fontsize="small")
-    return save_figure(fig, path)
+    return finish(fig, path)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.plots._figure import save_figure, subplots
+from glassnet.plots._figure import finish, subplots
 
 __all__ = ["plot_network"]
 
@@ -91,4 +91,4 @@ def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: i
     ax.set_ylim(-max(shown) / 2 - 2.2, max(shown) / 2 + 0.5)
     ax.set_axis_off()
     ax.set_title("Network: blue = positive weight, red = negative; width = |weight|")
-    return save_figure(fig, path)
+    return finish(fig, path)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.numbers import short
-from glassnet.plots._figure import pyplot, save_figure, subplots
+from glassnet.plots._figure import finish, pyplot, subplots
 
 __all__ = ["plot_decision_regions", "plot_perceptron"]
 
@@ -131,7 +131,7 @@ def plot_perceptron(
     n_correct, n = int(correct.sum()), len(correct)
     ax.set_title(title or f"Perceptron: accuracy = {n_correct}/{n} = {round(n_correct / n, 4)}")
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
-    return save_figure(fig, path)
+    return finish(fig, path)
 
 
 def plot_decision_regions(
@@ -228,4 +228,4 @@ def plot_decision_regions(
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.legend(fontsize="small")
-    return save_figure(fig, path)
+    return finish(fig, path)

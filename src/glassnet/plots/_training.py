@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.numbers import short
-from glassnet.plots._figure import pyplot, save_figure, subplots
+from glassnet.metrics import confusion_matrix
+from glassnet.plots._figure import finish, pyplot, subplots
 
 __all__ = ["plot_confusion_matrix", "plot_learning_curves", "plot_predictions"]
 
@@ -71,13 +72,61 @@ def plot_learning_curves(history: Any, path: str | os.PathLike | None = None) ->
         ax.set_title(f"{name} per epoch")
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize="small")
-    return save_figure(fig, path)
+    return finish(fig, path)
+
+
+def _text_labels(y_true: Any, y_pred: Any, class_names: Any) -> tuple[Any, Any, Any]:
+    """Labels given as text ("cat", "dog"), as indices into class_names (or the sorted names)."""
+    true, pred = np.asarray(y_true), np.asarray(y_pred)
+    if true.dtype.kind not in "USO" and pred.dtype.kind not in "USO":
+        return y_true, y_pred, class_names
+    if true.ndim != 1 or pred.ndim != 1:
+        raise ValueError(
+            f"text labels must be 1-D (n_samples,), got y_true {true.shape}, y_pred {pred.shape}."
+        )
+    seen = sorted({str(v) for v in (*true, *pred)})
+    names = seen if class_names is None else [str(c) for c in class_names]
+    index = {name: i for i, name in enumerate(names)}
+    unknown = sorted(set(seen) - set(index))
+    if unknown:
+        raise ValueError(f"labels {unknown} are not in class_names {names}.")
+    return [index[str(v)] for v in true], [index[str(v)] for v in pred], names
+
+
+def _counts_from(cm: Any, y_pred: Any, class_names: Any) -> tuple[np.ndarray, Any]:
+    """The count matrix and the names, from either form of plot_confusion_matrix's call."""
+    first = np.asarray(cm)
+    if y_pred is None:
+        if first.ndim == 1:
+            raise ValueError(
+                "plot_confusion_matrix takes a square count matrix, or y_true and y_pred "
+                f"(plot_confusion_matrix(y_true, y_pred, class_names=...)); got one array of "
+                f"shape {first.shape}: pass y_pred too."
+            )
+        return first, class_names
+    second = np.asarray(y_pred)
+    if first.ndim == 2 and second.ndim == 1 and second.dtype.kind in "USO":
+        if first.shape[0] == first.shape[1]:
+            if class_names is not None:
+                raise TypeError("class_names given twice: as the second argument and by name.")
+            return first, list(second)  # the older call plot_confusion_matrix(cm, names)
+    y_true, y_pred, class_names = _text_labels(cm, y_pred, class_names)
+    n_classes = None if class_names is None else len(class_names)
+    return confusion_matrix(y_true, y_pred, n_classes=n_classes), class_names
 
 
 def plot_confusion_matrix(
-    cm: Any, class_names: Any = None, path: str | os.PathLike | None = None
+    cm: Any,
+    y_pred: Any = None,
+    class_names: Any = None,
+    path: str | os.PathLike | None = None,
 ) -> Any:
     """The confusion matrix as a heat map, with the count in every cell and per-class recall.
+
+    Call it with a count matrix, `plot_confusion_matrix(cm, class_names=names)`, or with the
+    labels, `plot_confusion_matrix(y_true, y_pred, class_names=names)` (as scikit-learn's
+    `ConfusionMatrixDisplay.from_predictions`); y_true and y_pred may be class indices,
+    one-hot rows or, for y_pred, a model's probabilities (argmax), or text labels.
 
     Rows are true classes, columns predicted ones (as `gn.metrics.confusion_matrix`).
     The y tick labels read "name (recall 0.93)", where recall = diagonal / row sum
@@ -85,20 +134,29 @@ def plot_confusion_matrix(
     classes of different sizes compare fairly.
 
     Args:
-        cm: square array of counts, shape (n_classes, n_classes).
-        class_names: one name per class, or None for 0..n-1.
+        cm: square array of counts, shape (n_classes, n_classes); or y_true, the true
+            labels, shape (n_samples,) or one-hot (n_samples, n_classes).
+        y_pred: the predicted labels or probabilities, when `cm` holds y_true.
+        class_names: one name per class, or None for 0..n-1. With labels, the classes
+            are 0..len(class_names)-1, so a class absent from both still gets its row.
         path: where to save the figure, or None.
 
     Returns:
         The matplotlib Figure (the heat map's Axes first, then the colour bar's).
 
     Raises:
-        ValueError: if cm is not square, holds negative counts, or the names don't match.
+        ValueError: if cm is not square, holds negative counts, the names don't match, or
+            y_true comes without y_pred.
 
-    >>> fig = plot_confusion_matrix([[3, 1], [0, 4]], ["cat", "dog"])
+    >>> fig = plot_confusion_matrix([[3, 1], [0, 4]], class_names=["cat", "dog"])
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['cat (recall 0.75)', 'dog (recall 1)']
+    >>> y_true, y_pred = [0, 0, 0, 0, 1, 1], [0, 0, 0, 1, 1, 1]
+    >>> fig = plot_confusion_matrix(y_true, y_pred, class_names=["cat", "dog"])
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['cat (recall 0.75)', 'dog (recall 1)']
     """
+    cm, class_names = _counts_from(cm, y_pred, class_names)
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
         raise ValueError(f"cm must be a square (n_classes, n_classes) array, got shape {cm.shape}.")
@@ -140,7 +198,7 @@ def plot_confusion_matrix(
     total = int(cm.sum())
     accuracy = f"{correct}/{total} = {correct / total:.3f}" if total else "no samples"
     ax.set_title(f"Confusion matrix (accuracy {accuracy})")
-    return save_figure(fig, path)
+    return finish(fig, path)
 
 
 def plot_predictions(
@@ -222,4 +280,4 @@ def plot_predictions(
         bars[predicted[i]].set_color("red")
         if 0 <= labels[i] < n_classes:
             bars[labels[i]].set_color("blue")
-    return save_figure(fig, path)
+    return finish(fig, path)

@@ -18,3 +18,8 @@ True
 from glassnet.tuning._lr_finder import LearningRateRange, find_learning_rate
 
 __all__ = ["LearningRateRange", "find_learning_rate"]
+
+
+def __dir__() -> list[str]:
+    """The public names only (what `dir()` and tab completion list)."""
+    return sorted(__all__)
