@@ -57,13 +57,23 @@ ENGINE = (
     "_activations_more",
     "regularizers",
     "schedules",
+    "_live_plot",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {
     1: ("_internal",),
     2: ("metrics", "doctor", "datasets"),
     3: ENGINE,
-    4: ("perceptron", "sklearn", "_sklearn_base", "testing", "exercises", "explain", "plots"),
+    4: (
+        "perceptron",
+        "sklearn",
+        "_sklearn_base",
+        "testing",
+        "exercises",
+        "explain",
+        "plots",
+        "interactive",
+    ),
     5: ("cli", "commands", "runs", "report", "__main__"),
 }
 NAMES = {
