@@ -422,7 +422,12 @@ class ProgressBar(Callback):
             from glassnet.doctor import diagnose
 
             diagnosis = diagnose(self.model.history, model=self.model)
-            self.console.print(diagnosis.rich(audience=self.audience))
+            if self.audience == "python" and in_notebook() and hasattr(diagnosis, "_repr_html_"):
+                from IPython.display import display
+
+                display(diagnosis)  # its own HTML card
+            else:
+                self.console.print(diagnosis.rich(audience=self.audience))
 
     # -- evaluate and predict: one bar per call, ending in Keras's line -----------------
     def on_predict_begin(self, logs=None):

@@ -85,8 +85,18 @@ def test_fit_in_a_notebook_shows_one_bar_per_epoch_that_ends_as_its_line(noteboo
         assert html.startswith('<pre style="font-family: monospace; line-height: 1.5')
 
 
+def test_the_diagnosis_shows_as_its_own_html_in_a_notebook(notebook, monkeypatch):
+    monkeypatch.setattr(
+        gn.doctor.Diagnosis, "_repr_html_", lambda self: "<div>card</div>", raising=False
+    )
+    _model().fit(np.ones((16, 3)), np.ones(16), epochs=2, batch_size=8, verbose=2)
+    shown = [h.shown[-1] for _, h in notebook]
+    assert len(shown) == 3 and isinstance(shown[-1], gn.doctor.Diagnosis)
+
+
 def test_fit_verbose_2_in_a_notebook_shows_only_the_lines(notebook):
     _model().fit(np.ones((16, 3)), np.ones(16), epochs=2, batch_size=8, verbose=2)
+    notebook[:] = [(i, h) for i, h in notebook if not isinstance(h.shown[0], gn.doctor.Diagnosis)]
     assert [display_id for display_id, _ in notebook] == [None, None]
     for k, (_, handle) in enumerate(notebook, start=1):
         assert repr(handle.shown[0]).startswith(f"Epoch {k}/2 2/2 "), handle.shown
