@@ -87,7 +87,7 @@ def learning_curves_png(history: dict[str, list[float]], dpi: int = 80) -> bytes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    panels = [name for name in history if not name.startswith("val_")]
+    panels = sorted((n for n in history if not n.startswith("val_")), key=lambda n: n != "loss")
     fig = Figure(figsize=(4.5 * max(len(panels), 1), 3.2), layout="constrained")
     FigureCanvasAgg(fig)
     for i, name in enumerate(panels):
@@ -109,10 +109,11 @@ def learning_curves_png(history: dict[str, list[float]], dpi: int = 80) -> bytes
 class LivePlot(Callback):
     """Redraw the learning curves after every epoch, in place, while `fit` runs.
 
-    In a Jupyter notebook the figure is one display, replaced after each epoch (so the
-    saved notebook holds the final curves once). Outside a notebook it shows nothing,
-    unless `path` is given: then the PNG there is rewritten after each epoch (open it in
-    an image viewer that reloads). glassnet's own callback: Keras has none.
+    In a Jupyter notebook the figure is one display, made when training begins (above the
+    epoch lines) and replaced after each epoch, so the saved notebook holds the final
+    curves once; the loss comes first, then each metric, training beside validation.
+    Outside a notebook it shows nothing, unless `path` is given: then the PNG there is
+    rewritten after each epoch (open it in an image viewer that reloads). glassnet's own callback: Keras has none.
 
     Args:
         path: also write the PNG here after each epoch; None (default) writes nothing.
@@ -142,6 +143,11 @@ class LivePlot(Callback):
         self.handle = None
         self.draws = 0
         self.notebook = in_notebook()
+        if self.notebook:  # the display is made now, so the curves sit above the epoch lines
+            from IPython.display import display
+
+            waiting = MonospaceText("Learning curves: drawn after each epoch.")
+            self.handle = display(waiting, display_id=True)
 
     def on_epoch_end(self, epoch, logs=None):
         for name, value in (logs or {}).items():
@@ -159,9 +165,6 @@ class LivePlot(Callback):
             with atomic_write(self.path) as file:
                 file.write(png)
         if self.notebook:
-            from IPython.display import Image, display
+            from IPython.display import Image
 
-            if self.handle is None:
-                self.handle = display(Image(data=png, format="png"), display_id=True)
-            else:
-                self.handle.update(Image(data=png, format="png"))
+            self.handle.update(Image(data=png, format="png"))

@@ -126,7 +126,9 @@ def test_liveplot_redraws_one_display_once_per_epoch(notebook):
         x, x.sum(axis=1), epochs=4, batch_size=8, verbose=0, validation_split=0.25, callbacks=[live]
     )
     plots = [h for display_id, h in notebook if display_id]
-    assert len(plots) == 1 and len(plots[0].shown) == 4  # one display, shown then updated 3x
+    # one display, made before the first epoch's bar, then redrawn after each of the 4
+    assert notebook[0][1] is plots[0] and len(plots[0].shown) == 5
+    assert repr(plots[0].shown[0]) == "Learning curves: drawn after each epoch."
     assert live.draws == 4
     assert live.history["val_loss"] == pytest.approx(history.history["val_loss"])
     image = Image.open(io.BytesIO(plots[0].shown[-1].data))
