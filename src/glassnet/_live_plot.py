@@ -113,7 +113,8 @@ class LivePlot(Callback):
     epoch lines) and replaced after each epoch, so the saved notebook holds the final
     curves once; the loss comes first, then each metric, training beside validation.
     Outside a notebook it shows nothing, unless `path` is given: then the PNG there is
-    rewritten after each epoch (open it in an image viewer that reloads). glassnet's own callback: Keras has none.
+    rewritten after each epoch (open it in an image viewer that reloads). glassnet's own
+    callback: Keras has none.
 
     Args:
         path: also write the PNG here after each epoch; None (default) writes nothing.
