@@ -70,9 +70,11 @@ PERCEPTRON = [
     ),
     (
         "md",
-        "Try it yourself: with `pip install glassnet[widgets]`, "
-        "`gn.interactive.perceptron(x, y)` gives you sliders for w1, w2 and w_bias.",
+        "## Try it yourself: can we improve the accuracy if we change the weights?\n\n"
+        "Move the sliders for w1, w2 and w_bias: the line moves and the accuracy k/12 is "
+        "recounted (needs `pip install glassnet[widgets]`; a live kernel, not a static page).",
     ),
+    ("code", "gn.interactive.perceptron(x, y)"),
     (
         "md",
         "## The perceptron learning rule\n\n"
@@ -201,9 +203,10 @@ BACKPROP = [
     ),
     (
         "md",
-        "Try it yourself: with `pip install glassnet[widgets]`, "
-        "`gn.interactive.learning_rate()` lets you drag the learning rate.",
+        "Try it yourself: drag the learning rate and watch the steps "
+        "(needs `pip install glassnet[widgets]`).",
     ),
+    ("code", "gn.interactive.learning_rate()"),
     (
         "md",
         "## Backpropagation with the chain rule\n\n"

@@ -56,7 +56,10 @@ class _Explorer:
     widget: Any
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        # The widget for a live kernel; this one line where widgets cannot show.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
 
 
 class PerceptronExplorer(_Explorer):
@@ -133,13 +136,17 @@ class PerceptronExplorer(_Explorer):
         self.png = self._draw(p)
         self.image.value = self.png
 
+    def __repr__(self) -> str:
+        w = ", ".join(f"{name} = {short(slider.value)}" for name, slider in self.sliders.items())
+        return f"perceptron explorer: {w}; accuracy {self.correct}/{self.total}"
+
     def _draw(self, p: Perceptron) -> bytes:
         fig, ax = _figure((5.0, 4.2))
         classes = np.unique(self.y)
-        markers = ["x", "o"]
-        for marker, label in zip(markers, classes[-2:], strict=False):
+        styles = [("x", "tab:orange"), ("o", "tab:blue")]  # as gn.plots.plot_perceptron
+        for (marker, color), label in zip(styles, classes[-2:], strict=False):
             points = self.x[self.y == label]
-            ax.plot(points[:, 0], points[:, 1], marker, color="tab:blue", label=f"group {label}")
+            ax.plot(points[:, 0], points[:, 1], marker, color=color, label=f"group {label}")
         lo, hi = self.x.min(axis=0) - 1, self.x.max(axis=0) + 1
         if self.line is not None:
             slope, intercept = self.line
@@ -248,6 +255,12 @@ class LearningRateExplorer(_Explorer):
         self.trend = trend
         self.png = self._draw()
         self.image.value = self.png
+
+    def __repr__(self) -> str:
+        return (
+            f"learning-rate explorer: learning rate {short(self.slider.value)}, "
+            f"w after {len(self.path) - 1} steps = {short(self.path[-1])} ({self.trend})"
+        )
 
     def _draw(self) -> bytes:
         fig, ax = _figure((5.5, 3.8))

@@ -31,6 +31,11 @@ def test_perceptron_starts_at_the_lecture_random_weights_9_of_12(groups):
     # z = 0  <=>  x2 = (0.75*x1 + 1) / 0.5 = 1.5*x1 + 2
     assert explorer.line == pytest.approx((1.5, 2.0))
     assert "accuracy 9/12 = 0.75" in explorer.label.value
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"] == (
+        "perceptron explorer: w1 = 0.75, w2 = -0.5, w_bias = 1; accuracy 9/12"
+    )
 
 
 def test_moving_the_sliders_to_the_updated_weights_gives_12_of_12(groups):
@@ -78,6 +83,9 @@ def test_learning_rate_walks_down_the_default_loss():
     assert explorer.path[-1] == pytest.approx(3 - 3 * 0.8**10)
     assert explorer.losses[-1] == pytest.approx((3 * 0.8**10) ** 2)
     assert explorer.trend == "converging"
+    assert repr(explorer) == (
+        "learning-rate explorer: learning rate 0.1, w after 10 steps = 2.678 (converging)"
+    )
 
 
 def test_dragging_the_learning_rate_changes_the_walk():
