@@ -166,3 +166,22 @@ def test_executed_notebook_shows_each_figure_once_in_a_browser(executed, name, t
             "(issue 18's plots-once fix, in another branch)"
         )
     assert counts == expected, [c.source for c in code_cells]
+
+
+def test_the_stored_notebooks_are_what_tools_make_notebooks_writes(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    import runpy
+    import subprocess
+    import sys
+
+    tool = runpy.run_path(str(NOTEBOOKS.parents[1] / "tools" / "make_notebooks.py"))
+    for name, cells in tool["NOTEBOOKS"].items():
+        nbformat.write(tool["build"](cells), tmp_path / name)
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(tmp_path)], check=True)
+    assert sorted(tool["NOTEBOOKS"]) == NAMES
+    for name in NAMES:
+        built = nbformat.read(tmp_path / name, as_version=4)
+        stored = nbformat.read(NOTEBOOKS / name, as_version=4)
+        assert [c.source for c in built.cells] == [c.source for c in stored.cells], (
+            f"{name} differs from tools/make_notebooks.py: run python tools/make_notebooks.py"
+        )
