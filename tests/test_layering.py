@@ -58,6 +58,7 @@ ENGINE = (
     "_export_onnx",
     "regularizers",
     "schedules",
+    "_live_plot",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {
@@ -73,6 +74,7 @@ LEVELS: dict[int, tuple[str, ...]] = {
         "explain",
         "plots",
         "tuning",
+        "interactive",
     ),
     5: ("cli", "commands", "runs", "report", "__main__"),
 }

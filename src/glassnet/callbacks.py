@@ -19,6 +19,8 @@ from glassnet._callbacks_training import (
 )
 from glassnet._checkpoints import Checkpointing
 from glassnet._internal import html
+from glassnet._internal.notebook import in_notebook
+from glassnet._live_plot import LivePlot, NotebookBar
 
 __all__ = [
     "CSVLogger",
@@ -28,6 +30,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
+    "LivePlot",
     "ModelCheckpoint",
     "ProgressBar",
     "ReduceLROnPlateau",
@@ -322,6 +325,8 @@ class ProgressBar(Callback):
 
     Redraws at most ten times a second, so it costs nothing measurable; prints one
     summary line per epoch (with the validation figures). verbose=2 prints only those lines.
+    In a Jupyter notebook the bar is one display updated in place, which becomes the
+    epoch's line when the epoch ends (so the saved notebook holds one line per epoch).
     At the end it prints the doctor's diagnosis, its advice as Python code
     (`audience="python"`) or as `glassnet train` flags (`audience="cli"`). `fit` adds one
     unless `callbacks` holds one already (as Keras).
@@ -362,7 +367,12 @@ class ProgressBar(Callback):
 
         self.start, self.last_draw = time.perf_counter(), 0.0
         self.progress = None
-        if self.verbose == 1 and self.console.is_terminal:
+        self.notebook = NotebookBar(label, self.params["steps"]) if in_notebook() else None
+        if self.notebook is not None:
+            if self.verbose == 1:
+                self.notebook.show()
+                self.progress = self.notebook
+        elif self.verbose == 1 and self.console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.progress = Progress(
@@ -394,20 +404,27 @@ class ProgressBar(Callback):
             return
         per_step = (now - self.start) / (batch + 1) * 1000
         info = f"{per_step:.2f}ms/step - loss: {(logs or {}).get('loss', float('nan')):.4f}"
-        self.progress.update(self.task, completed=batch + 1, info=info)
+        if self.progress is self.notebook:
+            self.notebook.update(batch + 1, info)
+        else:
+            self.progress.update(self.task, completed=batch + 1, info=info)
 
     def on_epoch_end(self, epoch, logs=None):
         import time
 
-        if self.progress is not None:
+        if self.progress is not None and self.progress is not self.notebook:
             self.progress.stop()
         elapsed = time.perf_counter() - self.start
         steps = self.params["steps"]
         figures = " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
-        self.console.print(
+        line = (
             f"Epoch {epoch + 1}/{self.params['epochs']} {steps}/{steps} {elapsed:.1f}s "
             f"{elapsed / steps * 1000:.2f}ms/step - {figures}"
         )
+        if self.notebook is not None:
+            self.notebook.finish(line)  # the bar's display becomes the line
+        else:
+            self.console.print(line)
 
     def on_train_end(self, logs=None):
         self.in_fit = False
@@ -415,7 +432,12 @@ class ProgressBar(Callback):
             from glassnet.doctor import diagnose
 
             diagnosis = diagnose(self.model.history, model=self.model)
-            self.console.print(diagnosis.rich(audience=self.audience))
+            if self.audience == "python" and in_notebook() and hasattr(diagnosis, "_repr_html_"):
+                from IPython.display import display
+
+                display(diagnosis)  # its own HTML card
+            else:
+                self.console.print(diagnosis.rich(audience=self.audience))
 
     # -- evaluate and predict: one bar per call, ending in Keras's line -----------------
     def on_predict_begin(self, logs=None):
@@ -426,8 +448,12 @@ class ProgressBar(Callback):
 
     def on_predict_batch_end(self, batch, logs=None):
         now = self._draw_now(batch)
-        if now is not None:
-            info = _step_time((now - self.start) / (batch + 1))
+        if now is None:
+            return
+        info = _step_time((now - self.start) / (batch + 1))
+        if self.progress is self.notebook:
+            self.notebook.update(batch + 1, info)
+        else:
             self.progress.update(self.task, completed=batch + 1, info=info)
 
     def on_predict_end(self, logs=None):
@@ -435,13 +461,20 @@ class ProgressBar(Callback):
 
         from rich.markup import escape
 
-        if self.progress is not None:
+        if self.progress is not None and self.progress is not self.notebook:
             self.progress.stop()
         elapsed = time.perf_counter() - self.start
         steps = self.params["steps"]
         figures = escape("".join(f" - {k}: {_keras_number(v)}" for k, v in (logs or {}).items()))
         count = f"{steps}/{steps}"
-        if self.verbose == 2:
+        if self.notebook is not None:
+            plain = "".join(f" - {k}: {_keras_number(v)}" for k, v in (logs or {}).items())
+            timing = (
+                f"{elapsed:.0f}s{' -' if self.verbose == 2 else ''} {_step_time(elapsed / steps)}"
+            )
+            sep = " - " if self.verbose == 2 else " " + "━" * 20 + " "
+            self.notebook.finish(f"{count}{sep}{timing}{plain}")
+        elif self.verbose == 2:
             self.console.print(f"{count} - {elapsed:.0f}s - {_step_time(elapsed / steps)}{figures}")
         else:
             bar = "[green]" + "━" * 20 + "[/green]"
