@@ -10,6 +10,8 @@ A run folder holds:
 - `metrics.json`: test loss, accuracy beside the majority-class baseline, balanced
   accuracy, the classification report and the confusion matrix;
 - `diagnosis.txt` and `diagnosis.json`: what `gn.diagnose` found;
+- `input_stats.json`: what the training inputs looked like, so `glassnet predict` can warn
+  about an input unlike them (older run folders lack it);
 - the figures as PNG, and `report.html`, one self-contained page with all of it.
 
 The folder is written under a temporary hidden name beside its final place and renamed
@@ -40,6 +42,7 @@ from glassnet.cli.runs.data import (
     preprocess,
     probabilities,
 )
+from glassnet.cli.runs.stats import record_input_statistics
 
 __all__ = [
     "MODEL_FILE",
@@ -157,6 +160,7 @@ def write_run(
         }
         for name, text in texts.items():
             (work / name).write_text(text, encoding="utf-8")
+        record_input_statistics(work, data.train[0], data.val[0])
 
         figures: dict[str, Any] = {}
         if values.get("loss"):
