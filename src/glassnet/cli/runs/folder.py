@@ -42,6 +42,7 @@ from glassnet.cli.runs.data import (
     preprocess,
     probabilities,
 )
+from glassnet.cli.runs.hyper import knobs_html
 from glassnet.cli.runs.stats import record_input_statistics
 
 __all__ = [
@@ -193,6 +194,12 @@ def write_run(
             metrics=metrics,
             diagnosis=diagnosis_text,
             figures={name: work / name for name in figures},
+            sections=[
+                (
+                    "Hyperparameters (you chose) vs parameters (it learned)",
+                    knobs_html(config, model, len(values.get("loss", [])) or None),
+                )
+            ],
         )
         (work / "report.html").write_text(page, encoding="utf-8")
         check_out_folder(out, overwrite)  # it may have appeared while training
