@@ -63,3 +63,20 @@ def test_a_bare_model_file_has_only_parameters(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Hyperparameters" not in text
     assert "Parameters (training learned them): 8 weights and biases" in text
+
+
+def test_report_shows_how_the_weights_started(run_folder):
+    page = (run_folder / "report.html").read_text()
+    assert "How the weights started" in page
+    assert "sqrt(6 / (784 + 16)) = 0.0866025" in page  # sqrt(6 / 800)
+    # the same seed builds the same starting weights: their histogram is in the page
+    config = runs.load_run(run_folder).config
+    model = runs.build_model(config, (28, 28), 10)
+    model.build()
+    kernel = np.asarray(model.layers[1].params["kernel"], dtype=np.float64)
+    limit = np.sqrt(6 / 800)
+    counts, _ = np.histogram(
+        kernel, 10, range=(min(-limit, kernel.min()), max(limit, kernel.max()))
+    )
+    section = page[page.index("How the weights started") :]
+    assert all(f"{int(c):>7,} #" in section for c in counts)

@@ -10,6 +10,8 @@ learner can check a hand calculation and a test or an exercise can check the num
 | `gradient`            | dJ/dw for one weight by the chain rule, beside backprop and  |
 |                       | finite differences                                           |
 | `step`                | one gradient-descent step: loss before, each change, after   |
+| `initialization`      | each layer's starting weights: initializer, range from fan-in |
+|                       | and fan-out, histogram                                       |
 | `perceptron`          | a perceptron's output for one sample                         |
 | `perceptron_training` | each epoch of `Perceptron.fit`: the misclassified points and |
 |                       | the update each one made                                     |
@@ -39,6 +41,11 @@ from glassnet.explain._perceptron import (
     perceptron,
     perceptron_training,
 )
+from glassnet.explain._starting import (
+    InitializationExplanation,
+    InitialWeights,
+    initialization,
+)
 from glassnet.explain._step import ParameterChange, StepExplanation, step
 from glassnet.explain._text import EPSILON, MAX_TERMS, MAX_UNITS, Explanation
 
@@ -50,6 +57,8 @@ __all__ = [
     "Factor",
     "ForwardExplanation",
     "GradientExplanation",
+    "InitialWeights",
+    "InitializationExplanation",
     "LayerStep",
     "ParameterChange",
     "PerceptronExplanation",
@@ -57,6 +66,7 @@ __all__ = [
     "TrainingTrace",
     "forward",
     "gradient",
+    "initialization",
     "perceptron",
     "perceptron_training",
     "step",

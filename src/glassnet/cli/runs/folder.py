@@ -81,8 +81,12 @@ def write_run(
     data: DatasetSplits,
     extra: Mapping[str, Any] | None = None,
     overwrite: bool = False,
+    initialization: Any = None,
 ) -> Path:
     """Evaluate `model` on the test part and write the complete run folder at `out`.
+
+    `initialization` (a `gn.explain.initialization` of the model before training) adds
+    how the weights started to the report.
 
     Everything is written into a hidden temporary folder beside `out`, which is renamed
     to `out` at the end; on any error the temporary folder is removed, and errors name
@@ -198,7 +202,12 @@ def write_run(
                 (
                     "Hyperparameters (you chose) vs parameters (it learned)",
                     knobs_html(config, model, len(values.get("loss", [])) or None),
-                )
+                ),
+                *(
+                    [("How the weights started", initialization._repr_html_())]
+                    if initialization is not None
+                    else []
+                ),
             ],
         )
         (work / "report.html").write_text(page, encoding="utf-8")

@@ -136,7 +136,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
     its optimizer state. Either way the saved optimizer state belongs to the saved weights,
     and a line on stderr says "Interrupted at epoch E batch B: ...".
     """
-    from glassnet import callbacks
+    from glassnet import callbacks, explain
 
     out = Path(config.out) if config.out else _default_out(config)
     check_out_folder(out, overwrite)
@@ -145,6 +145,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
         print(f"Data: {config.dataset}\n{data.describe_split(prefix='  ')}")
     x_train, y_train = data.train
     model = build_model(config, x_train.shape[1:], len(data.class_names))
+    initial = explain.initialization(model)  # the report shows how the weights started
     keep = _KeepBest()
     extra: list[Any] = [keep]
     early = None
@@ -191,6 +192,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
         data=data,
         extra={"training_seconds": round(seconds, 3), "interrupted": interrupted},
         overwrite=overwrite,
+        initialization=initial,
     )
     if verbose:
         metrics = json.loads((path / "metrics.json").read_text())
