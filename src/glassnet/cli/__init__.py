@@ -36,6 +36,7 @@ COMMANDS = [
     "evaluate",
     "predict",
     "summary",
+    "compare",
     "explain",
     "exercise",
 ]

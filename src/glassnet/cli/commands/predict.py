@@ -298,6 +298,12 @@ def _describe_rows(loaded: LoadedRun) -> str:
 def limits_note(loaded: LoadedRun) -> str:
     """Said once per `glassnet predict`: the model always answers one of its classes, and
     whether unusual inputs can be detected (older run folders have no input statistics).
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((2,)), gn.layers.Dense(3)])
+    >>> m.build()
+    >>> print(limits_note(LoadedRun(model=m, path=Path("m.glassnet"), info={})).split(": ")[-1])
+    a bare model file has no record of its training inputs.
     """
     statistics, reason = read_input_statistics(loaded.path if loaded.info else None)
     names = loaded.class_names

@@ -85,7 +85,14 @@ def _shape(shape: tuple[int, ...]) -> str:
 
 
 def knobs_text(config: Any, model: Any, epochs_run: int | None = None) -> str:
-    """The two tables as text: what you chose (if `config`), then what it learned."""
+    """The two tables as text: what you chose (if `config`), then what it learned.
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((3,)), gn.layers.Dense(2)])
+    >>> m.build()
+    >>> print(knobs_text(None, m).splitlines()[0])
+    Parameters (training learned them): 8 weights and biases
+    """
     lines = []
     if config is not None:
         hyper = hyperparameter_rows(config, epochs_run)
@@ -107,7 +114,14 @@ def knobs_text(config: Any, model: Any, epochs_run: int | None = None) -> str:
 
 
 def knobs_html(config: Any, model: Any, epochs_run: int | None = None) -> str:
-    """The two tables as HTML, side by side."""
+    """The two tables as HTML, side by side.
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((3,)), gn.layers.Dense(2)])
+    >>> m.build()
+    >>> "<td>8</td>" in knobs_html(None, m)
+    True
+    """
     esc = html.escape
     left = ""
     if config is not None:

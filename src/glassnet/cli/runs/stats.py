@@ -18,7 +18,14 @@ STATS_FILE = "input_stats.json"
 
 
 def record_input_statistics(folder: Path, x_train: Any, x_val: Any) -> None:
-    """Write `STATS_FILE` into `folder`: statistics of `x_train`, threshold from `x_val`."""
+    """Write `STATS_FILE` into `folder`: statistics of `x_train`, threshold from `x_val`.
+
+    >>> import tempfile, numpy as np
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> record_input_statistics(folder, np.eye(4), np.eye(4))
+    >>> read_input_statistics(folder)[0].n_fit
+    4
+    """
     from glassnet.metrics import InputStatistics
 
     stats = InputStatistics.fit(x_train, x_val)
@@ -30,6 +37,9 @@ def read_input_statistics(run_folder: Path | None) -> tuple[Any, str | None]:
 
     Raises:
         ValueError: the file exists but is damaged (the message names it).
+
+    >>> read_input_statistics(None)
+    (None, 'a bare model file has no record of its training inputs')
     """
     from glassnet.metrics import InputStatistics
 
