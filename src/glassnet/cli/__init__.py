@@ -37,6 +37,7 @@ COMMANDS = [
     "predict",
     "summary",
     "compare",
+    "sweep",
     "explain",
     "exercise",
 ]
