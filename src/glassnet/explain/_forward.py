@@ -101,7 +101,8 @@ class ForwardExplanation(Explanation):
     def _softmax(self) -> list[str]:
         logits, p = self.output, self.probabilities
         best = int(np.argmax(p))
-        shifted = np.exp(logits - logits.max())
+        with np.errstate(under="ignore"):
+            shifted = np.exp(logits - logits.max())
         total = float(shifted.sum())
         return [
             "p_k = exp(ŷ_k) / Σ_j exp(ŷ_j); the loss takes logits (from_logits=True), so "
@@ -239,6 +240,7 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
     output = values[-1].outputs
     probabilities = None
     if getattr(getattr(model, "loss", None), "from_logits", False) and output.size > 1:
-        shifted = np.exp(output - output.max())  # (n_outputs,)
-        probabilities = shifted / shifted.sum()
+        with np.errstate(under="ignore"):  # a far-off logit's probability is 0
+            shifted = np.exp(output - output.max())  # (n_outputs,)
+            probabilities = shifted / shifted.sum()
     return ForwardExplanation(model.name, x, steps, output, probabilities)

@@ -97,11 +97,12 @@ class InputStatistics:
         coverage = check_number("coverage", coverage, 0, 1, low_inclusive=False)
         rows = _rows("x", x)
         held = _rows("x_holdout", x_holdout, rows.shape[1])
-        mean = rows.mean(axis=0)
-        std = rows.std(axis=0)
-        typical = float(np.sqrt(np.mean(std**2)))
-        floor = _FLOOR_SHARE * typical if typical > 0 else 1.0
-        scale = np.sqrt(std**2 + floor**2)
+        with np.errstate(under="ignore"):  # a near-constant feature's tiny variance
+            mean = rows.mean(axis=0)
+            std = rows.std(axis=0)
+            typical = float(np.sqrt(np.mean(std**2)))
+            floor = _FLOOR_SHARE * typical if typical > 0 else 1.0
+            scale = np.sqrt(std**2 + floor**2)
         stats = cls(mean, scale, 0.0, coverage, len(rows), len(held))
         threshold = float(np.quantile(stats.score(held), coverage))
         return cls(mean, scale, threshold, coverage, len(rows), len(held))
