@@ -63,7 +63,16 @@ LEVELS: dict[int, tuple[str, ...]] = {
     1: ("_internal",),
     2: ("metrics", "doctor", "datasets"),
     3: ENGINE,
-    4: ("perceptron", "sklearn", "_sklearn_base", "testing", "exercises", "explain", "plots"),
+    4: (
+        "perceptron",
+        "sklearn",
+        "_sklearn_base",
+        "testing",
+        "exercises",
+        "explain",
+        "plots",
+        "tuning",
+    ),
     5: ("cli", "commands", "runs", "report", "__main__"),
 }
 NAMES = {
