@@ -72,7 +72,8 @@ def test_explain_bias_by_layer_name(run_folder, capsys):
     ("extra", "message"),
     [
         (["--sample", "100000"], "--sample must be in [0, "),
-        (["--gradient", "nonsense"], "--gradient must be LAYER:I,J"),
+        (["--gradient", "nonsense"], "layer 'nonsense' is not in the model"),
+        (["--gradient", "1:a,b"], "--gradient must be LAYER:I,J"),
         (["--gradient", "7:0,0"], "layer must be an index in [0, 3)"),
         (["--gradient", "0:0,0"], "has no weights. Layers with weights: 1 "),
         (["--gradient", "1:5,0"], "weight (i, j) must have i in [0, 2)"),
@@ -131,3 +132,21 @@ def test_exercise_bad_count_is_one_line_and_exit_2(capsys, extra, message):
     assert main(["exercise", "parameters", *extra]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_explain_gradient_of_a_layer_picks_its_largest_gradient(run_folder, capsys):
+    capsys.readouterr()
+    assert main(["explain", str(run_folder), "--sample", "1", "--gradient", "1"]) == 0
+    text = capsys.readouterr().out
+    loaded = runs.load_run(run_folder)
+    x, y, _ = runs.evaluation_data(loaded)
+    expected = gn.explain.gradient(loaded.model, x[1], y[1], layer=1, weight="largest")
+    assert "the weight of this layer with the largest |dJ/dw| for this sample" in text
+    assert f"Gradient of the loss with respect to {expected.symbol} " in text
+    all_weights = [
+        abs(gn.explain.gradient(loaded.model, x[1], y[1], layer=1, weight=(i, j)).chain_rule)
+        for i in range(2)
+        for j in range(3)
+    ]
+    assert abs(expected.chain_rule) == pytest.approx(max(all_weights))
+    assert "softmax: from the logits ŷ to probabilities" in text

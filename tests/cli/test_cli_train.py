@@ -29,6 +29,7 @@ RUN_FILES = {
     "metrics.json",
     "diagnosis.txt",
     "diagnosis.json",
+    "input_stats.json",
     "learning_curves.png",
     "confusion_matrix.png",
     "decision_regions.png",

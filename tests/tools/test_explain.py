@@ -269,7 +269,7 @@ def test_forward_summarises_wide_layers_with_their_largest_terms():
     text = str(e)
     assert "(28, 28) -> (784,)" in text
     assert "sum of 784 terms" in text and "largest terms" in text
-    assert "32 units: the 8 largest outputs (in size) are shown" in text
+    assert "32 units: the 10 largest outputs (in size) are shown" in text
     terms = e.layers[1].terms
     assert np.allclose(terms.sum(axis=0) + model.leaves()[1].params["bias"], e.layers[1].z)
     assert np.allclose(e.output, model.predict(x[None])[0], atol=1e-5)

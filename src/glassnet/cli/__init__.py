@@ -41,6 +41,8 @@ COMMANDS = [
     "predict",
     "export",
     "summary",
+    "compare",
+    "sweep",
     "explain",
     "exercise",
     "playground",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import html
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,7 @@ def build_report(
     metrics: Mapping[str, Any] | None = None,
     diagnosis: str = "",
     figures: Mapping[str, str | os.PathLike] | None = None,
+    sections: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The HTML page of a run.
 
@@ -101,6 +102,8 @@ def build_report(
         diagnosis: the text of `gn.diagnose(...)`.
         figures: file name -> PNG path; known names get their heading (learning curves,
             confusion matrix, predictions, decision regions, network), others their name.
+        sections: (heading, HTML) pairs shown after the settings, e.g. the
+            hyperparameters vs parameters tables; the HTML is inserted as given.
 
     Returns:
         The complete HTML document as a string, images embedded.
@@ -128,6 +131,8 @@ def build_report(
             for k, v in config.items()
         )
         parts += ["<h2>Settings</h2>", f"<table>{rows}</table>"]
+    for heading, body in sections:
+        parts += [f"<h2>{html.escape(heading)}</h2>", body]
     table = _metrics_table(metrics)
     if table or metrics.get("report_text"):
         parts.append("<h2>Test metrics</h2>")

@@ -12,6 +12,8 @@ learner can check a hand calculation and a test or an exercise can check the num
 | `step`                | one gradient-descent step: loss before, each change, after   |
 | `descent`             | gradient descent repeated until convergence: the loss and    |
 |                       | each weight step by step                                     |
+| `initialization`      | each layer's starting weights: initializer, range from fan-in |
+|                       | and fan-out, histogram                                       |
 | `perceptron`          | a perceptron's output for one sample                         |
 | `perceptron_training` | each epoch of `Perceptron.fit`: the misclassified points and |
 |                       | the update each one made                                     |
@@ -42,6 +44,11 @@ from glassnet.explain._perceptron import (
     perceptron,
     perceptron_training,
 )
+from glassnet.explain._starting import (
+    InitializationExplanation,
+    InitialWeights,
+    initialization,
+)
 from glassnet.explain._step import ParameterChange, StepExplanation, step
 from glassnet.explain._text import EPSILON, MAX_TERMS, MAX_UNITS, Explanation
 
@@ -54,6 +61,8 @@ __all__ = [
     "Factor",
     "ForwardExplanation",
     "GradientExplanation",
+    "InitialWeights",
+    "InitializationExplanation",
     "LayerStep",
     "ParameterChange",
     "PerceptronExplanation",
@@ -62,6 +71,7 @@ __all__ = [
     "descent",
     "forward",
     "gradient",
+    "initialization",
     "perceptron",
     "perceptron_training",
     "step",

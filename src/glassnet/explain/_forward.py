@@ -56,12 +56,15 @@ class ForwardExplanation(Explanation):
         x: the sample.
         layers: a `LayerStep` per layer.
         output: the network's output ŷ.
+        probabilities: the class probabilities softmax makes of ŷ when ŷ are logits (a
+            loss with from_logits=True and several outputs), else None.
     """
 
     model_name: str
     x: np.ndarray
     layers: list[LayerStep]
     output: np.ndarray
+    probabilities: np.ndarray | None = None
 
     @property
     def title(self) -> str:
@@ -91,7 +94,26 @@ class ForwardExplanation(Explanation):
             best = int(np.argmax(self.output))
             output.append(f"largest output: {best} (value {precise(self.output[best])})")
         sections.append((f"output, shape {self.output.shape}", output))
+        if self.probabilities is not None:
+            sections.append(("softmax: from the logits ŷ to probabilities", self._softmax()))
         return sections
+
+    def _softmax(self) -> list[str]:
+        logits, p = self.output, self.probabilities
+        best = int(np.argmax(p))
+        with np.errstate(under="ignore"):
+            shifted = np.exp(logits - logits.max())
+        total = float(shifted.sum())
+        return [
+            "p_k = exp(ŷ_k) / Σ_j exp(ŷ_j); the loss takes logits (from_logits=True), so "
+            "the probabilities are computed from the outputs",
+            f"exp(ŷ - max ŷ) = {vector(shifted)}   (subtracting max ŷ = "
+            f"{precise(logits.max())} changes no p and keeps exp from overflowing)",
+            f"Σ_j exp(ŷ_j - max ŷ) = {precise(total)}",
+            f"p[{best}] = {precise(shifted[best])} / {precise(total)} = {precise(p[best])}"
+            " (the probability of the predicted class)",
+            f"p = {vector(p)}",
+        ]
 
     def to_dict(self):
         return {
@@ -169,7 +191,8 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
     Each Dense unit's weighted sum is written term by term (x_i * w_ij, then the bias)
     when the layer has at most `MAX_TERMS` inputs; wider ones show their three largest
     terms and the sum of the rest. Layers of more than `MAX_UNITS` units show the units
-    with the largest outputs. Shapes are given at every step.
+    with the largest outputs. Shapes are given at every step. When the model outputs
+    logits (its loss has from_logits=True), the softmax step to the probabilities follows.
 
     Args:
         model: a `Sequential` (or one layer); built from `x` if it isn't yet.
@@ -214,4 +237,10 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
                 symbol=stage.symbol,
             )
         )
-    return ForwardExplanation(model.name, x, steps, values[-1].outputs)
+    output = values[-1].outputs
+    probabilities = None
+    if getattr(getattr(model, "loss", None), "from_logits", False) and output.size > 1:
+        with np.errstate(under="ignore"):  # a far-off logit's probability is 0
+            shifted = np.exp(output - output.max())  # (n_outputs,)
+            probabilities = shifted / shifted.sum()
+    return ForwardExplanation(model.name, x, steps, output, probabilities)

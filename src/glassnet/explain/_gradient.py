@@ -4,7 +4,7 @@ differences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -81,6 +81,8 @@ class GradientExplanation(Explanation):
     backpropagation: float
     finite_difference: float
     epsilon: float = EPSILON
+    zero_reasons: list[str] = field(default_factory=list)
+    picked: str = ""
 
     @property
     def title(self) -> str:
@@ -108,6 +110,7 @@ class GradientExplanation(Explanation):
             if len(values) == 3:
                 product = f"({product}) × {paren(values[2][0])}"
         lines.append(f"  product = {product} = {precise(self.chain_rule)}")
+        lines += [f"  why 0: {reason}" for reason in self.zero_reasons]
         checks = [
             f"chain rule:           {precise(self.chain_rule)}",
             f"backpropagation:      {precise(self.backpropagation)}   (the engine's backward pass)",
@@ -115,7 +118,8 @@ class GradientExplanation(Explanation):
             f"((J({self.symbol} + h) - J({self.symbol} - h)) / 2h, h = {self.epsilon:g})",
             f"largest difference:   {self.disagreement:.2g}",
         ]
-        header = [
+        header = [f"{self.symbol}: {self.picked}"] if self.picked else []
+        header += [
             f"sample x = {vector(self.x)}, target y = {vector(self.y)}",
             f"output ŷ = {vector(self.output)}, loss J = {precise(self.loss)} ({self.loss_name})",
         ]
@@ -146,6 +150,8 @@ class GradientExplanation(Explanation):
             "chain_rule": self.chain_rule,
             "backpropagation": self.backpropagation,
             "finite_difference": self.finite_difference,
+            "zero_reasons": list(self.zero_reasons),
+            "picked": self.picked,
         }
 
 
@@ -195,8 +201,12 @@ def _position(stage: Stage, weight: Any, bias: Any) -> tuple[str, tuple[int, ...
             raise ValueError(f"bias must be a unit index in [0, {units}), got {j}.")
         return "bias", (j,)
     weight = (0, 0) if weight is None else weight
+    if isinstance(weight, str) and weight == "largest":
+        return "kernel", (-1, -1)  # chosen by `gradient` from the gradients
     if isinstance(weight, str) or not hasattr(weight, "__len__") or len(weight) != 2:
-        raise ValueError(f"weight must be a pair (i, j): input i, unit j; got {weight!r}.")
+        raise ValueError(
+            f'weight must be a pair (i, j): input i, unit j, or "largest"; got {weight!r}.'
+        )
     i, j = (check_int(f"weight[{n}]", v, minimum=0) for n, v in enumerate(weight))
     if i >= fan_in or j >= units:
         raise ValueError(
@@ -314,12 +324,48 @@ def _chain_rule_factors(stages, values, stage, parameter, position, loss, dloss_
     return symbol, factors, path
 
 
+def _zero_reasons(stages, values, stage, parameter, position, image: bool) -> list[str]:
+    """Why a factor of the chain rule is 0, in the lecture's words (empty when none is)."""
+    reasons = []
+    k, unit = stage.number, position[-1]
+    fan_in, units = stage.params["kernel"].shape
+    if parameter == "kernel" and values[stage.index].inputs[position[0]] == 0:
+        name = indexed(stage.input_symbol, fan_in, position[0])
+        if stage.input_symbol == "x":
+            what = (
+                "this pixel is background in this image"
+                if image
+                else "this input is 0 in this sample"
+            )
+        else:
+            what = f"unit {position[0]} of the layer before is off for this sample (it outputs 0)"
+        reasons.append(f"{name} = 0: {what}, so changing the weight changes nothing here")
+    function = stage.layer.activation
+    if stage.symbol != f"z{k}" and function.name != "softmax":
+        z = values[stage.index].z
+        derivative = np.asarray(function.derivative(z), dtype=np.float64).reshape(-1)
+        if derivative[unit] == 0:
+            z_name = indexed(f"z{k}", units, unit)
+            reasons.append(
+                f"{function.name}'({z_name}) = 0: unit {unit} is off for this sample "
+                f"({z_name} = {precise(z[unit])}), so no gradient flows back through it"
+            )
+    return reasons
+
+
+def _largest(gradients: np.ndarray) -> tuple[int, int]:
+    """The (i, j) of the largest |gradient| (the first of equals)."""
+    flat = int(np.argmax(np.abs(gradients)))
+    i, j = np.unravel_index(flat, gradients.shape)
+    return int(i), int(j)
+
+
 def gradient(
     model: Layer,
     x: Any,
     y: Any,
     layer: int | str | Layer | None = None,
-    weight: tuple[int, int] | None = None,
+    weight: tuple[int, int] | str | None = None,
     bias: int | None = None,
     *,
     loss: str | losses_module.Loss | None = None,
@@ -332,7 +378,8 @@ def gradient(
     where z1 is the weighted sum that w1 feeds and dz1/dw1 is the input it multiplies.
     With several outputs, dJ/dŷ and dŷ/dz are vectors and their product is a sum over
     the outputs. Beside the product are the engine's backpropagation and central finite
-    differences, so all three can be compared.
+    differences, so all three can be compared. A factor that is 0 is explained ("x[400] =
+    0: this pixel is background in this image", "relu'(z1[5]) = 0: unit 5 is off").
 
     Args:
         model: a compiled `Sequential` (or pass `loss`).
@@ -341,7 +388,8 @@ def gradient(
         layer: which layer: its index in `model.leaves()` (as `model.layers` for a flat
             model; negative counts from the end), its name, or the layer itself;
             default the last layer with weights.
-        weight: (i, j): the weight from input i to unit j; default (0, 0).
+        weight: (i, j): the weight from input i to unit j; "largest": the weight of the
+            layer with the largest |dJ/dw| for this sample; default (0, 0).
         bias: j: explain the bias of unit j instead.
         loss: the loss; default the compiled one.
         epsilon: the finite-difference step, default 1e-6.
@@ -370,13 +418,21 @@ def gradient(
     output = values[-1].outputs
     targets = targets_of(loss, y, output.size)
     loss_value, dloss_doutput = sample_loss(loss, targets, output)
+    engine = all_gradients(model, x, targets, loss)[stage.index]
+    picked = ""
+    if position == (-1, -1):
+        position = _largest(engine["kernel"])
+        picked = (
+            f"the weight of this layer with the largest |dJ/dw| for this sample (of "
+            f"{engine['kernel'].size:,}; {int(np.sum(engine['kernel'] == 0)):,} of them are 0)"
+        )
 
     symbol, factors, path = _chain_rule_factors(
         stages, values, stage, parameter, position, loss, dloss_doutput
     )
     values_of = [np.asarray(f.value, dtype=np.float64).reshape(-1) for f in factors]
     chain_rule = float(np.dot(values_of[0], values_of[1]) * np.prod(values_of[2:]))
-    backpropagation = all_gradients(model, x, targets, loss)[stage.index][parameter][position]
+    backpropagation = engine[parameter][position]
     return GradientExplanation(
         symbol=symbol,
         layer_name=stage.layer.name,
@@ -398,4 +454,6 @@ def gradient(
             stages, stage, parameter, position, x, targets, loss, epsilon
         ),
         epsilon=epsilon,
+        zero_reasons=_zero_reasons(stages, values, stage, parameter, position, x.ndim >= 2),
+        picked=picked,
     )

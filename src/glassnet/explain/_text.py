@@ -11,8 +11,9 @@ from glassnet._internal.numbers import precise
 
 # A weighted sum with more terms than this is summarised by its largest terms.
 MAX_TERMS = 8
-# A layer with more units than this shows only the units with the largest outputs.
-MAX_UNITS = 8
+# A layer with more units than this shows only the units with the largest outputs (a
+# 10-class output layer shows every class).
+MAX_UNITS = 10
 # The finite-difference step (float64 central differences).
 EPSILON = 1e-6
 

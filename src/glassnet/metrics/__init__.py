@@ -31,6 +31,7 @@ accuracy 0.900 (baseline 0.900, balanced 0.500) ⚠ near baseline; imbalanced 9.
 """
 
 from glassnet.metrics._confusion import AUC, Precision, Recall
+from glassnet.metrics._limits import InputStatistics, PredictionCaveats, prediction_caveats
 from glassnet.metrics._objects import (
     Accuracy,
     BinaryAccuracy,
@@ -82,12 +83,14 @@ __all__ = [
     "CategoricalAccuracy",
     "CategoricalCrossentropy",
     "ClassificationReport",
+    "InputStatistics",
     "Mean",
     "MeanAbsoluteError",
     "MeanMetricWrapper",
     "MeanSquaredError",
     "Metric",
     "Precision",
+    "PredictionCaveats",
     "Recall",
     "SparseCategoricalAccuracy",
     "SparseCategoricalCrossentropy",
@@ -109,6 +112,7 @@ __all__ = [
     "metric_logs",
     "names",
     "precision",
+    "prediction_caveats",
     "r2_score",
     "recall",
     "serialize",

@@ -4,6 +4,8 @@
 |----------------------|-----------------------------------------------------------------|
 | `find_learning_rate` | the learning-rate range test: one short run with a rate rising  |
 |                      | exponentially; the loss per rate, a suggested rate and a figure |
+| `sweep`              | a grid of settings trained one after the other, every run of    |
+|                      | one architecture from the same starting weights                 |
 
 >>> import numpy as np, glassnet as gn
 >>> x = np.linspace(-1, 1, 32).reshape(-1, 1); y = 2 * x
@@ -16,8 +18,9 @@ True
 """
 
 from glassnet.tuning._lr_finder import LearningRateRange, find_learning_rate
+from glassnet.tuning._sweep import SweepRun, sweep
 
-__all__ = ["LearningRateRange", "find_learning_rate"]
+__all__ = ["LearningRateRange", "SweepRun", "find_learning_rate", "sweep"]
 
 
 def __dir__() -> list[str]:

@@ -3,7 +3,8 @@
 With `--gradient LAYER:I,J` it also explains dJ/dw for the weight from input I to unit
 J of layer LAYER (an index as in `model.layers`, or a name from `glassnet summary`), by
 the chain rule beside backpropagation and finite differences; `--gradient LAYER:J`
-explains the bias of unit J.
+explains the bias of unit J, and `--gradient LAYER` the weight with the largest |dJ/dw|
+for that sample.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--gradient",
         metavar="LAYER:I,J",
         help="also explain dJ/dw of the weight from input I to unit J of LAYER "
-        "(index or name); LAYER:J for the bias of unit J",
+        "(index or name); LAYER:J for the bias of unit J; LAYER alone for the weight with "
+        "the largest |dJ/dw| for this sample",
     )
     p.add_argument(
         "--dataset",
@@ -43,13 +45,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_gradient(text: str) -> tuple[int | str, dict[str, object]]:
-    """Parse `LAYER:I,J` (a weight) or `LAYER:J` (a bias) into (layer, keyword arguments).
+    """Parse `LAYER:I,J` (a weight), `LAYER:J` (a bias) or `LAYER` (the weight with the
+    largest |gradient| for the sample) into (layer, keyword arguments).
 
     >>> parse_gradient("1:3,0")
     (1, {'weight': (3, 0)})
     >>> parse_gradient("dense:2")
     ('dense', {'bias': 2})
+    >>> parse_gradient("1")
+    (1, {'weight': 'largest'})
     """
+    if ":" not in text:  # LAYER alone: the weight with the largest |gradient|
+        if not text:
+            raise ValueError("--gradient must be LAYER, LAYER:I,J or LAYER:J, e.g. 1:3,0.")
+        return (int(text) if text.lstrip("-").isdigit() else text), {"weight": "largest"}
     layer, _, where = text.rpartition(":")
     try:
         indices = [int(part) for part in where.split(",")]

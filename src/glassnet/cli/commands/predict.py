@@ -12,6 +12,11 @@ one is refused from its header, before it is decoded:
 4. inverted when the background is light (the mean of the border pixels > 0.5), since
    Fashion-MNIST and MNIST show light objects on a black background.
 
+It says which of these it did ("resized from 280 x 280 to 28 x 28"), says once that the
+model always answers one of its classes, and warns when an input is unlike the training
+data (the run folder's `input_stats.json`, see `gn.metrics.InputStatistics`) or the top
+probability is below 50 %.
+
 A CSV file holds one sample per row: with a header row naming the run's feature columns
 (any other column, such as the label, is ignored), or plain numbers in the model's order.
 Values are preprocessed as in training (e.g. standardised with the training mean and
@@ -30,7 +35,9 @@ from typing import Any
 import numpy as np
 
 from glassnet.cli.runs import LoadedRun, load_run, preprocess, probabilities
+from glassnet.cli.runs.stats import read_input_statistics
 from glassnet.datasets import load_features
+from glassnet.metrics import prediction_caveats
 
 __all__ = ["MAX_IMAGE_PIXELS", "add_parser", "image_to_input", "read_image", "resize_area", "run"]
 
@@ -57,11 +64,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_image(path: str | Path) -> np.ndarray:
+def read_image(path: str | Path, steps: list[str] | None = None) -> np.ndarray:
     """An image file as grayscale floats in [0, 1], shape (height, width).
 
     The image's size is read from its header first: one of more than `MAX_IMAGE_PIXELS`
-    pixels is refused before it is decoded.
+    pixels is refused before it is decoded. A list given as `steps` gets one line per
+    conversion made (to greyscale, transparency dropped).
 
     Raises:
         FileNotFoundError: no such file.
@@ -101,9 +109,17 @@ def read_image(path: str | Path) -> np.ndarray:
         pixels = pixels / float(np.iinfo(pixels.dtype).max)
     pixels = pixels.astype(np.float64)
     if pixels.ndim == 3:
-        pixels = (
-            pixels[..., :3] @ _LUMA[: pixels.shape[-1]] if pixels.shape[-1] >= 3 else pixels[..., 0]
-        )
+        channels = pixels.shape[-1]
+        if steps is not None and channels in (2, 4):
+            steps.append("dropped the transparency (alpha channel)")
+        if steps is not None and channels >= 3:
+            colour = np.ptp(pixels[..., :3], axis=-1).max() > 0
+            steps.append(
+                "converted colour to greyscale (0.299 R + 0.587 G + 0.114 B)"
+                if colour
+                else "read the grey RGB image as greyscale"
+            )
+        pixels = pixels[..., :3] @ _LUMA[:channels] if channels >= 3 else pixels[..., 0]
     if pixels.ndim != 2 or pixels.size == 0:
         raise ValueError(f"cannot read {path} as an image: pixel array of shape {pixels.shape}.")
     return pixels
@@ -154,11 +170,20 @@ def resize_area(image: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return sums / np.outer(r1 - r0, c1 - c0)
 
 
-def image_to_input(pixels: np.ndarray, input_shape: tuple[int, ...]) -> np.ndarray:
+def image_to_input(
+    pixels: np.ndarray, input_shape: tuple[int, ...], steps: list[str] | None = None
+) -> np.ndarray:
     """Grayscale pixels in [0, 1] to one model input: resized, inverted if light-backed.
 
-    >>> image_to_input(np.ones((4, 4)) * 0.9, (2, 2)).round(3).tolist()
+    A list given as `steps` gets one line per change made (resized, inverted).
+
+    >>> steps = []
+    >>> image_to_input(np.ones((4, 4)) * 0.9, (2, 2), steps).round(3).tolist()
     [[0.1, 0.1], [0.1, 0.1]]
+    >>> print(steps[0])
+    resized from 4 x 4 to 2 x 2 (width x height) by area averaging
+    >>> print(steps[1][:47])
+    inverted: the border is light (mean 0.90 > 0.5)
     """
     if len(input_shape) == 2:
         shape = tuple(input_shape)
@@ -170,9 +195,19 @@ def image_to_input(pixels: np.ndarray, input_shape: tuple[int, ...]) -> np.ndarr
             )
         shape = (side, side)
     small = resize_area(pixels, shape)
+    if steps is not None and pixels.shape != shape:
+        steps.append(
+            f"resized from {pixels.shape[1]} x {pixels.shape[0]} to {shape[1]} x {shape[0]} "
+            "(width x height) by area averaging"
+        )
     border = np.concatenate([small[0], small[-1], small[:, 0], small[:, -1]])
     if border.mean() > 0.5:
         small = 1.0 - small
+        if steps is not None:
+            steps.append(
+                f"inverted: the border is light (mean {border.mean():.2f} > 0.5), and the "
+                "training images show light objects on black"
+            )
     return small.reshape(input_shape).astype(np.float32)
 
 
@@ -184,8 +219,14 @@ def _read_rows(path: Path, loaded: LoadedRun) -> np.ndarray:
     return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_sample_shape)
 
 
-def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict[str, Any]]:
-    """One dict per sample: "class", "probability" and "top" (name, probability) pairs."""
+def predict_file(
+    loaded: LoadedRun, path: str | Path, top: int = 3, steps: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """One dict per sample: "class", "probability", "top" (name, probability) pairs, and
+    "warnings" (an input unlike the training data, a low top probability) with the
+    "unusual_score" (None without the run's input statistics). A list given as `steps`
+    gets the preprocessing done, one line per step.
+    """
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path} is a folder; expected an image (.png, .jpg) or a .csv file.")
@@ -194,12 +235,18 @@ def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict
     if path.suffix.lower() == ".csv":
         x = _read_rows(path, loaded)
     else:
-        pixels = read_image(path)
+        pixels = read_image(path, steps)
         if loaded.preprocessing.get("kind") not in ("images", None):
             raise ValueError(f"{loaded.path} was trained on table rows, not images: give a CSV.")
-        x = image_to_input(pixels, tuple(loaded.model.input_sample_shape))[None]
+        x = image_to_input(pixels, tuple(loaded.model.input_sample_shape), steps)[None]
+        if steps is not None:
+            steps.append("scaled to [0, 1], as the training images")
+    if steps is not None and path.suffix.lower() == ".csv":
+        steps.append(_describe_rows(loaded))
     probs = probabilities(loaded.model, x)  # (n, n_classes)
     names = loaded.class_names
+    statistics, _ = read_input_statistics(loaded.path if loaded.info else None)
+    caveats = prediction_caveats(probs, names, x=x, statistics=statistics)
     order = np.argsort(-probs, axis=1, kind="stable")[:, :top]
     return [
         {
@@ -207,9 +254,36 @@ def predict_file(loaded: LoadedRun, path: str | Path, top: int = 3) -> list[dict
             "label": int(row[0]),
             "probability": float(p[row[0]]),
             "top": [[names[k], float(p[k])] for k in row],
+            "warnings": warns,
+            "unusual_score": None if caveats.scores is None else float(caveats.scores[i]),
         }
-        for row, p in zip(order, probs, strict=True)
+        for i, (row, p, warns) in enumerate(zip(order, probs, caveats.warnings, strict=True))
     ]
+
+
+def _describe_rows(loaded: LoadedRun) -> str:
+    if loaded.preprocessing.get("kind") == "standardize":
+        return "standardised each feature with the training mean and standard deviation"
+    return "used the values as given"
+
+
+def limits_note(loaded: LoadedRun) -> str:
+    """Said once per `glassnet predict`: the model always answers one of its classes, and
+    whether unusual inputs can be detected (older run folders have no input statistics).
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((2,)), gn.layers.Dense(3)])
+    >>> m.build()
+    >>> print(limits_note(LoadedRun(model=m, path=Path("m.glassnet"), info={})).split(": ")[-1])
+    a bare model file has no record of its training inputs.
+    """
+    statistics, reason = read_input_statistics(loaded.path if loaded.info else None)
+    names = loaded.class_names
+    uniform = np.full((1, len(names)), 1.0 / len(names))  # the note does not depend on it
+    x = None if statistics is None else statistics.mean[None]
+    return prediction_caveats(
+        uniform, names, x=x, statistics=statistics, no_statistics_reason=reason
+    ).note
 
 
 def run(args: argparse.Namespace) -> int:
@@ -217,12 +291,21 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise ValueError(f"--top must be >= 1, got {args.top}.")
     loaded = load_run(args.model)
-    results = predict_file(loaded, args.input, args.top)
+    steps: list[str] = []
+    results = predict_file(loaded, args.input, args.top, steps)
+    note = limits_note(loaded)
     if args.json:
-        print(json.dumps(results if len(results) > 1 else results[0], indent=2))
+        if len(results) == 1:
+            print(json.dumps({**results[0], "note": note, "preprocessing": steps}, indent=2))
+        else:
+            print(json.dumps(results, indent=2))
         return 0
     for i, result in enumerate(results):
         prefix = f"row {i + 1}: " if len(results) > 1 else ""
         tops = ", ".join(f"{name} {p:.1%}" for name, p in result["top"])
         print(f"{prefix}{result['class']} ({result['probability']:.1%}); top: {tops}")
+        for warning in result["warnings"]:
+            print(f"{prefix}⚠ {warning}")
+    print(f"Preprocessing: {'; '.join(steps)}.")
+    print(f"Note: {note}")
     return 0

@@ -1,10 +1,13 @@
-"""`glassnet summary RUN_OR_MODEL`: the layer table of a trained model."""
+"""`glassnet summary RUN_OR_MODEL`: the layer table of a trained model, then its
+hyperparameters (what you chose; a run folder only) beside its parameters (what it learned).
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from glassnet.cli.runs import load_run
+from glassnet.cli.runs.hyper import knobs_text
 
 __all__ = ["add_parser", "run"]
 
@@ -26,4 +29,7 @@ def run(args: argparse.Namespace) -> int:
     loaded.model.summary()
     if loaded.info:
         print(f"Classes: {', '.join(loaded.class_names)}")
+    epochs_run = len((loaded.history or {}).get("loss", [])) or None
+    print()
+    print(knobs_text(loaded.config, loaded.model, epochs_run))
     return 0

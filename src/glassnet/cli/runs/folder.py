@@ -10,6 +10,8 @@ A run folder holds:
 - `metrics.json`: test loss, accuracy beside the majority-class baseline, balanced
   accuracy, the classification report and the confusion matrix;
 - `diagnosis.txt` and `diagnosis.json`: what `gn.diagnose` found;
+- `input_stats.json`: what the training inputs looked like, so `glassnet predict` can warn
+  about an input unlike them (older run folders lack it);
 - the figures as PNG, and `report.html`, one self-contained page with all of it.
 
 The folder is written under a temporary hidden name beside its final place and renamed
@@ -40,6 +42,8 @@ from glassnet.cli.runs.data import (
     preprocess,
     probabilities,
 )
+from glassnet.cli.runs.hyper import knobs_html
+from glassnet.cli.runs.stats import record_input_statistics
 
 __all__ = [
     "MODEL_FILE",
@@ -77,8 +81,12 @@ def write_run(
     data: DatasetSplits,
     extra: Mapping[str, Any] | None = None,
     overwrite: bool = False,
+    initialization: Any = None,
 ) -> Path:
     """Evaluate `model` on the test part and write the complete run folder at `out`.
+
+    `initialization` (a `gn.explain.initialization` of the model before training) adds
+    how the weights started to the report.
 
     Everything is written into a hidden temporary folder beside `out`, which is renamed
     to `out` at the end; on any error the temporary folder is removed, and errors name
@@ -157,6 +165,7 @@ def write_run(
         }
         for name, text in texts.items():
             (work / name).write_text(text, encoding="utf-8")
+        record_input_statistics(work, data.train[0], data.val[0])
 
         figures: dict[str, Any] = {}
         if values.get("loss"):
@@ -189,6 +198,17 @@ def write_run(
             metrics=metrics,
             diagnosis=diagnosis_text,
             figures={name: work / name for name in figures},
+            sections=[
+                (
+                    "Hyperparameters (you chose) vs parameters (it learned)",
+                    knobs_html(config, model, len(values.get("loss", [])) or None),
+                ),
+                *(
+                    [("How the weights started", initialization._repr_html_())]
+                    if initialization is not None
+                    else []
+                ),
+            ],
         )
         (work / "report.html").write_text(page, encoding="utf-8")
         check_out_folder(out, overwrite)  # it may have appeared while training

@@ -128,15 +128,23 @@ def train(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Pat
     return run_training(config, verbose, overwrite).path
 
 
-def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False) -> Trained:
+def run_training(
+    config: TrainConfig,
+    verbose: int = 1,
+    overwrite: bool = False,
+    initial_weights: list[Any] | None = None,
+) -> Trained:
     """`train`, returning the run folder and whether Ctrl-C interrupted training.
+
+    `initial_weights` (in `get_weights()` order) replace the seeded starting weights, so
+    that runs of one architecture start from the same point (`glassnet sweep`).
 
     After Ctrl-C the model saved is the best epoch's (lowest val_loss) with that epoch's
     optimizer state; with no complete epoch, the model after the last complete batch with
     its optimizer state. Either way the saved optimizer state belongs to the saved weights,
     and a line on stderr says "Interrupted at epoch E batch B: ...".
     """
-    from glassnet import callbacks
+    from glassnet import callbacks, explain
 
     out = Path(config.out) if config.out else _default_out(config)
     check_out_folder(out, overwrite)
@@ -145,6 +153,10 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
         print(f"Data: {config.dataset}\n{data.describe_split(prefix='  ')}")
     x_train, y_train = data.train
     model = build_model(config, x_train.shape[1:], len(data.class_names))
+    if initial_weights is not None:
+        model.build()
+        model.set_weights(initial_weights)
+    initial = explain.initialization(model)  # the report shows how the weights started
     keep = _KeepBest()
     extra: list[Any] = [keep]
     early = None
@@ -193,6 +205,7 @@ def run_training(config: TrainConfig, verbose: int = 1, overwrite: bool = False)
         data=data,
         extra=outcome,
         overwrite=overwrite,
+        initialization=initial,
     )
     if verbose:
         metrics = json.loads((path / "metrics.json").read_text())
