@@ -56,7 +56,7 @@ def test_histogram_counts_match_numpy():
     assert e.weights[0].counts.sum() == 784 * 128
     text = str(e)
     assert f"{int(counts[3]):>7,} " in text and "fan_in 784, fan_out 128" in text
-    assert "<h3>How the weights start" in e._repr_html_()
+    assert "<b>How the weights start" in e._repr_html_()
     assert e.to_dict()["weights"][0]["counts"] == counts.tolist()
 
 
