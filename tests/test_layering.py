@@ -67,6 +67,7 @@ LEVELS: dict[int, tuple[str, ...]] = {
     3: ENGINE,
     4: (
         "perceptron",
+        "_perceptron_trace",
         "sklearn",
         "_sklearn_base",
         "testing",

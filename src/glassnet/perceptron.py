@@ -29,7 +29,6 @@ Softmax is not offered: over the single output of a perceptron it is always 1.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -46,6 +45,7 @@ from glassnet._internal.checks import (
     check_seed,
 )
 from glassnet._internal.numbers import plain, precise, short
+from glassnet._perceptron_trace import ConvergenceWarning, EpochRecord, Update
 from glassnet._sklearn_base import ConstructorParamsMixin, classifier_tags
 
 __all__ = ["ConvergenceWarning", "EpochRecord", "Perceptron", "Update"]
@@ -60,52 +60,6 @@ _RULES: dict[str, tuple[bool, tuple[int, int]]] = {
     "linear": (False, (-1, 1)),
     "relu": (True, (0, 1)),
 }
-
-
-class ConvergenceWarning(UserWarning):
-    """`Perceptron.fit` ended with points still misclassified."""
-
-
-@dataclass
-class Update:
-    """One step of the perceptron learning rule, made for one misclassified point.
-
-    Attributes:
-        index: the row of the point in the data given to `fit`.
-        x: the point's inputs.
-        target: 1 if the point belongs to the positive class, else 0.
-        predicted: 1 if the perceptron put it in the positive class, else 0.
-        z: the net input before the update.
-        delta_weights: the change made to the weights, `lr * (target - predicted) * x`.
-        delta_bias_weight: the change made to the bias weight, `lr * (target - predicted) * bias`.
-    """
-
-    index: int
-    x: np.ndarray
-    target: int
-    predicted: int
-    z: float
-    delta_weights: np.ndarray
-    delta_bias_weight: float
-
-
-@dataclass
-class EpochRecord:
-    """What one epoch of `Perceptron.fit` did.
-
-    Attributes:
-        epoch: the epoch number, from 1.
-        errors: how many points were misclassified (and so updated) during the epoch.
-        updates: one `Update` per misclassified point, in the order they were made.
-        weights: the weights at the end of the epoch.
-        bias_weight: the bias weight at the end of the epoch.
-    """
-
-    epoch: int
-    errors: int
-    updates: list[Update] = field(default_factory=list)
-    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    bias_weight: float = 0.0
 
 
 def _check_activation(activation: Any) -> activations.ActivationFunction:
