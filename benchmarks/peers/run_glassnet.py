@@ -88,7 +88,7 @@ def workload(args):
     test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 
     def predict():
-        return model.predict(x_test, batch_size=args.predict_batch)
+        return model.predict(x_test, batch_size=args.predict_batch, verbose=0)
 
     return {
         "epoch_seconds": timer.seconds,
