@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["HOOKS", "Callback", "overrides"]
+from glassnet._internal.checks import check_one_of
+
+__all__ = ["HOOKS", "Callback", "monitor_mode", "overrides"]
 
 # Every hook a CallbackList dispatches.
 HOOKS = (
@@ -118,3 +120,31 @@ class Callback:
     @_default
     def on_test_end(self, logs: dict | None = None) -> None:
         """Called after fit validated, with the validation figures (no "val_" prefix)."""
+
+
+# Figures that are better when larger; every other known figure is better when smaller.
+_LARGER_IS_BETTER = ("acc", "auc", "precision", "recall")
+_SMALLER_IS_BETTER = ("loss", "crossentropy", "error", "mae", "mse", "mape", "msle")
+
+
+def monitor_mode(monitor: str, mode: str, who: str) -> str:
+    """ "min" or "max" for `monitor`: `mode` itself, or for "auto" what the name says.
+
+    Raises:
+        ValueError: `mode` is unknown, or "auto" cannot tell (as Keras).
+
+    >>> monitor_mode("val_accuracy", "auto", "ReduceLROnPlateau")
+    'max'
+    """
+    mode = check_one_of("mode", mode, ["auto", "min", "max"])
+    if mode != "auto":
+        return mode
+    name = monitor.removeprefix("val_").lower()
+    if any(word in name for word in _LARGER_IS_BETTER):
+        return "max"
+    if any(word in name for word in _SMALLER_IS_BETTER):
+        return "min"
+    raise ValueError(
+        f"{who} cannot tell whether monitor={monitor!r} should be maximized or minimized. "
+        "Pass mode='max' or mode='min'."
+    )

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet._callback_base import Callback
-from glassnet._internal.checks import check_int, check_number, check_one_of, describe
+from glassnet._callback_base import Callback, monitor_mode
+from glassnet._internal.checks import check_int, check_number, describe
 
 __all__ = [
     "CSVLogger",
@@ -37,33 +37,6 @@ __all__ = [
     "monitor_mode",
     "settable_rate",
 ]
-
-# Figures that are better when larger; every other known figure is better when smaller.
-_LARGER_IS_BETTER = ("acc", "auc", "precision", "recall")
-_SMALLER_IS_BETTER = ("loss", "crossentropy", "error", "mae", "mse", "mape", "msle")
-
-
-def monitor_mode(monitor: str, mode: str, who: str) -> str:
-    """ "min" or "max" for `monitor`: `mode` itself, or for "auto" what the name says.
-
-    Raises:
-        ValueError: `mode` is unknown, or "auto" cannot tell (as Keras).
-
-    >>> monitor_mode("val_accuracy", "auto", "ReduceLROnPlateau")
-    'max'
-    """
-    mode = check_one_of("mode", mode, ["auto", "min", "max"])
-    if mode != "auto":
-        return mode
-    name = monitor.removeprefix("val_").lower()
-    if any(word in name for word in _LARGER_IS_BETTER):
-        return "max"
-    if any(word in name for word in _SMALLER_IS_BETTER):
-        return "min"
-    raise ValueError(
-        f"{who} cannot tell whether monitor={monitor!r} should be maximized or minimized: "
-        "pass mode='max' or mode='min'."
-    )
 
 
 def settable_rate(optimizer: Any, who: str) -> float:

@@ -32,32 +32,10 @@ import os
 import warnings
 from typing import Any
 
+from glassnet._callback_base import monitor_mode
 from glassnet._internal.checks import check_int, check_one_of, describe
 
-__all__ = ["Checkpointing", "monitor_mode"]
-
-# Names whose larger values are better, for mode="auto" (Keras asks the metric's direction).
-_UP = ("acc", "auc", "precision", "recall")
-_DOWN = ("loss", "crossentropy", "error", "mse", "mae")
-
-
-def monitor_mode(monitor: str, mode: str) -> str:
-    """ "min" or "max" for `monitor` under `mode`, as Keras's MonitorCallback decides.
-
-    >>> monitor_mode("val_accuracy", "auto"), monitor_mode("val_loss", "auto")
-    ('max', 'min')
-    """
-    if mode != "auto":
-        return mode
-    name = monitor.removeprefix("val_")
-    if any(word in name for word in _DOWN):
-        return "min"
-    if any(word in name for word in _UP):
-        return "max"
-    raise ValueError(
-        f"ModelCheckpoint received monitor={monitor!r}, but glassnet can't tell whether that "
-        "value should be maximized or minimized. Pass mode='max' or mode='min'."
-    )
+__all__ = ["Checkpointing"]
 
 
 class Checkpointing:
@@ -180,7 +158,7 @@ class Checkpointing:
             )
             return True
         if self._op is None:
-            self._op = monitor_mode(self.monitor, self.mode)
+            self._op = monitor_mode(self.monitor, self.mode, "ModelCheckpoint")
         best = "None" if self.best is None else f"{self.best:.5f}"
         better = not math.isnan(current) and (
             self.best is None or (current < self.best if self._op == "min" else current > self.best)

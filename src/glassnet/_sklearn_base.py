@@ -89,13 +89,7 @@ class ParamsMixin:
 
     def set_params(self, **params: Any) -> Any:
         """Set constructor parameters by name; an unknown name is a ValueError listing them."""
-        valid = self._param_names()
-        for name in params:
-            if name not in valid:
-                raise ValueError(
-                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
-                    f"Valid parameters are: {valid!r}."
-                )
+        _check_param_names(self, params)
         for name, value in params.items():
             setattr(self, name, value)
         return self
@@ -146,13 +140,7 @@ class ConstructorParamsMixin(ParamsMixin):
 
     def set_params(self, **params: Any) -> Any:
         """Set constructor parameters and construct again (the learned state is reset)."""
-        valid = self._param_names()
-        for name in params:
-            if name not in valid:
-                raise ValueError(
-                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
-                    f"Valid parameters are: {valid!r}."
-                )
+        _check_param_names(self, params)
         fresh = type(self)(**{**self._given_params, **params})  # raises before self changes
         vars(self).clear()
         vars(self).update(vars(fresh))
@@ -278,3 +266,15 @@ class RegressionReport:
             f"R² {short(self.r2)} (baseline {short(self.baseline_r2)}: always the training "
             f"mean); MSE {short(self.mse)} vs {short(self.baseline_mse)}; MAE {short(self.mae)}"
         )
+
+
+def _check_param_names(estimator: Any, params: dict[str, Any]) -> None:
+    """A ValueError listing the valid names, for a name that is not a constructor parameter
+    (scikit-learn's wording)."""
+    valid = estimator._param_names()
+    for name in params:
+        if name not in valid:
+            raise ValueError(
+                f"Invalid parameter {name!r} for estimator {type(estimator).__name__}. "
+                f"Valid parameters are: {valid!r}."
+            )
