@@ -59,6 +59,7 @@ ENGINE = (
     "regularizers",
     "schedules",
     "_live_plot",
+    "config",
 )
 # Level -> the modules and packages on it (a package stands for everything inside it).
 LEVELS: dict[int, tuple[str, ...]] = {

@@ -55,6 +55,7 @@ __version__ = "0.1.0"
 from glassnet import (
     activations,
     callbacks,
+    config,
     datasets,
     doctor,
     exercises,
@@ -87,6 +88,7 @@ __all__ = [
     "__version__",
     "activations",
     "callbacks",
+    "config",
     "datasets",
     "diagnose",
     "doctor",

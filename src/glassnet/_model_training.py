@@ -30,6 +30,7 @@ from glassnet import _model_inputs, losses, optimizers
 from glassnet import callbacks as callbacks_module
 from glassnet._fit_options import EpochBatches, check_validation_freq, validates
 from glassnet._internal.checks import check_int, check_number, check_same_length
+from glassnet._internal.threads import compute_threads
 from glassnet._nan_guard import NanGuard
 from glassnet.doctor import summarize_data
 from glassnet.layers import DTYPE
@@ -283,45 +284,52 @@ class Trainer:
         # Layers with a kernel/bias regularizer: none, in most runs, and then no cost per batch.
         regularized = [layer for layer in layers if getattr(layer, "regularized", False)]
         batch_logs: dict[str, float] = {}
-        for step, index in enumerate(batches):
-            if batch_begin:
-                callback_list.on_train_batch_begin(step)
-            m = len(index)
-            if cast is None:
-                xb = x[index]  # fancy indexing measured faster than np.take(out=) here
-            else:
-                xb = cast[:m]
-                np.copyto(xb, np.take(x, index, axis=0, out=gather[:m]))
-            yb = y[index]
-            wb = None if weights is None else weights[index]
-            for layer in layers:
-                xb = layer.forward(xb, training=True)
-            batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
-            stop_message = guard.check(batch_loss, epoch, step)
-            if stop_message:
-                self._stop_on_nan(stop_message)
-                stopped_on_nan = True
-                break
-            loss_sum += batch_loss * m
-            for metric in compiled_metrics:  # unweighted, as Keras's `metrics`
-                metric.update_state(yb, xb)
-            seen += m
-            for layer, need_input_grad in backward_steps:
-                grad = layer.backward(grad, need_input_grad=need_input_grad)
-            if regularized:  # the penalties join the loss (as Keras) and their gradients
-                loss_sum += m * sum(layer.add_regularization() for layer in regularized)
-            optimizer.apply(pairs)
-            if batch_end:
-                batch_logs["loss"] = loss_sum / seen
-                callback_list.on_train_batch_end(step, batch_logs)
-            if self.stop_training:
-                break
+        # Small products run faster on one BLAS thread (see glassnet._internal.threads).
+        with compute_threads(self._largest_product(batch_size)):
+            for step, index in enumerate(batches):
+                if batch_begin:
+                    callback_list.on_train_batch_begin(step)
+                m = len(index)
+                if cast is None:
+                    xb = x[index]  # fancy indexing measured faster than np.take(out=) here
+                else:
+                    xb = cast[:m]
+                    np.copyto(xb, np.take(x, index, axis=0, out=gather[:m]))
+                yb = y[index]
+                wb = None if weights is None else weights[index]
+                for layer in layers:
+                    xb = layer.forward(xb, training=True)
+                batch_loss, grad = loss.loss_and_gradient(yb, xb, wb)
+                stop_message = guard.check(batch_loss, epoch, step)
+                if stop_message:
+                    self._stop_on_nan(stop_message)
+                    stopped_on_nan = True
+                    break
+                loss_sum += batch_loss * m
+                for metric in compiled_metrics:  # unweighted, as Keras's `metrics`
+                    metric.update_state(yb, xb)
+                seen += m
+                for layer, need_input_grad in backward_steps:
+                    grad = layer.backward(grad, need_input_grad=need_input_grad)
+                if regularized:  # the penalties join the loss (as Keras) and their gradients
+                    loss_sum += m * sum(layer.add_regularization() for layer in regularized)
+                optimizer.apply(pairs)
+                if batch_end:
+                    batch_logs["loss"] = loss_sum / seen
+                    callback_list.on_train_batch_end(step, batch_logs)
+                if self.stop_training:
+                    break
         seen = max(seen, 1)
         logs = {"loss": loss_sum / seen}
         logs.update(metric_logs(compiled_metrics))
         if stopped_on_nan:
             logs["loss"] = float("nan")
         return logs
+
+    def _largest_product(self, rows: int) -> int:
+        """Multiply-adds in the largest matrix product of a pass over `rows` samples."""
+        kernels = [p.size for layer in self.leaves() for p in layer.params.values() if p.ndim == 2]
+        return rows * max(kernels, default=0)
 
     def _stop_on_nan(self, message: str) -> None:
         """The NaN guard restored the weights: warn with its message, and stop."""
@@ -430,7 +438,8 @@ class Trainer:
         batch_size = _inference_batch(batch_size)
         leaves = self.leaves()
         result = np.empty((len(x), *self.output_sample_shape), dtype=DTYPE)
-        with np.errstate(under="ignore"):  # see forward
+        threads = compute_threads(self._largest_product(min(batch_size, len(x))))
+        with threads, np.errstate(under="ignore"):  # see forward
             for step, start in enumerate(range(0, len(x), batch_size)):
                 batch = x[start : start + batch_size].astype(DTYPE, copy=False)
                 for layer in leaves:
