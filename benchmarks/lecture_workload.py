@@ -53,6 +53,7 @@ RUNNERS = {
 # Environment variables that change which BLAS kernel runs or how fast: removed for every child.
 UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+GLASSNET_THREADS = "GLASSNET_NUM_THREADS"
 
 
 def default_peers_python() -> str:
@@ -64,14 +65,40 @@ def default_peers_python() -> str:
 
 
 def child_env(threads: int, glassnet: bool) -> dict[str, str]:
-    """This process's environment, minus the BLAS overrides, with the thread count pinned."""
-    env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update({var: str(threads) for var in THREAD_VARS})
+    """This process's environment, minus the BLAS overrides, with the thread count pinned.
+
+    threads=0 is each framework's default, as on a user's machine: no thread variable at
+    all (glassnet then chooses per workload, PyTorch and OpenBLAS take one per core).
+    """
+    drop = (*UNSET, *THREAD_VARS, GLASSNET_THREADS) if threads == 0 else UNSET
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    if threads:
+        env.update({var: str(threads) for var in THREAD_VARS})
+        if glassnet:  # a fixed count, not glassnet's own choice
+            env[GLASSNET_THREADS] = str(threads)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["PYTHONUNBUFFERED"] = "1"
     if glassnet:  # benchmark this checkout, not whatever glassnet is installed
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_SRC), env.get("PYTHONPATH")]))
     return env
+
+
+def thread_label(threads: int) -> str:
+    return "default threads" if threads == 0 else f"{threads} thread{'s' * (threads != 1)}"
+
+
+def start_busy_core(seconds: float) -> subprocess.Popen:
+    """A separate process that keeps one core busy (a pure-Python loop) for `seconds` at
+    most, as a browser or a second notebook would; stop it with `stop_busy_core`."""
+    spin = "import sys, time\nend = time.monotonic() + float(sys.argv[1])\n"
+    spin += "while time.monotonic() < end:\n    pass\n"
+    return subprocess.Popen([sys.executable, "-c", spin, str(seconds)])
+
+
+def stop_busy_core(proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()
 
 
 def _busy_cpu_seconds() -> float:
@@ -213,9 +240,11 @@ def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
     m = meta["machine"]
     lines = [
         f"Date: {meta['date']}. Machine: {m['cpu']}, {m['cores']} cores "
-        f"({m['usable_cores']} usable), {m['platform']}. Threads per run: {meta['threads']} "
-        f"(OMP/OPENBLAS/MKL_NUM_THREADS, torch.set_num_threads, TF intra/inter-op); "
-        f"{' and '.join(UNSET)} unset. Repeats: {meta['repeat']}.",
+        f"({m['usable_cores']} usable), {m['platform']}. Threads: "
+        f"{', '.join(thread_label(t) for t in meta['threads'])} (a count pins "
+        f"OMP/OPENBLAS/MKL/GLASSNET_NUM_THREADS, torch.set_num_threads, TF intra/inter-op; "
+        f"default sets none of them); {' and '.join(UNSET)} unset. Repeats: {meta['repeat']}."
+        + (" One core kept busy by a separate process." if meta.get("busy") else ""),
         "",
     ]
     seen_envs, versions = set(), {}
@@ -225,7 +254,8 @@ def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
             key = r.get("executable")
             if key and key not in seen_envs and r.get("status") in ("ok", "skipped"):
                 seen_envs.add(key)
-                role = "glassnet" if RUNNERS.get(name, ("glassnet",))[0] == "glassnet" else "peers"
+                runner = RUNNERS.get(name.split(" (")[0], ("glassnet",))
+                role = "glassnet" if runner[0] == "glassnet" else "peers"
                 lines.append(
                     f"- {role} interpreter `{key}`: Python {r['python']}, "
                     f"numpy {r['numpy']}, {blas_line(r)}"
@@ -233,7 +263,7 @@ def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
     if versions:
         lines.append("- versions: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
     others = [
-        (name, r["other_cpu_seconds"], r["wall_seconds"])
+        (name, _others_share(r) * r["wall_seconds"], r["wall_seconds"])
         for name, rs in runs.items()
         for r in rs
         if "other_cpu_seconds" in r
@@ -241,7 +271,9 @@ def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
     if others:
         worst = max(others, key=lambda o: o[1] / o[2])
         lines.append(
-            f"- CPU used by other processes during the runs: at most "
+            "- CPU used by other processes during the runs"
+            + (" (besides the busy core)" if meta.get("busy") else "")
+            + ": at most "
             f"{100 * worst[1] / worst[2]:.0f}% of one core ({worst[0]}); "
             + (
                 "the machine was otherwise idle"
@@ -251,6 +283,12 @@ def header(meta: dict, runs: dict[str, list[dict]]) -> list[str]:
         )
     lines.append("")
     return lines
+
+
+def _others_share(result: dict) -> float:
+    """Cores' worth of CPU other processes used during a run, less the busy-core process."""
+    share = result.get("other_cpu_seconds", 0.0) / max(result.get("wall_seconds", 1.0), 1e-9)
+    return max(0.0, share - (1.0 if result.get("busy_core") else 0.0))
 
 
 def fmt(value, spec: str, missing: str = "n/a") -> str:
@@ -275,7 +313,7 @@ def comparison_markdown(meta: dict, runs: dict[str, list[dict]], summary: dict, 
     notes += [f"- {n}: {r['notes']}" for n, rs in runs.items() for r in rs[:1] if r.get("notes")]
     for n, rs in runs.items():
         for i, r in enumerate(rs):
-            share = r.get("other_cpu_seconds", 0.0) / max(r.get("wall_seconds", 1.0), 1e-9)
+            share = _others_share(r)
             if share >= 0.05:
                 notes.append(
                     f"- {n} (repeat {i + 1}): other processes used {100 * share:.0f}% of a core "
@@ -445,9 +483,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument(
         "--threads",
-        type=int,
-        default=len(os.sched_getaffinity(0)),
-        help="threads for every framework (default: all usable cores)",
+        default=None,
+        help="comma-separated thread settings, each run by every framework: 'default' (no "
+        "thread variable, each framework's own choice) or a count (default: default,1,N "
+        "with N the usable cores)",
+    )
+    p.add_argument(
+        "--busy-core",
+        action="store_true",
+        help="run everything again with one core kept busy by a separate process",
     )
     p.add_argument(
         "--peers-python",
@@ -479,6 +523,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="only the glassnet scaling grid beside the GEMM-only bound",
     )
     mode.add_argument("--profile", action="store_true", help="only a cProfile of one epoch")
+    mode.add_argument(
+        "--thread-crossover",
+        action="store_true",
+        help="only glassnet's step at 1 thread and at all, batch 32..4096 x hidden 128..2048",
+    )
     p.add_argument(
         "--scaling-epochs",
         type=int,
@@ -492,7 +541,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     unknown = [n for n in args.only if n not in RUNNERS]
     if unknown or not args.only:
         p.error(f"--only expects names from {', '.join(RUNNERS)}; got {unknown or 'nothing'}")
-    for flag in ("epochs", "repeat", "threads", "predict_runs", "predict_batch", "scaling_epochs"):
+    cores = len(os.sched_getaffinity(0))
+    try:
+        text = args.threads or f"default,1,{cores}"
+        settings = [0 if t.strip() == "default" else int(t) for t in text.split(",")]
+    except ValueError:
+        p.error(f"--threads expects 'default' or counts, comma-separated; got {args.threads!r}")
+    if any(t < 0 for t in settings):
+        p.error(f"--threads counts must be at least 1, got {args.threads!r}")
+    args.threads = list(dict.fromkeys(settings))
+    for flag in ("epochs", "repeat", "predict_runs", "predict_batch", "scaling_epochs"):
         if getattr(args, flag) < 1:
             p.error(f"--{flag.replace('_', '-')} must be at least 1, got {getattr(args, flag)}")
     try:
@@ -505,8 +563,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def common_child_args(args) -> list[str]:
     extra = [
-        "--threads",
-        str(args.threads),
         "--seed",
         str(args.seed),
         "--predict-runs",
@@ -534,75 +590,141 @@ def main(argv=None) -> int:
         "glassnet_python": args.glassnet_python,
         "argv": sys.argv[1:] if argv is None else list(argv),
     }
-    common = common_child_args(args)
-    glassnet_env = child_env(args.threads, glassnet=True)
-
-    if args.scaling or args.profile:
-        mode = "scaling" if args.scaling else "profile"
-        extra = [
-            "--mode",
-            mode,
-            *common,
-            "--epochs",
-            str(args.scaling_epochs),
-            "--batch-sizes",
-            *map(str, args.scaling_batches),
-            "--hiddens",
-            *map(str, args.scaling_hidden),
-        ]
-        print(f"running glassnet {mode} ...", file=sys.stderr, flush=True)
-        result = launch(
-            f"glassnet-{mode}",
-            args.glassnet_python,
-            "run_glassnet.py",
-            extra,
-            glassnet_env,
-            args.timeout,
-        )
-        text = (scaling_markdown if args.scaling else profile_markdown)(meta, result)
-        print(text)
-        if args.json:
-            args.json.write_text(json.dumps({"meta": meta, mode: result}, indent=2) + "\n")
-        return 0 if result.get("status") in ("ok", "skipped") else 1
-
-    runs: dict[str, list[dict]] = {name: [] for name in args.only}
-    for repeat in range(args.repeat):
-        for name in args.only:
-            if runs[name] and runs[name][-1].get("status") != "ok":
-                continue  # skipped or failed once: don't try again
-            kind, script, extra = RUNNERS[name]
-            python = args.glassnet_python if kind == "glassnet" else args.peers_python
-            env = glassnet_env if kind == "glassnet" else child_env(args.threads, glassnet=False)
-            print(
-                f"running {name} (repeat {repeat + 1}/{args.repeat}) with {python} ...",
-                file=sys.stderr,
-                flush=True,
-            )
-            result = launch(
-                name,
-                python,
-                script,
-                [*extra, *common, "--epochs", str(args.epochs)],
-                env,
-                args.timeout,
-            )
-            status = result.get("status")
-            detail = (
-                f"{result['wall_seconds']:.1f} s" if status == "ok" else result.get("reason", "")
-            )
-            print(f"  {name}: {status} {detail}", file=sys.stderr, flush=True)
-            runs[name].append(result)
-    summary = {name: summarise(results) for name, results in runs.items()}
-    baseline = args.baseline if summary.get(args.baseline) else None
-    print(comparison_markdown(meta, runs, summary, baseline or args.baseline))
+    if args.scaling or args.profile or args.thread_crossover:
+        return single_mode(args, meta)
+    loads = ["idle", "busy"] if args.busy_core else ["idle"]
+    tables, everything, failed = [], {}, []
+    for load in loads:
+        meta_load = {**meta, "busy": load == "busy"}
+        runs = run_all(args, busy=load == "busy")
+        summary = {label: summarise(results) for label, results in runs.items()}
+        ours = [lb for lb in runs if lb.startswith(f"{args.baseline} (") and summary[lb]]
+        base = ours[0] if ours else None
+        tables.append(comparison_markdown(meta_load, runs, summary, base or args.baseline))
+        tables.append(best_markdown(runs, summary, load))
+        everything[load] = {"summary": summary, "runs": runs}
+        failed += [lb for lb, rs in runs.items() if any(r.get("status") == "failed" for r in rs)]
+    print("\n\n".join(tables))
     if args.json:
-        args.json.write_text(
-            json.dumps({"meta": meta, "summary": summary, "runs": runs}, indent=2) + "\n"
-        )
-    failed = [n for n, rs in runs.items() if any(r.get("status") == "failed" for r in rs)]
+        args.json.write_text(json.dumps({"meta": meta, **everything}, indent=2) + "\n")
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def run_all(args, busy: bool) -> dict[str, list[dict]]:
+    """Every runner at every thread setting, `--repeat` times interleaved; one core kept
+    busy by a separate process throughout when `busy` (bounded by the whole run's timeout)."""
+    labels = [(name, t) for t in args.threads for name in args.only]
+    runs: dict[str, list[dict]] = {f"{n} ({thread_label(t)})": [] for n, t in labels}
+    common = common_child_args(args)
+    spinner = start_busy_core(args.timeout * len(labels) * args.repeat) if busy else None
+    try:
+        for repeat in range(args.repeat):
+            for name, threads in labels:
+                label = f"{name} ({thread_label(threads)})"
+                if runs[label] and runs[label][-1].get("status") != "ok":
+                    continue  # skipped or failed once: don't try again
+                kind, script, extra = RUNNERS[name]
+                python = args.glassnet_python if kind == "glassnet" else args.peers_python
+                env = child_env(threads, glassnet=kind == "glassnet")
+                print(
+                    f"running {label}{' with a busy core' * busy} (repeat {repeat + 1}/"
+                    f"{args.repeat}) with {python} ...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                child_args = [*extra, *common, "--threads", str(threads)]
+                result = launch(
+                    name,
+                    python,
+                    script,
+                    [*child_args, "--epochs", str(args.epochs)],
+                    env,
+                    args.timeout,
+                )
+                result["threads"], result["busy_core"] = threads, busy
+                status = result.get("status")
+                detail = (
+                    f"{result['wall_seconds']:.1f} s" if status == "ok" else result.get("reason")
+                )
+                print(f"  {label}: {status} {detail}", file=sys.stderr, flush=True)
+                runs[label].append(result)
+    finally:
+        stop_busy_core(spinner)
+    return runs
+
+
+def best_markdown(runs: dict[str, list[dict]], summary: dict, load: str) -> str:
+    """Each framework at its fastest thread setting, and glassnet's defaults against each."""
+    best: dict[str, tuple[float, str]] = {}
+    for label, s in summary.items():
+        if s:
+            name, setting = label.split(" (", 1)
+            seconds = s["median_epoch_seconds"]
+            if name not in best or seconds < best[name][0]:
+                best[name] = (seconds, setting.rstrip(")"))
+    mine = summary.get("glassnet (default threads)") or {}
+    out = [
+        f"#### Best thread setting per framework ({'one core busy' if load == 'busy' else 'idle'})",
+        "",
+        "| framework | best median s/epoch | at | glassnet at its defaults / this |",
+        "|---|---:|---|---:|",
+    ]
+    for name, (seconds, setting) in best.items():
+        ratio = mine.get("median_epoch_seconds")
+        out.append(
+            f"| {name} | {seconds:.3f} | {setting} | {fmt(ratio and ratio / seconds, '.2f')} |"
+        )
+    return "\n".join(out)
+
+
+def single_mode(args, meta: dict) -> int:
+    """--scaling, --profile or --thread-crossover: one glassnet child, one table."""
+    mode = "scaling" if args.scaling else "profile" if args.profile else "threads"
+    cores = len(os.sched_getaffinity(0))
+    extra = ["--mode", mode, *common_child_args(args), "--epochs", str(args.scaling_epochs)]
+    batches, hidden = args.scaling_batches, args.scaling_hidden
+    if mode == "threads" and args.scaling_batches == [32, 128, 512]:
+        batches = [32, 128, 512, 4096]  # the issue's grid
+    extra += ["--batch-sizes", *map(str, batches), "--hiddens", *map(str, hidden)]
+    # Profile and scaling at glassnet's defaults; the cross-over sets its own counts.
+    threads = 0 if mode == "profile" else cores
+    extra += ["--threads", str(threads)]
+    print(f"running glassnet {mode} ...", file=sys.stderr, flush=True)
+    env = child_env(threads, glassnet=True)
+    if mode == "threads":
+        env.pop(GLASSNET_THREADS, None)
+    result = launch(
+        f"glassnet-{mode}", args.glassnet_python, "run_glassnet.py", extra, env, args.timeout
+    )
+    markdown = {"scaling": scaling_markdown, "profile": profile_markdown}
+    print(markdown.get(mode, crossover_markdown)(meta, result))
+    if args.json:
+        args.json.write_text(json.dumps({"meta": meta, mode: result}, indent=2) + "\n")
+    return 0 if result.get("status") in ("ok", "skipped") else 1
+
+
+def crossover_markdown(meta: dict, result: dict) -> str:
+    out = ["### Threads: one BLAS thread against all, per training step", ""]
+    out += header({**meta, "threads": [result.get("cores", 0)]}, {"glassnet": [result]})
+    if result.get("status") != "ok":
+        return "\n".join([*out, f"glassnet {result.get('status')}: {result.get('reason')}"])
+    cores = result["cores"]
+    out.append(
+        f"| batch | hidden | largest product (M multiply-adds) | ms/step, 1 thread | "
+        f"ms/step, {cores} threads | {cores} threads / 1 | faster | glassnet picks |"
+    )
+    out.append("|---:|---:|---:|---:|---:|---:|---|---|")
+    for row in result["threads"]:
+        one, every = row["step_seconds"]["1"], row["step_seconds"][str(cores)]
+        right = "" if row["glassnet_picks"] == row["faster"] else " (not the faster)"
+        out.append(
+            f"| {row['batch_size']} | {row['hidden']} | {row['macs'] / 1e6:.0f} | "
+            f"{1000 * one:.2f} | {1000 * every:.2f} | {every / one:.2f} | {row['faster']} | "
+            f"{row['glassnet_picks']}{right} |"
+        )
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import platform
 import resource
 import statistics
@@ -109,7 +108,8 @@ def log_epoch(name: str, epoch: int, seconds: float, loss: float, accuracy: floa
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    # 0: the framework's own default; the parent also pins or unsets the thread variables.
+    p.add_argument("--threads", type=int, default=0)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--predict-runs", type=int, default=7)

@@ -10,6 +10,9 @@ Modes:
               the same epoch's matrix multiplications alone (see _common.gemm_epoch_seconds).
     profile   cProfile of one steady-state epoch: three `fit(epochs=1)` calls, a warm-up,
               one timed without the profiler and one under it.
+    threads   batch 32/128/512/4096 x hidden 128/512/2048: seconds per training step at 1
+              BLAS thread and at every thread, and the count glassnet's policy picks (the
+              thread cross-over, see glassnet._internal.threads).
 """
 
 from __future__ import annotations
@@ -202,14 +205,55 @@ def profile(args):
     }
 
 
+def threads(args):
+    """Each cell: the median step at 1 thread and at all of them, fitting `--rows` images."""
+    gn = _import_glassnet()
+    from threadpoolctl import threadpool_info
+
+    from glassnet._internal.threads import threads_for
+
+    cores = max(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+    (x, y), _ = _common.load_fashion_mnist(args.data_dir)
+    rows = []
+    for batch_size in args.batch_sizes:
+        n = max(args.rows, 8 * batch_size)
+        for hidden in args.hiddens:
+            step = {}
+            for count in sorted({1, cores}):
+                gn.config.set_num_threads(count)
+                gn.utils.set_random_seed(args.seed)
+                timer = _epoch_timer(gn, f"glassnet b={batch_size} h={hidden} threads={count}")
+                _model(gn, hidden).fit(
+                    x[:n], y[:n], batch_size=batch_size, epochs=2, verbose=0, callbacks=[timer]
+                )
+                step[count] = timer.seconds[1] / -(-n // batch_size)
+            gn.config.set_num_threads(None)
+            macs = batch_size * 784 * hidden
+            rows.append(
+                {
+                    "batch_size": batch_size,
+                    "hidden": hidden,
+                    "macs": macs,
+                    "step_seconds": {str(k): v for k, v in step.items()},
+                    "faster": min(step, key=step.get),
+                    "glassnet_picks": threads_for(macs, cores),
+                }
+            )
+    return {"threads": rows, "cores": cores, "versions": {"glassnet": gn.__version__}}
+
+
 if __name__ == "__main__":
     p = _common.parser(__doc__.splitlines()[0])
-    p.add_argument("--mode", choices=["workload", "scaling", "profile"], default="workload")
+    p.add_argument(
+        "--mode", choices=["workload", "scaling", "profile", "threads"], default="workload"
+    )
+    p.add_argument("--rows", type=int, default=10_000, help="images per epoch in threads mode")
     p.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 128, 512])
     p.add_argument("--hiddens", type=int, nargs="+", default=[128, 512, 2048])
     p.add_argument("--gemm-runs", type=int, default=3)
     p.add_argument("--top", type=int, default=15)
     a = p.parse_args()
-    mode = {"workload": workload, "scaling": scaling, "profile": profile}[a.mode]
+    mode = {"workload": workload, "scaling": scaling, "profile": profile, "threads": threads}
+    mode = mode[a.mode]
     name = "glassnet" if a.mode == "workload" else f"glassnet-{a.mode}"
     _common.run_child(name, mode, a)

@@ -22,8 +22,9 @@ def body(args):
         import tensorflow as tf
     except ImportError as exc:
         raise _common.Skip(f"tensorflow is not installed ({exc})") from exc
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    if args.threads:  # 0: TensorFlow's own defaults
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     keras = tf.keras
     keras.utils.set_random_seed(args.seed)
 

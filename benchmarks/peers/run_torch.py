@@ -25,7 +25,8 @@ def body(args):
     except ImportError as exc:
         raise _common.Skip(f"torch is not installed ({exc})") from exc
 
-    torch.set_num_threads(args.threads)
+    if args.threads:  # 0: PyTorch's own default (one thread per core)
+        torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     (x_np, y_np), (xt_np, yt_np) = _common.load_fashion_mnist(args.data_dir)
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)  # (60000, 28, 28) float32, int64
