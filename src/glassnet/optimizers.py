@@ -295,15 +295,14 @@ class SGD(Optimizer):
             param -= tmp
             return
         velocity = state["velocity"]
-        velocity *= param.dtype.type(self.momentum)
-        velocity -= tmp
+        momentum = param.dtype.type(self.momentum)
+        velocity *= momentum
+        velocity -= tmp  # velocity = momentum * velocity - lr * g
         if self.nesterov:
             param -= tmp
-            tmp[...] = velocity
-            tmp *= param.dtype.type(self.momentum)
+            param += np.multiply(velocity, momentum, out=tmp)
         else:
-            tmp[...] = velocity
-        param += tmp
+            param += velocity
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
