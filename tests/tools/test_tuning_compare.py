@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from tests.tools.test_displays import text_of
 
 import glassnet as gn
 
@@ -47,7 +48,7 @@ def test_the_table_has_the_differing_settings_beside_each_runs_results(runs):
     assert f"Lowest validation loss: learning_rate {lowest.params['learning_rate']:g}" in text
     page = c._repr_html_()
     assert page.count("background:#fff3c4") == 1 + len(runs)  # the header and each value
-    assert "2 runs compared" in page
+    assert "2 runs compared" in text_of(page)  # well formed, tables and text monospace
 
 
 def test_plot_runs_draws_each_runs_curves_in_its_colour(runs):

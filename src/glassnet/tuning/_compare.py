@@ -97,20 +97,12 @@ class Comparison:
         return str(self)
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        style = "border:1px solid #ccc;padding:2px 8px"
-        mark = f"{style};background:#fff3c4"
-        head = "".join(f'<th style="{mark}">{esc(k)}</th>' for k in self.differ)
-        head += "".join(f'<th style="{style}">{esc(h)}</th>' for h in _RESULTS)
-        body = ""
-        for row in self.rows():
-            n = len(self.differ)
-            cells = "".join(f'<td style="{mark}">{esc(c)}</td>' for c in row[:n])
-            cells += "".join(f'<td style="{style};text-align:right">{esc(c)}</td>' for c in row[n:])
-            body += f"<tr>{cells}</tr>"
-        table = (
-            f'<table class="glassnet-table" style="border-collapse:collapse">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        n = len(self.differ)
+        table = html.table(
+            [*self.differ, *_RESULTS],
+            self.rows(),
+            right=range(n, n + len(_RESULTS)),
+            highlight=range(n),
         )
         notes = [line for line in str(self).splitlines()[len(self.runs) + 1 :] if line]
         return html.card(
