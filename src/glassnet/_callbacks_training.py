@@ -88,7 +88,7 @@ class CSVLogger(Callback):
     """
 
     def __init__(
-        self, filename: str | os.PathLike, separator: str = ",", append: bool = False
+        self, filename: str | os.PathLike[str], separator: str = ",", append: bool = False
     ) -> None:
         if not isinstance(filename, (str, os.PathLike)):
             raise TypeError(f"filename must be a path (str), got {describe(filename)}.")

@@ -242,7 +242,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     }
 
 
-def save_keras(model: Any, path: str | os.PathLike) -> None:
+def save_keras(model: Any, path: str | os.PathLike[str]) -> None:
     """Write `model` as a Keras 3 `.keras` zip at `path`, atomically.
 
     Raises:
@@ -263,7 +263,7 @@ def save_keras(model: Any, path: str | os.PathLike) -> None:
 
 
 # -- reading ------------------------------------------------------------------------------
-def is_keras_zip(path: str | os.PathLike) -> bool:
+def is_keras_zip(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is a zip holding Keras's `config.json` (a `.keras` file)."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -287,12 +287,12 @@ def _member(path: Path, name: str, shown: str) -> bytes:
         raise ValueError(f"{shown} is a damaged .keras file ({error!r}).") from None
 
 
-def weights_bytes(path: str | os.PathLike, shown: str) -> bytes:
+def weights_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
     """The bytes of the `model.weights.h5` inside the `.keras` zip at `path`."""
     return _member(Path(path), "model.weights.h5", shown)
 
 
-def load_keras(path: str | os.PathLike, shown: str) -> Any:
+def load_keras(path: str | os.PathLike[str], shown: str) -> Any:
     """The Sequential in the Keras 3 `.keras` file at `path`, with its weights, compiled
     as saved when glassnet has its settings (else uncompiled, with a warning).
 

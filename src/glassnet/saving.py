@@ -91,7 +91,7 @@ __all__ = [
 
 
 # -- saving ---------------------------------------------------------------------------
-def save_model(model: Any, path: str | os.PathLike) -> None:
+def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     """Write `model` to `path`: one .npz file, or a folder if `path` ends in "/" or is one.
 
     Atomic: if the save is interrupted (an error, Ctrl-C, `kill -9`), `path` holds the
@@ -199,7 +199,7 @@ def _joined_state(state: dict[str, np.ndarray], sizes: list[int]) -> dict[str, n
 
 
 # -- loading --------------------------------------------------------------------------
-def load_model(path: str | os.PathLike) -> Any:
+def load_model(path: str | os.PathLike[str]) -> Any:
     """Load a model saved by `model.save(path)`, compiled as it was and ready to continue.
 
     Args:

@@ -119,7 +119,7 @@ def get_file(
     hash_algorithm: str = "auto",
     extract: bool = False,
     archive_format: str | None = "auto",
-    cache_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
     force_download: bool = False,
 ) -> str:
     """Download a file from a URL unless it is in the cache, as `keras.utils.get_file`.
@@ -229,7 +229,7 @@ def _name_in_url(origin: str) -> str:
     return name
 
 
-def _extract(archive: str, folder: os.PathLike, archive_format: str | None) -> None:
+def _extract(archive: str, folder: os.PathLike[str], archive_format: str | None) -> None:
     """Extract `archive` (tar or zip, as `archive_format` allows) into `folder`."""
     import tarfile
     import zipfile

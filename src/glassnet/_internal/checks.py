@@ -200,6 +200,6 @@ def check_seed(name: str, value: Any) -> int:
     expected = f"{name} must be an integer from 0 to {MAX_SEED} (2**32 - 1), got"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{expected} {describe(value)}.")
-    if not 0 <= value <= MAX_SEED:
+    if not 0 <= int(value) <= MAX_SEED:
         raise ValueError(f"{expected} {value}.")
     return int(value)

@@ -18,7 +18,7 @@ array([[1., 2.]])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 import numpy as np
 
@@ -53,7 +53,11 @@ class Scalar(np.float64):
     def __repr__(self) -> str:
         return repr(np.float64(self))
 
-    def __round__(self, ndigits: int | None = None) -> Any:
+    @overload
+    def __round__(self, ndigits: None = None) -> int: ...
+    @overload
+    def __round__(self, ndigits: SupportsIndex) -> float: ...
+    def __round__(self, ndigits: SupportsIndex | None = None) -> int | float:
         return round(float(self), ndigits)  # a Python number, as round(float) gives
 
 
