@@ -147,7 +147,7 @@ class KerasTensor:
     <KerasTensor shape=(None, 4), dtype=float32, name=pixels>
     """
 
-    def __init__(self, input_layer: Any):
+    def __init__(self, input_layer: Any) -> None:
         self.input_layer = input_layer
         self.shape = (None, *input_layer.input_sample_shape)
         self.dtype = "float32"

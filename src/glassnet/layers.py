@@ -83,7 +83,7 @@ class Layer(LayerAPI):
         input_shape: tuple[int, ...] | None = None,
         name: str | None = None,
         trainable: bool = True,
-    ):
+    ) -> None:
         if input_shape is not None:
             input_shape = check_shape("input_shape", input_shape)
         self.input_sample_shape: tuple[int, ...] | None = input_shape
@@ -243,7 +243,7 @@ class Dense(DenseAPI, Layer):
         bias_regularizer: str | regularizers.Regularizer | None = None,
         input_shape: tuple[int, ...] | None = None,
         name: str | None = None,
-    ):
+    ) -> None:
         super().__init__(input_shape=input_shape, name=name)
         self.units = check_int("units", units, minimum=1)
         self.activation = activations.get(activation)
@@ -254,7 +254,7 @@ class Dense(DenseAPI, Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer, "bias_regularizer")
         self._buffers: dict[tuple[int, str], np.ndarray] = {}  # (rows, "z" or "dx") -> array
 
-    def build(self, input_shape, rng=None):
+    def build(self, input_shape, rng=None) -> None:
         input_shape = tuple(sample_shape(input_shape))
         if len(input_shape) != 1:
             raise ValueError(
@@ -354,7 +354,7 @@ class Dense(DenseAPI, Layer):
             reg.add_gradient(self.params[k], self.grads[k])[0] for k, reg in self._regularized()
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "units": self.units,
@@ -383,13 +383,15 @@ class Dropout(Layer):
     True
     """
 
-    def __init__(self, rate: float, seed: int | None = None, name: str | None = None, **kwargs):
+    def __init__(
+        self, rate: float, seed: int | None = None, name: str | None = None, **kwargs
+    ) -> None:
         super().__init__(name=name, **kwargs)
         self.rate = check_number("rate", rate, 0, 1, high_inclusive=False)
         self.seed = seed
         self.rng = new_rng(seed) if seed is not None else None
 
-    def build(self, input_shape, rng=None):
+    def build(self, input_shape, rng=None) -> None:
         if self.rng is None:
             self.rng = new_rng(rng)
         super().build(input_shape)
@@ -407,7 +409,7 @@ class Dropout(Layer):
             return None
         return grad if self._mask is None else grad * self._mask
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
@@ -418,7 +420,7 @@ class Activation(Layer):
     [[0.0, 2.0]]
     """
 
-    def __init__(self, activation: Any, **kwargs):
+    def __init__(self, activation: Any, **kwargs) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
@@ -432,7 +434,7 @@ class Activation(Layer):
             return None
         return self.activation.backward(grad.copy(), self._x, self._y)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
@@ -445,11 +447,11 @@ class Softmax(Activation):
     [[0.5, 0.5]]
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         kwargs.pop("activation", None)
         super().__init__("softmax", **kwargs)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.pop("activation")
         return config
@@ -485,7 +487,7 @@ class InputLayer(Layer):
         batch_shape: tuple[int | None, ...] | None = None,
         name: str | None = None,
         **kwargs: Any,
-    ):
+    ) -> None:
         shape = input_layer_shape(shape, batch_size, dtype, batch_shape, kwargs)
         super().__init__(input_shape=shape, name=name, **kwargs)
         self.build(self.input_sample_shape)

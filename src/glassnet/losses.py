@@ -249,7 +249,7 @@ class SparseCategoricalCrossentropy(Loss):
     name = "sparse_categorical_crossentropy"
     accuracy_kind = "sparse"
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
 
     @property
@@ -331,7 +331,7 @@ class CategoricalCrossentropy(Loss):
     name = "categorical_crossentropy"
     accuracy_kind = "categorical"
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
 
     @property
@@ -373,7 +373,7 @@ class BinaryCrossentropy(Loss):
     name = "binary_crossentropy"
     accuracy_kind = "binary"
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
 
     @property

@@ -52,7 +52,7 @@ class Model(ModelLayers, Trainer, Layer):
     NotImplementedError: glassnet supports Sequential models only (no functional or ...
     """
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if not isinstance(self, Sequential):
             raise NotImplementedError(FUNCTIONAL_API)
         super().__init__(*args, **kwargs)
@@ -89,7 +89,7 @@ class Sequential(Model):
         layers: Sequence[Layer] | None = None,
         trainable: bool = True,
         name: str | None = None,
-    ):
+    ) -> None:
         super().__init__(name=name)
         self.layers: list[Layer] = []
         self.input_layer: InputLayer | None = None  # gn.Input's layer, when one came first

@@ -96,7 +96,7 @@ class Optimizer:
 
     name = ""
 
-    def __init__(self, learning_rate: LearningRate = 0.01, weight_decay: float = 0.0):
+    def __init__(self, learning_rate: LearningRate = 0.01, weight_decay: float = 0.0) -> None:
         self.iterations = 0
         self._learning_rate: LearningRate = 0.01
         self.learning_rate = learning_rate
@@ -277,7 +277,7 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.momentum = check_number("momentum", momentum, 0, 1, high_inclusive=False)
         self.nesterov = bool(nesterov)
@@ -288,7 +288,7 @@ class SGD(Optimizer):
             state["velocity"] = np.zeros_like(param)
         return state
 
-    def _update(self, param, grad, state):
+    def _update(self, param, grad, state) -> None:
         lr = param.dtype.type(self._lr)
         tmp = np.multiply(grad, lr, out=state["tmp"])  # lr * g
         if not self.momentum:
@@ -304,7 +304,7 @@ class SGD(Optimizer):
         else:
             param += velocity
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
@@ -341,7 +341,7 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = check_number("beta_1", beta_1, 0, 1, high_inclusive=False)
         self.beta_2 = check_number("beta_2", beta_2, 0, 1, high_inclusive=False)
@@ -350,7 +350,7 @@ class Adam(Optimizer):
     def _new_state(self, param):
         return {**super()._new_state(param), "m": np.zeros_like(param), "v": np.zeros_like(param)}
 
-    def _update(self, param, grad, state):
+    def _update(self, param, grad, state) -> None:
         b1, b2, t = self.beta_1, self.beta_2, self.iterations
         m, v, tmp = state["m"], state["v"], state["tmp"]
         f = param.dtype.type
@@ -380,7 +380,7 @@ class Adam(Optimizer):
         """
         return [(state["m"], state["v"]) for state in self._state or []]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "beta_1": self.beta_1,
@@ -415,7 +415,7 @@ class RMSprop(Optimizer):
         rho: float = 0.9,
         epsilon: float = 1e-7,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.rho = check_number("rho", rho, 0, 1, high_inclusive=False)
         self.epsilon = _check_epsilon(epsilon)
@@ -423,7 +423,7 @@ class RMSprop(Optimizer):
     def _new_state(self, param):
         return {**super()._new_state(param), "v": np.zeros_like(param)}
 
-    def _update(self, param, grad, state):
+    def _update(self, param, grad, state) -> None:
         f = param.dtype.type
         v, tmp = state["v"], state["tmp"]
         np.multiply(grad, grad, out=tmp)
@@ -438,7 +438,7 @@ class RMSprop(Optimizer):
         if self.iterations % FLUSH_EVERY == 0:
             _flush_tiny(v, tmp)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
