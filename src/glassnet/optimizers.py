@@ -58,7 +58,7 @@ def _check_epsilon(value: float) -> float:
     return epsilon
 
 
-def _where(params: Any) -> list[tuple]:
+def _where(params: Any) -> list[tuple[tuple[int, ...], int]]:
     """The shape and memory address of each parameter: state made for some weights must
     not be applied to others of the same shape (the trainable ones of a model changed)."""
     return [(p.shape, p.__array_interface__["data"][0]) for p in params]
@@ -103,7 +103,9 @@ class Optimizer:
         self._lr = 0.0  # the rate of the current step, set by apply
         self.weight_decay = check_number("weight_decay", weight_decay, 0)
         self._state: list[dict[str, np.ndarray]] | None = None
-        self._shapes: list[tuple] = []  # where the parameters the state belongs to are
+        self._shapes: list[
+            tuple[tuple[int, ...], int]
+        ] = []  # where the parameters the state belongs to are
         self._seen: list[np.ndarray] = []  # the arrays last handed over (a fast check)
 
     @property
@@ -190,7 +192,7 @@ class Optimizer:
         Raises:
             TypeError: for a learning rate given as a plain function (it cannot be saved).
         """
-        rate = self._learning_rate
+        rate: Any = self._learning_rate
         if isinstance(rate, schedules.LearningRateSchedule):
             rate = schedules.serialize(rate)
         elif not isinstance(rate, float):
@@ -282,13 +284,13 @@ class SGD(Optimizer):
         self.momentum = check_number("momentum", momentum, 0, 1, high_inclusive=False)
         self.nesterov = bool(nesterov)
 
-    def _new_state(self, param):
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         state = super()._new_state(param)
         if self.momentum:
             state["velocity"] = np.zeros_like(param)
         return state
 
-    def _update(self, param, grad, state) -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         lr = param.dtype.type(self._lr)
         tmp = np.multiply(grad, lr, out=state["tmp"])  # lr * g
         if not self.momentum:
@@ -347,10 +349,10 @@ class Adam(Optimizer):
         self.beta_2 = check_number("beta_2", beta_2, 0, 1, high_inclusive=False)
         self.epsilon = _check_epsilon(epsilon)
 
-    def _new_state(self, param):
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {**super()._new_state(param), "m": np.zeros_like(param), "v": np.zeros_like(param)}
 
-    def _update(self, param, grad, state) -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         b1, b2, t = self.beta_1, self.beta_2, self.iterations
         m, v, tmp = state["m"], state["v"], state["tmp"]
         f = param.dtype.type
@@ -420,10 +422,10 @@ class RMSprop(Optimizer):
         self.rho = check_number("rho", rho, 0, 1, high_inclusive=False)
         self.epsilon = _check_epsilon(epsilon)
 
-    def _new_state(self, param):
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {**super()._new_state(param), "v": np.zeros_like(param)}
 
-    def _update(self, param, grad, state) -> None:
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         f = param.dtype.type
         v, tmp = state["v"], state["tmp"]
         np.multiply(grad, grad, out=tmp)

@@ -173,7 +173,7 @@ def get_file(
     algorithm = _hash_algorithm(hash_algorithm, file_hash)
     folder = os.path.join(os.path.expanduser(cache_dir or cache_root()), cache_subdir)
     given = fname is not None
-    fname = os.fspath(fname) if given else _name_in_url(origin)
+    fname = os.fspath(fname) if fname is not None else _name_in_url(origin)
     if os.sep in fname or (os.altsep and os.altsep in fname):
         raise ValueError(
             f"fname must be a file name, not a path, got {fname!r}: give its folder as "
