@@ -89,7 +89,7 @@ _DTYPE = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "fl
 
 
 # -- writing ------------------------------------------------------------------------------
-def _entry(class_name: str, config: dict, module: str = "keras.layers") -> dict[str, Any]:
+def _entry(class_name: str, config: dict[str, Any], module: str = "keras.layers") -> dict[str, Any]:
     return {"module": module, "class_name": class_name, "config": config, "registered_name": None}
 
 
@@ -352,11 +352,12 @@ def model_from_config(entry: Any, shown: str, depth: int = 0) -> tuple[Any, tupl
         )
     if depth > _MAX_DEPTH:
         raise ValueError(f"{shown}: its Sequentials are nested too deeply: damaged.")
-    layers, input_shape = [], None
+    layers: list[Any] = []
+    input_shape: tuple[int, ...] | None = None
     for layer_entry in config["layers"]:
         kind, settings = _config_of(layer_entry, shown)
         if kind == "InputLayer":
-            batch = settings.get("batch_shape") or settings.get("batch_input_shape")
+            batch: Any = settings.get("batch_shape") or settings.get("batch_input_shape")
             input_shape = _saved_checks.input_shape(list(batch)[1:], shown)
         elif kind == "Sequential":
             inner, inner_shape = model_from_config(layer_entry, shown, depth + 1)
@@ -370,7 +371,8 @@ def model_from_config(entry: Any, shown: str, depth: int = 0) -> tuple[Any, tupl
         )
         if built:
             input_shape = _saved_checks.input_shape(list(built)[1:], shown)
-    return layers_module.get("Sequential")(layers, name=config.get("name")), input_shape
+    sequential: Any = layers_module.get("Sequential")
+    return sequential(layers, name=config.get("name")), input_shape
 
 
 def _unsupported(kind: str, name: Any, what: str, shown: str) -> ValueError:
@@ -407,7 +409,7 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
                         "lora_rank", "quantization_config"):  # fmt: skip
                 if settings.get(key):
                     raise _unsupported(kind, name, f"has a {key}", shown)
-            layer = layers_module.Dense(
+            layer: layers_module.Layer = layers_module.Dense(
                 settings["units"],
                 activation=_activation_name(settings.get("activation"), kind, name, shown),
                 use_bias=bool(settings.get("use_bias", True)),

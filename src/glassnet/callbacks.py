@@ -7,7 +7,7 @@ are here, as `gn.callbacks.NAME`, as in Keras.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from glassnet._callback_base import HOOKS, Callback, overrides
@@ -60,7 +60,7 @@ class CallbackList(Callback):
 
     def __init__(
         self,
-        callbacks: list[Callback] | tuple[Callback, ...] | None = None,
+        callbacks: Sequence[Callback] | None = None,
         add_history: History | None = None,
         add_progbar: int = 0,
         model: Any = None,

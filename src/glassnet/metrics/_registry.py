@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from glassnet._internal.checks import describe
@@ -200,7 +201,7 @@ def compile_metrics(metrics: Any, loss: Any) -> tuple[list[Metric], list[str]]:
     return resolved, advice
 
 
-def metric_logs(metrics: list[Metric]) -> dict[str, float]:
+def metric_logs(metrics: Sequence[Metric]) -> dict[str, float]:
     """name -> result as a Python float, for the logs of fit and evaluate.
 
     >>> m = _objects.MeanSquaredError(name="mse")
