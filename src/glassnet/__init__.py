@@ -21,6 +21,7 @@ Where each idea of the lecture lives (paths under glassnet/):
 | the learning rate, as a picture    | plots/_descent.py         | plot_gradient_descent         |
 | repeat until convergence           | explain/_descent.py       | descent                       |
 | finding a learning rate            | tuning/_lr_finder.py      | find_learning_rate            |
+| hyperparameters, comparing runs    | tuning/_compare.py        | compare                       |
 | epochs, batches, shuffling         | _model_training.py        | Trainer.fit, _train_epoch     |
 | dropout, early stopping            | layers.py, callbacks.py   | Dropout, EarlyStopping        |
 | "what would you do next?"          | doctor/_shapes.py         | check_overfitting             |

@@ -22,7 +22,7 @@ def set_num_threads(num_threads: int | None) -> None:
 
     Without it (or after `set_num_threads(None)`) glassnet uses one thread when the largest
     matrix product of a step is small, below 100 million multiply-adds (the lecture's model
-    at batch 32: 3.2 million), where a second thread costs more than it gains and stalls
+    at batch 32: 3.2 million), where a second thread gains nothing or loses, and stalls
     whenever another program holds a core, and every core the BLAS has for larger products.
     The environment variable GLASSNET_NUM_THREADS=N sets the same from outside Python (a
     call here wins over it). Outside glassnet's own compute the BLAS keeps its setting.

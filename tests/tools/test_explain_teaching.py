@@ -105,3 +105,39 @@ def test_softmax_step_and_every_output_of_ten(model, image):
 def test_weight_must_be_a_pair_or_largest(model, image):
     with pytest.raises(ValueError, match='or "largest"'):
         gn.explain.gradient(model, image, 3, layer=1, weight="biggest")
+
+
+def test_named_inputs_show_raw_and_scaled_values_and_check_their_counts():
+    model = gn.Sequential([gn.layers.Dense(1, input_shape=(2,))])
+    model.set_weights([np.array([[0.5], [-1.0]]), np.array([0.0])])
+    raw, mean, std = (
+        np.array([181.0, 3750.0]),
+        np.array([200.9, 4201.75]),
+        np.array([14.06, 801.95]),
+    )
+    scaled = (raw - mean) / std
+    e = gn.explain.forward(
+        model, scaled, feature_names=["flipper_length_mm", "body_mass_g"], raw=raw
+    )
+    lines = e.sections()[0][1]
+    assert lines[1] == f"x[0] = flipper_length_mm = 181 mm raw -> {precise(scaled[0])} scaled"
+    assert lines[2] == f"x[1] = body_mass_g = 3750 g raw -> {precise(scaled[1])} scaled"
+    assert e.to_dict()["feature_names"] == ["flipper_length_mm", "body_mass_g"]
+    assert e.to_dict()["raw"] == [181.0, 3750.0]
+    names_only = gn.explain.forward(model, scaled, feature_names=["a", "b"])
+    assert names_only.sections()[0][1][1] == f"x[0] = a = {precise(scaled[0])} (scaled)"
+    with pytest.raises(ValueError, match="feature_names must name each of the 2 inputs, got 1"):
+        gn.explain.forward(model, scaled, feature_names=["a"])
+    with pytest.raises(ValueError, match="raw must hold one value per input"):
+        gn.explain.forward(model, scaled, feature_names=["a", "b"], raw=[1.0])
+    with pytest.raises(ValueError, match="raw needs feature_names"):
+        gn.explain.forward(model, scaled, raw=raw)
+
+
+def test_a_long_row_shows_its_first_features_and_says_how_many_more():
+    from glassnet.explain._features import MAX_FEATURES, feature_lines
+
+    n = MAX_FEATURES + 5
+    lines = feature_lines([f"f{i}" for i in range(n)], np.arange(n), np.zeros(n))
+    assert len(lines) == MAX_FEATURES + 1 and lines[-1] == "... and 5 more feature(s)"
+    assert lines[3] == "x[3] = f3 = 3 raw -> 0 scaled"

@@ -54,6 +54,7 @@ CALLS = {
     "plot_confusion_matrix": lambda: plots.plot_confusion_matrix([[3, 1], [0, 4]]),
     "plot_gradient_descent": lambda: plots.plot_gradient_descent(),
     "plot_learning_rate_range": _learning_rate_range,
+    "plot_runs": lambda: plots.plot_runs({"a": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}}),
     "plot_predictions": lambda: plots.plot_predictions(
         np.zeros((2, 4, 4)), [0, 1], np.array([[0.9, 0.1], [0.3, 0.7]])
     ),

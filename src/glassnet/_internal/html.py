@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "HIGHLIGHT",
     "MONOSPACE",
     "card",
     "epochs_card",
@@ -41,6 +42,8 @@ _PRE = (
     f"{_TEXT};white-space:pre;overflow-x:auto;overflow-y:visible;margin:4px 0;"
     "padding:4px 8px 6px;background:#f8fafc;border-radius:4px"
 )
+# The background of a highlighted table column (e.g. the settings that differ between runs).
+HIGHLIGHT = "#fff3c4"
 _TABLE = f"{_TEXT};border-collapse:collapse;margin:4px 0"
 # pre-wrap: spaces kept (aligned numbers), long sentences wrap instead of running off.
 _CELL = (
@@ -78,6 +81,7 @@ def table(
     rows: Iterable[Sequence[Any]],
     *,
     right: Iterable[int] | None = None,
+    highlight: Iterable[int] | None = None,
 ) -> str:
     """A monospace table of plain values; numbers (and the columns in `right`) align right.
 
@@ -85,12 +89,15 @@ def table(
         header: the column titles, or None for a table without a header row.
         rows: the rows, each a sequence of values (shown with `str`, escaped).
         right: column indices to right-align besides those holding numbers.
+        highlight: column indices shown on a light yellow background.
     """
     right = set(right or ())
+    marked = set(highlight or ())
 
     def cell(tag: str, value: Any, column: int) -> str:
         align = "right" if column in right or _is_number(value) else "left"
-        return f'<{tag} style="{_CELL};text-align:{align}">{escape(value)}</{tag}>'
+        mark = f";background:{HIGHLIGHT}" if column in marked else ""
+        return f'<{tag} style="{_CELL};text-align:{align}{mark}">{escape(value)}</{tag}>'
 
     head = ""
     if header is not None:

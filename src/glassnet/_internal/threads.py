@@ -8,10 +8,12 @@ units) do gain from every core. So `compute_threads` picks the count from the si
 largest product in one step, and applies it only while glassnet computes (fit, evaluate,
 predict), through threadpoolctl; the user's own setting is restored on the way out.
 
-The cross-over was measured on Intel Xeon and AMD EPYC machines (benchmarks/README.md,
-"Threads"). `GLASSNET_NUM_THREADS=N` in the environment, or `gn.config.set_num_threads(N)`,
-sets the count instead. The automatic count never exceeds what the BLAS has
-(OPENBLAS_NUM_THREADS, else one per core).
+The cross-over is in benchmarks/README.md ("Threads"). On the Intel Xeon it was measured on,
+at batch 32 one thread is as fast as two on an idle machine and several times faster when
+another process holds the second core; on an AMD EPYC (issue 17) one thread is faster even
+idle (0.41 s against 0.56 s an epoch). `GLASSNET_NUM_THREADS=N` in the environment, or
+`gn.config.set_num_threads(N)`, sets the count instead. The automatic count never exceeds
+what the BLAS has (OPENBLAS_NUM_THREADS, else one per core).
 
 >>> threads_for(32 * 784 * 128, available=2)  # the lecture's step: one thread
 1
@@ -29,9 +31,10 @@ from typing import Any
 __all__ = ["ENV_VAR", "compute_threads", "requested_threads", "set_requested", "threads_for"]
 
 ENV_VAR = "GLASSNET_NUM_THREADS"
-# Multiply-adds in the largest product of one step from which a second thread pays.
-# Measured (benchmarks/README.md, "Threads"): 1 thread wins up to batch 128 x 784 x 512
-# (51 M), 2 threads win from batch 512 x 784 x 512 (205 M) on both machines.
+# Multiply-adds in the largest product of one step from which a second thread pays. Measured
+# on the Intel Xeon (benchmarks/README.md, "Threads"): 1 thread wins at batch 128 x 784 x 512
+# (51 M), 2 threads win from 128 x 784 x 2048 (206 M); at batch 512 x 784 x 128 (also 51 M)
+# 2 threads gain 17 % on an idle machine, a case this rule leaves at one thread.
 CROSSOVER_MACS = 100_000_000
 
 _requested: int | None = None  # set_num_threads's value; None: GLASSNET_NUM_THREADS or auto

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import precise
+from glassnet.explain._features import feature_lines
 from glassnet.explain._network import leaf_stages, prepare_sample, run_sample
 from glassnet.explain._text import MAX_TERMS, MAX_UNITS, Explanation, indexed, paren, vector
 from glassnet.layers import Dense, Layer
@@ -58,6 +60,8 @@ class ForwardExplanation(Explanation):
         output: the network's output ŷ.
         probabilities: the class probabilities softmax makes of ŷ when ŷ are logits (a
             loss with from_logits=True and several outputs), else None.
+        feature_names: the name of each input (a CSV row's columns), or None.
+        raw: the inputs before scaling (as in the file), or None.
     """
 
     model_name: str
@@ -65,13 +69,18 @@ class ForwardExplanation(Explanation):
     layers: list[LayerStep]
     output: np.ndarray
     probabilities: np.ndarray | None = None
+    feature_names: list[str] | None = None
+    raw: np.ndarray | None = None
 
     @property
     def title(self) -> str:
         return f"Forward pass of one sample through '{self.model_name}' (inference mode)"
 
     def sections(self):
-        sections = [(f"input x, shape {self.x.shape}", [f"x = {vector(self.x)}"])]
+        inputs = [f"x = {vector(self.x)}"]
+        if self.feature_names is not None:
+            inputs += feature_lines(self.feature_names, self.raw, self.x)
+        sections = [(f"input x, shape {self.x.shape}", inputs)]
         for index, step in enumerate(self.layers):
             heading = (
                 f"layer {index} '{step.name}' ({step.kind}): "
@@ -118,6 +127,8 @@ class ForwardExplanation(Explanation):
     def to_dict(self):
         return {
             "x": jsonable(self.x),
+            "feature_names": None if self.feature_names is None else list(self.feature_names),
+            "raw": jsonable(self.raw),
             "output": jsonable(self.output),
             "layers": [
                 {
@@ -185,7 +196,13 @@ def _dense_lines(step: LayerStep) -> list[str]:
     return lines
 
 
-def forward(model: Layer, x: Any) -> ForwardExplanation:
+def forward(
+    model: Layer,
+    x: Any,
+    *,
+    feature_names: Sequence[str] | None = None,
+    raw: Any = None,
+) -> ForwardExplanation:
     """Explain the forward pass of one sample, layer by layer, with the real numbers.
 
     Each Dense unit's weighted sum is written term by term (x_i * w_ij, then the bias)
@@ -193,10 +210,14 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
     terms and the sum of the rest. Layers of more than `MAX_UNITS` units show the units
     with the largest outputs. Shapes are given at every step. When the model outputs
     logits (its loss has from_logits=True), the softmax step to the probabilities follows.
+    With `feature_names` (a CSV row's columns), each input is named, and with `raw` its
+    value before scaling is shown beside the scaled one the network takes.
 
     Args:
         model: a `Sequential` (or one layer); built from `x` if it isn't yet.
         x: one sample, shaped as the model's input (a leading batch axis of 1 is allowed).
+        feature_names: a name per input value, e.g. the CSV columns; default none.
+        raw: the sample before scaling, one value per input; needs `feature_names`.
 
     Returns:
         A `ForwardExplanation`; `.output` is the network's output, `.layers[k].z` and
@@ -208,8 +229,17 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
     >>> model.set_weights([np.array([[0.5], [-1.0]]), np.array([0.25])])
     >>> print(forward(model, [2.0, 0.5]).layers[0].z)
     [0.75]
+    >>> e = forward(model, [2.0, 0.5], feature_names=["height_cm", "age"], raw=[180, 41])
+    >>> print(e.sections()[0][1][1])
+    x[0] = height_cm = 180 cm raw -> 2 scaled
     """
     x = prepare_sample(model, x)
+    if raw is not None and feature_names is None:
+        raise ValueError("raw needs feature_names: name the inputs whose raw values these are.")
+    if feature_names is not None:
+        feature_lines(feature_names, raw, x)  # checks the counts before any work
+        feature_names = [str(name) for name in feature_names]
+        raw = None if raw is None else np.asarray(raw, dtype=np.float64).reshape(x.shape)
     stages = leaf_stages(model)
     values = run_sample(stages, x)
     steps = []
@@ -243,4 +273,4 @@ def forward(model: Layer, x: Any) -> ForwardExplanation:
         with np.errstate(under="ignore"):  # a far-off logit's probability is 0
             shifted = np.exp(output - output.max())  # (n_outputs,)
             probabilities = shifted / shifted.sum()
-    return ForwardExplanation(model.name, x, steps, output, probabilities)
+    return ForwardExplanation(model.name, x, steps, output, probabilities, feature_names, raw)

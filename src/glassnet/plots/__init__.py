@@ -20,6 +20,7 @@ from glassnet.plots._figure import pyplot, release, save_figure
 from glassnet.plots._learning_rate import plot_learning_rate_range
 from glassnet.plots._network import plot_network
 from glassnet.plots._perceptron import plot_decision_regions, plot_perceptron
+from glassnet.plots._runs import plot_runs
 from glassnet.plots._training import plot_confusion_matrix, plot_learning_curves, plot_predictions
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "plot_network",
     "plot_perceptron",
     "plot_predictions",
+    "plot_runs",
     "pyplot",
     "release",
     "save_figure",

@@ -17,7 +17,7 @@ from glassnet.model import Sequential
 from glassnet.plots._figure import finish, subplots
 from glassnet.testing import float64_copy
 
-__all__ = ["WeightLine", "lecture_network", "plot_gradient_descent"]
+__all__ = ["WeightLine", "choose_learning_rates", "lecture_network", "plot_gradient_descent"]
 
 
 def lecture_network() -> tuple[Sequential, np.ndarray, np.ndarray]:
@@ -167,6 +167,29 @@ def _two_digits(value: float) -> float:
     return float(f"{value:.2g}")
 
 
+def choose_learning_rates(line: WeightLine) -> list[float]:
+    """A too-small, a good and a too-large learning rate for gradient descent along `line`:
+    0.05, 0.7 and 2.2 over the curvature J'' at the minimum, to two digits (on a parabola,
+    gradient descent diverges above 2 / J'').
+
+    Raises:
+        ValueError: J has no minimum near the start along this weight.
+
+    >>> choose_learning_rates(WeightLine(*lecture_network()))
+    [0.032, 0.45, 1.4]
+    """
+    _, curvature = line.minimum()
+    if not curvature > 0:
+        raise ValueError(
+            f"J has no minimum near {line.symbol} = {short(line.start)} to choose learning "
+            "rates from: pass learning_rates=(small, good, large)."
+        )
+    large = _two_digits(2.2 / curvature)
+    if large * curvature <= 2.05:  # rounded down to a rate that still converges
+        large = _two_digits(2.4 / curvature)
+    return [_two_digits(0.05 / curvature), _two_digits(0.7 / curvature), large]
+
+
 def _outcome(ws: np.ndarray, best: float) -> str:
     start, end = abs(ws[0] - best), abs(ws[-1] - best)
     if not np.isfinite(ws[-1]) or end > start:
@@ -231,17 +254,9 @@ def plot_gradient_descent(
         raise ValueError("pass the data with the model: plot_gradient_descent(model, x, y).")
     steps = check_int("steps", steps, minimum=1)
     line = WeightLine(model, x, y, layer=layer, weight=weight, bias=bias, loss=loss)
-    best, curvature = line.minimum()
+    best, _ = line.minimum()
     if learning_rates is None:
-        if not curvature > 0:
-            raise ValueError(
-                f"J has no minimum near {line.symbol} = {short(line.start)} to choose learning "
-                "rates from: pass learning_rates=(small, good, large)."
-            )
-        large = _two_digits(2.2 / curvature)
-        if large * curvature <= 2.05:  # rounded down to a rate that still converges
-            large = _two_digits(2.4 / curvature)
-        learning_rates = [_two_digits(0.05 / curvature), _two_digits(0.7 / curvature), large]
+        learning_rates = choose_learning_rates(line)
     rates = [float(r) for r in learning_rates]
     if not rates or any(not r > 0 for r in rates):
         raise ValueError(f"learning_rates must be positive numbers, got {learning_rates!r}.")

@@ -6,6 +6,8 @@
 |                      | exponentially; the loss per rate, a suggested rate and a figure |
 | `sweep`              | a grid of settings trained one after the other, every run of    |
 |                      | one architecture from the same starting weights                 |
+| `compare`            | a sweep's runs side by side: the settings that differ beside    |
+|                      | the best validation loss, its epoch and the time                |
 
 >>> import numpy as np, glassnet as gn
 >>> x = np.linspace(-1, 1, 32).reshape(-1, 1); y = 2 * x
@@ -17,10 +19,11 @@
 True
 """
 
+from glassnet.tuning._compare import Comparison, compare
 from glassnet.tuning._lr_finder import LearningRateRange, find_learning_rate
 from glassnet.tuning._sweep import SweepRun, sweep
 
-__all__ = ["LearningRateRange", "SweepRun", "find_learning_rate", "sweep"]
+__all__ = ["Comparison", "LearningRateRange", "SweepRun", "compare", "find_learning_rate", "sweep"]
 
 
 def __dir__() -> list[str]:

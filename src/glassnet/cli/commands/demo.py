@@ -155,6 +155,32 @@ def backpropagation_section(ctx: DemoContext) -> None:
     print("\n(More: `glassnet explain RUN --sample N --gradient LAYER:I,J`, `glassnet exercise`.)")
 
 
+def descent_section(ctx: DemoContext) -> None:
+    """The learning rate as a picture: gradient descent on J(w2) of the lecture's one-input
+    network at a too-small, a good and a too-large rate, then the good rate repeated until
+    convergence on every weight."""
+    from glassnet import explain, plots
+    from glassnet.plots._descent import WeightLine, choose_learning_rates, lecture_network
+
+    model, x, y = lecture_network()
+    rates = choose_learning_rates(WeightLine(model, x, y))
+    _heading("J(w2) of x -> w1 -> sigmoid -> w2 -> ŷ, J = (ŷ - y)²; x = 1, y = 1, w1 = 2, w2 = -1")
+    fig = plots.plot_gradient_descent(model, x, y, learning_rates=rates, steps=10)
+    print("Ten steps of w2 <- w2 - η · dJ/dw2 at a too-small, a good and a too-large rate:")
+    for ax in fig.axes:
+        print("  " + ax.get_title().replace("\n", "; "))
+    print(
+        _wrap(
+            "Too small a rate crawls, a good one lands on the minimum, too large a one "
+            "overshoots it by more at every step."
+        )
+    )
+    path = ctx.save(fig, "gradient-descent.png")
+    print(f"(figure: {path})")
+    _heading(f"Repeat until convergence: every weight at once, learning rate {rates[1]:g}")
+    print(explain.descent(model, x, y, learning_rate=rates[1], steps=12))
+
+
 def fashion_section(ctx: DemoContext) -> None:
     """The lecture's Fashion-MNIST tutorial: train, evaluate, write a run folder and report.
 
@@ -189,6 +215,64 @@ def fashion_section(ctx: DemoContext) -> None:
     print(_wrap(f"Test accuracy {accuracy:.3f} on {source.test_part}. {_EXPECTED[source.dataset]}"))
 
 
+# The comparison: the lecture's model at three learning rates (Adam), on part of the shipped
+# sample so that it is quick and needs no download.
+_COMPARED_RATES = [1e-4, 1e-3, 1e-1]
+
+
+def compare_section(ctx: DemoContext) -> None:
+    """Three short runs of the Fashion-MNIST model at learning rates 1e-4, 1e-3 and 1e-1,
+    all from the same initial weights (as `glassnet sweep`), compared as `glassnet compare`
+    does: the table printed and the HTML page with the learning curves overlaid."""
+    import dataclasses
+
+    from glassnet.cli.commands import compare
+    from glassnet.cli.runs.config import TrainConfig
+    from glassnet.cli.runs.sweep import grid, initial_weights, run_name
+    from glassnet.cli.runs.train import run_training
+
+    rates = ", ".join(f"{r:g}" for r in _COMPARED_RATES)
+    _heading(f"Three learning rates compared: {rates}, 3 epochs each, the same start")
+    base = TrainConfig(
+        dataset="fashion-mnist-sample",
+        layers=[128],
+        optimizer="adam",
+        epochs=3,
+        batch_size=32,
+        seed=0,
+        limit=2000,
+        test_limit=1000,
+    )
+    print(
+        _wrap(
+            "The model of the tutorial, trained on 2,000 images of the sample shipped with "
+            "glassnet (tested on 1,000 others), once per learning rate; every run starts from "
+            "the same initial weights, so only the learning rate differs."
+        )
+    )
+    configs = grid(base, {"learning_rate": _COMPARED_RATES})
+    start = initial_weights(configs[0])
+    folders = []
+    for config in configs:
+        config = dataclasses.replace(
+            config, out=str(ctx.out / "learning-rates" / run_name(config, ["learning_rate"]))
+        )
+        print(f"  training with learning rate {config.learning_rate:g} -> {config.out}")
+        folders.append(str(run_training(config, 0, True, start).path))
+    print()
+    page = ctx.out / "learning-rates" / "compare.html"
+    compare.run(argparse.Namespace(runs=folders, out=str(page)))
+    ctx.saved.append(page)
+    print(
+        _wrap(
+            "1e-4 is too small: after 3 epochs its loss is still far above the others. "
+            "1e-1 is too large: the steps overshoot and the loss stays high. 1e-3, Adam's "
+            "default, learns fastest. (`glassnet sweep` trains such a grid; `glassnet "
+            "lr-find` suggests a rate from one short run.)"
+        )
+    )
+
+
 def _wrap(text: str) -> str:
     return textwrap.fill(
         text, 88, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
@@ -216,7 +300,9 @@ def _fashion_arguments(parser: argparse.ArgumentParser) -> None:
 SECTIONS: list[Section] = [
     Section("perceptron", "Part 1: the perceptron", perceptron_section),
     Section("backprop", "Part 2: backpropagation, every number", backpropagation_section),
-    Section("fashion", "Part 3: the Fashion-MNIST tutorial", fashion_section, _fashion_arguments),
+    Section("descent", "Part 3: gradient descent and the learning rate", descent_section),
+    Section("fashion", "Part 4: the Fashion-MNIST tutorial", fashion_section, _fashion_arguments),
+    Section("compare", "Part 5: learning rates compared", compare_section),
 ]
 
 

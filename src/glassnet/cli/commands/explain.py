@@ -4,18 +4,20 @@ With `--gradient LAYER:I,J` it also explains dJ/dw for the weight from input I t
 J of layer LAYER (an index as in `model.layers`, or a name from `glassnet summary`), by
 the chain rule beside backpropagation and finite differences; `--gradient LAYER:J`
 explains the bias of unit J, and `--gradient LAYER` the weight with the largest |dJ/dw|
-for that sample.
+for that sample. A run trained on a CSV file names each input by its column and shows its
+raw value beside the scaled one (`csv_inputs`).
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import numpy as np
 
-from glassnet.cli.runs import class_probabilities, evaluation_data, load_run
+from glassnet.cli.runs import LoadedRun, class_probabilities, evaluation_data, load_run
 
-__all__ = ["add_parser", "parse_gradient", "run"]
+__all__ = ["add_parser", "csv_inputs", "parse_gradient", "run"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -75,6 +77,33 @@ def parse_gradient(text: str) -> tuple[int | str, dict[str, object]]:
     return layer_id, {"bias": indices[0]}
 
 
+def csv_inputs(loaded: LoadedRun, scaled: np.ndarray) -> dict[str, Any]:
+    """The keyword arguments of `explain.forward` that name a CSV run's inputs: the feature
+    names and the sample's raw values; {} for an image run or a bare model file.
+
+    Everything the explanation knows of the CSV is read here, from the run's run.json:
+    "feature_names" (the model's input columns, in order) and "preprocessing"
+    ({"kind": "standardize", "mean": [...], "scale": [...]}); the raw values are the scaled
+    ones mapped back, raw = scaled · scale + mean.
+
+    >>> from pathlib import Path
+    >>> run = LoadedRun(model=None, path=Path("run"), info={"feature_names": ["a_mm", "b"],
+    ...     "preprocessing": {"kind": "standardize", "mean": [180, 0], "scale": [10, 2]}})
+    >>> found = csv_inputs(run, np.array([0.5, -1.0]))
+    >>> found["feature_names"], found["raw"].tolist()
+    (['a_mm', 'b'], [185.0, -2.0])
+    """
+    names = loaded.info.get("feature_names")
+    if not names:
+        return {}
+    prep = loaded.preprocessing
+    if prep.get("kind") != "standardize":
+        return {"feature_names": names}
+    mean = np.asarray(prep["mean"], dtype=np.float64)
+    scale = np.asarray(prep["scale"], dtype=np.float64)
+    return {"feature_names": names, "raw": np.asarray(scaled, np.float64) * scale + mean}
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the explanations; return the exit status."""
     from glassnet import explain
@@ -85,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.sample < len(x):
         raise ValueError(f"--sample must be in [0, {len(x)}) for this data, got {args.sample}.")
     sample, label = x[args.sample], y[args.sample]
-    forward = explain.forward(loaded.model, sample)
+    forward = explain.forward(loaded.model, sample, **csv_inputs(loaded, sample))
     logits = getattr(loaded.model.loss, "from_logits", False)
     probabilities = class_probabilities(forward.output[None], logits)[0]
     predicted = int(np.argmax(probabilities))
