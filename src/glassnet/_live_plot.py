@@ -139,7 +139,7 @@ class LivePlot(Callback):
         self.handle: Any = None
         self.draws = 0
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs=None) -> None:
         self.history = {}
         self.handle = None
         self.draws = 0
@@ -150,7 +150,7 @@ class LivePlot(Callback):
             waiting = MonospaceText("Learning curves: drawn after each epoch.")
             self.handle = display(waiting, display_id=True)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch, logs=None) -> None:
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(float(value))
         last = epoch + 1 >= self.params.get("epochs", epoch + 1)

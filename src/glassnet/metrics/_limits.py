@@ -258,7 +258,7 @@ def prediction_caveats(
     warnings: list[list[str]] = []
     for i, row in enumerate(probs):
         warns = []
-        if unusual is not None and unusual[i]:
+        if unusual is not None and scores is not None and statistics is not None and unusual[i]:
             warns.append(
                 f"unlike the training data: its unusualness score is {scores[i]:.3g}, above "
                 f"the threshold {statistics.threshold:.3g} that "

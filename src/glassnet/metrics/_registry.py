@@ -72,7 +72,7 @@ def names() -> list[str]:
     return sorted(name for name in _REGISTRY if not name[0].isupper())
 
 
-def get(identifier: str | Metric | type | dict) -> Metric:
+def get(identifier: str | Metric | type | dict[str, Any]) -> Metric:
     """A metric object from a name (its name set to that name, as Keras), a class, an
     instance, or a config `{"class_name": ..., "config": {...}}` (as `serialize` writes).
 
