@@ -29,7 +29,7 @@ Softmax is not offered: over the single output of a perceptron it is always 1.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -133,7 +133,7 @@ class Perceptron(ConstructorParamsMixin):
         if n_inputs is not None:
             n_inputs = check_int("n_inputs", n_inputs, minimum=1)
         if weights is not None:
-            self.weights = as_float_array("weights", weights, ndim=1)
+            self.weights: np.ndarray | None = as_float_array("weights", weights, ndim=1)
             if n_inputs is not None and n_inputs != len(self.weights):
                 raise ValueError(
                     f"n_inputs={n_inputs} disagrees with weights, which has "
@@ -232,8 +232,8 @@ class Perceptron(ConstructorParamsMixin):
         >>> Perceptron(weights=[3, -2], bias_weight=-1).equation()
         'z = x1*3 + x2*-2 + 1*-1'
         """
-        self._require_weights()
-        terms = [f"x{i + 1}*{short(w)}" for i, w in enumerate(self.weights)]
+        weights = self._require_weights()
+        terms = [f"x{i + 1}*{short(w)}" for i, w in enumerate(weights)]
         terms.append(f"{short(self.bias)}*{short(self.bias_weight)}")
         return "z = " + " + ".join(terms)
 
@@ -255,17 +255,17 @@ class Perceptron(ConstructorParamsMixin):
         z = 1.5 + -0.5 + 1.0 = 2.0
         y = sign(z): z = 2.0 > 0 so sign gives 1
         """
-        self._require_weights()
+        weights = self._require_weights()
         x = as_float_array("x", x, ndim=1)
-        if len(x) != len(self.weights):
+        if len(x) != len(weights):
             raise ValueError(
-                f"x has {len(x)} input(s) but the perceptron has {len(self.weights)} weight(s), "
+                f"x has {len(x)} input(s) but the perceptron has {len(weights)} weight(s), "
                 "one per input."
             )
         z = float(self.net_input(x[None, :])[0])
         names = [f"x{i + 1}*w{i + 1}" for i in range(len(x))] + ["bias*w_bias"]
         width = max(len(name) for name in names)
-        pairs = [*zip(x, self.weights, strict=True), (self.bias, self.bias_weight)]
+        pairs = [*zip(x, weights, strict=True), (self.bias, self.bias_weight)]
         lines = [
             f"{name:<{width}} = {plain(a)}*{plain(b)} = {plain(a * b)}"
             for name, (a, b) in zip(names, pairs, strict=True)
@@ -443,7 +443,7 @@ class Perceptron(ConstructorParamsMixin):
         >>> Perceptron(weights=[3, -2]).check_inputs([[2, 1]])
         array([[2., 1.]])
         """
-        self._require_weights()
+        weights = self._require_weights()
         X = np.asarray(X) if not isinstance(X, np.ndarray) else X
         if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
             raise ValueError(
@@ -451,10 +451,10 @@ class Perceptron(ConstructorParamsMixin):
                 f"for one sample write [x]."
             )
         X = as_float_array("X", X, ndim=2)
-        if X.shape[1] != len(self.weights):
+        if X.shape[1] != len(weights):
             raise ValueError(
                 f"X has {X.shape[1]} input column(s) but the perceptron has "
-                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
+                f"{len(weights)} weight(s), one per input; give {len(weights)} "
                 f"column(s) or {X.shape[1]} weight(s)."
             )
         return X
@@ -497,17 +497,20 @@ class Perceptron(ConstructorParamsMixin):
 
     def _state(self) -> tuple[float, ...]:
         # Rounded so that float noise (a + lr - lr != a) can't hide a cycle.
-        return tuple(round(v, 9) for v in (*self.weights.tolist(), self.bias_weight))
+        return tuple(
+            round(v, 9) for v in (*cast(np.ndarray, self.weights).tolist(), self.bias_weight)
+        )
 
     def _positive(self, z: np.ndarray) -> np.ndarray:
         """True where z puts a sample in the positive class."""
         return z > 0 if self._strict else z >= 0
 
-    def _require_weights(self) -> None:
+    def _require_weights(self) -> np.ndarray:
         if self.weights is None:
             raise ValueError(
                 "This Perceptron has no weights yet: pass weights= or n_inputs=, or call fit."
             )
+        return self.weights
 
     def _labels(self, y: Any, n_samples: int) -> np.ndarray:
         labels = np.asarray(y)

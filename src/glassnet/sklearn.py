@@ -71,6 +71,7 @@ __all__ = [
 
 class _BaseMLP(ParamsMixin):
     _output_activation = "linear"
+    _is_classifier: bool  # each estimator class sets it
 
     def __init__(
         self,
@@ -183,7 +184,8 @@ class _BaseMLP(ParamsMixin):
                 x,
                 targets,
                 test_size=p["validation_fraction"],
-                random_state=int(split_seed % 2**32),
+                # early_stopping means a first fit (partial_fit refuses it): split_seed is set.
+                random_state=int(split_seed % 2**32),  # type: ignore[possibly-undefined]
                 stratify=self._stratify(targets),
             )
             validation = (x_val, y_val)
