@@ -140,7 +140,8 @@ class GELU(ActivationFunction):
     @staticmethod
     def _cdf(z: np.ndarray) -> np.ndarray:
         """Phi(z) in float64: one call of math.erfc per number (the slow part of gelu)."""
-        return 0.5 * _erfc(-z.astype(np.float64) / _SQRT_2).astype(np.float64)
+        result: np.ndarray = 0.5 * _erfc(-z.astype(np.float64) / _SQRT_2).astype(np.float64)
+        return result
 
     @staticmethod
     def _z_density(z: np.ndarray) -> np.ndarray:
@@ -175,7 +176,8 @@ class GELU(ActivationFunction):
                 slope = 0.5 * (1.0 + t) + 0.5 * c * (1.0 - t * t) * inner
             else:
                 slope = self._cdf(z) + self._z_density(z)
-            return slope.astype(z.dtype, copy=False)
+            result: np.ndarray = slope.astype(z.dtype, copy=False)
+            return result
 
     def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         if self.approximate:
@@ -238,7 +240,8 @@ class SiLU(ActivationFunction):
         z = as_float(z)
         s = sigmoid(z)
         with np.errstate(under="ignore"):
-            return s * (1 + z * (1 - s))
+            result: np.ndarray = s * (1 + z * (1 - s))
+            return result
 
 
 class LeakyReLU(ActivationFunction):
@@ -317,7 +320,8 @@ class Exponential(ActivationFunction):
 
     def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         with np.errstate(under="ignore", over="ignore"):
-            return np.exp(as_float(z), out=out)
+            result: np.ndarray = np.exp(as_float(z), out=out)
+            return result
 
     def derivative(self, z: Any) -> np.ndarray:
         return self(z)

@@ -125,7 +125,8 @@ def _activation(layer: Any) -> str:
             f"Layer '{layer.name}' uses the activation '{name}', which Keras does not have: "
             "a .keras file can't hold it. Save as 'model.glassnet' instead."
         )
-    return name
+    result: str = name
+    return result
 
 
 def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:

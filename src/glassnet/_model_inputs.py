@@ -107,7 +107,8 @@ def as_targets(model: Any, y: Any, name: str, n: int) -> np.ndarray:
         as_float32(name, y)
     elif y.dtype.kind not in "biu":
         raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
-    return model.loss.check_targets(y, (len(y), *model.output_sample_shape))
+    result: np.ndarray = model.loss.check_targets(y, (len(y), *model.output_sample_shape))
+    return result
 
 
 def validation_arrays(model: Any, data: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -47,7 +47,8 @@ class ModelLayers:
         >>> len(m.trainable_weights), len(m.non_trainable_weights), len(m.weight_pairs[0][0])
         (2, 2, 3)
         """
-        return LayerAPI.trainable.fget(self)  # type: ignore[attr-defined]  # mypy: property
+        result: bool = LayerAPI.trainable.fget(self)  # type: ignore[attr-defined]  # mypy: property
+        return result
 
     @trainable.setter
     def trainable(self, value: bool) -> None:

@@ -507,7 +507,8 @@ class Trainer(_LayerBase):
         if outputs.shape[-1] == 1:
             threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
             return (outputs[:, 0] > threshold).astype(np.intp)
-        return outputs.argmax(axis=-1)
+        result: np.ndarray = outputs.argmax(axis=-1)
+        return result
 
 
 def _verbosity(verbose: int | str) -> int:

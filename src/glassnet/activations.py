@@ -101,7 +101,8 @@ class Linear(ActivationFunction):
     def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         if out is None:
-            return z.copy()
+            result: np.ndarray = z.copy()
+            return result
         np.copyto(out, z)
         return out
 
@@ -147,12 +148,14 @@ class Tanh(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
-        return np.tanh(as_float(z), out=out)
+        result: np.ndarray = np.tanh(as_float(z), out=out)
+        return result
 
     def derivative(self, z: Any) -> np.ndarray:
         t = np.tanh(as_float(z))
         with np.errstate(under="ignore"):  # the square of a tiny t rounds to 0: correct
-            return 1.0 - t * t
+            result: np.ndarray = 1.0 - t * t
+            return result
 
     def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore"):  # the square of a tiny y rounds to 0: correct
@@ -171,11 +174,13 @@ class ReLU(ActivationFunction):
     backward_needs_z = False
 
     def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
-        return np.maximum(as_float(z), 0, out=out)
+        result: np.ndarray = np.maximum(as_float(z), 0, out=out)
+        return result
 
     def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
-        return (z > 0).astype(z.dtype)
+        result: np.ndarray = (z > 0).astype(z.dtype)
+        return result
 
     def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         # y > 0 exactly where z > 0; multiplying by the boolean mask is the fastest form.
@@ -195,7 +200,7 @@ class Step(ActivationFunction):
 
     def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
-        result = (z >= 0).astype(z.dtype)
+        result: np.ndarray = (z >= 0).astype(z.dtype)
         if out is None:
             return result
         np.copyto(out, result)
@@ -252,7 +257,10 @@ class Softmax(ActivationFunction):
         """The Jacobian of each row: J[..., i, j] = s_i (delta_ij - s_j)."""
         s = softmax(z)
         with np.errstate(under="ignore"):
-            return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
+            result: np.ndarray = s[..., :, None] * (
+                np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :]
+            )
+            return result
 
     def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         # Vector-Jacobian product: s * (g - sum_j g_j s_j), without forming the Jacobian.
@@ -459,7 +467,8 @@ def get(identifier: Any) -> ActivationFunction:
                 "backpropagation; subclass gn.activations.ActivationFunction instead."
             )
         return cls()
-    return lookup("activation", identifier, _REGISTRY, ActivationFunction)
+    result: ActivationFunction = lookup("activation", identifier, _REGISTRY, ActivationFunction)
+    return result
 
 
 def __dir__() -> list[str]:

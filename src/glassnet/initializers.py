@@ -144,7 +144,8 @@ def get(identifier: str | Initializer) -> Initializer:
     >>> get("he_normal")
     HeNormal()
     """
-    return lookup("initializer", identifier, _REGISTRY, Initializer)
+    result: Initializer = lookup("initializer", identifier, _REGISTRY, Initializer)
+    return result
 
 
 def __dir__() -> list[str]:

@@ -403,7 +403,8 @@ class Dropout(Layer):
         rng = cast(np.random.Generator, self.rng)  # made by build
         keep = rng.random(x.shape, dtype=DTYPE) >= self.rate
         self._mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
-        return x * self._mask
+        result: np.ndarray = x * self._mask
+        return result
 
     def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         if not need_input_grad:

@@ -140,7 +140,8 @@ def _per_sample(name: str, weights: Any, n: int) -> np.ndarray:
     """A scalar or one weight per sample, as a float64 array of shape (n,)."""
     weights = np.asarray(weights, dtype=np.float64)
     if weights.size == n and weights.ndim >= 1:
-        return weights.reshape(n)
+        result: np.ndarray = weights.reshape(n)
+        return result
     if weights.ndim == 0:
         return np.full(n, float(weights))
     raise ValueError(
@@ -480,7 +481,8 @@ def get(identifier: str | Loss) -> Loss:
     >>> get("mse")
     MeanSquaredError()
     """
-    return lookup("loss", identifier, _REGISTRY, Loss)
+    result: Loss = lookup("loss", identifier, _REGISTRY, Loss)
+    return result
 
 
 def from_config(config: dict[str, Any]) -> Loss:

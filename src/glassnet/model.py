@@ -370,7 +370,8 @@ class Sequential(Model):
             AttributeError: while the input shape is not known.
         """
         self._build_if_shape_known()
-        return Layer.output_shape.fget(self)  # type: ignore[attr-defined]  # mypy: property
+        result: tuple[int | None, ...] = Layer.output_shape.fget(self)  # type: ignore[attr-defined]  # mypy: property
+        return result
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""

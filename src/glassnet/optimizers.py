@@ -456,7 +456,8 @@ def get(identifier: str | Optimizer) -> Optimizer:
     >>> get("adam").learning_rate
     0.001
     """
-    return lookup("optimizer", identifier, _REGISTRY, Optimizer)
+    result: Optimizer = lookup("optimizer", identifier, _REGISTRY, Optimizer)
+    return result
 
 
 def from_config(config: dict[str, Any]) -> Optimizer:
@@ -464,7 +465,8 @@ def from_config(config: dict[str, Any]) -> Optimizer:
     config = dict(config)
     if isinstance(config.get("learning_rate"), dict):
         config["learning_rate"] = schedules.deserialize(config["learning_rate"])
-    return _REGISTRY[config.pop("name")](**config)
+    result: Optimizer = _REGISTRY[config.pop("name")](**config)
+    return result
 
 
 def __dir__() -> list[str]:

@@ -172,7 +172,8 @@ class Perceptron(ConstructorParamsMixin):
         array([ 3. , -5.5])
         """
         X = self.check_inputs(X)
-        return X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
+        result: np.ndarray = X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
+        return result
 
     def forward(self, X: Any) -> np.ndarray:
         """y = f(z): the activation's output, what the lecture's code prints as "returned".
@@ -457,7 +458,8 @@ class Perceptron(ConstructorParamsMixin):
                 f"{len(weights)} weight(s), one per input; give {len(weights)} "
                 f"column(s) or {X.shape[1]} weight(s)."
             )
-        return X
+        result: np.ndarray = X
+        return result
 
     def targets(self, y: Any, n_samples: int | None = None) -> np.ndarray:
         """The learning rule's t for each label: True where it is the positive class.
@@ -479,12 +481,15 @@ class Perceptron(ConstructorParamsMixin):
                 f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
             )
         if len(classes) == 2:
-            return labels == classes[1]
+            result: np.ndarray = labels == classes[1]
+            return result
         value = classes[0].item()
         if value in self.classes_:
-            return labels == self.classes_[1]
+            result = labels == self.classes_[1]
+            return result
         if value in (-1, 0, 1):
-            return labels == 1
+            result = labels == 1
+            return result
         raise ValueError(
             f"y holds only the label {value!r}, which is not one of this perceptron's classes "
             f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."

@@ -47,7 +47,8 @@ def _factor(name: str, value: Any) -> float:
     value = float(value)
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a non-negative number, got {value}.")
-    return value
+    result: float = value
+    return result
 
 
 class Regularizer:
@@ -125,7 +126,8 @@ class L1(Regularizer):
         return self.l1 * _abs_sum(np.asarray(x))
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
-        return np.sign(np.asarray(x)) * self.l1
+        result: np.ndarray = np.sign(np.asarray(x)) * self.l1
+        return result
 
     def add_gradient(self, x: np.ndarray, grad: np.ndarray) -> tuple[float, np.ndarray]:
         grad += np.sign(x) * grad.dtype.type(self.l1)
@@ -188,7 +190,8 @@ class L1L2(Regularizer):
         return penalty
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
-        return L1(self.l1).gradient(x) + L2(self.l2).gradient(x)
+        result: np.ndarray = L1(self.l1).gradient(x) + L2(self.l2).gradient(x)
+        return result
 
     def add_gradient(self, x: np.ndarray, grad: np.ndarray) -> tuple[float, np.ndarray]:
         if self.l1:

@@ -160,7 +160,8 @@ class ExponentialDecay(LearningRateSchedule):
         p = _step(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
-        return _result(self.initial_learning_rate * np.power(self.decay_rate, p))
+        result: float = _result(self.initial_learning_rate * np.power(self.decay_rate, p))
+        return result
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -209,7 +210,8 @@ class InverseTimeDecay(LearningRateSchedule):
         p = _step(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
-        return _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+        result: float = _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+        return result
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -256,7 +258,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     def __call__(self, step: int) -> float:
         # The first boundary >= step names the interval: a step on a boundary is below it.
         index = np.searchsorted(np.array(self.boundaries), _step(step), side="left")
-        return _result(np.array(self.values)[index])
+        result: float = _result(np.array(self.values)[index])
+        return result
 
     def get_config(self) -> dict[str, Any]:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
@@ -307,18 +310,22 @@ class CosineDecay(LearningRateSchedule):
     def _decay(self, step: np.ndarray, start: float) -> np.ndarray:
         fraction = np.minimum(step, self.decay_steps) / self.decay_steps
         cosine = 0.5 * (1.0 + np.cos(math.pi * fraction))
-        return start * ((1.0 - self.alpha) * cosine + self.alpha)
+        result: np.ndarray = start * ((1.0 - self.alpha) * cosine + self.alpha)
+        return result
 
     def __call__(self, step: int) -> float:
         at = _step(step)
         if self.warmup_target is None:
-            return _result(self._decay(at, self.initial_learning_rate))
+            result: float = _result(self._decay(at, self.initial_learning_rate))
+            return result
         decaying = self._decay(np.maximum(at - self.warmup_steps, 0), self.warmup_target)
         if not self.warmup_steps:  # as Keras: no step is below 0, so decay from the target
-            return _result(decaying)
+            result = _result(decaying)
+            return result
         delta = self.warmup_target - self.initial_learning_rate
         warming = self.initial_learning_rate + delta * at / self.warmup_steps
-        return _result(np.where(at < self.warmup_steps, warming, decaying))
+        result = _result(np.where(at < self.warmup_steps, warming, decaying))
+        return result
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -242,7 +242,7 @@ def check_gradients(
         def forward() -> np.ndarray:
             for rng, state in zip(rngs, rng_states, strict=True):
                 rng.bit_generator.state = state  # the same Dropout mask every pass
-            out = x
+            out: np.ndarray = x
             for leaf in leaves:
                 out = leaf.forward(out, training=True)  # layers cache for backward
             return out

@@ -65,7 +65,8 @@ def check_number(
     too_high = high is not None and (value > high or (not high_inclusive and value == high))
     if not np.isfinite(value) or too_low or too_high:
         raise ValueError(f"{name}={value} is out of range {interval}.")
-    return value
+    result: float = value
+    return result
 
 
 def check_one_of(name: str, value: Any, options: Iterable[str], what: str | None = None) -> str:

@@ -48,7 +48,8 @@ class Scalar(np.float64):
 
     def numpy(self) -> np.float64:
         """The plain NumPy scalar."""
-        return np.float64(self)
+        result: np.float64 = np.float64(self)
+        return result
 
     def __repr__(self) -> str:
         return repr(np.float64(self))
@@ -68,4 +69,5 @@ def as_tensor(array: np.ndarray) -> Tensor:
 
 def as_scalar(value: Any) -> Scalar:
     """`value` (a float or a 0-d array) as a `Scalar`."""
-    return Scalar(float(value))
+    result: Scalar = Scalar(float(value))
+    return result

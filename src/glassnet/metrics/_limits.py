@@ -111,7 +111,8 @@ class InputStatistics:
         """Each sample's mean squared z-score, shape (n,): about 1 for a typical input."""
         rows = _rows("x", x, len(self.mean))
         with np.errstate(under="ignore"):
-            return np.mean(((rows - self.mean) / self.scale) ** 2, axis=1)
+            result: np.ndarray = np.mean(((rows - self.mean) / self.scale) ** 2, axis=1)
+            return result
 
     def is_unusual(self, x: Any) -> np.ndarray:
         """True for each sample whose score is above the threshold, shape (n,)."""

@@ -200,7 +200,10 @@ class MeanMetricWrapper(Mean):
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """The value of each sample, shape (N,) (or (N, ...), averaged per sample)."""
-        return cast("Callable[..., Any]", self.fn)(y_true, y_pred)  # given: values not overridden
+        result: np.ndarray = cast("Callable[..., Any]", self.fn)(
+            y_true, y_pred
+        )  # given: values not overridden
+        return result
 
     def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         """The sum over the batch of the per-sample values (of prepared arrays)."""
@@ -231,7 +234,8 @@ class Accuracy(MeanMetricWrapper):
         super().__init__(name=name)
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        return y_true == y_pred
+        result: np.ndarray = y_true == y_pred
+        return result
 
 
 class BinaryAccuracy(MeanMetricWrapper):
@@ -252,7 +256,8 @@ class BinaryAccuracy(MeanMetricWrapper):
         super().__init__(name=name)
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        return (y_pred > self.threshold) == (y_true > 0.5)
+        result: np.ndarray = (y_pred > self.threshold) == (y_true > 0.5)
+        return result
 
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "threshold": self.threshold}
@@ -280,7 +285,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
         return y_true, y_pred
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        return y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)
+        result: np.ndarray = y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)
+        return result
 
     def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         return float(np.count_nonzero(y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)))
@@ -302,7 +308,8 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         return _sparse_pair(type(self).__name__, y_true, y_pred)
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        return y_pred.argmax(axis=-1) == y_true
+        result: np.ndarray = y_pred.argmax(axis=-1) == y_true
+        return result
 
     def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         return float(np.count_nonzero(y_pred.argmax(axis=-1) == y_true))
@@ -372,7 +379,8 @@ class BinaryCrossentropy(_SmoothedCrossentropy):
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         y_true = self.smoothed(y_true, 2)
         elementwise = stable.binary_crossentropy(y_true, y_pred, self.from_logits)
-        return elementwise.reshape(len(y_pred), -1).mean(axis=1)
+        result: np.ndarray = elementwise.reshape(len(y_pred), -1).mean(axis=1)
+        return result
 
 
 class CategoricalCrossentropy(_SmoothedCrossentropy):
@@ -446,7 +454,8 @@ class MeanSquaredError(MeanMetricWrapper):
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         diff = y_pred - y_true
-        return (diff * diff).reshape(len(y_pred), -1).mean(axis=1)
+        result: np.ndarray = (diff * diff).reshape(len(y_pred), -1).mean(axis=1)
+        return result
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
@@ -462,4 +471,5 @@ class MeanAbsoluteError(MeanMetricWrapper):
         super().__init__(name=name)
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-        return np.abs(y_pred - y_true).reshape(len(y_pred), -1).mean(axis=1)
+        result: np.ndarray = np.abs(y_pred - y_true).reshape(len(y_pred), -1).mean(axis=1)
+        return result
