@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from glassnet import _model_inputs, losses, optimizers
 from glassnet import callbacks as callbacks_module
@@ -119,8 +120,8 @@ class Trainer(_LayerBase):
 
     def fit(
         self,
-        x: Any = None,
-        y: Any = None,
+        x: npt.ArrayLike | None = None,
+        y: npt.ArrayLike | None = None,
         batch_size: int | None = None,
         epochs: int = 1,
         verbose: int | str = 1,
@@ -399,8 +400,8 @@ class Trainer(_LayerBase):
 
     def evaluate(
         self,
-        x: Any,
-        y: Any,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
         batch_size: int | None = None,
         verbose: int | str = "auto",
         return_dict: bool = False,
@@ -451,8 +452,8 @@ class Trainer(_LayerBase):
         print(accuracy_summary(np.asarray(truth).reshape(len(labels), -1)[:, 0], labels))
 
     def predict(
-        self, x: Any, batch_size: int | None = None, verbose: int | str = "auto"
-    ) -> np.ndarray:
+        self, x: npt.ArrayLike, batch_size: int | None = None, verbose: int | str = "auto"
+    ) -> npt.NDArray[np.float32]:
         """The model's outputs for `x`, computed in batches, as float32.
 
         Args:
@@ -501,7 +502,7 @@ class Trainer(_LayerBase):
                     on_batch(step)
         return result
 
-    def predict_classes(self, x: Any, batch_size: int | None = None) -> np.ndarray:
+    def predict_classes(self, x: npt.ArrayLike, batch_size: int | None = None) -> np.ndarray:
         """The predicted class of each sample: argmax, or threshold for one output."""
         outputs = self.predict(x, batch_size, verbose=0)
         if outputs.shape[-1] == 1:

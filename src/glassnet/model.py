@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from glassnet import _model_inputs, _model_state, losses, optimizers, saving
 from glassnet import callbacks as callbacks_module
@@ -350,7 +351,7 @@ class Sequential(Model):
         first = next((i for i, leaf in enumerate(leaves) if id(leaf) in trainable), len(leaves))
         return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
-    def __call__(self, x: Any, training: bool = False) -> Tensor:
+    def __call__(self, x: npt.ArrayLike, training: bool = False) -> Tensor:
         """The outputs for `x` in one pass, as Keras's `model(x)`: a float32 `Tensor`, an
         ndarray that also has Keras's `.numpy()` (`predict` returns a plain ndarray)."""
         if isinstance(x, KerasTensor):
