@@ -111,3 +111,63 @@ def test_mypy_finds_no_errors():
     )
     assert status == 0, stdout + stderr
     assert stdout.startswith("Success: no issues found"), stdout
+
+
+USER_CODE = """
+import numpy as np
+import glassnet as gn
+
+model = gn.Sequential(
+    [gn.layers.Dense(128, activation="relu", input_shape=(784,)), gn.layers.Dense(10)]
+)
+model.compile(
+    optimizer=gn.optimizers.Adam(learning_rate=1e-3),
+    loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+x = np.zeros((8, 784), dtype=np.float32)
+y = np.zeros(8, dtype=np.int64)
+history = model.fit(x, y, epochs=1, verbose=0, callbacks=[gn.callbacks.EarlyStopping()])
+reveal_type(history)
+reveal_type(model.predict(x))
+reveal_type(model(x))
+reveal_type(gn.losses.MeanSquaredError()(y, x))
+"""
+
+
+def _check(tmp_path: Path, code: str) -> tuple[str, int]:
+    api = pytest.importorskip("mypy.api")
+    script = tmp_path / "user_code.py"
+    script.write_text(code, encoding="utf-8")
+    stdout, stderr, status = api.run(
+        [
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(ROOT / ".mypy_cache"),
+            "--no-pretty",
+            str(script),
+        ]
+    )
+    return stdout + stderr, status
+
+
+def test_user_code_sees_the_types(tmp_path):
+    # What py.typed promises: a user's strict mypy run knows what the lecture's calls return.
+    output, status = _check(tmp_path, USER_CODE)
+    assert status == 0, output
+    revealed = [
+        line.split("Revealed type is ")[1] for line in output.splitlines() if "Revealed" in line
+    ]
+    assert revealed[0] == '"glassnet.callbacks.History"'
+    assert "numpy.ndarray[" in revealed[1] and "_32Bit" in revealed[1]  # float32
+    assert revealed[2] == '"glassnet._internal.tensor.Tensor"'
+    assert revealed[3] == '"glassnet._internal.tensor.Scalar"'
+
+
+def test_user_code_type_errors_are_caught(tmp_path):
+    # Not Any: a wrong argument type in user code is an error of mypy's.
+    code = USER_CODE.replace("epochs=1,", 'epochs="1",').replace("reveal_type", "print")
+    output, status = _check(tmp_path, code)
+    assert status == 1, output
+    assert '"fit" of "Trainer" has incompatible type "str"; expected "int"' in output, output
