@@ -46,7 +46,23 @@ STRICT = [
     "glassnet._saved_*",
     "glassnet._keras_*",
     "glassnet._weights_file",
+    "glassnet.metrics.*",
+    "glassnet.perceptron",
+    "glassnet.sklearn",
+    "glassnet.testing",
+    "glassnet.interactive",
+    "glassnet.exercises.*",
 ]
+# The only packages that may still be exempt (each with its reason in pyproject.toml);
+# delete an entry here and its override there once the package is clean.
+EXCEPTIONS = {
+    "glassnet.cli.*",
+    "glassnet.datasets.*",
+    "glassnet.doctor.*",
+    "glassnet.explain.*",
+    "glassnet.plots.*",
+    "glassnet.tuning.*",
+}
 
 
 def _module_names() -> list[str]:
@@ -88,8 +104,9 @@ def test_no_strict_module_is_exempt():
     modules = _module_names()
     strict = [m for m in modules if any(fnmatch.fnmatchcase(m, p) for p in STRICT)]
     assert "glassnet.model" in strict and "glassnet._internal.checks" in strict
-    assert len(strict) >= 40
+    assert len(strict) >= 50
     for pattern in _ignored_patterns():
+        assert pattern in EXCEPTIONS, f"{pattern!r} is not among the allowed exceptions"
         exempt = [m for m in strict if _matches(pattern, m)]
         assert not exempt, f"{pattern!r} in an ignore_errors override covers {exempt}"
         assert any(_matches(pattern, m) for m in modules), f"{pattern!r} matches no module"
