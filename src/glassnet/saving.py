@@ -144,6 +144,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
         _saved_folder.save_folder(target, config, arrays)
         return
     with atomic_write(target) as handle:
+        # numpy's stub reads **arrays as maybe naming allow_pickle (a bool): not so here.
         np.savez(handle, config=text_array(json.dumps(config)), **arrays)  # type: ignore[arg-type]
 
 
