@@ -25,6 +25,7 @@ array([-0.6321,  2.    ])
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import numpy as np
 
@@ -42,7 +43,7 @@ _GELU_CUBIC = 0.044715
 # Beyond |z| = 40 the normal density exp(-z^2 / 2) is 0 in float64: clipping there keeps z^2
 # finite for any z without changing a value.
 _DENSITY_CLIP = 40.0
-_erfc = np.frompyfunc(math.erfc, 1, 1)  # exact in float64; NumPy has no erf of its own
+_erfc: Any = np.frompyfunc(math.erfc, 1, 1)  # exact in float64; NumPy has no erf of its own
 
 
 def _elu(z: np.ndarray, alpha: float) -> np.ndarray:
@@ -64,25 +65,25 @@ class ELU(ActivationFunction):
     name, formula = "elu", "f(z) = z if z > 0 else alpha (e^z - 1)"
     backward_needs_z = False
 
-    def __init__(self, alpha: float = 1.0):
+    def __init__(self, alpha: float = 1.0) -> None:
         self.alpha = check_number("alpha", alpha, 0)
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         return write(_elu(as_float(z), self.alpha), out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):
             slope = np.exp(np.minimum(z, 0)) * z.dtype.type(self.alpha)
         return np.where(z > 0, 1, slope).astype(z.dtype, copy=False)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         # y > 0 exactly where z > 0 (alpha >= 0), and alpha e^z = y + alpha below.
         with np.errstate(under="ignore"):
             grad *= np.where(y > 0, 1, y + y.dtype.type(self.alpha))
         return grad
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"alpha": self.alpha}
 
 
@@ -97,18 +98,18 @@ class SELU(ActivationFunction):
     name, formula = "selu", "f(z) = scale (z if z > 0 else alpha (e^z - 1))"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):
             return write(_elu(z, SELU_ALPHA) * z.dtype.type(SELU_SCALE), out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):
             slope = np.exp(np.minimum(z, 0)) * z.dtype.type(SELU_SCALE * SELU_ALPHA)
         return np.where(z > 0, SELU_SCALE, slope).astype(z.dtype, copy=False)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         f = y.dtype.type
         with np.errstate(under="ignore"):
             grad *= np.where(y > 0, f(SELU_SCALE), y + f(SELU_SCALE * SELU_ALPHA))
@@ -131,7 +132,7 @@ class GELU(ActivationFunction):
 
     name, formula = "gelu", "f(z) = z Phi(z), Phi the normal CDF"
 
-    def __init__(self, approximate: bool = False):
+    def __init__(self, approximate: bool = False) -> None:
         if not isinstance(approximate, (bool, np.bool_)):
             raise TypeError(f"approximate must be True or False, got {approximate!r}.")
         self.approximate = bool(approximate)
@@ -139,7 +140,8 @@ class GELU(ActivationFunction):
     @staticmethod
     def _cdf(z: np.ndarray) -> np.ndarray:
         """Phi(z) in float64: one call of math.erfc per number (the slow part of gelu)."""
-        return 0.5 * _erfc(-z.astype(np.float64) / _SQRT_2).astype(np.float64)
+        result: np.ndarray = 0.5 * _erfc(-z.astype(np.float64) / _SQRT_2).astype(np.float64)
+        return result
 
     @staticmethod
     def _z_density(z: np.ndarray) -> np.ndarray:
@@ -155,7 +157,7 @@ class GELU(ActivationFunction):
             t = np.tanh(_SQRT_2_OVER_PI * (clipped + _GELU_CUBIC * clipped**3))
         return t, clipped
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         # z times a CDF rounding to 0 is 0, and so is its cast to float32: correct.
         with np.errstate(under="ignore"):
@@ -165,7 +167,7 @@ class GELU(ActivationFunction):
                 value = z.astype(np.float64) * self._cdf(z)
             return write(value.astype(z.dtype, copy=False), out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):
             if self.approximate:
@@ -174,13 +176,15 @@ class GELU(ActivationFunction):
                 slope = 0.5 * (1.0 + t) + 0.5 * c * (1.0 - t * t) * inner
             else:
                 slope = self._cdf(z) + self._z_density(z)
-            return slope.astype(z.dtype, copy=False)
+            result: np.ndarray = slope.astype(z.dtype, copy=False)
+            return result
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         if self.approximate:
             return super().backward(grad, z, y)
         # Phi(z) = y / z, read from the output rather than a second erfc per number; near
         # z = 0, where that division loses its digits, Phi is 1/2 to float64 precision.
+        z = cast(np.ndarray, z)  # not None: backward_needs_z is True
         z64 = z.astype(np.float64)
         cdf = np.full(z.shape, 0.5)
         with np.errstate(under="ignore"):
@@ -188,7 +192,7 @@ class GELU(ActivationFunction):
             grad *= (cdf + self._z_density(z)).astype(grad.dtype, copy=False)
         return grad
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"approximate": self.approximate}
 
 
@@ -202,16 +206,16 @@ class Softplus(ActivationFunction):
     name, formula = "softplus", "f(z) = log(1 + e^z)"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):
             value = np.log1p(np.exp(-np.abs(z))) + np.maximum(z, 0)
         return write(value.astype(z.dtype, copy=False), out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         return sigmoid(z)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         # sigmoid(z) = 1 - e^-f(z), accurate for small f too (expm1).
         with np.errstate(under="ignore"):
             grad *= -np.expm1(-y)
@@ -227,16 +231,17 @@ class SiLU(ActivationFunction):
 
     name, formula = "silu", "f(z) = z sigmoid(z)"
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):
             return write(z * sigmoid(z), out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
         s = sigmoid(z)
         with np.errstate(under="ignore"):
-            return s * (1 + z * (1 - s))
+            result: np.ndarray = s * (1 + z * (1 - s))
+            return result
 
 
 class LeakyReLU(ActivationFunction):
@@ -252,25 +257,25 @@ class LeakyReLU(ActivationFunction):
     name, formula = "leaky_relu", "f(z) = z if z > 0 else slope z"
     backward_needs_z = False
 
-    def __init__(self, negative_slope: float = 0.2):
+    def __init__(self, negative_slope: float = 0.2) -> None:
         self.negative_slope = check_number("negative_slope", negative_slope, 0)
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         with np.errstate(under="ignore"):  # a tiny z times the slope rounds to 0: correct
             value = np.where(z > 0, z, z * z.dtype.type(self.negative_slope))
         return write(value.astype(z.dtype, copy=False), out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
         return np.where(z > 0, 1, self.negative_slope).astype(z.dtype)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore"):  # y > 0 exactly where z > 0 (slope >= 0)
             grad *= np.where(y > 0, 1, y.dtype.type(self.negative_slope))
         return grad
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"negative_slope": self.negative_slope}
 
 
@@ -286,17 +291,17 @@ class HardSigmoid(ActivationFunction):
     name, formula = "hard_sigmoid", "f(z) = clip(z / 6 + 1/2, 0, 1)"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         f = z.dtype.type
         with np.errstate(under="ignore"):
             return np.clip(z / f(6) + f(0.5), 0, 1, out=out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
         return np.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore"):  # a tiny gradient's sixth rounds to 0: correct
             grad *= np.where((y > 0) & (y < 1), y.dtype.type(1 / 6), 0)
         return grad
@@ -313,14 +318,15 @@ class Exponential(ActivationFunction):
     name, formula = "exponential", "f(z) = e^z"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         with np.errstate(under="ignore", over="ignore"):
-            return np.exp(as_float(z), out=out)
+            result: np.ndarray = np.exp(as_float(z), out=out)
+            return result
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         return self(z)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore", over="ignore", invalid="ignore"):
             grad *= y
         return grad

@@ -15,7 +15,7 @@ callback written against either name works.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from glassnet._internal.checks import check_one_of
 
@@ -36,8 +36,11 @@ HOOKS = (
 _ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 
 
-def _default(method: Callable) -> Callable:
-    method.is_default_hook = True
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _default(method: _F) -> _F:
+    method.is_default_hook = True  # type: ignore[attr-defined]  # a function attribute
     return method
 
 
@@ -80,45 +83,45 @@ class Callback:
         self.params = params
 
     @_default
-    def on_train_begin(self, logs: dict | None = None) -> None:
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Called once, before the first epoch."""
 
     @_default
-    def on_train_end(self, logs: dict | None = None) -> None:
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         """Called once, after the last epoch (also after early stopping or Ctrl-C)."""
 
     @_default
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Called at the start of each epoch (0-based)."""
 
     @_default
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         """Called at the end of each epoch with its figures; may add entries to `logs`."""
 
     @_default
-    def on_train_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called before each training step (`batch` counts from 0 in each epoch)."""
         self.on_batch_begin(batch, logs=logs)
 
     @_default
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Called after each training step, with the running mean "loss"."""
         self.on_batch_end(batch, logs=logs)
 
     @_default
-    def on_batch_begin(self, batch: int, logs: dict | None = None) -> None:
+    def on_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Keras's older name of `on_train_batch_begin`."""
 
     @_default
-    def on_batch_end(self, batch: int, logs: dict | None = None) -> None:
+    def on_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         """Keras's older name of `on_train_batch_end`."""
 
     @_default
-    def on_test_begin(self, logs: dict | None = None) -> None:
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         """Called before fit validates (each validated epoch)."""
 
     @_default
-    def on_test_end(self, logs: dict | None = None) -> None:
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         """Called after fit validated, with the validation figures (no "val_" prefix)."""
 
 

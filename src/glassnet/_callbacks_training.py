@@ -21,7 +21,7 @@ import numbers
 import os
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any, cast
 
 import numpy as np
 
@@ -88,7 +88,7 @@ class CSVLogger(Callback):
     """
 
     def __init__(
-        self, filename: str | os.PathLike, separator: str = ",", append: bool = False
+        self, filename: str | os.PathLike[str], separator: str = ",", append: bool = False
     ) -> None:
         if not isinstance(filename, (str, os.PathLike)):
             raise TypeError(f"filename must be a path (str), got {describe(filename)}.")
@@ -98,10 +98,10 @@ class CSVLogger(Callback):
         self.sep = separator
         self.append = bool(append)
         self.keys: list[str] | None = None
-        self.csv_file = None
-        self.writer = None
+        self.csv_file: IO[str] | None = None
+        self.writer: csv.DictWriter[str] | None = None
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.write_header = True
         if self.append and os.path.exists(self.filename):
             with open(self.filename, encoding="utf-8") as existing:
@@ -112,25 +112,26 @@ class CSVLogger(Callback):
         self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")
         self.keys, self.writer = None, None
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)
             if self.keys and not any(key.startswith("val_") for key in self.keys):
                 self.keys += [f"val_{key}" for key in self.keys]
+        csv_file = cast(IO[str], self.csv_file)  # opened by on_train_begin
         if self.writer is None:
             dialect = type("Dialect", (csv.excel,), {"delimiter": self.sep})
             self.writer = csv.DictWriter(
-                self.csv_file, fieldnames=["epoch", *self.keys], dialect=dialect
+                csv_file, fieldnames=["epoch", *self.keys], dialect=dialect
             )
             if self.write_header:
                 self.writer.writeheader()
         row = {"epoch": epoch}
         row.update((key, _cell(logs.get(key, "NA"))) for key in self.keys)
         self.writer.writerow(row)
-        self.csv_file.flush()
+        csv_file.flush()
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()
         self.writer = None
@@ -176,7 +177,7 @@ class LearningRateScheduler(Callback):
         self.schedule = schedule
         self.verbose = check_int("verbose", verbose, minimum=0)
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         settable_rate(self.model.optimizer, "LearningRateScheduler")
 
     def _call_schedule(self, epoch: int, rate: float) -> Any:
@@ -188,7 +189,7 @@ class LearningRateScheduler(Callback):
             pass
         return self.schedule(epoch, rate)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         optimizer = self.model.optimizer
         rate = self._call_schedule(epoch, settable_rate(optimizer, "LearningRateScheduler"))
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
@@ -203,7 +204,7 @@ class LearningRateScheduler(Callback):
                 f"{optimizer.learning_rate}."
             )
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if logs is not None:
             logs["learning_rate"] = float(self.model.optimizer.learning_rate)
 
@@ -270,11 +271,11 @@ class ReduceLROnPlateau(Callback):
             return current + self.min_delta < self.best
         return current - self.min_delta > self.best
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         settable_rate(self.model.optimizer, "ReduceLROnPlateau")
         self._reset()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer
         logs["learning_rate"] = settable_rate(optimizer, "ReduceLROnPlateau")
@@ -333,7 +334,7 @@ class TerminateOnNaN(Callback):
     def __init__(self, raise_error: bool = False) -> None:
         self.raise_error = bool(raise_error)
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         loss = (logs or {}).get("loss")
         if loss is None or math.isfinite(loss):
             return
@@ -364,13 +365,13 @@ class LambdaCallback(Callback):
 
     def __init__(
         self,
-        on_epoch_begin: Callable | None = None,
-        on_epoch_end: Callable | None = None,
-        on_train_begin: Callable | None = None,
-        on_train_end: Callable | None = None,
-        on_train_batch_begin: Callable | None = None,
-        on_train_batch_end: Callable | None = None,
-        **kwargs: Callable,
+        on_epoch_begin: Callable[..., Any] | None = None,
+        on_epoch_end: Callable[..., Any] | None = None,
+        on_train_begin: Callable[..., Any] | None = None,
+        on_train_end: Callable[..., Any] | None = None,
+        on_train_batch_begin: Callable[..., Any] | None = None,
+        on_train_batch_end: Callable[..., Any] | None = None,
+        **kwargs: Callable[..., Any],
     ) -> None:
         for name in kwargs:
             if not name.startswith("on_") or not callable(getattr(Callback, name, None)):

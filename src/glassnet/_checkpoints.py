@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from typing import Any
+from typing import Any, cast
 
 from glassnet._callback_base import monitor_mode
 from glassnet._internal.checks import check_int, check_one_of, describe
@@ -69,7 +69,7 @@ class Checkpointing:
 
     def __init__(
         self,
-        filepath: str | os.PathLike,
+        filepath: str | os.PathLike[str],
         monitor: str = "val_loss",
         verbose: int = 0,
         save_best_only: bool = False,
@@ -77,7 +77,7 @@ class Checkpointing:
         mode: str = "auto",
         save_freq: str | int = "epoch",
         initial_value_threshold: float | None = None,
-    ):
+    ) -> None:
         if not isinstance(filepath, (str, os.PathLike)):
             raise TypeError(f"filepath must be a file path, got {describe(filepath)}.")
         self.filepath = os.fspath(filepath)
@@ -116,18 +116,18 @@ class Checkpointing:
             )
 
     # -- hooks ----------------------------------------------------------------------------
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = epoch
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if self.save_freq == "epoch":
             return
         self._batches_since_save += 1
-        if self._batches_since_save >= self.save_freq:
+        if self._batches_since_save >= cast(int, self.save_freq):  # not "epoch" here
             self._batches_since_save = 0
             self._save(self._epoch, batch, logs or {})
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.save_freq == "epoch":
             self._save(epoch, None, logs or {})
 

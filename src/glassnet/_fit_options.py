@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -49,7 +49,11 @@ class EpochBatches:
     def epoch(self, epoch: int = 0) -> Iterator[np.ndarray]:
         """Yield the index array of each step of one epoch."""
         if self._order is None or self.steps_per_epoch is None:
-            self._order = self.rng.permutation(self.n) if self.shuffle else np.arange(self.n)
+            self._order = (
+                cast(np.random.Generator, self.rng).permutation(self.n)
+                if self.shuffle
+                else np.arange(self.n)
+            )
             self._next = 0
         order, size = self._order, self.batch_size
         for step in range(self.steps):

@@ -89,7 +89,7 @@ _DTYPE = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "fl
 
 
 # -- writing ------------------------------------------------------------------------------
-def _entry(class_name: str, config: dict, module: str = "keras.layers") -> dict[str, Any]:
+def _entry(class_name: str, config: dict[str, Any], module: str = "keras.layers") -> dict[str, Any]:
     return {"module": module, "class_name": class_name, "config": config, "registered_name": None}
 
 
@@ -125,7 +125,8 @@ def _activation(layer: Any) -> str:
             f"Layer '{layer.name}' uses the activation '{name}', which Keras does not have: "
             "a .keras file can't hold it. Save as 'model.glassnet' instead."
         )
-    return name
+    result: str = name
+    return result
 
 
 def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:
@@ -242,7 +243,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
     }
 
 
-def save_keras(model: Any, path: str | os.PathLike) -> None:
+def save_keras(model: Any, path: str | os.PathLike[str]) -> None:
     """Write `model` as a Keras 3 `.keras` zip at `path`, atomically.
 
     Raises:
@@ -263,7 +264,7 @@ def save_keras(model: Any, path: str | os.PathLike) -> None:
 
 
 # -- reading ------------------------------------------------------------------------------
-def is_keras_zip(path: str | os.PathLike) -> bool:
+def is_keras_zip(path: str | os.PathLike[str]) -> bool:
     """Whether `path` is a zip holding Keras's `config.json` (a `.keras` file)."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -287,12 +288,12 @@ def _member(path: Path, name: str, shown: str) -> bytes:
         raise ValueError(f"{shown} is a damaged .keras file ({error!r}).") from None
 
 
-def weights_bytes(path: str | os.PathLike, shown: str) -> bytes:
+def weights_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
     """The bytes of the `model.weights.h5` inside the `.keras` zip at `path`."""
     return _member(Path(path), "model.weights.h5", shown)
 
 
-def load_keras(path: str | os.PathLike, shown: str) -> Any:
+def load_keras(path: str | os.PathLike[str], shown: str) -> Any:
     """The Sequential in the Keras 3 `.keras` file at `path`, with its weights, compiled
     as saved when glassnet has its settings (else uncompiled, with a warning).
 
@@ -352,11 +353,12 @@ def model_from_config(entry: Any, shown: str, depth: int = 0) -> tuple[Any, tupl
         )
     if depth > _MAX_DEPTH:
         raise ValueError(f"{shown}: its Sequentials are nested too deeply: damaged.")
-    layers, input_shape = [], None
+    layers: list[Any] = []
+    input_shape: tuple[int, ...] | None = None
     for layer_entry in config["layers"]:
         kind, settings = _config_of(layer_entry, shown)
         if kind == "InputLayer":
-            batch = settings.get("batch_shape") or settings.get("batch_input_shape")
+            batch: Any = settings.get("batch_shape") or settings.get("batch_input_shape")
             input_shape = _saved_checks.input_shape(list(batch)[1:], shown)
         elif kind == "Sequential":
             inner, inner_shape = model_from_config(layer_entry, shown, depth + 1)
@@ -370,7 +372,8 @@ def model_from_config(entry: Any, shown: str, depth: int = 0) -> tuple[Any, tupl
         )
         if built:
             input_shape = _saved_checks.input_shape(list(built)[1:], shown)
-    return layers_module.get("Sequential")(layers, name=config.get("name")), input_shape
+    sequential: Any = layers_module.get("Sequential")
+    return sequential(layers, name=config.get("name")), input_shape
 
 
 def _unsupported(kind: str, name: Any, what: str, shown: str) -> ValueError:
@@ -407,7 +410,7 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
                         "lora_rank", "quantization_config"):  # fmt: skip
                 if settings.get(key):
                     raise _unsupported(kind, name, f"has a {key}", shown)
-            layer = layers_module.Dense(
+            layer: layers_module.Layer = layers_module.Dense(
                 settings["units"],
                 activation=_activation_name(settings.get("activation"), kind, name, shown),
                 use_bias=bool(settings.get("use_bias", True)),

@@ -97,7 +97,7 @@ def keras_paths(model: Any, prefix: str = "") -> list[tuple[str, Any]]:
 def optimizer_slots(optimizer: Any) -> tuple[str, ...] | None:
     """The glassnet state kinds Keras keeps per weight for this optimizer, or None when
     Keras's optimizer of that name keeps other state."""
-    name = getattr(optimizer, "name", None)
+    name: Any = getattr(optimizer, "name", None)
     if name == "sgd" and not optimizer.momentum:
         return ()
     return _SLOTS.get(name)
@@ -239,18 +239,22 @@ def stored_shapes(data: bytes, model: Any, shown: str) -> list[tuple[int, ...]]:
     return shapes
 
 
-def _dataset_type() -> type:
+def _dataset_type() -> Any:  # h5py.Dataset
     return h5py().Dataset
 
 
-def _read_optimizer(file: Any, model: Any, shown: str) -> tuple[dict, list] | None:
+def _read_optimizer(
+    file: Any, model: Any, shown: str
+) -> tuple[dict[str, np.ndarray], list[np.ndarray]] | None:
     group = file.get("optimizer/vars")
     if group is None or not all(str(i) in group for i in range(len(group))):
         return None
     return optimizer_state(model, [group[str(i)] for i in range(len(group))], shown)
 
 
-def optimizer_state(model: Any, stored: list[Any], shown: str) -> tuple[dict, list] | None:
+def optimizer_state(
+    model: Any, stored: list[Any], shown: str
+) -> tuple[dict[str, np.ndarray], list[np.ndarray]] | None:
     """What `model.optimizer.set_state` takes, from the optimizer variables of a Keras file
     (arrays or h5py datasets, in Keras's order), or None when they do not fit the model's
     optimizer: another optimizer, or one that never stepped, starts afresh (as Keras, which

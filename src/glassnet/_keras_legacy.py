@@ -59,7 +59,7 @@ def _strip(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def save_legacy(model: Any, path: str | os.PathLike) -> None:
+def save_legacy(model: Any, path: str | os.PathLike[str]) -> None:
     """Write `model` as a Keras legacy `.h5` model file at `path`, atomically."""
     h5 = _keras_h5.h5py()
     model.get_weights()  # builds the model when its input shape is known
@@ -160,7 +160,7 @@ def read_legacy_weights(file: Any, model: Any, shown: str) -> None:
         leaf.params[key][...] = value
 
 
-def is_legacy(path: str | os.PathLike) -> bool:
+def is_legacy(path: str | os.PathLike[str]) -> bool:
     """Whether the HDF5 file at `path` is in Keras's legacy layout (a model or weights)."""
     h5 = _keras_h5.h5py()
     try:
@@ -170,7 +170,7 @@ def is_legacy(path: str | os.PathLike) -> bool:
         return False
 
 
-def load_legacy_weights(path: str | os.PathLike, model: Any, shown: str) -> None:
+def load_legacy_weights(path: str | os.PathLike[str], model: Any, shown: str) -> None:
     """`read_legacy_weights` from the file at `path`."""
     h5 = _keras_h5.h5py()
     try:
@@ -180,7 +180,7 @@ def load_legacy_weights(path: str | os.PathLike, model: Any, shown: str) -> None
         raise ValueError(f"{shown} is a damaged HDF5 file ({error}).") from None
 
 
-def load_legacy(path: str | os.PathLike, shown: str) -> Any:
+def load_legacy(path: str | os.PathLike[str], shown: str) -> Any:
     """The Sequential in the legacy Keras `.h5` model file at `path`, with its weights,
     compiled as saved when glassnet has its settings (else uncompiled, with a warning).
 

@@ -121,7 +121,9 @@ def input_layer_shape(
     return shape
 
 
-def _with_batch_axis(shape: tuple[int, ...] | None, what: str, owner: Any) -> tuple:
+def _with_batch_axis(
+    shape: tuple[int, ...] | None, what: str, owner: Any
+) -> tuple[int | None, ...]:
     if shape is None:
         raise AttributeError(
             f"{type(owner).__name__} '{owner.name}' has no defined {what} yet: give the first "
@@ -147,7 +149,7 @@ class KerasTensor:
     <KerasTensor shape=(None, 4), dtype=float32, name=pixels>
     """
 
-    def __init__(self, input_layer: Any):
+    def __init__(self, input_layer: Any) -> None:
         self.input_layer = input_layer
         self.shape = (None, *input_layer.input_sample_shape)
         self.dtype = "float32"
@@ -249,7 +251,7 @@ class LayerAPI:
 
     # -- shapes with the batch axis ---------------------------------------------------
     @property
-    def input_shape(self) -> tuple:
+    def input_shape(self) -> tuple[int | None, ...]:
         """The input's shape with the batch axis, `(None, *one_sample)`, as Keras reports it.
 
         Raises:
@@ -258,7 +260,7 @@ class LayerAPI:
         return _with_batch_axis(self.input_sample_shape, "input shape", self)
 
     @property
-    def output_shape(self) -> tuple:
+    def output_shape(self) -> tuple[int | None, ...]:
         """The output's shape with the batch axis, e.g. `(None, 10)`; known once built.
 
         Raises:

@@ -55,7 +55,7 @@ class NotebookBar:
         """Display the empty bar; later `update` and `finish` redraw this same display."""
         from IPython.display import display
 
-        self.handle = display(self.view(0), display_id=True)
+        self.handle = display(self.view(0), display_id=True)  # type: ignore[no-untyped-call]
 
     def update(self, done: int, info: str) -> None:
         """Redraw the bar after `done` steps."""
@@ -68,7 +68,7 @@ class NotebookBar:
         else:
             from IPython.display import display
 
-            display(MonospaceText(line))
+            display(MonospaceText(line))  # type: ignore[no-untyped-call]  # IPython
 
 
 def learning_curves_png(history: dict[str, list[float]], dpi: int = 80) -> bytes:
@@ -99,7 +99,8 @@ def learning_curves_png(history: dict[str, list[float]], dpi: int = 80) -> bytes
             ax.plot(range(1, len(val) + 1), val, "s--", color="tab:orange", label=f"val {name}")
         ax.set_xlabel("epoch")
         ax.set_title(f"{name} per epoch")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        # A MaxNLocator's parameter; matplotlib's stub types the base Locator.
+        ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         ax.legend(fontsize="small")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
@@ -130,7 +131,7 @@ class LivePlot(Callback):
         (2, 0)
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, every: int = 1) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, every: int = 1) -> None:
         if path is not None and not isinstance(path, str | os.PathLike):
             raise TypeError(f"LivePlot path must be a str or os.PathLike, got {path!r}.")
         self.path = path
@@ -139,7 +140,7 @@ class LivePlot(Callback):
         self.handle: Any = None
         self.draws = 0
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.history = {}
         self.handle = None
         self.draws = 0
@@ -148,9 +149,9 @@ class LivePlot(Callback):
             from IPython.display import display
 
             waiting = MonospaceText("Learning curves: drawn after each epoch.")
-            self.handle = display(waiting, display_id=True)
+            self.handle = display(waiting, display_id=True)  # type: ignore[no-untyped-call]
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(float(value))
         last = epoch + 1 >= self.params.get("epochs", epoch + 1)
@@ -166,6 +167,6 @@ class LivePlot(Callback):
             with atomic_write(self.path) as file:
                 file.write(png)
         if self.notebook:
-            from IPython.display import Image
+            from IPython.display import Image  # type: ignore[attr-defined]  # not in __all__
 
-            self.handle.update(Image(data=png, format="png"))
+            self.handle.update(Image(data=png, format="png"))  # type: ignore[no-untyped-call]

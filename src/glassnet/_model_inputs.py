@@ -107,7 +107,8 @@ def as_targets(model: Any, y: Any, name: str, n: int) -> np.ndarray:
         as_float32(name, y)
     elif y.dtype.kind not in "biu":
         raise TypeError(f"{name} must be numeric, got dtype {y.dtype}.")
-    return model.loss.check_targets(y, (len(y), *model.output_sample_shape))
+    result: np.ndarray = model.loss.check_targets(y, (len(y), *model.output_sample_shape))
+    return result
 
 
 def validation_arrays(model: Any, data: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -123,7 +124,9 @@ def validation_arrays(model: Any, data: Sequence[Any]) -> tuple[np.ndarray, np.n
     return x_val, y_val
 
 
-def sample_weights(y, class_weight, sample_weight, n) -> np.ndarray | None:
+def sample_weights(
+    y: np.ndarray, class_weight: dict[int, float] | None, sample_weight: Any, n: int
+) -> np.ndarray | None:
     """One weight per sample from `sample_weight` and `class_weight` (None when neither)."""
     weights = None
     if sample_weight is not None:
@@ -146,7 +149,14 @@ def sample_weights(y, class_weight, sample_weight, n) -> np.ndarray | None:
     return weights
 
 
-def split_validation(model: Any, x, y, weights, validation_data, validation_split: float):
+def split_validation(
+    model: Any,
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None,
+    validation_data: Sequence[Any] | None,
+    validation_split: float,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray | None], tuple[np.ndarray, np.ndarray] | None]:
     """((x, y, weights) to train on, (x_val, y_val) or None), as `fit` was asked.
 
     `validation_data` wins over `validation_split`, which takes the last fraction of the

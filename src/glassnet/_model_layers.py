@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,11 @@ class ModelLayers:
     name: str
     layers: list[Any]
 
+    if TYPE_CHECKING:  # Sequential's (model.py), the class ModelLayers is a base of
+
+        def leaves(self) -> list[Any]: ...
+        def _build_if_shape_known(self) -> None: ...
+
     @property
     def trainable(self) -> bool:
         """Whether `fit` trains the model; setting it sets every layer inside (as Keras),
@@ -42,11 +47,12 @@ class ModelLayers:
         >>> len(m.trainable_weights), len(m.non_trainable_weights), len(m.weight_pairs[0][0])
         (2, 2, 3)
         """
-        return LayerAPI.trainable.fget(self)
+        result: bool = LayerAPI.trainable.fget(self)  # type: ignore[attr-defined]  # mypy: property
+        return result
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
-        LayerAPI.trainable.fset(self, value)
+        LayerAPI.trainable.fset(self, value)  # type: ignore[attr-defined]  # mypy: property
         for layer in getattr(self, "layers", ()):  # none yet while Layer.__init__ runs
             layer.trainable = value
 

@@ -20,7 +20,7 @@ JSON-ready dicts, so a saved model continues exactly where it stopped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -131,7 +131,7 @@ def rng_state(shuffle: np.random.Generator | None, leaves: list[Layer]) -> dict[
         "shuffle": None if shuffle is None else shuffle.bit_generator.state,
         "layers": {
             str(i): leaf.rng.bit_generator.state
-            for i, leaf in enumerate(leaves)
+            for i, leaf in enumerate(cast("list[Any]", leaves))  # those with an rng
             if isinstance(getattr(leaf, "rng", None), np.random.Generator)
         },
     }
@@ -142,7 +142,7 @@ def set_rng_state(
 ) -> np.random.Generator | None:
     """Set the leaves' generators to `state`; return the shuffling generator set likewise."""
     for index, leaf_state in (state.get("layers") or {}).items():
-        leaf = leaves[int(index)]
+        leaf: Any = leaves[int(index)]
         leaf.rng = _generator(leaf_state, getattr(leaf, "rng", None))
     if state.get("shuffle") is not None:
         return _generator(state["shuffle"], shuffle)

@@ -20,11 +20,13 @@ check, backward through the layers, and the optimizer's update of the packed wei
 from __future__ import annotations
 
 import math
+import typing
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from glassnet import _model_inputs, losses, optimizers
 from glassnet import callbacks as callbacks_module
@@ -39,6 +41,14 @@ from glassnet.utils import new_rng
 
 __all__ = ["Trainer"]
 
+if TYPE_CHECKING:
+    from glassnet._model_state import Pair
+    from glassnet.layers import Layer
+
+    _LayerBase = Layer  # for the type checker; at run time Sequential brings Layer in
+else:
+    _LayerBase = object
+
 # Batch size of predict/evaluate when none is given: large batches make fewer, faster calls.
 INFERENCE_BATCH = 1024
 ACCURACY_NAMES = {
@@ -48,12 +58,24 @@ ACCURACY_NAMES = {
 }
 
 
-class Trainer:
+class Trainer(_LayerBase):
     """compile, fit, evaluate and predict, for a class that is also a `Layer` with
     `leaves()`, `weight_pairs`, `_backward_steps` and `_ensure_built` (that is, `Sequential`).
     """
 
     compiled_metrics: Sequence[Metric] = ()  # compile sets the list
+
+    if TYPE_CHECKING:  # Sequential's (model.py), the class Trainer is a base of
+        layers: list[Layer]
+        optimizer: optimizers.Optimizer | None
+        loss: losses.Loss | None
+        history: callbacks_module.History | None
+        _shuffle_rng: np.random.Generator | None
+
+        @property
+        def weight_pairs(self) -> list[Pair]: ...
+        def _ensure_built(self, x: np.ndarray) -> None: ...
+        def _backward_steps(self, need_input_grad: bool) -> list[tuple[Layer, bool]]: ...
 
     def compile(
         self,
@@ -91,14 +113,15 @@ class Trainer:
     def _warn_output_and_loss(self) -> None:
         last = self.leaves()[-1] if self.layers else None
         activation = getattr(getattr(last, "activation", None), "name", None)
-        message = self.loss.check_output(activation, getattr(last, "units", None))
+        loss = typing.cast(losses.Loss, self.loss)  # compile set it
+        message = loss.check_output(activation, getattr(last, "units", None))
         if message:
             warnings.warn(message, UserWarning, stacklevel=3)
 
     def fit(
         self,
-        x: Any = None,
-        y: Any = None,
+        x: npt.ArrayLike | None = None,
+        y: npt.ArrayLike | None = None,
         batch_size: int | None = None,
         epochs: int = 1,
         verbose: int | str = 1,
@@ -202,7 +225,8 @@ class Trainer:
         )
         # What the doctor reads of this run: the data in numbers (not a copy), the callbacks.
         split = validation_split if validation_data is None else 0.0
-        history.data_summary = summarize_data(x, y, *(validation or ()), validation_split=split)
+        x_val, y_val = validation if validation is not None else (None, None)
+        history.data_summary = summarize_data(x, y, x_val, y_val, validation_split=split)
         history.callbacks = [c for c in callback_list if c is not history]
         self.stop_training = False
         self.history = history
@@ -247,7 +271,11 @@ class Trainer:
         callback_list.on_train_end(training_logs)
         return history
 
-    def _validate(self, validation, callback_list) -> dict[str, float]:
+    def _validate(
+        self,
+        validation: tuple[np.ndarray, np.ndarray],
+        callback_list: callbacks_module.CallbackList,
+    ) -> dict[str, float]:
         """The validation figures, as "val_" logs, between on_test_begin and on_test_end."""
         callback_list.on_test_begin()
         val_logs = self._evaluate_logs(*validation)
@@ -255,7 +283,16 @@ class Trainer:
         return {f"val_{k}": v for k, v in val_logs.items()}
 
     def _train_epoch(
-        self, x, y, weights, batch_size, shuffle, callback_list, epoch=0, guard=None, batches=None
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        weights: np.ndarray | None,
+        batch_size: int,
+        shuffle: bool,
+        callback_list: callbacks_module.CallbackList,
+        epoch: int = 0,
+        guard: NanGuard | None = None,
+        batches: Iterable[np.ndarray] | None = None,
     ) -> dict[str, float]:
         """One epoch in mini-batches: forward, loss, backward, update.
 
@@ -280,9 +317,12 @@ class Trainer:
         compiled_metrics = self.compiled_metrics
         for metric in compiled_metrics:
             metric.reset_state()
-        loss, optimizer = self.loss, self.optimizer
+        # compile set both (fit checked).
+        loss = typing.cast(losses.Loss, self.loss)
+        optimizer = typing.cast(optimizers.Optimizer, self.optimizer)
         # Layers with a kernel/bias regularizer: none, in most runs, and then no cost per batch.
-        regularized = [layer for layer in layers if getattr(layer, "regularized", False)]
+        regularized: list[Any] = [layer for layer in layers if getattr(layer, "regularized", False)]
+        grad: Any  # backward's result; None only past the last layer that needs it
         batch_logs: dict[str, float] = {}
         # Small products run faster on one BLAS thread (see glassnet._internal.threads).
         with compute_threads(self._largest_product(batch_size)):
@@ -339,13 +379,18 @@ class Trainer:
             self.history.stopped_on_nan = message
 
     def _evaluate_logs(
-        self, x, y, batch_size: int | None = None, on_batch=None
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        batch_size: int | None = None,
+        on_batch: Callable[[int], Any] | None = None,
     ) -> dict[str, float]:
         """{"loss": ..., then each metric in compile order}, in inference mode."""
         outputs = self._forward_all(x, batch_size, on_batch)
         with np.errstate(under="ignore"):
             # As Keras 3, the regularization penalties count in evaluate's and val_ loss too.
-            loss_value = self.loss.loss_and_gradient(y, outputs)[0] + sum(self.losses)
+            loss = typing.cast(losses.Loss, self.loss)  # fit and evaluate checked it
+            loss_value = loss.loss_and_gradient(y, outputs)[0] + sum(self.losses)
             logs = {"loss": loss_value}
             for metric in self.compiled_metrics:
                 metric.reset_state()
@@ -355,8 +400,8 @@ class Trainer:
 
     def evaluate(
         self,
-        x: Any,
-        y: Any,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
         batch_size: int | None = None,
         verbose: int | str = "auto",
         return_dict: bool = False,
@@ -386,7 +431,9 @@ class Trainer:
         check_same_length("x", x, "y", y)
         batch_size = _inference_batch(batch_size)
         bar = _inference_bar(verbose, len(x), batch_size, "test")
-        logs = self._evaluate_logs(x, y, batch_size, bar and bar.on_test_batch_end)
+        logs = self._evaluate_logs(
+            x, y, batch_size, bar.on_test_batch_end if bar is not None else None
+        )
         if bar is not None:
             bar.on_test_end(dict(sorted(logs.items())))
             if self.loss.accuracy_kind is not None:
@@ -396,16 +443,17 @@ class Trainer:
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _print_accuracy_summary(self, x, y) -> None:
+    def _print_accuracy_summary(self, x: np.ndarray, y: np.ndarray) -> None:
         from glassnet.metrics import accuracy_summary
 
         labels = self.predict_classes(x)
-        truth = y.argmax(axis=1) if self.loss.accuracy_kind == "categorical" else y
+        kind = typing.cast(losses.Loss, self.loss).accuracy_kind  # evaluate checked it
+        truth = y.argmax(axis=1) if kind == "categorical" else y
         print(accuracy_summary(np.asarray(truth).reshape(len(labels), -1)[:, 0], labels))
 
     def predict(
-        self, x: Any, batch_size: int | None = None, verbose: int | str = "auto"
-    ) -> np.ndarray:
+        self, x: npt.ArrayLike, batch_size: int | None = None, verbose: int | str = "auto"
+    ) -> npt.NDArray[np.float32]:
         """The model's outputs for `x`, computed in batches, as float32.
 
         Args:
@@ -427,17 +475,22 @@ class Trainer:
         self._ensure_built(x)
         batch_size = _inference_batch(batch_size)
         bar = _inference_bar(verbose, len(x), batch_size, "predict")
-        result = self._forward_all(x, batch_size, bar and bar.on_predict_batch_end)
+        result = self._forward_all(
+            x, batch_size, bar.on_predict_batch_end if bar is not None else None
+        )
         if bar is not None:
             bar.on_predict_end()
         return result
 
-    def _forward_all(self, x, batch_size: int | None, on_batch=None) -> np.ndarray:
+    def _forward_all(
+        self, x: np.ndarray, batch_size: int | None, on_batch: Callable[[int], Any] | None = None
+    ) -> np.ndarray:
         """Every row of `x` through the layers in inference mode, `batch_size` at a time;
         `on_batch(step)` after each batch (a progress bar's)."""
         batch_size = _inference_batch(batch_size)
         leaves = self.leaves()
-        result = np.empty((len(x), *self.output_sample_shape), dtype=DTYPE)
+        output_shape = typing.cast("tuple[int, ...]", self.output_sample_shape)  # built
+        result = np.empty((len(x), *output_shape), dtype=DTYPE)
         threads = compute_threads(self._largest_product(min(batch_size, len(x))))
         with threads, np.errstate(under="ignore"):  # see forward
             for step, start in enumerate(range(0, len(x), batch_size)):
@@ -449,13 +502,14 @@ class Trainer:
                     on_batch(step)
         return result
 
-    def predict_classes(self, x: Any, batch_size: int | None = None) -> np.ndarray:
+    def predict_classes(self, x: npt.ArrayLike, batch_size: int | None = None) -> np.ndarray:
         """The predicted class of each sample: argmax, or threshold for one output."""
         outputs = self.predict(x, batch_size, verbose=0)
         if outputs.shape[-1] == 1:
             threshold = 0.0 if self.loss is not None and self.loss.from_logits else 0.5
             return (outputs[:, 0] > threshold).astype(np.intp)
-        return outputs.argmax(axis=-1)
+        result: np.ndarray = outputs.argmax(axis=-1)
+        return result
 
 
 def _verbosity(verbose: int | str) -> int:

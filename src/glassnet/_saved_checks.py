@@ -16,6 +16,7 @@ ValueError: 'm.glassnet': weight/0 holds NaN or infinity: the model was saved br
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,7 @@ def check_layer_sizes(leaves: list[Any]) -> None:
     """Refuse a Dense layer that could never be built: its `units` alone (one input, and
     the biases) pass `layers.MAX_LAYER_WEIGHTS`. Checked whether or not the model is built,
     so an unbuilt model declaring Dense(10**12) fails at loading, not at its first use."""
-    dense = layers_module.get("Dense")
+    dense: Any = layers_module.get("Dense")
     for leaf in leaves:
         if isinstance(leaf, dense):
             count = (1 + leaf.use_bias) * leaf.units
@@ -151,9 +152,10 @@ def expected_shapes(
     when a layer of unknown kind (a user's registered class) is in the way."""
     if input_shape is None:
         return []
-    dense = layers_module.get("Dense")
+    dense: Any = layers_module.get("Dense")
     without = tuple(layers_module.get(n) for n in ("Flatten", "Dropout", "Activation"))
-    shapes, shape = [], tuple(input_shape)
+    shapes: list[tuple[str, str, tuple[int, ...]]] = []
+    shape = tuple(input_shape)
     for leaf in leaves:
         if type(leaf) is dense:
             if len(shape) != 1:
@@ -168,7 +170,7 @@ def expected_shapes(
 
 
 def check_shapes(
-    expected: list[tuple[str, str, tuple[int, ...]]], weights: list[np.ndarray], shown: str
+    expected: list[tuple[str, str, tuple[int, ...]]], weights: Sequence[Any], shown: str
 ) -> None:
     if len(weights) != len(expected):
         raise ValueError(

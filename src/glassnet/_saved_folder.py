@@ -62,7 +62,7 @@ def save_folder(target: Path, config: dict[str, Any], arrays: dict[str, np.ndarr
         committed = False
         try:
             with create_locked(pending) as handle:
-                np.savez(handle, **arrays)
+                np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy stub: allow_pickle
                 sync_file(handle)
                 with atomic_write(target / CONFIG_FILE) as out:
                     out.write(json.dumps(config, indent=2).encode("utf-8"))
@@ -141,6 +141,6 @@ def read_folder_once(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray
                 f"{str(folder)!r} is not a saved glassnet model: {WEIGHTS_FILE} is missing."
             )
         arrays = read_npz(weights_path, shown)
-    stored = arrays.pop("save_id", None)
-    stored = None if stored is None else stored.tobytes().decode("utf-8", "replace")
+    stored_id = arrays.pop("save_id", None)
+    stored = None if stored_id is None else stored_id.tobytes().decode("utf-8", "replace")
     return config, arrays, stored == token

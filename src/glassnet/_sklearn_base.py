@@ -125,6 +125,8 @@ class ConstructorParamsMixin(ParamsMixin):
     ([1, 2], 0.5)
     """
 
+    _given_params: dict[str, Any]  # set by __new__
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         self = super().__new__(cls)
         try:

@@ -57,7 +57,7 @@ def _built(model: Any, what: str) -> None:
         )
 
 
-def save_weights(model: Any, filepath: str | os.PathLike, overwrite: bool = True) -> None:
+def save_weights(model: Any, filepath: str | os.PathLike[str], overwrite: bool = True) -> None:
     """Write the model's weights to `filepath` (see the module docstring for the kinds).
 
     Args:
@@ -117,7 +117,7 @@ def save_weights(model: Any, filepath: str | os.PathLike, overwrite: bool = True
         np.savez(handle, config=text_array(json.dumps(config)), **arrays)
 
 
-def load_weights(model: Any, filepath: str | os.PathLike) -> None:
+def load_weights(model: Any, filepath: str | os.PathLike[str]) -> None:
     """Read weights written by `save_weights` (or those of a saved model) into `model`.
 
     Args:

@@ -98,17 +98,18 @@ class Linear(ActivationFunction):
     name, formula = "linear", "f(z) = z"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         if out is None:
-            return z.copy()
+            result: np.ndarray = z.copy()
+            return result
         np.copyto(out, z)
         return out
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         return np.ones_like(as_float(z))
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         return grad
 
 
@@ -122,15 +123,15 @@ class Sigmoid(ActivationFunction):
     name, formula = "sigmoid", "f(z) = 1 / (1 + exp(-z))"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         return sigmoid(z, out=out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         s = sigmoid(z)
         with np.errstate(under="ignore"):
             return s * (1.0 - s)
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore"):  # products of tiny outputs round to 0: correct
             grad *= y * (1.0 - y)
         return grad
@@ -146,15 +147,17 @@ class Tanh(ActivationFunction):
     name, formula = "tanh", "f(z) = (e^z - e^-z) / (e^z + e^-z)"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
-        return np.tanh(as_float(z), out=out)
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
+        result: np.ndarray = np.tanh(as_float(z), out=out)
+        return result
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         t = np.tanh(as_float(z))
         with np.errstate(under="ignore"):  # the square of a tiny t rounds to 0: correct
-            return 1.0 - t * t
+            result: np.ndarray = 1.0 - t * t
+            return result
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore"):  # the square of a tiny y rounds to 0: correct
             grad *= 1.0 - y * y
         return grad
@@ -170,14 +173,16 @@ class ReLU(ActivationFunction):
     name, formula = "relu", "f(z) = max(0, z)"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
-        return np.maximum(as_float(z), 0, out=out)
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
+        result: np.ndarray = np.maximum(as_float(z), 0, out=out)
+        return result
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         z = as_float(z)
-        return (z > 0).astype(z.dtype)
+        result: np.ndarray = (z > 0).astype(z.dtype)
+        return result
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         # y > 0 exactly where z > 0; multiplying by the boolean mask is the fastest form.
         np.multiply(grad, y > 0, out=grad)
         return grad
@@ -193,18 +198,18 @@ class Step(ActivationFunction):
     name, formula = "step", "f(z) = 1 if z >= 0 else 0"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
-        result = (z >= 0).astype(z.dtype)
+        result: np.ndarray = (z >= 0).astype(z.dtype)
         if out is None:
             return result
         np.copyto(out, result)
         return out
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         return np.zeros_like(as_float(z))
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         grad[...] = 0  # flat almost everywhere: no gradient flows through a step
         return grad
 
@@ -219,7 +224,7 @@ class Sign(ActivationFunction):
     name, formula = "sign", "f(z) = 1 if z > 0 else -1"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         z = as_float(z)
         result = np.where(z > 0, 1.0, -1.0).astype(z.dtype)
         if out is None:
@@ -227,10 +232,10 @@ class Sign(ActivationFunction):
         np.copyto(out, result)
         return out
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         return np.zeros_like(as_float(z))
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         grad[...] = 0  # flat almost everywhere: no gradient flows through a step
         return grad
 
@@ -245,16 +250,19 @@ class Softmax(ActivationFunction):
     name, formula = "softmax", "f(z)_i = exp(z_i) / sum_j exp(z_j)"
     backward_needs_z = False
 
-    def __call__(self, z, out=None):
+    def __call__(self, z: Any, out: np.ndarray | None = None) -> np.ndarray:
         return softmax(z, out=out)
 
-    def derivative(self, z):
+    def derivative(self, z: Any) -> np.ndarray:
         """The Jacobian of each row: J[..., i, j] = s_i (delta_ij - s_j)."""
         s = softmax(z)
         with np.errstate(under="ignore"):
-            return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
+            result: np.ndarray = s[..., :, None] * (
+                np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :]
+            )
+            return result
 
-    def backward(self, grad, z, y):
+    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
         # Vector-Jacobian product: s * (g - sum_j g_j s_j), without forming the Jacobian.
         with np.errstate(under="ignore"):  # products of tiny outputs round to 0: correct
             dot = np.sum(grad * y, axis=-1, keepdims=True)
@@ -459,7 +467,8 @@ def get(identifier: Any) -> ActivationFunction:
                 "backpropagation; subclass gn.activations.ActivationFunction instead."
             )
         return cls()
-    return lookup("activation", identifier, _REGISTRY, ActivationFunction)
+    result: ActivationFunction = lookup("activation", identifier, _REGISTRY, ActivationFunction)
+    return result
 
 
 def __dir__() -> list[str]:

@@ -7,6 +7,7 @@ are here, as `gn.callbacks.NAME`, as in Keras.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from glassnet._callback_base import HOOKS, Callback, overrides
@@ -59,7 +60,7 @@ class CallbackList(Callback):
 
     def __init__(
         self,
-        callbacks: list[Callback] | tuple[Callback, ...] | None = None,
+        callbacks: Sequence[Callback] | None = None,
         add_history: History | None = None,
         add_progbar: int = 0,
         model: Any = None,
@@ -88,7 +89,7 @@ class CallbackList(Callback):
             self.set_model(model)
         self._find_active()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Callback]:
         return iter(self.callbacks)
 
     def _find_active(self) -> None:
@@ -122,35 +123,35 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_model(model)
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_train_begin"]:
             call(logs)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_train_end"]:
             call(logs)
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_epoch_begin"]:
             call(epoch, logs)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_epoch_end"]:
             call(epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_train_batch_begin"]:
             call(batch, logs=logs)  # logs by keyword, as Keras
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_train_batch_end"]:
             call(batch, logs=logs)  # logs by keyword, as Keras
 
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_test_begin"]:
             call(logs)
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_test_end"]:
             call(logs)
 
@@ -185,7 +186,9 @@ class History(Callback):
         self.callbacks: list[Callback] = []
 
     @classmethod
-    def from_dict(cls, history: dict[str, list[float]], params: dict | None = None) -> History:
+    def from_dict(
+        cls, history: dict[str, list[float]], params: dict[str, Any] | None = None
+    ) -> History:
         """A History holding `history` (as saved in a run folder's history.json)."""
         result = cls()
         result.history = {key: [float(v) for v in values] for key, values in history.items()}
@@ -199,13 +202,13 @@ class History(Callback):
         result.interrupted = bool(result.params.get("interrupted", False))
         return result
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.epoch = []
         self.history = {}
         self.stopped_on_nan = None
         self.interrupted = False
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
@@ -258,7 +261,7 @@ class EarlyStopping(Callback):
         verbose: int = 0,
         mode: str = "auto",
         restore_best_weights: bool = False,
-    ):
+    ) -> None:
         from glassnet._internal.checks import check_int, check_number, check_one_of
 
         self.monitor = monitor
@@ -276,14 +279,14 @@ class EarlyStopping(Callback):
             return current < best - self.min_delta
         return current > best + self.min_delta
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.wait = 0
         self.stopped_epoch = 0
         self.best = float("inf") if self.mode == "min" else -float("inf")
         self.best_epoch = 0
         self.best_weights = None
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         current = (logs or {}).get(self.monitor)
         if current is None:
             import warnings
@@ -308,7 +311,7 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         if self.stopped_epoch and self.verbose:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
@@ -338,12 +341,12 @@ class ProgressBar(Callback):
 
     in_fit = False  # between on_train_begin and on_train_end
 
-    def __init__(self, verbose: int = 1, audience: str = "python"):
+    def __init__(self, verbose: int = 1, audience: str = "python") -> None:
         self.verbose = verbose
         self.audience = audience
         self.params: dict[str, Any] = {}
 
-    def on_train_begin(self, logs=None):
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         from rich.console import Console
 
         self.in_fit = True
@@ -357,7 +360,7 @@ class ProgressBar(Callback):
             what += f"; accuracy is {p['accuracy']}"
         self.console.print(what + ".")
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch = epoch
         self._start_bar(f"Epoch {epoch + 1}/{self.params['epochs']}")
 
@@ -366,7 +369,7 @@ class ProgressBar(Callback):
         import time
 
         self.start, self.last_draw = time.perf_counter(), 0.0
-        self.progress = None
+        self.progress: Any = None  # a NotebookBar or a rich Progress
         self.notebook = NotebookBar(label, self.params["steps"]) if in_notebook() else None
         if self.notebook is not None:
             if self.verbose == 1:
@@ -398,18 +401,18 @@ class ProgressBar(Callback):
         self.last_draw = now
         return now
 
-    def on_train_batch_end(self, batch, logs=None):
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         now = self._draw_now(batch)
         if now is None:
             return
         per_step = (now - self.start) / (batch + 1) * 1000
         info = f"{per_step:.2f}ms/step - loss: {(logs or {}).get('loss', float('nan')):.4f}"
-        if self.progress is self.notebook:
+        if self.notebook is not None and self.progress is self.notebook:
             self.notebook.update(batch + 1, info)
         else:
             self.progress.update(self.task, completed=batch + 1, info=info)
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         import time
 
         if self.progress is not None and self.progress is not self.notebook:
@@ -426,7 +429,7 @@ class ProgressBar(Callback):
         else:
             self.console.print(line)
 
-    def on_train_end(self, logs=None):
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self.in_fit = False
         if self.verbose and self.model.history is not None and self.model.history.epoch:
             from glassnet.doctor import diagnose
@@ -435,28 +438,28 @@ class ProgressBar(Callback):
             if self.audience == "python" and in_notebook() and hasattr(diagnosis, "_repr_html_"):
                 from IPython.display import display
 
-                display(diagnosis)  # its own HTML card
+                display(diagnosis)  # type: ignore[no-untyped-call]  # IPython: no annotations
             else:
                 self.console.print(diagnosis.rich(audience=self.audience))
 
     # -- evaluate and predict: one bar per call, ending in Keras's line -----------------
-    def on_predict_begin(self, logs=None):
+    def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
         from rich.console import Console
 
         self.console = Console(highlight=False)
         self._start_bar("")
 
-    def on_predict_batch_end(self, batch, logs=None):
+    def on_predict_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         now = self._draw_now(batch)
         if now is None:
             return
         info = _step_time((now - self.start) / (batch + 1))
-        if self.progress is self.notebook:
+        if self.notebook is not None and self.progress is self.notebook:
             self.notebook.update(batch + 1, info)
         else:
             self.progress.update(self.task, completed=batch + 1, info=info)
 
-    def on_predict_end(self, logs=None):
+    def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
         import time
 
         from rich.markup import escape
@@ -483,13 +486,13 @@ class ProgressBar(Callback):
             )
 
     # fit's validation calls the test hooks too: inside fit they draw nothing (as Keras).
-    def on_test_begin(self, logs=None):
+    def on_test_begin(self, logs: dict[str, Any] | None = None) -> None:
         if not self.in_fit:
             self.on_predict_begin(logs)
 
     on_test_batch_end = on_predict_batch_end
 
-    def on_test_end(self, logs=None):
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
         if not self.in_fit:
             self.on_predict_end(logs)
 

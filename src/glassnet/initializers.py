@@ -15,6 +15,7 @@ with the standard deviation corrected so that the truncated one is the target.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from glassnet._internal.checks import lookup
 
@@ -40,7 +41,7 @@ def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-def _truncated_normal(rng: np.random.Generator, shape, std: float) -> np.ndarray:
+def _truncated_normal(rng: np.random.Generator, shape: tuple[int, ...], std: float) -> np.ndarray:
     values = rng.standard_normal(shape)
     outside = np.abs(values) > 2
     while outside.any():  # redraw the ~4.6 % beyond two standard deviations
@@ -55,7 +56,7 @@ class Initializer:
     name = ""
 
     def __call__(
-        self, shape: tuple[int, ...], rng: np.random.Generator, dtype=np.float32
+        self, shape: tuple[int, ...], rng: np.random.Generator, dtype: npt.DTypeLike = np.float32
     ) -> np.ndarray:
         return np.asarray(self.sample(tuple(shape), rng), dtype=dtype)
 
@@ -74,7 +75,7 @@ class GlorotUniform(Initializer):
 
     name = "glorot_uniform"
 
-    def sample(self, shape, rng):
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, fan_out = _fans(shape)
         limit = np.sqrt(6.0 / (fan_in + fan_out))
         return rng.uniform(-limit, limit, shape)
@@ -85,7 +86,7 @@ class GlorotNormal(Initializer):
 
     name = "glorot_normal"
 
-    def sample(self, shape, rng):
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, fan_out = _fans(shape)
         return _truncated_normal(rng, shape, np.sqrt(2.0 / (fan_in + fan_out)))
 
@@ -95,7 +96,7 @@ class HeUniform(Initializer):
 
     name = "he_uniform"
 
-    def sample(self, shape, rng):
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, _ = _fans(shape)
         limit = np.sqrt(6.0 / fan_in)
         return rng.uniform(-limit, limit, shape)
@@ -106,7 +107,7 @@ class HeNormal(Initializer):
 
     name = "he_normal"
 
-    def sample(self, shape, rng):
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, _ = _fans(shape)
         return _truncated_normal(rng, shape, np.sqrt(2.0 / fan_in))
 
@@ -116,7 +117,7 @@ class Zeros(Initializer):
 
     name = "zeros"
 
-    def sample(self, shape, rng):
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         return np.zeros(shape)
 
 
@@ -125,7 +126,7 @@ class Ones(Initializer):
 
     name = "ones"
 
-    def sample(self, shape, rng):
+    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         return np.ones(shape)
 
 
@@ -143,7 +144,8 @@ def get(identifier: str | Initializer) -> Initializer:
     >>> get("he_normal")
     HeNormal()
     """
-    return lookup("initializer", identifier, _REGISTRY, Initializer)
+    result: Initializer = lookup("initializer", identifier, _REGISTRY, Initializer)
+    return result
 
 
 def __dir__() -> list[str]:

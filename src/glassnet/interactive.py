@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -125,7 +125,7 @@ class PerceptronExplorer(_Explorer):
         p = self.perceptron
         self.total = len(self.y)
         self.correct = round(p.score(self.x, self.y) * self.total)
-        w1, w2 = p.weights
+        w1, w2 = cast(np.ndarray, p.weights)  # made with two weights
         offset = p.bias_weight * self.bias
         self.line = None if w2 == 0 else (-w1 / w2, -offset / w2)
         equation = f"x1*{short(w1)} + x2*{short(w2)} + {short(self.bias)}*{short(p.bias_weight)}"
@@ -152,8 +152,8 @@ class PerceptronExplorer(_Explorer):
             slope, intercept = self.line
             x1 = np.array([lo[0], hi[0]])
             ax.plot(x1, slope * x1 + intercept, "-r", label="decision line (z = 0)")
-        elif p.weights[0] != 0:
-            ax.axvline(-p.bias_weight * self.bias / p.weights[0], color="r")
+        elif cast(np.ndarray, p.weights)[0] != 0:
+            ax.axvline(-p.bias_weight * self.bias / cast(np.ndarray, p.weights)[0], color="r")
         ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(lo[1], hi[1])
         ax.set_xlabel("x1")

@@ -26,7 +26,7 @@ the array it is given.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
@@ -83,7 +83,7 @@ class Layer(LayerAPI):
         input_shape: tuple[int, ...] | None = None,
         name: str | None = None,
         trainable: bool = True,
-    ):
+    ) -> None:
         if input_shape is not None:
             input_shape = check_shape("input_shape", input_shape)
         self.input_sample_shape: tuple[int, ...] | None = input_shape
@@ -195,14 +195,14 @@ class Flatten(Layer):
     (2, 784)
     """
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (int(np.prod(input_shape)),)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._input_shape = x.shape
         return x.reshape(len(x), -1)
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         return grad.reshape(self._input_shape) if need_input_grad else None
 
 
@@ -243,7 +243,7 @@ class Dense(DenseAPI, Layer):
         bias_regularizer: str | regularizers.Regularizer | None = None,
         input_shape: tuple[int, ...] | None = None,
         name: str | None = None,
-    ):
+    ) -> None:
         super().__init__(input_shape=input_shape, name=name)
         self.units = check_int("units", units, minimum=1)
         self.activation = activations.get(activation)
@@ -254,7 +254,7 @@ class Dense(DenseAPI, Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer, "bias_regularizer")
         self._buffers: dict[tuple[int, str], np.ndarray] = {}  # (rows, "z" or "dx") -> array
 
-    def build(self, input_shape, rng=None):
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None = None) -> None:
         input_shape = tuple(sample_shape(input_shape))
         if len(input_shape) != 1:
             raise ValueError(
@@ -273,7 +273,7 @@ class Dense(DenseAPI, Layer):
         self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
         super().build(input_shape)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (self.units,)
 
     def _buffer(self, rows: int, kind: str, columns: int) -> np.ndarray:
@@ -305,7 +305,7 @@ class Dense(DenseAPI, Layer):
             z += self.params["bias"]
         return z
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         kernel = self.params["kernel"]
         if x.ndim != 2 or x.shape[1] != kernel.shape[0]:
             raise ValueError(
@@ -322,7 +322,7 @@ class Dense(DenseAPI, Layer):
             self._z = z if self.activation.backward_needs_z else None
         return y
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         grad_z = self.activation.backward(grad, self._z, self._y)  # dL/dz, (N, units)
         np.matmul(self._x.T, grad_z, out=self.grads["kernel"])  # (in, units)
         if self.use_bias:
@@ -344,7 +344,7 @@ class Dense(DenseAPI, Layer):
         has_one = self.kernel_regularizer is not None or self.bias_regularizer is not None
         return has_one and getattr(self, "trainable", True)
 
-    def regularization_terms(self):
+    def regularization_terms(self) -> list[float]:
         return [reg(self.params[key]) for key, reg in self._regularized()]
 
     def add_regularization(self) -> float:
@@ -354,7 +354,7 @@ class Dense(DenseAPI, Layer):
             reg.add_gradient(self.params[k], self.grads[k])[0] for k, reg in self._regularized()
         )
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "units": self.units,
@@ -383,31 +383,35 @@ class Dropout(Layer):
     True
     """
 
-    def __init__(self, rate: float, seed: int | None = None, name: str | None = None, **kwargs):
+    def __init__(
+        self, rate: float, seed: int | None = None, name: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(name=name, **kwargs)
         self.rate = check_number("rate", rate, 0, 1, high_inclusive=False)
         self.seed = seed
-        self.rng = new_rng(seed) if seed is not None else None
+        self.rng: np.random.Generator | None = new_rng(seed) if seed is not None else None
 
-    def build(self, input_shape, rng=None):
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None = None) -> None:
         if self.rng is None:
             self.rng = new_rng(rng)
         super().build(input_shape)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         if not training or self.rate == 0:
             self._mask = None
             return x
-        keep = self.rng.random(x.shape, dtype=DTYPE) >= self.rate
+        rng = cast(np.random.Generator, self.rng)  # made by build
+        keep = rng.random(x.shape, dtype=DTYPE) >= self.rate
         self._mask = keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
-        return x * self._mask
+        result: np.ndarray = x * self._mask
+        return result
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         if not need_input_grad:
             return None
         return grad if self._mask is None else grad * self._mask
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
@@ -418,21 +422,21 @@ class Activation(Layer):
     [[0.0, 2.0]]
     """
 
-    def __init__(self, activation: Any, **kwargs):
+    def __init__(self, activation: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self._x = x
         self._y = self.activation(x)
         return self._y
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         if not need_input_grad:
             return None
         return self.activation.backward(grad.copy(), self._x, self._y)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
@@ -445,11 +449,11 @@ class Softmax(Activation):
     [[0.5, 0.5]]
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.pop("activation", None)
         super().__init__("softmax", **kwargs)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.pop("activation")
         return config
@@ -485,15 +489,15 @@ class InputLayer(Layer):
         batch_shape: tuple[int | None, ...] | None = None,
         name: str | None = None,
         **kwargs: Any,
-    ):
+    ) -> None:
         shape = input_layer_shape(shape, batch_size, dtype, batch_shape, kwargs)
         super().__init__(input_shape=shape, name=name, **kwargs)
-        self.build(self.input_sample_shape)
+        self.build(cast("tuple[int, ...]", self.input_sample_shape))  # set just above
 
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         return x
 
-    def backward(self, grad, need_input_grad=True):
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
         return grad if need_input_grad else None
 
 

@@ -122,7 +122,9 @@ class Loss:
         with np.errstate(under="ignore"):
             return self._loss_and_gradient(y_true, y_pred, sample_weight)
 
-    def _loss_and_gradient(self, y_true, y_pred, sample_weight):
+    def _loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         """What each loss implements: (mean loss, gradient of the mean loss)."""
         raise NotImplementedError
 
@@ -138,7 +140,8 @@ def _per_sample(name: str, weights: Any, n: int) -> np.ndarray:
     """A scalar or one weight per sample, as a float64 array of shape (n,)."""
     weights = np.asarray(weights, dtype=np.float64)
     if weights.size == n and weights.ndim >= 1:
-        return weights.reshape(n)
+        result: np.ndarray = weights.reshape(n)
+        return result
     if weights.ndim == 0:
         return np.full(n, float(weights))
     raise ValueError(
@@ -249,19 +252,21 @@ class SparseCategoricalCrossentropy(Loss):
     name = "sparse_categorical_crossentropy"
     accuracy_kind = "sparse"
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
 
     @property
-    def gradient_formula(self) -> str:
+    def gradient_formula(self) -> str:  # type: ignore[override]  # base: a class attribute
         if self.from_logits:
             return "softmax(ŷ) - onehot(y)"
         return "-1/ŷ_y at the true class y, else 0"
 
-    def check_output(self, activation, units=None, *, name=None):
+    def check_output(
+        self, activation: str | None, units: int | None = None, *, name: str | None = None
+    ) -> str | None:
         return _cross_entropy_advice(name or self.name, False, self.from_logits, activation, units)
 
-    def check_targets(self, y_true, pred_shape):
+    def check_targets(self, y_true: np.ndarray, pred_shape: tuple[int, ...]) -> np.ndarray:
         if len(pred_shape) != 2:
             raise ValueError(
                 f"{type(self).__name__} expected predictions shaped (batch_size, classes), "
@@ -293,7 +298,9 @@ class SparseCategoricalCrossentropy(Loss):
             )
         return y_true.astype(np.intp)
 
-    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         n = len(y_true)
         rows = np.arange(n)
         if self.from_logits:
@@ -331,17 +338,19 @@ class CategoricalCrossentropy(Loss):
     name = "categorical_crossentropy"
     accuracy_kind = "categorical"
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
 
     @property
-    def gradient_formula(self) -> str:
+    def gradient_formula(self) -> str:  # type: ignore[override]  # base: a class attribute
         return "softmax(ŷ) - y" if self.from_logits else "-y / ŷ"
 
-    def check_output(self, activation, units=None, *, name=None):
+    def check_output(
+        self, activation: str | None, units: int | None = None, *, name: str | None = None
+    ) -> str | None:
         return _cross_entropy_advice(name or self.name, False, self.from_logits, activation, units)
 
-    def check_targets(self, y_true, pred_shape):
+    def check_targets(self, y_true: np.ndarray, pred_shape: tuple[int, ...]) -> np.ndarray:
         if y_true.ndim == 1 and len(pred_shape) == 2 and pred_shape[1] > 1:
             raise ValueError(
                 f"CategoricalCrossentropy expected one-hot targets shaped {pred_shape}, got "
@@ -349,7 +358,9 @@ class CategoricalCrossentropy(Loss):
             )
         return super().check_targets(y_true, pred_shape)
 
-    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         n = len(y_true)
         per_sample = stable.categorical_crossentropy(y_true, y_pred, self.from_logits)
         if self.from_logits:
@@ -373,17 +384,19 @@ class BinaryCrossentropy(Loss):
     name = "binary_crossentropy"
     accuracy_kind = "binary"
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
 
     @property
-    def gradient_formula(self) -> str:
+    def gradient_formula(self) -> str:  # type: ignore[override]  # base: a class attribute
         return "(sigmoid(ŷ) - y) / n" if self.from_logits else "(ŷ - y) / (ŷ(1 - ŷ)) / n"
 
-    def check_output(self, activation, units=None, *, name=None):
+    def check_output(
+        self, activation: str | None, units: int | None = None, *, name: str | None = None
+    ) -> str | None:
         return _cross_entropy_advice(name or self.name, True, self.from_logits, activation, units)
 
-    def check_targets(self, y_true, pred_shape):
+    def check_targets(self, y_true: np.ndarray, pred_shape: tuple[int, ...]) -> np.ndarray:
         y_true = super().check_targets(y_true, pred_shape)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             raise ValueError(
@@ -392,7 +405,9 @@ class BinaryCrossentropy(Loss):
             )
         return y_true
 
-    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         n = len(y_true)
         elementwise = stable.binary_crossentropy(y_true, y_pred, self.from_logits)
         if self.from_logits:
@@ -416,7 +431,9 @@ class MeanSquaredError(Loss):
     name = "mean_squared_error"
     gradient_formula = "2(ŷ - y) / n"
 
-    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         n = len(y_true)
         diff = (y_pred - y_true).astype(y_pred.dtype, copy=False)
         per_sample = (diff * diff).reshape(n, -1).mean(axis=1)
@@ -434,7 +451,9 @@ class MeanAbsoluteError(Loss):
     name = "mean_absolute_error"
     gradient_formula = "sign(ŷ - y) / n"
 
-    def _loss_and_gradient(self, y_true, y_pred, sample_weight=None):
+    def _loss_and_gradient(
+        self, y_true: np.ndarray, y_pred: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
         n = len(y_true)
         diff = (y_pred - y_true).astype(y_pred.dtype, copy=False)
         per_sample = np.abs(diff).reshape(n, -1).mean(axis=1)
@@ -462,7 +481,8 @@ def get(identifier: str | Loss) -> Loss:
     >>> get("mse")
     MeanSquaredError()
     """
-    return lookup("loss", identifier, _REGISTRY, Loss)
+    result: Loss = lookup("loss", identifier, _REGISTRY, Loss)
+    return result
 
 
 def from_config(config: dict[str, Any]) -> Loss:

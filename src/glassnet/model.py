@@ -17,9 +17,10 @@ or subclassed models, and `gn.Model(inputs=..., outputs=...)` says how to write 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from glassnet import _model_inputs, _model_state, losses, optimizers, saving
 from glassnet import callbacks as callbacks_module
@@ -52,7 +53,7 @@ class Model(ModelLayers, Trainer, Layer):
     NotImplementedError: glassnet supports Sequential models only (no functional or ...
     """
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if not isinstance(self, Sequential):
             raise NotImplementedError(FUNCTIONAL_API)
         super().__init__(*args, **kwargs)
@@ -89,7 +90,7 @@ class Sequential(Model):
         layers: Sequence[Layer] | None = None,
         trainable: bool = True,
         name: str | None = None,
-    ):
+    ) -> None:
         super().__init__(name=name)
         self.layers: list[Layer] = []
         self.input_layer: InputLayer | None = None  # gn.Input's layer, when one came first
@@ -207,14 +208,14 @@ class Sequential(Model):
             return self.input_layer.input_sample_shape
         return self.layers[0].input_sample_shape if self.layers else None
 
-    def build(self, input_shape=None, rng=None) -> None:
+    def build(self, input_shape: Any = None, rng: int | np.random.Generator | None = None) -> None:
         """Create every layer's weights for samples of `input_shape`: one sample's shape,
         or Keras's `(None, *shape)`; by default the declared one."""
         if not self.layers:
             raise ValueError("This Sequential has no layers: pass a list of layers or use add().")
         declared = self._declared_shape()
         input_shape = sample_shape(input_shape)
-        shape = tuple(input_shape) if input_shape is not None else declared
+        shape: tuple[int, ...] | None = tuple(input_shape) if input_shape is not None else declared
         if shape is None:
             raise ValueError(
                 "The model does not know its input shape yet: give the first layer "
@@ -228,13 +229,13 @@ class Sequential(Model):
         for layer in self.layers:
             if not layer.built:
                 layer.build(shape, rng=np.random.default_rng(rng.integers(2**63)))
-            elif tuple(layer.input_sample_shape) != tuple(shape):
+            elif tuple(cast("tuple[int, ...]", layer.input_sample_shape)) != tuple(shape):
                 raise ValueError(
                     f"Layer '{layer.name}' was built for inputs {layer.input_sample_shape}, "
                     f"but receives {tuple(shape)}."
                 )
-            shape = layer.output_sample_shape
-        self.input_sample_shape = tuple(self.layers[0].input_sample_shape)
+            shape = cast("tuple[int, ...]", layer.output_sample_shape)  # built just above
+        self.input_sample_shape = tuple(cast("tuple[int, ...]", self.layers[0].input_sample_shape))
         self.output_sample_shape = tuple(shape)
         pairs = _model_state.pack(self.layers, self._packed_by_layer)
         # Only the spans of this model's layers (not those of a layer popped since).
@@ -316,7 +317,7 @@ class Sequential(Model):
     # Underflow to 0 (a ReLU unit's tiny product, exp of a logit far below the largest) is
     # the right answer in every pass below, so it is scoped here and never reported; overflow
     # and invalid operations still are, except in fit, where the NaN guard reports them.
-    def forward(self, x, training=False):
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         with np.errstate(under="ignore"):
             for layer in self.leaves():
                 x = layer.forward(x, training=training)
@@ -337,7 +338,8 @@ class Sequential(Model):
         """
         with np.errstate(under="ignore"):
             for layer, need in self._backward_steps(need_input_grad):
-                grad = layer.backward(grad, need_input_grad=need)
+                # None only from the last layer, and only when need_input_grad is False.
+                grad = cast(np.ndarray, layer.backward(grad, need_input_grad=need))
         return grad if need_input_grad else None
 
     def _backward_steps(self, need_input_grad: bool) -> list[tuple[Layer, bool]]:
@@ -349,7 +351,7 @@ class Sequential(Model):
         first = next((i for i, leaf in enumerate(leaves) if id(leaf) in trainable), len(leaves))
         return [(leaves[i], i > first) for i in range(len(leaves) - 1, first - 1, -1)]
 
-    def __call__(self, x, training=False) -> Tensor:
+    def __call__(self, x: npt.ArrayLike, training: bool = False) -> Tensor:
         """The outputs for `x` in one pass, as Keras's `model(x)`: a float32 `Tensor`, an
         ndarray that also has Keras's `.numpy()` (`predict` returns a plain ndarray)."""
         if isinstance(x, KerasTensor):
@@ -362,14 +364,15 @@ class Sequential(Model):
 
     # -- weights ----------------------------------------------------------------
     @property
-    def output_shape(self) -> tuple:
+    def output_shape(self) -> tuple[int | None, ...]:
         """The output's shape with the batch axis, e.g. `(None, 10)` (built if need be).
 
         Raises:
             AttributeError: while the input shape is not known.
         """
         self._build_if_shape_known()
-        return Layer.output_shape.fget(self)
+        result: tuple[int | None, ...] = Layer.output_shape.fget(self)  # type: ignore[attr-defined]  # mypy: property
+        return result
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of every weight array, layer by layer (kernel, then bias), as Keras."""

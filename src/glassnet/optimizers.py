@@ -58,7 +58,7 @@ def _check_epsilon(value: float) -> float:
     return epsilon
 
 
-def _where(params: Any) -> list[tuple]:
+def _where(params: Any) -> list[tuple[tuple[int, ...], int]]:
     """The shape and memory address of each parameter: state made for some weights must
     not be applied to others of the same shape (the trainable ones of a model changed)."""
     return [(p.shape, p.__array_interface__["data"][0]) for p in params]
@@ -96,14 +96,16 @@ class Optimizer:
 
     name = ""
 
-    def __init__(self, learning_rate: LearningRate = 0.01, weight_decay: float = 0.0):
+    def __init__(self, learning_rate: LearningRate = 0.01, weight_decay: float = 0.0) -> None:
         self.iterations = 0
         self._learning_rate: LearningRate = 0.01
         self.learning_rate = learning_rate
         self._lr = 0.0  # the rate of the current step, set by apply
         self.weight_decay = check_number("weight_decay", weight_decay, 0)
         self._state: list[dict[str, np.ndarray]] | None = None
-        self._shapes: list[tuple] = []  # where the parameters the state belongs to are
+        self._shapes: list[
+            tuple[tuple[int, ...], int]
+        ] = []  # where the parameters the state belongs to are
         self._seen: list[np.ndarray] = []  # the arrays last handed over (a fast check)
 
     @property
@@ -190,7 +192,7 @@ class Optimizer:
         Raises:
             TypeError: for a learning rate given as a plain function (it cannot be saved).
         """
-        rate = self._learning_rate
+        rate: Any = self._learning_rate
         if isinstance(rate, schedules.LearningRateSchedule):
             rate = schedules.serialize(rate)
         elif not isinstance(rate, float):
@@ -277,18 +279,18 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.momentum = check_number("momentum", momentum, 0, 1, high_inclusive=False)
         self.nesterov = bool(nesterov)
 
-    def _new_state(self, param):
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         state = super()._new_state(param)
         if self.momentum:
             state["velocity"] = np.zeros_like(param)
         return state
 
-    def _update(self, param, grad, state):
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         lr = param.dtype.type(self._lr)
         tmp = np.multiply(grad, lr, out=state["tmp"])  # lr * g
         if not self.momentum:
@@ -304,7 +306,7 @@ class SGD(Optimizer):
         else:
             param += velocity
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
@@ -341,16 +343,16 @@ class Adam(Optimizer):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.beta_1 = check_number("beta_1", beta_1, 0, 1, high_inclusive=False)
         self.beta_2 = check_number("beta_2", beta_2, 0, 1, high_inclusive=False)
         self.epsilon = _check_epsilon(epsilon)
 
-    def _new_state(self, param):
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {**super()._new_state(param), "m": np.zeros_like(param), "v": np.zeros_like(param)}
 
-    def _update(self, param, grad, state):
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         b1, b2, t = self.beta_1, self.beta_2, self.iterations
         m, v, tmp = state["m"], state["v"], state["tmp"]
         f = param.dtype.type
@@ -380,7 +382,7 @@ class Adam(Optimizer):
         """
         return [(state["m"], state["v"]) for state in self._state or []]
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             **super().get_config(),
             "beta_1": self.beta_1,
@@ -415,15 +417,15 @@ class RMSprop(Optimizer):
         rho: float = 0.9,
         epsilon: float = 1e-7,
         weight_decay: float = 0.0,
-    ):
+    ) -> None:
         super().__init__(learning_rate, weight_decay)
         self.rho = check_number("rho", rho, 0, 1, high_inclusive=False)
         self.epsilon = _check_epsilon(epsilon)
 
-    def _new_state(self, param):
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
         return {**super()._new_state(param), "v": np.zeros_like(param)}
 
-    def _update(self, param, grad, state):
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         f = param.dtype.type
         v, tmp = state["v"], state["tmp"]
         np.multiply(grad, grad, out=tmp)
@@ -438,7 +440,7 @@ class RMSprop(Optimizer):
         if self.iterations % FLUSH_EVERY == 0:
             _flush_tiny(v, tmp)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
@@ -454,7 +456,8 @@ def get(identifier: str | Optimizer) -> Optimizer:
     >>> get("adam").learning_rate
     0.001
     """
-    return lookup("optimizer", identifier, _REGISTRY, Optimizer)
+    result: Optimizer = lookup("optimizer", identifier, _REGISTRY, Optimizer)
+    return result
 
 
 def from_config(config: dict[str, Any]) -> Optimizer:
@@ -462,7 +465,8 @@ def from_config(config: dict[str, Any]) -> Optimizer:
     config = dict(config)
     if isinstance(config.get("learning_rate"), dict):
         config["learning_rate"] = schedules.deserialize(config["learning_rate"])
-    return _REGISTRY[config.pop("name")](**config)
+    result: Optimizer = _REGISTRY[config.pop("name")](**config)
+    return result
 
 
 def __dir__() -> list[str]:

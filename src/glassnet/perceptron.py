@@ -29,7 +29,7 @@ Softmax is not offered: over the single output of a perceptron it is always 1.
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -133,7 +133,7 @@ class Perceptron(ConstructorParamsMixin):
         if n_inputs is not None:
             n_inputs = check_int("n_inputs", n_inputs, minimum=1)
         if weights is not None:
-            self.weights = as_float_array("weights", weights, ndim=1)
+            self.weights: np.ndarray | None = as_float_array("weights", weights, ndim=1)
             if n_inputs is not None and n_inputs != len(self.weights):
                 raise ValueError(
                     f"n_inputs={n_inputs} disagrees with weights, which has "
@@ -172,7 +172,8 @@ class Perceptron(ConstructorParamsMixin):
         array([ 3. , -5.5])
         """
         X = self.check_inputs(X)
-        return X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
+        result: np.ndarray = X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
+        return result
 
     def forward(self, X: Any) -> np.ndarray:
         """y = f(z): the activation's output, what the lecture's code prints as "returned".
@@ -232,8 +233,8 @@ class Perceptron(ConstructorParamsMixin):
         >>> Perceptron(weights=[3, -2], bias_weight=-1).equation()
         'z = x1*3 + x2*-2 + 1*-1'
         """
-        self._require_weights()
-        terms = [f"x{i + 1}*{short(w)}" for i, w in enumerate(self.weights)]
+        weights = self._require_weights()
+        terms = [f"x{i + 1}*{short(w)}" for i, w in enumerate(weights)]
         terms.append(f"{short(self.bias)}*{short(self.bias_weight)}")
         return "z = " + " + ".join(terms)
 
@@ -255,17 +256,17 @@ class Perceptron(ConstructorParamsMixin):
         z = 1.5 + -0.5 + 1.0 = 2.0
         y = sign(z): z = 2.0 > 0 so sign gives 1
         """
-        self._require_weights()
+        weights = self._require_weights()
         x = as_float_array("x", x, ndim=1)
-        if len(x) != len(self.weights):
+        if len(x) != len(weights):
             raise ValueError(
-                f"x has {len(x)} input(s) but the perceptron has {len(self.weights)} weight(s), "
+                f"x has {len(x)} input(s) but the perceptron has {len(weights)} weight(s), "
                 "one per input."
             )
         z = float(self.net_input(x[None, :])[0])
         names = [f"x{i + 1}*w{i + 1}" for i in range(len(x))] + ["bias*w_bias"]
         width = max(len(name) for name in names)
-        pairs = [*zip(x, self.weights, strict=True), (self.bias, self.bias_weight)]
+        pairs = [*zip(x, weights, strict=True), (self.bias, self.bias_weight)]
         lines = [
             f"{name:<{width}} = {plain(a)}*{plain(b)} = {plain(a * b)}"
             for name, (a, b) in zip(names, pairs, strict=True)
@@ -443,7 +444,7 @@ class Perceptron(ConstructorParamsMixin):
         >>> Perceptron(weights=[3, -2]).check_inputs([[2, 1]])
         array([[2., 1.]])
         """
-        self._require_weights()
+        weights = self._require_weights()
         X = np.asarray(X) if not isinstance(X, np.ndarray) else X
         if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
             raise ValueError(
@@ -451,13 +452,14 @@ class Perceptron(ConstructorParamsMixin):
                 f"for one sample write [x]."
             )
         X = as_float_array("X", X, ndim=2)
-        if X.shape[1] != len(self.weights):
+        if X.shape[1] != len(weights):
             raise ValueError(
                 f"X has {X.shape[1]} input column(s) but the perceptron has "
-                f"{len(self.weights)} weight(s), one per input; give {len(self.weights)} "
+                f"{len(weights)} weight(s), one per input; give {len(weights)} "
                 f"column(s) or {X.shape[1]} weight(s)."
             )
-        return X
+        result: np.ndarray = X
+        return result
 
     def targets(self, y: Any, n_samples: int | None = None) -> np.ndarray:
         """The learning rule's t for each label: True where it is the positive class.
@@ -479,12 +481,15 @@ class Perceptron(ConstructorParamsMixin):
                 f"y must hold two classes, got {len(classes)}: {classes.tolist()[:10]}."
             )
         if len(classes) == 2:
-            return labels == classes[1]
+            result: np.ndarray = labels == classes[1]
+            return result
         value = classes[0].item()
         if value in self.classes_:
-            return labels == self.classes_[1]
+            result = labels == self.classes_[1]
+            return result
         if value in (-1, 0, 1):
-            return labels == 1
+            result = labels == 1
+            return result
         raise ValueError(
             f"y holds only the label {value!r}, which is not one of this perceptron's classes "
             f"{self.classes_.tolist()}; give both classes or labels from {{0, 1}} or {{-1, 1}}."
@@ -497,17 +502,20 @@ class Perceptron(ConstructorParamsMixin):
 
     def _state(self) -> tuple[float, ...]:
         # Rounded so that float noise (a + lr - lr != a) can't hide a cycle.
-        return tuple(round(v, 9) for v in (*self.weights.tolist(), self.bias_weight))
+        return tuple(
+            round(v, 9) for v in (*cast(np.ndarray, self.weights).tolist(), self.bias_weight)
+        )
 
     def _positive(self, z: np.ndarray) -> np.ndarray:
         """True where z puts a sample in the positive class."""
         return z > 0 if self._strict else z >= 0
 
-    def _require_weights(self) -> None:
+    def _require_weights(self) -> np.ndarray:
         if self.weights is None:
             raise ValueError(
                 "This Perceptron has no weights yet: pass weights= or n_inputs=, or call fit."
             )
+        return self.weights
 
     def _labels(self, y: Any, n_samples: int) -> np.ndarray:
         labels = np.asarray(y)

@@ -47,7 +47,8 @@ def _factor(name: str, value: Any) -> float:
     value = float(value)
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a non-negative number, got {value}.")
-    return value
+    result: float = value
+    return result
 
 
 class Regularizer:
@@ -118,20 +119,21 @@ class L1(Regularizer):
     0.30000000000000004
     """
 
-    def __init__(self, l1: float = 0.01):
+    def __init__(self, l1: float = 0.01) -> None:
         self.l1 = _factor("l1", l1)
 
-    def __call__(self, x):
+    def __call__(self, x: np.ndarray) -> float:
         return self.l1 * _abs_sum(np.asarray(x))
 
-    def gradient(self, x):
-        return np.sign(np.asarray(x)) * self.l1
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        result: np.ndarray = np.sign(np.asarray(x)) * self.l1
+        return result
 
-    def add_gradient(self, x, grad):
+    def add_gradient(self, x: np.ndarray, grad: np.ndarray) -> tuple[float, np.ndarray]:
         grad += np.sign(x) * grad.dtype.type(self.l1)
         return self(x), grad
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"l1": self.l1}
 
 
@@ -145,21 +147,21 @@ class L2(Regularizer):
     array([ 0.2, -0.4])
     """
 
-    def __init__(self, l2: float = 0.01):
+    def __init__(self, l2: float = 0.01) -> None:
         self.l2 = _factor("l2", l2)
 
-    def __call__(self, x):
+    def __call__(self, x: np.ndarray) -> float:
         return self.l2 * _square_sum(np.asarray(x))
 
-    def gradient(self, x):
+    def gradient(self, x: np.ndarray) -> np.ndarray:
         return 2.0 * self.l2 * np.asarray(x)
 
-    def add_gradient(self, x, grad):
+    def add_gradient(self, x: np.ndarray, grad: np.ndarray) -> tuple[float, np.ndarray]:
         with np.errstate(under="ignore"):  # a tiny weight's share rounds to 0: correct
             grad += x * grad.dtype.type(2.0 * self.l2)
         return self(x), grad
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"l2": self.l2}
 
 
@@ -174,11 +176,11 @@ class L1L2(Regularizer):
     0.8
     """
 
-    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+    def __init__(self, l1: float = 0.0, l2: float = 0.0) -> None:
         self.l1 = _factor("l1", l1)
         self.l2 = _factor("l2", l2)
 
-    def __call__(self, x):
+    def __call__(self, x: np.ndarray) -> float:
         x = np.asarray(x)
         penalty = 0.0
         if self.l1:
@@ -187,17 +189,18 @@ class L1L2(Regularizer):
             penalty += self.l2 * _square_sum(x)
         return penalty
 
-    def gradient(self, x):
-        return L1(self.l1).gradient(x) + L2(self.l2).gradient(x)
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        result: np.ndarray = L1(self.l1).gradient(x) + L2(self.l2).gradient(x)
+        return result
 
-    def add_gradient(self, x, grad):
+    def add_gradient(self, x: np.ndarray, grad: np.ndarray) -> tuple[float, np.ndarray]:
         if self.l1:
             L1(self.l1).add_gradient(x, grad)
         if self.l2:
             L2(self.l2).add_gradient(x, grad)
         return self(x), grad
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"l1": self.l1, "l2": self.l2}
 
 
@@ -244,8 +247,8 @@ def deserialize(config: dict[str, Any]) -> Regularizer:
     return classes[name].from_config(dict(config.get("config", {})))
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type[Regularizer]) -> list[type[Regularizer]]:
+    found: list[type[Regularizer]] = []
     for sub in cls.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found

@@ -91,7 +91,7 @@ __all__ = [
 
 
 # -- saving ---------------------------------------------------------------------------
-def save_model(model: Any, path: str | os.PathLike) -> None:
+def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     """Write `model` to `path`: one .npz file, or a folder if `path` ends in "/" or is one.
 
     Atomic: if the save is interrupted (an error, Ctrl-C, `kill -9`), `path` holds the
@@ -144,7 +144,8 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
         _saved_folder.save_folder(target, config, arrays)
         return
     with atomic_write(target) as handle:
-        np.savez(handle, config=text_array(json.dumps(config)), **arrays)
+        # numpy's stub reads **arrays as maybe naming allow_pickle (a bool): not so here.
+        np.savez(handle, config=text_array(json.dumps(config)), **arrays)  # type: ignore[arg-type]
 
 
 def _serialise(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -194,12 +195,12 @@ def _joined_state(state: dict[str, np.ndarray], sizes: list[int]) -> dict[str, n
         parts = [state.get(f"{i}/{kind}") for i in range(len(sizes))]
         if any(p is None or p.size != n for p, n in zip(parts, sizes, strict=True)):
             return {"iterations": joined["iterations"]}
-        joined[f"0/{kind}"] = np.concatenate([p.reshape(-1) for p in parts])
+        joined[f"0/{kind}"] = np.concatenate([p.reshape(-1) for p in parts if p is not None])
     return joined
 
 
 # -- loading --------------------------------------------------------------------------
-def load_model(path: str | os.PathLike) -> Any:
+def load_model(path: str | os.PathLike[str]) -> Any:
     """Load a model saved by `model.save(path)`, compiled as it was and ready to continue.
 
     Args:
@@ -248,10 +249,9 @@ def load_model(path: str | os.PathLike) -> Any:
     except _CONFIG_ERRORS as error:
         if isinstance(error, ValueError) and str(error).startswith(shown):
             raise
-        if isinstance(error, KeyError):
-            error = f"the key {error} is missing"
+        reason = f"the key {error} is missing" if isinstance(error, KeyError) else error
         raise ValueError(
-            f"{shown} holds an invalid glassnet model configuration: {error}"
+            f"{shown} holds an invalid glassnet model configuration: {reason}"
         ) from None
 
 
@@ -281,7 +281,7 @@ def _rebuild(config: dict[str, Any], arrays: dict[str, np.ndarray], shown: str) 
     if not (isinstance(cls, type) and issubclass(cls, sequential)):
         raise ValueError(f"{shown}: the model is a {entry['class_name']}, not a Sequential.")
     try:
-        model = cls.from_config(dict(entry["config"]))
+        model: Any = cls.from_config(dict(entry["config"]))  # a Sequential
         leaves = model.leaves()
     except RecursionError:
         raise ValueError(f"{shown}: its layers are nested too deeply: damaged.") from None

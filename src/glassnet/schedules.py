@@ -147,7 +147,7 @@ class ExponentialDecay(LearningRateSchedule):
         decay_rate: float,
         staircase: bool = False,
         name: str = "ExponentialDecay",
-    ):
+    ) -> None:
         self.initial_learning_rate = check_number(
             "initial_learning_rate", initial_learning_rate, 0, low_inclusive=False
         )
@@ -156,13 +156,14 @@ class ExponentialDecay(LearningRateSchedule):
         self.staircase = bool(staircase)
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         p = _step(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
-        return _result(self.initial_learning_rate * np.power(self.decay_rate, p))
+        result: float = _result(self.initial_learning_rate * np.power(self.decay_rate, p))
+        return result
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -196,7 +197,7 @@ class InverseTimeDecay(LearningRateSchedule):
         decay_rate: float,
         staircase: bool = False,
         name: str = "InverseTimeDecay",
-    ):
+    ) -> None:
         self.initial_learning_rate = check_number(
             "initial_learning_rate", initial_learning_rate, 0, low_inclusive=False
         )
@@ -205,13 +206,14 @@ class InverseTimeDecay(LearningRateSchedule):
         self.staircase = bool(staircase)
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         p = _step(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
-        return _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+        result: float = _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+        return result
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,
@@ -237,7 +239,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __init__(
         self, boundaries: Sequence[int], values: Sequence[float], name: str = "PiecewiseConstant"
-    ):
+    ) -> None:
         for arg, given in (("boundaries", boundaries), ("values", values)):
             if isinstance(given, str) or not isinstance(given, Sequence):
                 raise TypeError(f"{arg} must be a list of numbers, got {describe(given)}.")
@@ -253,12 +255,13 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.values = [check_number("values entries", v, 0, low_inclusive=False) for v in values]
         self.name = name
 
-    def __call__(self, step):
+    def __call__(self, step: int) -> float:
         # The first boundary >= step names the interval: a step on a boundary is below it.
         index = np.searchsorted(np.array(self.boundaries), _step(step), side="left")
-        return _result(np.array(self.values)[index])
+        result: float = _result(np.array(self.values)[index])
+        return result
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
@@ -292,7 +295,7 @@ class CosineDecay(LearningRateSchedule):
         name: str = "CosineDecay",
         warmup_target: float | None = None,
         warmup_steps: int = 0,
-    ):
+    ) -> None:
         self.initial_learning_rate = check_number(
             "initial_learning_rate", initial_learning_rate, 0, low_inclusive=False
         )
@@ -307,20 +310,24 @@ class CosineDecay(LearningRateSchedule):
     def _decay(self, step: np.ndarray, start: float) -> np.ndarray:
         fraction = np.minimum(step, self.decay_steps) / self.decay_steps
         cosine = 0.5 * (1.0 + np.cos(math.pi * fraction))
-        return start * ((1.0 - self.alpha) * cosine + self.alpha)
+        result: np.ndarray = start * ((1.0 - self.alpha) * cosine + self.alpha)
+        return result
 
-    def __call__(self, step):
-        step = _step(step)
+    def __call__(self, step: int) -> float:
+        at = _step(step)
         if self.warmup_target is None:
-            return _result(self._decay(step, self.initial_learning_rate))
-        decaying = self._decay(np.maximum(step - self.warmup_steps, 0), self.warmup_target)
+            result: float = _result(self._decay(at, self.initial_learning_rate))
+            return result
+        decaying = self._decay(np.maximum(at - self.warmup_steps, 0), self.warmup_target)
         if not self.warmup_steps:  # as Keras: no step is below 0, so decay from the target
-            return _result(decaying)
+            result = _result(decaying)
+            return result
         delta = self.warmup_target - self.initial_learning_rate
-        warming = self.initial_learning_rate + delta * step / self.warmup_steps
-        return _result(np.where(step < self.warmup_steps, warming, decaying))
+        warming = self.initial_learning_rate + delta * at / self.warmup_steps
+        result = _result(np.where(at < self.warmup_steps, warming, decaying))
+        return result
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "initial_learning_rate": self.initial_learning_rate,
             "decay_steps": self.decay_steps,

@@ -71,6 +71,7 @@ __all__ = [
 
 class _BaseMLP(ParamsMixin):
     _output_activation = "linear"
+    _is_classifier: bool  # each estimator class sets it
 
     def __init__(
         self,
@@ -183,7 +184,8 @@ class _BaseMLP(ParamsMixin):
                 x,
                 targets,
                 test_size=p["validation_fraction"],
-                random_state=int(split_seed % 2**32),
+                # early_stopping means a first fit (partial_fit refuses it): split_seed is set.
+                random_state=int(split_seed % 2**32),  # type: ignore[possibly-undefined]
                 stratify=self._stratify(targets),
             )
             validation = (x_val, y_val)
@@ -331,7 +333,8 @@ class MLPClassifier(_BaseMLP):
                 "class_weight='balanced' needs all the data, which partial_fit does not see; "
                 "give a dict label -> weight."
             )
-        return self._fit(X, y, incremental=True, classes=classes)
+        result: MLPClassifier = self._fit(X, y, incremental=True, classes=classes)
+        return result
 
     def _targets(self, y: np.ndarray, first: bool, classes: Any) -> tuple[np.ndarray, int]:
         from sklearn.utils.multiclass import check_classification_targets
@@ -386,12 +389,14 @@ class MLPClassifier(_BaseMLP):
         logits = self._outputs(X)  # (n_samples, n_classes)
         with np.errstate(under="ignore"):
             e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        result: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return result
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each sample, one of `classes_`."""
         index = self._outputs(X).argmax(axis=1)  # checks first that fit was called
-        return self.classes_[index]
+        result: np.ndarray = self.classes_[index]
+        return result
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy: the fraction of samples predicted right (scikit-learn's ClassifierMixin)."""
@@ -459,7 +464,8 @@ class MLPRegressor(_BaseMLP):
         Returns:
             self; `loss_curve_` and `n_iter_` count the epochs of every call.
         """
-        return self._fit(X, y, incremental=True)
+        result: MLPRegressor = self._fit(X, y, incremental=True)
+        return result
 
     def _targets(self, y: np.ndarray, first: bool, classes: Any) -> tuple[np.ndarray, int]:
         targets = y.reshape(len(y), -1).astype(np.float32)

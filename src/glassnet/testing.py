@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -66,7 +66,7 @@ class GradientReport:
 
     def __post_init__(self) -> None:
         if self.relative_errors:
-            self.worst_parameter = max(self.relative_errors, key=self.relative_errors.get)
+            self.worst_parameter = max(self.relative_errors, key=self.relative_errors.__getitem__)
             self.worst = float(self.relative_errors[self.worst_parameter])
         else:
             self.worst_parameter, self.worst = None, 0.0
@@ -161,7 +161,9 @@ def float64_copy(model: Layer) -> Iterator[tuple[list[Layer], list[Any], list[An
     leaves = model.leaves()
     saved = [dict(leaf.__dict__) for leaf in leaves]
     rngs = [
-        leaf.rng for leaf in leaves if isinstance(getattr(leaf, "rng", None), np.random.Generator)
+        cast(Any, leaf).rng  # Dropout's: Layer declares no rng
+        for leaf in leaves
+        if isinstance(getattr(leaf, "rng", None), np.random.Generator)
     ]
     rng_states = [rng.bit_generator.state for rng in rngs]
     try:
@@ -240,7 +242,7 @@ def check_gradients(
         def forward() -> np.ndarray:
             for rng, state in zip(rngs, rng_states, strict=True):
                 rng.bit_generator.state = state  # the same Dropout mask every pass
-            out = x
+            out: np.ndarray = x
             for leaf in leaves:
                 out = leaf.forward(out, training=True)  # layers cache for backward
             return out
@@ -253,9 +255,10 @@ def check_gradients(
         def loss_value() -> float:
             return loss.loss_and_gradient(targets, forward())[0]
 
+        grad: Any
         _, grad = loss.loss_and_gradient(targets, outputs)
         for leaf in reversed(leaves):
-            grad = leaf.backward(grad)
+            grad = leaf.backward(grad)  # need_input_grad: never None
         named = []
         for i, leaf in enumerate(leaves):
             prefix = leaf.name if sum(other.name == leaf.name for other in leaves) == 1 else i

@@ -119,7 +119,7 @@ def get_file(
     hash_algorithm: str = "auto",
     extract: bool = False,
     archive_format: str | None = "auto",
-    cache_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
     force_download: bool = False,
 ) -> str:
     """Download a file from a URL unless it is in the cache, as `keras.utils.get_file`.
@@ -173,7 +173,7 @@ def get_file(
     algorithm = _hash_algorithm(hash_algorithm, file_hash)
     folder = os.path.join(os.path.expanduser(cache_dir or cache_root()), cache_subdir)
     given = fname is not None
-    fname = os.fspath(fname) if given else _name_in_url(origin)
+    fname = os.fspath(fname) if fname is not None else _name_in_url(origin)
     if os.sep in fname or (os.altsep and os.altsep in fname):
         raise ValueError(
             f"fname must be a file name, not a path, got {fname!r}: give its folder as "
@@ -229,7 +229,7 @@ def _name_in_url(origin: str) -> str:
     return name
 
 
-def _extract(archive: str, folder: os.PathLike, archive_format: str | None) -> None:
+def _extract(archive: str, folder: os.PathLike[str], archive_format: str | None) -> None:
     """Extract `archive` (tar or zip, as `archive_format` allows) into `folder`."""
     import tarfile
     import zipfile

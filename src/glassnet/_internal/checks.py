@@ -65,7 +65,8 @@ def check_number(
     too_high = high is not None and (value > high or (not high_inclusive and value == high))
     if not np.isfinite(value) or too_low or too_high:
         raise ValueError(f"{name}={value} is out of range {interval}.")
-    return value
+    result: float = value
+    return result
 
 
 def check_one_of(name: str, value: Any, options: Iterable[str], what: str | None = None) -> str:
@@ -200,6 +201,6 @@ def check_seed(name: str, value: Any) -> int:
     expected = f"{name} must be an integer from 0 to {MAX_SEED} (2**32 - 1), got"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{expected} {describe(value)}.")
-    if not 0 <= value <= MAX_SEED:
+    if not 0 <= int(value) <= MAX_SEED:
         raise ValueError(f"{expected} {value}.")
     return int(value)

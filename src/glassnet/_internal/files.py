@@ -55,7 +55,7 @@ __all__ = [
 _UNLOCKED_STALE_AGE = 3600.0
 
 
-def temporary_name(path: str | os.PathLike, token: str | None = None) -> Path:
+def temporary_name(path: str | os.PathLike[str], token: str | None = None) -> Path:
     """A fresh hidden name beside `path` ("`.name.1a2b3c4d.part`"), or the one of `token`.
 
     >>> temporary_name("runs/model.glassnet").name.startswith(".model.glassnet.")
@@ -91,7 +91,7 @@ def _try_lock(fd: int) -> bool | None:
     return True
 
 
-def create_locked(path: str | os.PathLike) -> BinaryIO:
+def create_locked(path: str | os.PathLike[str]) -> BinaryIO:
     """Create the new file `path` and hold a lock on it until it is closed.
 
     The lock tells `remove_stale` that the file is being written. (If another writer's
@@ -131,7 +131,7 @@ def _lock_folder(folder: Path, shared: bool) -> int | None:
 
 
 @contextlib.contextmanager
-def locked_folder(folder: str | os.PathLike, shared: bool = False) -> Iterator[Path]:
+def locked_folder(folder: str | os.PathLike[str], shared: bool = False) -> Iterator[Path]:
     """Hold a lock on `folder` (which must exist) while the block runs.
 
     Writers take it exclusively (`shared=False`): two processes saving into the same
@@ -158,7 +158,7 @@ def sync_file(handle: BinaryIO) -> None:
     os.fsync(handle.fileno())
 
 
-def sync_folder(folder: str | os.PathLike) -> None:
+def sync_folder(folder: str | os.PathLike[str]) -> None:
     """Flush `folder`'s entries (renames) to the disk, where the platform allows it."""
     with contextlib.suppress(OSError):  # Windows and some file systems can't open a folder
         fd = os.open(folder, os.O_RDONLY)
@@ -169,7 +169,7 @@ def sync_folder(folder: str | os.PathLike) -> None:
 
 
 # -- removing leftovers ----------------------------------------------------------------------
-def remove_stale(path: str | os.PathLike) -> list[Path]:
+def remove_stale(path: str | os.PathLike[str]) -> list[Path]:
     """Delete glassnet's leftover temporary files and folders for `path`; return them.
 
     Only names glassnet makes for `path` are considered (`.NAME.<hex>.part` beside it, and
@@ -260,7 +260,7 @@ def rename_in_error(error: OSError, temporary: Path, path: Path) -> OSError:
 
 # -- writers ---------------------------------------------------------------------------------
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
+def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces `path` only if the block finishes without error.
 
     The data is flushed to the disk before the rename. Leftovers of earlier interrupted
@@ -311,7 +311,7 @@ def _new_folder(path: Path) -> tuple[Path, int | None]:
 
 
 @contextlib.contextmanager
-def atomic_folder(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
+def atomic_folder(path: str | os.PathLike[str], overwrite: bool = False) -> Iterator[Path]:
     """Yield a new hidden folder beside `path`; it becomes `path` when the block finishes.
 
     On an error (or Ctrl-C) in the block the folder is deleted and `path` is unchanged.
@@ -352,7 +352,9 @@ def atomic_folder(path: str | os.PathLike, overwrite: bool = False) -> Iterator[
             os.close(fd)
 
 
-def move_into_place(work: str | os.PathLike, path: str | os.PathLike, overwrite: bool) -> None:
+def move_into_place(
+    work: str | os.PathLike[str], path: str | os.PathLike[str], overwrite: bool
+) -> None:
     """Rename the folder `work` to `path`.
 
     An empty folder at `path` is simply replaced. A folder with files in it is replaced

@@ -19,12 +19,14 @@ content; an OSError only when the file cannot be read; nothing else.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import struct
 import tokenize
 import zipfile
 import zlib
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -55,7 +57,7 @@ _DAMAGE = (
 )
 
 
-def read_npz(path: str | os.PathLike, shown: str | None = None) -> dict[str, np.ndarray]:
+def read_npz(path: str | os.PathLike[str], shown: str | None = None) -> dict[str, np.ndarray]:
     """The arrays of the .npz archive `path`, by name (the member name without ".npy").
 
     Args:
@@ -193,7 +195,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) ->
         view = memoryview(buffer)
         filled = 0
         while filled < nbytes:
-            got = stream.readinto(view[filled:])
+            got = cast("io.BufferedIOBase", stream).readinto(view[filled:])  # a ZipExtFile
             if not got:
                 raise ValueError(
                     f"{shown}: member {name!r} ends after {filled} of its {nbytes} bytes: "

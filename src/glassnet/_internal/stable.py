@@ -35,7 +35,8 @@ EPSILON = 1e-7
 def as_float(z: Any) -> np.ndarray:
     """`z` as an array, integers converted to float64, floats kept in their dtype."""
     z = np.asarray(z)
-    return z if z.dtype.kind == "f" else z.astype(np.float64)
+    result: np.ndarray = z if z.dtype.kind == "f" else z.astype(np.float64)
+    return result
 
 
 def sigmoid(z: Any, out: np.ndarray | None = None) -> np.ndarray:
@@ -55,7 +56,9 @@ def sigmoid(z: Any, out: np.ndarray | None = None) -> np.ndarray:
     # exp(-|z|) never overflows; the two branches are the same function.
     with np.errstate(under="ignore"):
         e = np.exp(-np.abs(z))
-    result = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    result: np.ndarray = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(
+        z.dtype, copy=False
+    )
     if out is None:
         return result
     np.copyto(out, result)
@@ -84,7 +87,8 @@ def softmax(z: Any, out: np.ndarray | None = None) -> np.ndarray:
     with np.errstate(under="ignore"):  # exp of a very negative shift is 0: correct
         np.exp(shifted, out=shifted)
         shifted /= shifted.sum(axis=-1, keepdims=True)
-    return shifted
+    result: np.ndarray = shifted
+    return result
 
 
 def log_softmax(z: Any) -> np.ndarray:
@@ -98,7 +102,8 @@ def log_softmax(z: Any) -> np.ndarray:
     """
     shifted = as_float(z) - np.max(z, axis=-1, keepdims=True)
     with np.errstate(under="ignore"):
-        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        result: np.ndarray = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        return result
 
 
 def binary_crossentropy(y_true: np.ndarray, y_pred: np.ndarray, from_logits: bool) -> np.ndarray:
@@ -113,9 +118,11 @@ def binary_crossentropy(y_true: np.ndarray, y_pred: np.ndarray, from_logits: boo
     if from_logits:
         z = y_pred
         with np.errstate(under="ignore"):  # exp(-|z|) of a huge logit is 0: correct
-            return np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
+            result: np.ndarray = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
+            return result
     p = np.clip(y_pred, EPSILON, 1 - EPSILON)
-    return -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+    result = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
+    return result
 
 
 def categorical_crossentropy(
@@ -130,7 +137,8 @@ def categorical_crossentropy(
     array([0.6931])
     """
     log_p = log_softmax(y_pred) if from_logits else np.log(np.clip(y_pred, EPSILON, 1 - EPSILON))
-    return -(y_true * log_p).sum(axis=-1)
+    result: np.ndarray = -(y_true * log_p).sum(axis=-1)
+    return result
 
 
 def sparse_categorical_crossentropy(
@@ -143,5 +151,7 @@ def sparse_categorical_crossentropy(
     """
     rows = np.arange(len(labels))
     if from_logits:
-        return -log_softmax(y_pred)[rows, labels]
-    return -np.log(np.clip(y_pred[rows, labels], EPSILON, 1 - EPSILON))
+        result: np.ndarray = -log_softmax(y_pred)[rows, labels]
+        return result
+    result = -np.log(np.clip(y_pred[rows, labels], EPSILON, 1 - EPSILON))
+    return result

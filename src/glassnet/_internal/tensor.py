@@ -18,7 +18,7 @@ array([[1., 2.]])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 import numpy as np
 
@@ -48,12 +48,17 @@ class Scalar(np.float64):
 
     def numpy(self) -> np.float64:
         """The plain NumPy scalar."""
-        return np.float64(self)
+        result: np.float64 = np.float64(self)
+        return result
 
     def __repr__(self) -> str:
         return repr(np.float64(self))
 
-    def __round__(self, ndigits: int | None = None) -> Any:
+    @overload
+    def __round__(self, ndigits: None = None) -> int: ...
+    @overload
+    def __round__(self, ndigits: SupportsIndex) -> float: ...
+    def __round__(self, ndigits: SupportsIndex | None = None) -> int | float:
         return round(float(self), ndigits)  # a Python number, as round(float) gives
 
 
@@ -64,4 +69,5 @@ def as_tensor(array: np.ndarray) -> Tensor:
 
 def as_scalar(value: Any) -> Scalar:
     """`value` (a float or a 0-d array) as a `Scalar`."""
-    return Scalar(float(value))
+    result: Scalar = Scalar(float(value))
+    return result

@@ -74,7 +74,7 @@ def threads_for(macs: int, available: int) -> int:
     return 1 if macs < CROSSOVER_MACS else available
 
 
-def _blas():
+def _blas() -> Any:
     global _controller
     if _controller is None:
         from threadpoolctl import ThreadpoolController

@@ -5,9 +5,11 @@ Each maker takes a NumPy Generator and returns (question, solution, answers).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from glassnet import explain
 from glassnet._internal.numbers import precise
@@ -26,7 +28,12 @@ def decimal(rng: np.random.Generator, low: float, high: float, step: float = 0.1
     return float(rng.choice(choices))
 
 
-def float64_network(layers: list[Dense], weights: list[np.ndarray]) -> Sequential:
+def _z(step: Any) -> np.ndarray:
+    """A Dense layer's weighted sums in an explanation (None only for other layers)."""
+    return cast(np.ndarray, step.z)
+
+
+def float64_network(layers: list[Dense], weights: Sequence[npt.ArrayLike]) -> Sequential:
     """A named network holding `weights` in float64, so the answers are exact decimals.
 
     Its layers' arrays are float64 arrays of their own, not views into the model's packed
@@ -118,9 +125,9 @@ def forward(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
         "weighted sum z1[j] and output a1[j], then the output neuron's z2 and ŷ."
     )
     answers = {
-        "z1": result.layers[0].z.tolist(),
+        "z1": _z(result.layers[0]).tolist(),
         "a1": result.layers[0].outputs.tolist(),
-        "z2": float(result.layers[1].z[0]),
+        "z2": float(_z(result.layers[1])[0]),
         "y_hat": float(result.output[0]),
     }
     return question, str(result), answers
@@ -156,7 +163,7 @@ def gradient(rng: np.random.Generator) -> tuple[str, str, dict[str, Any]]:
     loss = f"J = (ŷ - y)² = ({precise(y_hat)} - {precise(y)})² = {precise(by_w1.loss)}"
     solution = f"a)\n{forward}\n\n{loss}\n\nb)\n{by_w2}\n\nc)\n{by_w1}"
     answers = {
-        "z1": float(forward.layers[0].z[0]),
+        "z1": float(_z(forward.layers[0])[0]),
         "a1": float(forward.layers[0].outputs[0]),
         "y_hat": y_hat,
         "J": by_w1.loss,

@@ -118,7 +118,7 @@ class Precision(_ThresholdMetric):
 
     default_name = "precision"
 
-    def _value(self):
+    def _value(self) -> np.ndarray:
         return _ratio(self.true_positives, self.true_positives + self.false_positives)
 
 
@@ -133,7 +133,7 @@ class Recall(_ThresholdMetric):
 
     default_name = "recall"
 
-    def _value(self):
+    def _value(self) -> np.ndarray:
         return _ratio(self.true_positives, self.true_positives + self.false_negatives)
 
 
@@ -177,7 +177,7 @@ class AUC(_ConfusionCounts):
         self.thresholds = np.array([-stable.EPSILON, *inner, 1 + stable.EPSILON])
         super().__init__(name=name)
 
-    def _scores(self, y_pred):
+    def _scores(self, y_pred: np.ndarray) -> np.ndarray:
         return stable.sigmoid(y_pred) if self.from_logits else y_pred
 
     def result(self) -> Scalar:

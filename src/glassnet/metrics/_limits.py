@@ -111,7 +111,8 @@ class InputStatistics:
         """Each sample's mean squared z-score, shape (n,): about 1 for a typical input."""
         rows = _rows("x", x, len(self.mean))
         with np.errstate(under="ignore"):
-            return np.mean(((rows - self.mean) / self.scale) ** 2, axis=1)
+            result: np.ndarray = np.mean(((rows - self.mean) / self.scale) ** 2, axis=1)
+            return result
 
     def is_unusual(self, x: Any) -> np.ndarray:
         """True for each sample whose score is above the threshold, shape (n,)."""
@@ -258,7 +259,7 @@ def prediction_caveats(
     warnings: list[list[str]] = []
     for i, row in enumerate(probs):
         warns = []
-        if unusual is not None and unusual[i]:
+        if unusual is not None and scores is not None and statistics is not None and unusual[i]:
             warns.append(
                 f"unlike the training data: its unusualness score is {scores[i]:.3g}, above "
                 f"the threshold {statistics.threshold:.3g} that "

@@ -21,7 +21,7 @@ np.float64(0.6666666666666666)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -164,10 +164,12 @@ class MeanMetricWrapper(Mean):
     def __init__(self, fn: Callable[..., Any] | None = None, name: str | None = None) -> None:
         if fn is not None and not callable(fn):
             raise TypeError(f"fn must be a function fn(y_true, y_pred), got {describe(fn)}.")
-        self.fn = fn
+        self.fn: Callable[..., Any] | None = fn
         super().__init__(name or getattr(fn, "__name__", None))
 
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+    def update_state(  # type: ignore[override]  # Keras's (y_true, y_pred), not Mean's
+        self, y_true: Any, y_pred: Any, sample_weight: Any = None
+    ) -> None:
         y_true, y_pred = self.prepare(y_true, y_pred)
         if sample_weight is None:  # fit's path, once per batch: kept to a few NumPy calls
             self.total += self.batch_sum(y_true, y_pred)
@@ -198,7 +200,10 @@ class MeanMetricWrapper(Mean):
 
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         """The value of each sample, shape (N,) (or (N, ...), averaged per sample)."""
-        return self.fn(y_true, y_pred)
+        result: np.ndarray = cast("Callable[..., Any]", self.fn)(
+            y_true, y_pred
+        )  # given: values not overridden
+        return result
 
     def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         """The sum over the batch of the per-sample values (of prepared arrays)."""
@@ -228,8 +233,9 @@ class Accuracy(MeanMetricWrapper):
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
 
-    def values(self, y_true, y_pred):
-        return y_true == y_pred
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        result: np.ndarray = y_true == y_pred
+        return result
 
 
 class BinaryAccuracy(MeanMetricWrapper):
@@ -249,10 +255,11 @@ class BinaryAccuracy(MeanMetricWrapper):
         self.threshold = check_number("threshold", threshold)
         super().__init__(name=name)
 
-    def values(self, y_true, y_pred):
-        return (y_pred > self.threshold) == (y_true > 0.5)
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        result: np.ndarray = (y_pred > self.threshold) == (y_true > 0.5)
+        return result
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "threshold": self.threshold}
 
 
@@ -268,7 +275,7 @@ class CategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
 
-    def prepare(self, y_true, y_pred):
+    def prepare(self, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
         y_true, y_pred = super().prepare(y_true, y_pred)
         if y_pred.ndim < 2:
             raise ValueError(
@@ -277,10 +284,11 @@ class CategoricalAccuracy(MeanMetricWrapper):
             )
         return y_true, y_pred
 
-    def values(self, y_true, y_pred):
-        return y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        result: np.ndarray = y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)
+        return result
 
-    def batch_sum(self, y_true, y_pred):
+    def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         return float(np.count_nonzero(y_pred.argmax(axis=-1) == y_true.argmax(axis=-1)))
 
 
@@ -296,13 +304,14 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
 
-    def prepare(self, y_true, y_pred):
+    def prepare(self, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
         return _sparse_pair(type(self).__name__, y_true, y_pred)
 
-    def values(self, y_true, y_pred):
-        return y_pred.argmax(axis=-1) == y_true
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        result: np.ndarray = y_pred.argmax(axis=-1) == y_true
+        return result
 
-    def batch_sum(self, y_true, y_pred):
+    def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         return float(np.count_nonzero(y_pred.argmax(axis=-1) == y_true))
 
 
@@ -345,7 +354,7 @@ class _SmoothedCrossentropy(MeanMetricWrapper):
             return y_true
         return y_true * (1 - self.label_smoothing) + self.label_smoothing / classes
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "from_logits": self.from_logits,
@@ -367,10 +376,11 @@ class BinaryCrossentropy(_SmoothedCrossentropy):
 
     default_name = "binary_crossentropy"
 
-    def values(self, y_true, y_pred):
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         y_true = self.smoothed(y_true, 2)
         elementwise = stable.binary_crossentropy(y_true, y_pred, self.from_logits)
-        return elementwise.reshape(len(y_pred), -1).mean(axis=1)
+        result: np.ndarray = elementwise.reshape(len(y_pred), -1).mean(axis=1)
+        return result
 
 
 class CategoricalCrossentropy(_SmoothedCrossentropy):
@@ -387,7 +397,7 @@ class CategoricalCrossentropy(_SmoothedCrossentropy):
 
     default_name = "categorical_crossentropy"
 
-    def values(self, y_true, y_pred):
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         y_true = self.smoothed(y_true, y_pred.shape[-1])
         return stable.categorical_crossentropy(y_true, y_pred, self.from_logits)
 
@@ -408,7 +418,7 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         self.from_logits = bool(from_logits)
         super().__init__(name=name)
 
-    def prepare(self, y_true, y_pred):
+    def prepare(self, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
         y_true, y_pred = _sparse_pair(type(self).__name__, y_true, y_pred)
         labels = y_true.astype(np.intp)
         if np.any(labels != y_true) or (
@@ -420,10 +430,10 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
             )
         return labels, y_pred
 
-    def values(self, y_true, y_pred):
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         return stable.sparse_categorical_crossentropy(y_true, y_pred, self.from_logits)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "from_logits": self.from_logits}
 
 
@@ -442,9 +452,10 @@ class MeanSquaredError(MeanMetricWrapper):
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
 
-    def values(self, y_true, y_pred):
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         diff = y_pred - y_true
-        return (diff * diff).reshape(len(y_pred), -1).mean(axis=1)
+        result: np.ndarray = (diff * diff).reshape(len(y_pred), -1).mean(axis=1)
+        return result
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
@@ -459,5 +470,6 @@ class MeanAbsoluteError(MeanMetricWrapper):
     def __init__(self, name: str | None = None) -> None:
         super().__init__(name=name)
 
-    def values(self, y_true, y_pred):
-        return np.abs(y_pred - y_true).reshape(len(y_pred), -1).mean(axis=1)
+    def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+        result: np.ndarray = np.abs(y_pred - y_true).reshape(len(y_pred), -1).mean(axis=1)
+        return result

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from glassnet._internal.checks import describe
@@ -71,7 +72,7 @@ def names() -> list[str]:
     return sorted(name for name in _REGISTRY if not name[0].isupper())
 
 
-def get(identifier: str | Metric | type | dict) -> Metric:
+def get(identifier: str | Metric | type | dict[str, Any]) -> Metric:
     """A metric object from a name (its name set to that name, as Keras), a class, an
     instance, or a config `{"class_name": ..., "config": {...}}` (as `serialize` writes).
 
@@ -200,7 +201,7 @@ def compile_metrics(metrics: Any, loss: Any) -> tuple[list[Metric], list[str]]:
     return resolved, advice
 
 
-def metric_logs(metrics: list[Metric]) -> dict[str, float]:
+def metric_logs(metrics: Sequence[Metric]) -> dict[str, float]:
     """name -> result as a Python float, for the logs of fit and evaluate.
 
     >>> m = _objects.MeanSquaredError(name="mse")

@@ -18,7 +18,8 @@ def as_labels(name: str, values: Any, *, scores_allowed: bool) -> np.ndarray:
     array = as_float_array(name, values, ndim=(1, 2))
     if array.ndim == 2:
         if array.shape[1] > 1:
-            return np.argmax(array, axis=1).astype(np.int64)  # one-hot or scores
+            result: np.ndarray = np.argmax(array, axis=1).astype(np.int64)  # one-hot or scores
+            return result
         column = array[:, 0]
         if scores_allowed and not np.array_equal(column, np.round(column)):
             return (column > 0.5).astype(np.int64)  # binary probabilities, as Keras
@@ -243,7 +244,8 @@ def precision(
     >>> precision([0, 1], [0, 0])  # class 1 never predicted: undefined
     array([0.5, nan])
     """
-    return _prf("precision", y_true, y_pred, average, n_classes, labels)
+    result: np.ndarray | float = _prf("precision", y_true, y_pred, average, n_classes, labels)
+    return result
 
 
 def recall(
@@ -263,7 +265,8 @@ def recall(
     >>> recall([0, 0, 1, 1], [0, 1, 1, 1], average="macro")
     0.75
     """
-    return _prf("recall", y_true, y_pred, average, n_classes, labels)
+    result: np.ndarray | float = _prf("recall", y_true, y_pred, average, n_classes, labels)
+    return result
 
 
 def f1(
@@ -281,7 +284,8 @@ def f1(
     >>> f1([0, 0, 1, 1], [0, 1, 1, 1])  # class 0: 2*1/(2+0+1), class 1: 2*2/(4+1+0)
     array([0.66666667, 0.8       ])
     """
-    return _prf("f1", y_true, y_pred, average, n_classes, labels)
+    result: np.ndarray | float = _prf("f1", y_true, y_pred, average, n_classes, labels)
+    return result
 
 
 # ----------------------------------------------------------------------- regression
