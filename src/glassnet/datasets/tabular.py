@@ -1,11 +1,13 @@
-"""The user's own table: a CSV file of numeric features and a label column.
+"""The user's own table: a CSV file (or a pandas DataFrame) of features and a label column.
 
-`load_csv` reads the file with the standard library's `csv` module, exactly as the CSV
-standard says (quoted cells keep their delimiters, quotes and newlines), checks it, and
-returns the features
-as a float array, the labels encoded as integers 0..k-1 and the class names. Nothing is
-dropped or guessed silently: a non-numeric feature, a missing value, a ragged row, an
-empty file, an unknown target column or a single class is an error that says where.
+`load_csv` reads the file with pandas' C reader, held to the CSV standard (quoted cells
+keep their delimiters, quotes and newlines; what pandas would let pass, Python's `csv`
+module checks), and returns the features as a float array, the labels encoded as
+integers 0..k-1 and the class names. Nothing is dropped or guessed silently: a damaged
+file, a ragged row, an unknown target column or a single class is an error that says
+where; missing values are counted per column and refused unless `missing=` says what to
+do (drop the rows, or fill in the mean, median or most frequent value of the training
+rows); text feature columns are one-hot encoded, with categories from the training rows.
 
 The label column is named (`target="animal"`) or given by position (`label_column=-1`,
 the last). A file may have no header (`header=False`), or one only if its first row is
@@ -21,56 +23,98 @@ not all numbers (`header=None`): the perceptron's points, `x1,x2,label` or just 
 
 from __future__ import annotations
 
-import codecs
-import csv
-import itertools
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-__all__ = ["MISSING", "CSVData", "load_csv"]
+from glassnet._internal.checks import check_one_of
+from glassnet.datasets import _csv_exact, _csv_fast
+from glassnet.datasets._csv_fast import MISSING
+from glassnet.datasets._table_prep import MISSING_STRATEGIES, TablePreprocessor
 
-# Cell values read as "missing" (compared after stripping spaces, case-insensitively).
-MISSING = frozenset({"", "na", "n/a", "nan", "null", "?"})
+__all__ = ["MISSING", "MISSING_STRATEGIES", "CSVData", "TablePreprocessor", "load_csv"]
 
 
-@dataclass
-class CSVData:
-    """What `load_csv` returns; unpacks as `x, y, class_names = load_csv(...)`.
+class CSVData(tuple):
+    """What `load_csv` returns: the tuple `(x, y, class_names)`, with more as attributes.
+
+    It unpacks (`x, y, class_names = load_csv(...)`) and indexes (`data[0]` is x) as
+    that tuple.
 
     Attributes:
-        x: features, shape (samples, features), float64, in file order.
-        y: labels, shape (samples,), int64 in [0, len(class_names)).
+        x: features, shape (samples, features), float64, in file order (text columns
+            one-hot encoded, missing values filled in as `missing=` said).
+        y: labels, shape (samples,), int64 in [0, len(class_names)); float64 targets for
+            `task="regression"`.
         class_names: the distinct values of the target column, sorted (numerically when
-            they are numbers); `class_names[y[i]]` is the label of row i.
-        feature_names: the header of each feature column.
+            they are numbers); `class_names[y[i]]` is the label of row i ([] for regression).
+        feature_names: the name of each column of x ("island=Dream" for a one-hot column).
+        columns: the feature columns of the file, before one-hot encoding.
         target: the name of the target column ("column 3" in a file without a header).
-        path: the file read.
-        rows: the raw cells, the header (or the names given to a file without one) first.
+        path: the file read (None for a DataFrame).
+        missing: missing values per column of the file (columns without any left out).
+        dropped: how many rows were dropped (missing values with missing="drop", or a
+            missing label).
+        preprocessor: the fitted `TablePreprocessor`; `preprocessor.transform(frame)`
+            applies the same preprocessing to new rows.
+
+    >>> data = CSVData(np.zeros((2, 1)), np.array([1, 0]), ["-1", "1"], feature_names=["a"])
+    >>> data[2], len(data), data.feature_names
+    (['-1', '1'], 3, ['a'])
     """
 
     x: np.ndarray
     y: np.ndarray
     class_names: list[str]
-    feature_names: list[str]
-    target: str
-    path: Path
-    rows: list[list[str]] = field(repr=False, default_factory=list)  # raw cells, header first
 
-    def __iter__(self) -> Iterator:
-        return iter((self.x, self.y, self.class_names))
+    def __new__(cls, x: np.ndarray, y: np.ndarray, class_names: list[str], **extra: Any) -> CSVData:
+        self = super().__new__(cls, (x, y, class_names))
+        self.x, self.y, self.class_names = x, y, class_names
+        self.feature_names = list(extra.pop("feature_names", []))
+        self.columns = list(extra.pop("columns", self.feature_names))
+        self.target = extra.pop("target", "")
+        self.path = extra.pop("path", None)
+        self.missing = dict(extra.pop("missing", {}))
+        self.dropped = int(extra.pop("dropped", 0))
+        self.preprocessor = extra.pop("preprocessor", None)
+        self._read = extra.pop("read", None)  # (delimiter, header, encoding) for `rows`
+        if extra:
+            raise TypeError(f"CSVData got unexpected fields {sorted(extra)}.")
+        return self
+
+    def __getnewargs_ex__(self):  # pickling rebuilds it with its attributes
+        fields = {k: v for k, v in vars(self).items() if k not in ("x", "y", "class_names")}
+        return (self.x, self.y, self.class_names), fields
+
+    def __repr__(self) -> str:
+        return (
+            f"CSVData(x={self.x.shape}, y={self.y.shape}, class_names={self.class_names!r:.60}, "
+            f"target={self.target!r})"
+        )
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The file's raw cells, the header (or the names given to a file without one) first,
+        read again exactly by Python's csv module (for `glassnet data split`). Only for a
+        file read with missing="error" (the rows then match x and y one to one)."""
+        if self.path is None or self._read is None or self.dropped:
+            raise ValueError("rows are only kept for a file read whole (missing='error').")
+        names, rows, _lines, _named = _csv_exact.read_table(self.path, *self._read)
+        return [names, *rows]
 
     @property
     def labels(self) -> np.ndarray:
         """Each row's label as the file writes it: float64 when the labels are numbers, else
         text. The perceptron reads -1 and 1 as they are; `y` would give 0 and 1.
 
-        >>> CSVData(np.zeros((2, 1)), np.array([1, 0]), ["-1", "1"], ["a"], "b", Path()).labels
+        >>> CSVData(np.zeros((2, 1)), np.array([1, 0]), ["-1", "1"]).labels
         array([ 1., -1.])
         """
+        if not self.class_names:
+            return self.y
         names = np.asarray(self.class_names)
         try:
             names = names.astype(np.float64)
@@ -80,24 +124,35 @@ class CSVData:
 
 
 def load_csv(
-    path: str | os.PathLike,
+    path: str | os.PathLike | Any,
     target: str | None = None,
     *,
     label_column: int | None = None,
     header: bool | None = True,
     delimiter: str | None = None,
     encoding: str | None = None,
+    missing: str = "error",
+    ignore: Sequence[str] = (),
+    handle_unknown: str = "error",
+    max_categories: int = 50,
+    fit_rows: Any = None,
+    task: str = "classification",
 ) -> CSVData:
-    """Read a CSV table of numeric features and one label column.
+    """Read a CSV table (or a pandas DataFrame) of features and one label column.
 
-    The file is read as the CSV standard (RFC 4180) says, by Python's `csv` module: a
-    quoted cell may hold the delimiter, newlines and doubled quotes (""). Spaces and tabs
-    around a cell are ignored; rows whose cells are all empty (blank lines) are skipped.
-    Nothing else is dropped or changed: an unclosed quote, text after a closing quote, a
-    NUL byte or undecodable bytes are errors that name the file and the line.
+    The file is read as the CSV standard (RFC 4180) says: a quoted cell may hold the
+    delimiter, newlines and doubled quotes (""). Spaces and tabs around a cell are
+    ignored; rows whose cells are all empty (blank lines) are skipped. An unclosed quote,
+    text after a closing quote, a NUL byte or undecodable bytes are errors that name the
+    file and the line. The cells "", "NA", "N/A", "nan", "null" and "?" (any case) are
+    missing values.
+
+    A feature column whose every value is a number is a number column; one with no
+    number is a text column, one-hot encoded (one 0/1 column per value seen in the
+    training rows); a column mixing both is an error naming the line.
 
     Args:
-        path: the file.
+        path: the file, or a pandas DataFrame (its columns are read as the file's).
         target: the name of the label column; every other column is a feature.
         label_column: or the label column's position, from 0 (-1 for the last one).
         header: True when the first row names the columns; False when the file holds
@@ -107,36 +162,47 @@ def load_csv(
         delimiter: the separator; by default the one among "," ";" tab "|" that the
             first row uses most.
         encoding: the file's text encoding; by default UTF-8, with or without a BOM.
-            Give e.g. "latin-1", "cp1252" or "utf-16" for files saved that way.
+        missing: "error" (default: refuse, counting missing values per column), "drop"
+            (drop rows with a missing value), "mean", "median" or "most-frequent" (fill in
+            that value of the training rows; text columns get their most frequent value).
+            A row whose label is missing is dropped unless missing="error".
+        ignore: feature columns to leave out.
+        handle_unknown: a text value not seen in the training rows, when the preprocessor
+            is applied to new rows: "error" or "ignore" (its one-hot columns all zero).
+        max_categories: the most distinct values a text column may have (else an error).
+        fit_rows: the rows (positions, a slice or a boolean mask, counted after dropping)
+            that the fill-in values and categories are learned from: the training part.
+            Default: all rows.
+        task: "classification" (labels encoded 0..k-1) or "regression" (y is the
+            target's numbers, float64, and class_names is []).
 
     Returns:
-        A `CSVData`: unpack it as `x, y, class_names`; it also holds `feature_names`.
-        Labels are encoded in sorted order of their values: numbers numerically
-        ("2" before "10"), text alphabetically.
+        A `CSVData`: unpack it as `x, y, class_names`; it also holds `feature_names`,
+        `missing` (counts per column) and the fitted `preprocessor`.
 
     Raises:
         FileNotFoundError: no such file.
-        OSError: the file cannot be read (e.g. permission denied).
         TypeError: neither `target` nor `label_column` given, or of the wrong kind.
-        ValueError: the path is a folder; the file is not valid CSV (an unclosed quote,
-            text after a closing quote, a NUL byte) or not text in `encoding` (the
-            message names the encoding tried); the file is empty or has no data rows;
-            `target` is not a column (the message lists the columns) or `label_column` is
-            out of range; a row has the wrong number of cells; a feature cell is not a
-            number (the message names the column, the line and the value); values are
-            missing (the message counts them per column); the labels hold one class.
+        ValueError: the path is a folder; the file is not valid CSV or not text in
+            `encoding`; the file is empty or has no data rows; `target` is not a column or
+            `label_column` is out of range; a row has the wrong number of cells; a feature
+            column mixes numbers and text, or holds inf; values are missing and
+            missing="error" (the message counts them per column); a text column has more
+            than `max_categories` values; the labels hold one class.
 
     >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "gates.csv"
-    >>> _ = path.write_text("a;b;out\\n0;0;0\\n0;1;1\\n1;0;1\\n1;1;0\\n")
-    >>> data = load_csv(path, target="out")
-    >>> data.feature_names, data.y.tolist(), data.class_names
-    (['a', 'b'], [0, 1, 1, 0], ['0', '1'])
-    >>> _ = path.write_text("2,1,1\\n0.5,3,-1\\n")
-    >>> load_csv(path, label_column=-1, header=None).labels
-    array([ 1., -1.])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "birds.csv"
+    >>> _ = path.write_text("mass,island,kind\\n3,Dream,a\\nNA,Biscoe,b\\n5,?,a\\n")
+    >>> data = load_csv(path, target="kind", missing="mean")
+    >>> data.missing, data.feature_names
+    ({'mass': 1, 'island': 1}, ['mass', 'island=Biscoe', 'island=Dream'])
+    >>> data.x.tolist()
+    [[3.0, 0.0, 1.0], [4.0, 1.0, 0.0], [5.0, 1.0, 0.0]]
+    >>> data[1].tolist(), data.class_names
+    ([0, 1, 0], ['a', 'b'])
     """
-    path = Path(path)
+    missing = check_one_of("missing", missing, MISSING_STRATEGIES)
+    task = check_one_of("task", task, ("classification", "regression"))
     if target is not None and not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {target!r}.")
     if (target is None) == (label_column is None):
@@ -144,184 +210,121 @@ def load_csv(
             "load_csv needs the label column: target= (its name) or label_column= (its "
             "position, -1 for the last), not both."
         )
-    columns, rows, lines, named = _read(path, delimiter, header, _encoding(encoding))
-    t = _label_index(path, columns, named, target, label_column)
+    prep = TablePreprocessor(
+        "error" if missing == "drop" else missing, handle_unknown, max_categories
+    )
+    frame, named, source, file = _frame(path, delimiter, header, encoding)
+    enc = _csv_exact.encoding_of(encoding)
+
+    def where(row: int) -> tuple[int, list[str] | None]:
+        return _csv_fast.locate(file, delimiter, enc, row, named)
+
+    columns = [str(c) for c in frame.columns]
+    t = _label_index(source, columns, named, target, label_column)
     target = columns[t]
-    features = [j for j in range(len(columns)) if j != t]
+    if isinstance(ignore, str) or not all(isinstance(c, str) for c in ignore):
+        raise TypeError(f"ignore must be a list of column names, got {ignore!r}.")
+    unknown = [c for c in ignore if c not in columns or c == target]
+    if unknown:
+        raise ValueError(
+            f"ignore names {', '.join(map(repr, unknown))}, not a feature column of {source}; "
+            f"its columns are: {', '.join(columns)}."
+        )
+    features = [c for j, c in enumerate(columns) if j != t and c not in ignore]
     if not features and not named:
         raise ValueError(
-            f"{path.name} needs input columns and a label column, got {len(columns)} column."
+            f"{source} needs input columns and a label column, got {len(columns)} column."
         )
     if not features:
-        raise ValueError(f"{path.name} has only the target column {target!r}; no features.")
-    cells = np.array(rows, dtype=object)  # (samples, columns) of stripped strings
+        raise ValueError(f"{source} has only the target column {target!r}; no features.")
     if not named:
-        _check_numbers(path, cells, lines)
-    _check_missing(path, columns, cells, lines)
-    x = np.empty((len(rows), len(features)), dtype=np.float64)
-    for out, j in enumerate(features):
-        x[:, out] = _to_float(path, columns[j], cells[:, j], lines)
-    y, names = _encode(cells[:, t], f"target column {target!r} of {path.name}")
-    if len(names) < 2:
+        _check_numbers(source, frame, where)
+    for name in features:
+        _check_feature(source, columns.index(name), name, frame[name], where)
+    counts = {c: int(n) for c, n in frame.isna().sum().items() if n}
+    if counts and missing == "error":
+        _refuse_missing(source, frame, counts, where)
+    keep = frame[target].notna()
+    if missing == "drop":
+        keep &= frame[features].notna().all(axis=1)
+    dropped = int((~keep).sum())
+    if dropped:
+        frame = frame[keep.to_numpy()].reset_index(drop=True)
+    if frame.empty:
+        raise ValueError(f"{source}: every row has a missing value; nothing is left to learn from.")
+    y, names = _labels(frame[target], f"target column {target!r} of {source}", task)
+    if task == "classification" and len(names) < 2:
         raise ValueError(
-            f"target column {target!r} of {path.name} holds a single class ({names[0]!r} in "
-            f"all {len(rows)} rows); a classifier needs at least 2 classes."
+            f"target column {target!r} of {source} holds a single class ({names[0]!r} in "
+            f"all {len(y)} rows); a classifier needs at least 2 classes."
         )
+    inputs = frame[features]
+    prep.fit(inputs if fit_rows is None else inputs.iloc[_rows(fit_rows, len(inputs))])
+    if missing == "drop":
+        prep.missing = "drop"
     return CSVData(
-        x=x,
-        y=y,
-        class_names=names,
-        feature_names=[columns[j] for j in features],
+        prep.transform(inputs),
+        y,
+        names,
+        feature_names=prep.feature_names_out,
+        columns=features,
         target=target,
-        path=path,
-        rows=[columns, *rows],
+        path=file,
+        missing=counts,
+        dropped=dropped,
+        preprocessor=prep,
+        read=None if file is None else (delimiter, header, enc),
     )
 
 
-def _read(
-    path: Path, delimiter: str | None, header: bool | None, encoding: str
-) -> tuple[list[str], list[list[str]], list[int], bool]:
-    """Column names, data rows (cells stripped), each row's line number, and whether the
-    file had a header (else the names are "column 1", ...); checks the shape."""
-    if not path.exists():
-        raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
-    if path.is_dir():
-        raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
-    records = _records(path, delimiter, encoding)
-    if not records:
-        expected = "a header row and data rows" if header else "data rows"
-        raise ValueError(f"CSV file {path.name} is empty; expected {expected}.")
-    first_line, first_row = records[0]
-    named = header if header is not None else not all(map(_is_number, first_row))
-    if named:
-        names = first_row
-        _check_header(path, names)
-        records = records[1:]
-    else:
-        names = [f"column {j + 1}" for j in range(len(first_row))]
-    for line, cells in records:
-        if len(cells) != len(names) and named:
-            raise ValueError(
-                f"{path.name} line {line} has {len(cells)} cells, the header has "
-                f"{len(names)} ({', '.join(names)})."
-            )
-        if len(cells) != len(names):
-            raise ValueError(
-                f"{path.name} line {line} has {len(cells)} columns, expected {len(names)} "
-                f"as in line {first_line}."
-            )
-    if not records and header is None:
+def _frame(path: Any, delimiter: str | None, header: bool | None, encoding: str | None):
+    """(DataFrame, named, the name for messages, the file or None)."""
+    if type(path).__name__ == "DataFrame" and hasattr(path, "columns"):
+        frame = _csv_fast.clean_text_columns(path.copy())
+        frame.columns = [str(c).strip(" \t") for c in frame.columns]
+        _csv_exact.check_header(Path("the DataFrame"), list(frame.columns))
+        if frame.empty:
+            raise ValueError("the DataFrame has no rows.")
+        return frame.reset_index(drop=True), True, "the DataFrame", None
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"path must be a file path or a pandas DataFrame, got {type(path).__name__}."
+        )
+    file = Path(path)
+    frame, named = _csv_fast.read_frame(file, delimiter, header, _csv_exact.encoding_of(encoding))
+    return frame, named, file.name, file
+
+
+def _rows(fit_rows: Any, n: int) -> np.ndarray:
+    if isinstance(fit_rows, slice):
+        return np.arange(n)[fit_rows]
+    rows = np.asarray(fit_rows)
+    if rows.dtype == bool:
+        if rows.shape != (n,):
+            raise ValueError(f"fit_rows as a mask must have {n} entries, got shape {rows.shape}.")
+        return np.flatnonzero(rows)
+    if rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer) or len(rows) == 0:
         raise ValueError(
-            f"CSV file {path.name} holds no data rows: its one row ({', '.join(names)}) is "
-            "not all numbers, so it was read as the header."
+            f"fit_rows must be row positions, a slice or a mask, got {fit_rows!r:.60}."
         )
-    if not records:
-        raise ValueError(f"CSV file {path.name} has a header but no data rows.")
-    return names, [cells for _, cells in records], [line for line, _ in records], named
-
-
-def _records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int, list[str]]]:
-    """(first line, cells stripped of spaces and tabs) of every row that holds something.
-
-    The csv module reads the file object itself (`newline=""`), as the CSV standard
-    says: a quoted cell keeps its newlines, delimiters and doubled quotes; only \\n, \\r
-    and \\r\\n end a line (not U+2028 or a vertical tab). An unclosed quote, text after a
-    closing quote, a NUL byte or bytes that are not `encoding` are errors naming the line.
-    """
-    records: list[tuple[int, list[str]]] = []
-    line = 0  # the last physical line read
-    try:
-        with open(path, newline="", encoding=encoding) as handle:
-            first = handle.readline()
-            if delimiter is None:
-                row = first.rstrip("\r\n")
-                delimiter = max([",", ";", "\t", "|"], key=row.count)
-            reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
-            while True:
-                start = line + 1
-                try:
-                    record = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as error:
-                    raise ValueError(f"{path.name} line {start}: {_csv_fault(error)}") from None
-                line = reader.line_num
-                cells = [cell.strip(" \t") for cell in record]
-                for j, cell in enumerate(cells):
-                    if "\x00" in cell:
-                        raise ValueError(
-                            f"{path.name} line {start}, column {j + 1}: a NUL byte (\\x00): "
-                            "the file is damaged, not text, or UTF-16 text (then pass "
-                            "encoding='utf-16')."
-                        )
-                if any(cells):  # blank lines (and rows of empty cells) carry nothing
-                    records.append((start, cells))
-    except UnicodeDecodeError as error:
-        raise ValueError(_decode_fault(path, encoding, error)) from None
-    return records
-
-
-def _csv_fault(error: csv.Error) -> str:
-    text = str(error)
-    if "unexpected end of data" in text:
-        return (
-            'a quoted cell that starts here is never closed (a " without its closing "), '
-            "so the rest of the file would be one cell."
-        )
-    if "expected after" in text:
-        return 'text follows a closing quote; write a quote inside a quoted cell twice ("").'
-    if "field larger than field limit" in text:
-        return f"a cell longer than {csv.field_size_limit():,} characters; is this a CSV file?"
-    if "NUL" in text:
-        return "a NUL byte (\\x00): the file is damaged, not text, or UTF-16 (encoding='utf-16')."
-    return text
-
-
-def _decode_fault(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
-    raw = path.read_bytes()  # error path only: find the byte and its line in the file
-    try:
-        raw.decode(encoding)
-        offset, byte = 0, error.object[error.start]
-    except UnicodeDecodeError as again:
-        offset, byte = again.start, raw[again.start]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        hint = "It starts with a UTF-16 byte-order mark: pass encoding='utf-16'."
-    else:
-        hint = "Pass the file's encoding, e.g. encoding='latin-1' or encoding='utf-16'."
-    shown = "UTF-8" if encoding == "utf-8-sig" else encoding
-    line = raw.count(b"\n", 0, offset) + 1
-    return (
-        f"{path.name} is not {shown} text: byte 0x{byte:02x} on line {line} can't be decoded "
-        f"as {shown}. {hint}"
-    )
-
-
-def _encoding(encoding: str | None) -> str:
-    """The codec to read with: UTF-8 (a BOM allowed) unless another is named."""
-    if encoding is None:
-        return "utf-8-sig"
-    if not isinstance(encoding, str):
-        raise TypeError(f"encoding must be a codec name such as 'latin-1', got {encoding!r}.")
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise ValueError(f"encoding={encoding!r} is not a known text encoding.") from None
-    return "utf-8-sig" if name == "utf-8" else encoding
+    if rows.min() < -n or rows.max() >= n:
+        raise ValueError(f"fit_rows holds positions outside the {n} rows.")
+    return rows
 
 
 def _label_index(
-    path: Path, header: list[str], named: bool, target: str | None, label_column: int | None
+    source: str, header: list[str], named: bool, target: str | None, label_column: int | None
 ) -> int:
     """The position of the label column, from its name or its (possibly negative) index."""
     if target is not None:
         if not named:
             raise ValueError(
-                f"target={target!r} names a column, but {path.name} has no header; give "
+                f"target={target!r} names a column, but {source} has no header; give "
                 "label_column= (its position) instead."
             )
         if target not in header:
             raise ValueError(
-                f"target column {target!r} is not in {path.name}; its columns are: "
+                f"target column {target!r} is not in {source}; its columns are: "
                 f"{', '.join(header)}."
             )
         return header.index(target)
@@ -330,80 +333,94 @@ def _label_index(
     if not -len(header) <= label_column < len(header):
         raise ValueError(
             f"label_column={label_column} is out of range for the {len(header)} column(s) of "
-            f"{path.name}."
+            f"{source}."
         )
     return label_column % len(header)
 
 
-def _check_numbers(path: Path, cells: np.ndarray, lines: list[int]) -> None:
+def _raw(where, row: int, j: int, fallback: Any) -> tuple[int, Any]:
+    line, cells = where(row)
+    return line, (cells[j] if cells is not None and j < len(cells) else fallback)
+
+
+def _check_numbers(source: str, frame: Any, where) -> None:
     """A file without a header is a table of numbers: raise at its first other cell."""
-    try:
-        if np.isfinite(cells.astype(str).astype(np.float64)).all():
-            return
-    except ValueError:
-        pass  # error path only: look for the culprit cell by cell, in reading order
-    for i, row in enumerate(cells):
-        for j, cell in enumerate(row):
-            if not _is_finite_number(cell):
-                raise ValueError(
-                    f"{path.name} line {lines[i]}, column {j + 1}: {cell!r} is not a finite number."
-                )
+    bad = np.zeros(frame.shape, dtype=bool)
+    for j, name in enumerate(frame.columns):
+        column = frame[name]
+        if _is_number_column(column):
+            bad[:, j] = ~np.isfinite(column.to_numpy(dtype=np.float64, na_value=np.nan))
+        else:
+            bad[:, j] = ~_numbers_in(column)
+    if bad.any():
+        row, j = np.argwhere(bad)[0]
+        line, cell = _raw(where, int(row), int(j), frame.iat[row, j])
+        raise ValueError(f"{source} line {line}, column {j + 1}: {cell!r} is not a finite number.")
 
 
-def _check_header(path: Path, header: list[str]) -> None:
-    empty = [i + 1 for i, name in enumerate(header) if not name]
-    if empty:
-        raise ValueError(f"{path.name}: header cell(s) {empty} are empty; name every column.")
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise ValueError(f"{path.name}: column {name!r} appears twice in the header.")
-        seen.add(name)
+def _check_feature(source: str, j: int, name: str, column: Any, where) -> None:
+    """A number column must be finite; a text column must not mix in numbers."""
+    if _is_number_column(column):
+        bad = np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan))
+    else:
+        present = column.notna().to_numpy()
+        numeric = _numbers_in(column)
+        if not numeric.any():
+            return  # a text column: one-hot encoded
+        bad = present & ~numeric  # a column mixing numbers and text: its first text cell
+    if bad.any():
+        row = int(np.argmax(bad))
+        line, cell = _raw(where, row, j, column.iloc[row])
+        raise ValueError(
+            f"{source}: feature column {name!r} must be numeric, but line {line} holds "
+            f"{str(cell)!r}. Encode it as numbers, or drop the column."
+        )
 
 
-def _check_missing(path: Path, header: list[str], cells: np.ndarray, lines: list[int]) -> None:
-    """Raise listing, per column, how many cells are missing (none are dropped)."""
-    lowered = np.char.lower(cells.astype(str))
-    missing = np.isin(lowered, list(MISSING))  # (samples, columns)
-    if not missing.any():
-        return
-    per_column = missing.sum(axis=0)
-    counts = ", ".join(f"{header[j]} {int(n)}" for j, n in enumerate(per_column) if n)
-    row, col = np.argwhere(missing)[0]
+def _numbers_in(column: Any) -> np.ndarray:
+    import pandas as pd
+
+    return pd.to_numeric(column, errors="coerce").notna().to_numpy()
+
+
+def _is_number_column(column: Any) -> bool:
+    import pandas as pd
+
+    kind = column.dtype
+    return bool(pd.api.types.is_numeric_dtype(kind)) and not pd.api.types.is_bool_dtype(kind)
+
+
+def _refuse_missing(source: str, frame: Any, counts: dict[str, int], where) -> None:
+    """Raise listing, per column, how many cells are missing."""
+    mask = frame.isna().to_numpy()
+    row, j = (int(v) for v in np.argwhere(mask)[0])
+    line, cell = _raw(where, row, j, "")
+    listed = ", ".join(f"{c} {n}" for c, n in counts.items())
     raise ValueError(
-        f"{path.name} has {int(missing.sum())} missing value(s) in {int((per_column > 0).sum())} "
-        f"column(s): {counts} (the first at line {lines[row]}, column {header[col]!r}: "
-        f"{cells[row, col]!r}). Fill them in or remove those rows first."
+        f"{source} has {sum(counts.values())} missing value(s) in {len(counts)} column(s): "
+        f"{listed} (the first at line {line}, column {frame.columns[j]!r}: {cell!r}). Fill "
+        "them in, or pass missing='drop', 'mean', 'median' or 'most-frequent' (in the CLI "
+        "--missing)."
     )
 
 
-def _to_float(path: Path, name: str, column: np.ndarray, lines: list[int]) -> np.ndarray:
-    """Convert one column to float, or raise naming the first cell that is not a number."""
-    values = None
-    try:
-        values = column.astype(str).astype(np.float64)
-        bad = ~np.isfinite(values)
-    except ValueError:  # error path only: check the cells one by one to find the culprit
-        bad = np.array([not _is_finite_number(cell) for cell in column])
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(
-            f"{path.name}: feature column {name!r} must be numeric, but line {lines[i]} "
-            f"holds {column[i]!r}. Encode it as numbers, or drop the column."
-        )
-    return values
+def _labels(column: Any, what: str, task: str) -> tuple[np.ndarray, list[str]]:
+    if task == "regression":
+        if not _is_number_column(column):
+            raise ValueError(f"{what} must hold numbers for task='regression'.")
+        values = column.to_numpy(dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise ValueError(f"{what} holds inf; a regression target must be finite.")
+        return values, []
+    if _is_number_column(column):
+        text = np.asarray([_number_text(v) for v in column.to_numpy()], dtype=str)
+    else:
+        text = column.to_numpy(dtype=str)
+    return _encode(text, what)
 
 
-def _is_finite_number(cell: str) -> bool:
-    return _is_number(cell) and bool(np.isfinite(float(cell)))
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _encode(labels: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:
