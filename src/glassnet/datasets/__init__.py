@@ -18,7 +18,7 @@ from glassnet.datasets.examples import example_csv
 from glassnet.datasets.idx import read_idx, write_idx
 from glassnet.datasets.scaling import MinMaxScaler, StandardScaler, scale_images
 from glassnet.datasets.split import train_val_test_split
-from glassnet.datasets.tabular import CSVData, load_csv
+from glassnet.datasets.tabular import CSVData, TablePreprocessor, load_csv
 from glassnet.datasets.toy import blobs, circles, lecture_groups, logic_gate, moons, spiral, xor
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "DataReport",
     "MinMaxScaler",
     "StandardScaler",
+    "TablePreprocessor",
     "blobs",
     "circles",
     "describe",

@@ -25,7 +25,7 @@ from typing import Any
 
 from glassnet.datasets import _csv_exact as exact
 
-__all__ = ["MISSING", "clean_text_columns", "locate", "read_frame"]
+__all__ = ["MISSING", "clean_text_columns", "locate", "numbers_in", "read_frame"]
 
 # Cell values read as "missing" (compared after stripping spaces, case-insensitively).
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "?"})
@@ -133,18 +133,38 @@ def _exact_frame(path: Path, delimiter: str | None, header: bool | None, encodin
 
 def clean_text_columns(frame: Any) -> Any:
     """Text cells stripped of spaces and tabs; missing markers ("", "NA", "?", ...) NaN;
-    text columns whose every value is a number converted to numbers."""
+    text columns whose every value is a number converted to numbers.
+
+    The work is done once per distinct value (`pandas.factorize`), not per cell: a text
+    column of a large table holds few distinct values.
+    """
+    import numpy as np
     import pandas as pd
 
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_numeric_dtype(column.dtype):
             continue
-        text = column.where(column.isna(), column.astype(str).str.strip(" \t"))
+        codes, uniques = pd.factorize(column)  # missing cells get code -1
+        text = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip(" \t")
         text = text.where(~text.str.lower().isin(MISSING), None)
         numbers = pd.to_numeric(text, errors="coerce")
-        frame[name] = numbers if numbers.notna().sum() == text.notna().sum() else text
+        if numbers.notna().sum() == text.notna().sum() and len(text):
+            values = np.append(numbers.to_numpy(dtype=np.float64), np.nan)
+        else:
+            values = np.append(text.to_numpy(dtype=object), None)
+        frame[name] = pd.Series(values[codes], index=frame.index, dtype=values.dtype)
     return frame
+
+
+def numbers_in(column: Any) -> Any:
+    """Which cells of a text column are numbers (bool array), once per distinct value."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(column)
+    numeric = pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce")
+    return np.append(numeric.notna().to_numpy(), False)[codes]
 
 
 def locate(path: Path | None, delimiter: str | None, encoding: str, row: int, named: bool):

@@ -191,8 +191,8 @@ class TablePreprocessor:
 
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"a": [1.0, None], "sex": ["f", "m"]})
-        >>> print(TablePreprocessor(missing="median").fit(frame).summary())
-        one-hot: sex (2 values -> 2 columns); missing values filled with the median (text: most frequent)
+        >>> print(TablePreprocessor(missing="most-frequent").fit(frame).summary())
+        one-hot: sex (2 values -> 2 columns); missing values filled with the most frequent
         """
         hot = [
             f"{name} ({len(cats)} values -> {len(cats)} columns)"

@@ -378,9 +378,7 @@ def _check_feature(source: str, j: int, name: str, column: Any, where) -> None:
 
 
 def _numbers_in(column: Any) -> np.ndarray:
-    import pandas as pd
-
-    return pd.to_numeric(column, errors="coerce").notna().to_numpy()
+    return _csv_fast.numbers_in(column)
 
 
 def _is_number_column(column: Any) -> bool:
