@@ -159,3 +159,19 @@ def test_penguins_like_table_trains_and_predicts_new_rows(tmp_path):
     assert x_new[0, 0] == median  # the median of the training rows only
     predicted = model.predict(scaler.transform(x_new), verbose=0).argmax(1)
     assert [data.class_names[i] for i in predicted] == ["Adelie", "Gentoo"]
+
+
+def test_describe_reports_missing_values_instead_of_refusing(tmp_path, capsys):
+    from glassnet.cli import main
+
+    path = _csv(tmp_path, "mass,island,species\n3,Dream,a\nNA,Biscoe,b\n5,,a\n4,Dream,b\n")
+    assert main(["data", "describe", str(path), "--target", "species", "--json"]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    text = json.dumps(report)
+    assert "island=Dream" in text
+    data = load_csv(path, target="species", missing="keep")
+    # mass: NaN kept; island missing in row 2: NaN in both one-hot columns
+    assert np.isnan(data.x[1, 0]) and np.isnan(data.x[2, 1:]).all()
+    assert np.nanmean(data.x[:, 0]) == 4.0  # (3 + 5 + 4) / 3

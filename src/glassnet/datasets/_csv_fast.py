@@ -13,7 +13,7 @@ message naming the line.
 >>> _ = path.write_text("a,b,label\\n1, x ,y\\n2,NA,z\\n")
 >>> frame, named = read_frame(path, None, True, "utf-8-sig")
 >>> frame.to_dict("list"), named
-({'a': [1, 2], 'b': ['x', nan], 'label': ['y', 'z']}, True)
+({'a': [1, 2], 'b': ['x', None], 'label': ['y', 'z']}, True)
 """
 
 from __future__ import annotations

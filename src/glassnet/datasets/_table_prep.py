@@ -25,7 +25,7 @@ from glassnet._internal.checks import check_int, check_one_of
 
 __all__ = ["MISSING_STRATEGIES", "TablePreprocessor"]
 
-MISSING_STRATEGIES = ("error", "drop", "mean", "median", "most-frequent")
+MISSING_STRATEGIES = ("error", "drop", "mean", "median", "most-frequent", "keep")
 _UNKNOWN = ("error", "ignore")
 
 
@@ -37,7 +37,9 @@ class TablePreprocessor:
             column), "drop" (the rows are dropped before fitting; at predict time a row
             with a missing value is an error, as it cannot be dropped), "mean", "median"
             or "most-frequent" (fill in that statistic of the training rows; a text
-            column is always filled with its most frequent training value).
+            column is always filled with its most frequent training value), or "keep"
+            (missing numbers stay NaN, a missing text value is NaN in its one-hot
+            columns: to describe a table, not to train on it).
         handle_unknown: a text value not seen in training: "error" (a ValueError naming
             the column, the row and the value) or "ignore" (the row's one-hot columns for
             that column are all zero).
@@ -94,11 +96,11 @@ class TablePreprocessor:
             self.kinds.append("text")
             self.categories.append(sorted(counts.index.tolist()))
             most = counts.index[0] if len(counts) else None
-            self.fill.append(most if self.missing not in ("error", "drop") else None)
+            self.fill.append(most if self.missing not in ("error", "drop", "keep") else None)
         return self
 
     def _number_fill(self, present: Any) -> float | None:
-        if self.missing in ("error", "drop") or present.empty:
+        if self.missing in ("error", "drop", "keep") or present.empty:
             return None
         if self.missing == "mean":
             return float(present.astype(np.float64).mean())
@@ -153,9 +155,11 @@ class TablePreprocessor:
                 values = self._filled(name, values, fill)
                 parts.append(values.to_numpy(dtype=np.float64).reshape(-1, 1))
                 continue
-            text = self._filled(name, column, fill).astype(str)
+            kept = self.missing == "keep" and column.isna().to_numpy()
+            text = column if self.missing == "keep" else self._filled(name, column, fill)
+            text = text.astype(str)
             codes = pd.Categorical(text, categories=cats).codes
-            unseen = codes < 0
+            unseen = (codes < 0) & ~kept
             if unseen.any() and self.handle_unknown == "error":
                 row = int(np.argmax(unseen))
                 raise ValueError(
@@ -164,7 +168,10 @@ class TablePreprocessor:
                     "encode it as all zeros."
                 )
             hot = np.zeros((len(text), len(cats)), dtype=np.float64)
-            hot[np.flatnonzero(~unseen), codes[~unseen]] = 1.0
+            known = codes >= 0
+            hot[np.flatnonzero(known), codes[known]] = 1.0
+            if self.missing == "keep":
+                hot[kept] = np.nan
             parts.append(hot)
         if not parts:
             return np.zeros((len(frame), 0))
@@ -172,7 +179,7 @@ class TablePreprocessor:
 
     def _filled(self, name: str, column: Any, fill: Any) -> Any:
         missing = column.isna()
-        if not missing.any():
+        if not missing.any() or self.missing == "keep":
             return column
         if fill is None:
             rows = np.flatnonzero(missing.to_numpy())[:5] + 1
