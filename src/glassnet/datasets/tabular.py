@@ -1,11 +1,13 @@
-"""The user's own table: a CSV file of numeric features and a label column.
+"""The user's own table: a CSV file (or a pandas DataFrame) of features and a label column.
 
-`load_csv` reads the file with the standard library's `csv` module, exactly as the CSV
-standard says (quoted cells keep their delimiters, quotes and newlines), checks it, and
-returns the features
-as a float array, the labels encoded as integers 0..k-1 and the class names. Nothing is
-dropped or guessed silently: a non-numeric feature, a missing value, a ragged row, an
-empty file, an unknown target column or a single class is an error that says where.
+`load_csv` reads the file with pandas' C reader, held to the CSV standard (quoted cells
+keep their delimiters, quotes and newlines; what pandas would let pass, Python's `csv`
+module checks), and returns the features as a float array, the labels encoded as
+integers 0..k-1 and the class names. Nothing is dropped or guessed silently: a damaged
+file, a ragged row, an unknown target column or a single class is an error that says
+where; missing values are counted per column and refused unless `missing=` says what to
+do (drop the rows, or fill in the mean, median or most frequent value of the training
+rows); text feature columns are one-hot encoded, with categories from the training rows.
 
 The label column is named (`target="animal"`) or given by position (`label_column=-1`,
 the last). A file may have no header (`header=False`), or one only if its first row is
@@ -22,79 +24,59 @@ not all numbers (`header=None`): the perceptron's points, `x1,x2,label` or just 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from glassnet.datasets import _csv_read
-from glassnet.datasets._csv_read import MISSING
+from glassnet._internal.checks import check_one_of
+from glassnet.datasets import _csv_exact, _csv_fast
+from glassnet.datasets._csv_data import CSVData
+from glassnet.datasets._csv_fast import MISSING
+from glassnet.datasets._table_prep import MISSING_STRATEGIES, TablePreprocessor
 
-__all__ = ["MISSING", "CSVData", "csv_columns", "load_csv", "load_features"]
-
-
-@dataclass
-class CSVData:
-    """What `load_csv` returns; unpacks as `x, y, class_names = load_csv(...)`.
-
-    Attributes:
-        x: features, shape (samples, features), float64, in file order.
-        y: labels, shape (samples,), int64 in [0, len(class_names)).
-        class_names: the distinct values of the target column, sorted (numerically when
-            they are numbers); `class_names[y[i]]` is the label of row i.
-        feature_names: the header of each feature column.
-        target: the name of the target column ("column 3" in a file without a header).
-        path: the file read.
-        rows: the raw cells, the header (or the names given to a file without one) first.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    class_names: list[str]
-    feature_names: list[str]
-    target: str
-    path: Path
-    rows: list[list[str]] = field(repr=False, default_factory=list)  # raw cells, header first
-
-    def __iter__(self) -> Iterator:
-        return iter((self.x, self.y, self.class_names))
-
-    @property
-    def labels(self) -> np.ndarray:
-        """Each row's label as the file writes it: float64 when the labels are numbers, else
-        text. The perceptron reads -1 and 1 as they are; `y` would give 0 and 1.
-
-        >>> CSVData(np.zeros((2, 1)), np.array([1, 0]), ["-1", "1"], ["a"], "b", Path()).labels
-        array([ 1., -1.])
-        """
-        names = np.asarray(self.class_names)
-        try:
-            names = names.astype(np.float64)
-        except ValueError:
-            pass  # text labels
-        return names[self.y]
+__all__ = [
+    "MISSING",
+    "MISSING_STRATEGIES",
+    "CSVData",
+    "TablePreprocessor",
+    "csv_columns",
+    "load_csv",
+    "load_features",
+]
 
 
 def load_csv(
-    path: str | os.PathLike,
+    path: str | os.PathLike | Any,
     target: str | None = None,
     *,
     label_column: int | None = None,
     header: bool | None = True,
     delimiter: str | None = None,
     encoding: str | None = None,
+    missing: str = "error",
+    ignore: Sequence[str] = (),
+    handle_unknown: str = "error",
+    max_categories: int = 50,
+    fit_rows: Any = None,
+    task: str = "classification",
 ) -> CSVData:
-    """Read a CSV table of numeric features and one label column.
+    """Read a CSV table (or a pandas DataFrame) of features and one label column.
 
-    The file is read as the CSV standard (RFC 4180) says, by Python's `csv` module: a
-    quoted cell may hold the delimiter, newlines and doubled quotes (""). Spaces and tabs
-    around a cell are ignored; rows whose cells are all empty (blank lines) are skipped.
-    Nothing else is dropped or changed: an unclosed quote, text after a closing quote, a
-    NUL byte or undecodable bytes are errors that name the file and the line.
+    The file is read as the CSV standard (RFC 4180) says: a quoted cell may hold the
+    delimiter, newlines and doubled quotes (""). Spaces and tabs around a cell are
+    ignored; rows whose cells are all empty (blank lines) are skipped. An unclosed quote,
+    text after a closing quote, a NUL byte or undecodable bytes are errors that name the
+    file and the line. The cells "", "NA", "N/A", "nan", "null" and "?" (any case) are
+    missing values.
+
+    A feature column whose every value is a number is a number column; one with no
+    number is a text column, one-hot encoded (one 0/1 column per value seen in the
+    training rows); a column mixing both is an error naming the line.
 
     Args:
-        path: the file.
+        path: the file, or a pandas DataFrame (its columns are read as the file's).
         target: the name of the label column; every other column is a feature.
         label_column: or the label column's position, from 0 (-1 for the last one).
         header: True when the first row names the columns; False when the file holds
@@ -104,36 +86,47 @@ def load_csv(
         delimiter: the separator; by default the one among "," ";" tab "|" that the
             first row uses most.
         encoding: the file's text encoding; by default UTF-8, with or without a BOM.
-            Give e.g. "latin-1", "cp1252" or "utf-16" for files saved that way.
+        missing: "error" (default: refuse, counting missing values per column), "drop"
+            (drop rows with a missing value), "mean", "median" or "most-frequent" (fill in
+            that value of the training rows; text columns get their most frequent value).
+            A row whose label is missing is dropped unless missing="error".
+        ignore: feature columns to leave out.
+        handle_unknown: a text value not seen in the training rows, when the preprocessor
+            is applied to new rows: "error" or "ignore" (its one-hot columns all zero).
+        max_categories: the most distinct values a text column may have (else an error).
+        fit_rows: the rows (positions, a slice or a boolean mask, counted after dropping)
+            that the fill-in values and categories are learned from: the training part.
+            Default: all rows.
+        task: "classification" (labels encoded 0..k-1) or "regression" (y is the
+            target's numbers, float64, and class_names is []).
 
     Returns:
-        A `CSVData`: unpack it as `x, y, class_names`; it also holds `feature_names`.
-        Labels are encoded in sorted order of their values: numbers numerically
-        ("2" before "10"), text alphabetically.
+        A `CSVData`: unpack it as `x, y, class_names`; it also holds `feature_names`,
+        `missing` (counts per column) and the fitted `preprocessor`.
 
     Raises:
         FileNotFoundError: no such file.
-        OSError: the file cannot be read (e.g. permission denied).
         TypeError: neither `target` nor `label_column` given, or of the wrong kind.
-        ValueError: the path is a folder; the file is not valid CSV (an unclosed quote,
-            text after a closing quote, a NUL byte) or not text in `encoding` (the
-            message names the encoding tried); the file is empty or has no data rows;
-            `target` is not a column (the message lists the columns) or `label_column` is
-            out of range; a row has the wrong number of cells; a feature cell is not a
-            number (the message names the column, the line and the value); values are
-            missing (the message counts them per column); the labels hold one class.
+        ValueError: the path is a folder; the file is not valid CSV or not text in
+            `encoding`; the file is empty or has no data rows; `target` is not a column or
+            `label_column` is out of range; a row has the wrong number of cells; a feature
+            column mixes numbers and text, or holds inf; values are missing and
+            missing="error" (the message counts them per column); a text column has more
+            than `max_categories` values; the labels hold one class.
 
     >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "gates.csv"
-    >>> _ = path.write_text("a;b;out\\n0;0;0\\n0;1;1\\n1;0;1\\n1;1;0\\n")
-    >>> data = load_csv(path, target="out")
-    >>> data.feature_names, data.y.tolist(), data.class_names
-    (['a', 'b'], [0, 1, 1, 0], ['0', '1'])
-    >>> _ = path.write_text("2,1,1\\n0.5,3,-1\\n")
-    >>> load_csv(path, label_column=-1, header=None).labels
-    array([ 1., -1.])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "birds.csv"
+    >>> _ = path.write_text("mass,island,kind\\n3,Dream,a\\nNA,Biscoe,b\\n5,?,a\\n")
+    >>> data = load_csv(path, target="kind", missing="mean")
+    >>> data.missing, data.feature_names
+    ({'mass': 1, 'island': 1}, ['mass', 'island=Biscoe', 'island=Dream'])
+    >>> data.x.tolist()
+    [[3.0, 0.0, 1.0], [4.0, 1.0, 0.0], [5.0, 1.0, 0.0]]
+    >>> data[1].tolist(), data.class_names
+    ([0, 1, 0], ['a', 'b'])
     """
-    path = Path(path)
+    missing = check_one_of("missing", missing, MISSING_STRATEGIES)
+    task = check_one_of("task", task, ("classification", "regression"))
     if target is not None and not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {target!r}.")
     if (target is None) == (label_column is None):
@@ -141,39 +134,70 @@ def load_csv(
             "load_csv needs the label column: target= (its name) or label_column= (its "
             "position, -1 for the last), not both."
         )
-    columns, rows, lines, named = _csv_read.read_table(
-        path, delimiter, header, _csv_read.codec(encoding)
+    prep = TablePreprocessor(
+        "error" if missing == "drop" else missing, handle_unknown, max_categories
     )
-    t = _label_index(path, columns, named, target, label_column)
+    frame, named, source, file = _frame(path, delimiter, header, encoding)
+    enc = _csv_exact.encoding_of(encoding)
+
+    def where(row: int) -> tuple[int, list[str] | None]:
+        return _csv_fast.locate(file, delimiter, enc, row, named)
+
+    columns = [str(c) for c in frame.columns]
+    t = _label_index(source, columns, named, target, label_column)
     target = columns[t]
-    features = [j for j in range(len(columns)) if j != t]
+    if isinstance(ignore, str) or not all(isinstance(c, str) for c in ignore):
+        raise TypeError(f"ignore must be a list of column names, got {ignore!r}.")
+    unknown = [c for c in ignore if c not in columns or c == target]
+    if unknown:
+        raise ValueError(
+            f"ignore names {', '.join(map(repr, unknown))}, not a feature column of {source}; "
+            f"its columns are: {', '.join(columns)}."
+        )
+    features = [c for j, c in enumerate(columns) if j != t and c not in ignore]
     if not features and not named:
         raise ValueError(
-            f"{path.name} needs input columns and a label column, got {len(columns)} column."
+            f"{source} needs input columns and a label column, got {len(columns)} column."
         )
     if not features:
-        raise ValueError(f"{path.name} has only the target column {target!r}; no features.")
-    cells = np.array(rows, dtype=object)  # (samples, columns) of stripped strings
+        raise ValueError(f"{source} has only the target column {target!r}; no features.")
     if not named:
-        _csv_read.check_numbers(path, cells, lines)
-    _csv_read.check_missing(path, columns, cells, lines)
-    x = np.empty((len(rows), len(features)), dtype=np.float64)
-    for out, j in enumerate(features):
-        x[:, out] = _csv_read.to_float(path, columns[j], cells[:, j], lines)
-    y, names = _encode(cells[:, t], f"target column {target!r} of {path.name}")
-    if len(names) < 2:
+        _check_numbers(source, frame, where)
+    for name in features:
+        _check_feature(source, columns.index(name), name, frame[name], where)
+    counts = {c: int(n) for c, n in frame.isna().sum().items() if n}
+    if counts and missing == "error":
+        _refuse_missing(source, frame, counts, where)
+    keep = frame[target].notna()
+    if missing == "drop":
+        keep &= frame[features].notna().all(axis=1)
+    dropped = int((~keep).sum())
+    if dropped:
+        frame = frame[keep.to_numpy()].reset_index(drop=True)
+    if frame.empty:
+        raise ValueError(f"{source}: every row has a missing value; nothing is left to learn from.")
+    y, names = _labels(frame[target], f"target column {target!r} of {source}", task)
+    if task == "classification" and len(names) < 2:
         raise ValueError(
-            f"target column {target!r} of {path.name} holds a single class ({names[0]!r} in "
-            f"all {len(rows)} rows); a classifier needs at least 2 classes."
+            f"target column {target!r} of {source} holds a single class ({names[0]!r} in "
+            f"all {len(y)} rows); a classifier needs at least 2 classes."
         )
+    inputs = frame[features]
+    prep.fit(inputs if fit_rows is None else inputs.iloc[_rows(fit_rows, len(inputs))])
+    if missing == "drop":
+        prep.missing = "drop"
     return CSVData(
-        x=x,
-        y=y,
-        class_names=names,
-        feature_names=[columns[j] for j in features],
+        prep.transform(inputs),
+        y,
+        names,
+        feature_names=prep.feature_names_out,
+        columns=features,
         target=target,
-        path=path,
-        rows=[columns, *rows],
+        path=file,
+        missing=counts,
+        dropped=dropped,
+        preprocessor=prep,
+        read=None if file is None else (delimiter, header, enc),
     )
 
 
@@ -187,12 +211,12 @@ def load_features(
 ) -> np.ndarray:
     """Read a CSV table of feature values without labels: the rows a trained model predicts.
 
-    The file is read as `load_csv` reads it (the CSV standard, the delimiter found from the
-    first row, UTF-8 unless `encoding` says otherwise). Its first row is a header if it is
-    not all numbers: then the columns `feature_names` are taken, in that order, and other
-    columns (a label, an id) are ignored. Without a header every row holds the features in
-    order. A glassnet model computes in float32, so a value beyond float32's range
-    (3.4e38) is an error, as is a missing or non-numeric cell.
+    The file is read as `load_csv` reads it (the same reader: the CSV standard, the
+    delimiter found from the first row, UTF-8 unless `encoding` says otherwise). Its first
+    row is a header if it is not all numbers: then the columns `feature_names` are taken,
+    in that order, and other columns (a label, an id) are ignored. Without a header every
+    row holds the features in order. A glassnet model computes in float32, so a value
+    beyond float32's range (3.4e38) is an error, as is a missing or non-numeric cell.
 
     Args:
         path: the file.
@@ -220,36 +244,44 @@ def load_features(
     >>> load_features(path, ["weight", "height"]).tolist()
     [[4.0, 25.0], [30.0, 60.0]]
     """
-    path = Path(path)
-    columns, rows, lines, named = _csv_read.read_table(
-        path, delimiter, None, _csv_read.codec(encoding)
-    )
-    take = list(range(len(columns)))
+    file = Path(path)
+    enc = _csv_exact.encoding_of(encoding)
+    frame, named = _csv_fast.read_frame(file, delimiter, None, enc)
+    source = file.name
+
+    def where(row: int) -> tuple[int, list[str] | None]:
+        return _csv_fast.locate(file, delimiter, enc, row, named)
+
+    columns = [str(c) for c in frame.columns]
+    take = columns
     if named and feature_names is not None:
-        missing = [name for name in feature_names if name not in columns]
-        if missing:
+        lacking = [name for name in feature_names if name not in columns]
+        if lacking:
             raise ValueError(
-                f"{path.name} lacks the feature column(s) {', '.join(missing)}; its header "
+                f"{source} lacks the feature column(s) {', '.join(lacking)}; its header "
                 f"is: {', '.join(columns)}."
             )
-        take = [columns.index(name) for name in feature_names]
+        take = list(feature_names)
     if n_features is not None and len(take) != n_features:
-        where = f"line {lines[0]} has {len(take)}"
-        if named:
-            where = f"its header has {len(take)} columns"
-        raise ValueError(f"{path.name}: expected {n_features} values per row, but {where}.")
-    cells = np.array(rows, dtype=object)[:, take]  # (rows, features)
-    names = [columns[j] for j in take]
-    _csv_read.check_missing(path, names, cells, lines)
-    x = np.empty(cells.shape, dtype=np.float64)
-    for out, name in enumerate(names):
-        x[:, out] = _csv_read.to_float(path, name, cells[:, out], lines)
+        what = f"its header has {len(take)} columns"
+        if not named:
+            what = f"line {where(0)[0]} has {len(take)}"
+        raise ValueError(f"{source}: expected {n_features} values per row, but {what}.")
+    frame = frame[take]
+    counts = {c: int(n) for c, n in frame.isna().sum().items() if n}
+    for name in take:
+        _check_feature(source, columns.index(name), name, frame[name], where, text=False)
+    if counts:
+        hint = "Fill them in or remove those rows first."
+        _refuse_missing(source, frame, counts, where, columns, hint)
+    x = frame.to_numpy(dtype=np.float64)
     beyond = np.abs(x) > np.finfo(np.float32).max
     if beyond.any():
-        i, j = np.argwhere(beyond)[0]
+        i, j = (int(v) for v in np.argwhere(beyond)[0])
+        line, cell = _raw(where, i, columns.index(take[j]), x[i, j])
         raise ValueError(
-            f"{path.name} line {lines[i]}, column {names[j]!r}: {cells[i, j]} is beyond "
-            "float32's range (3.4e38), which a glassnet model computes in."
+            f"{source} line {line}, column {take[j]!r}: {cell} is beyond float32's range "
+            "(3.4e38), which a glassnet model computes in."
         )
     return x
 
@@ -270,23 +302,59 @@ def csv_columns(
     >>> csv_columns(path)
     ['weight', 'height', 'animal']
     """
-    path = Path(path)
-    return _csv_read.read_table(path, delimiter, True, _csv_read.codec(encoding))[0]
+    file = Path(path)
+    frame, _named = _csv_fast.read_frame(file, delimiter, True, _csv_exact.encoding_of(encoding))
+    return [str(c) for c in frame.columns]
+
+
+def _frame(path: Any, delimiter: str | None, header: bool | None, encoding: str | None):
+    """(DataFrame, named, the name for messages, the file or None)."""
+    if type(path).__name__ == "DataFrame" and hasattr(path, "columns"):
+        frame = _csv_fast.clean_text_columns(path.copy())
+        frame.columns = [str(c).strip(" \t") for c in frame.columns]
+        _csv_exact.check_header(Path("the DataFrame"), list(frame.columns))
+        if frame.empty:
+            raise ValueError("the DataFrame has no rows.")
+        return frame.reset_index(drop=True), True, "the DataFrame", None
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"path must be a file path or a pandas DataFrame, got {type(path).__name__}."
+        )
+    file = Path(path)
+    frame, named = _csv_fast.read_frame(file, delimiter, header, _csv_exact.encoding_of(encoding))
+    return frame, named, file.name, file
+
+
+def _rows(fit_rows: Any, n: int) -> np.ndarray:
+    if isinstance(fit_rows, slice):
+        return np.arange(n)[fit_rows]
+    rows = np.asarray(fit_rows)
+    if rows.dtype == bool:
+        if rows.shape != (n,):
+            raise ValueError(f"fit_rows as a mask must have {n} entries, got shape {rows.shape}.")
+        return np.flatnonzero(rows)
+    if rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer) or len(rows) == 0:
+        raise ValueError(
+            f"fit_rows must be row positions, a slice or a mask, got {fit_rows!r:.60}."
+        )
+    if rows.min() < -n or rows.max() >= n:
+        raise ValueError(f"fit_rows holds positions outside the {n} rows.")
+    return rows
 
 
 def _label_index(
-    path: Path, header: list[str], named: bool, target: str | None, label_column: int | None
+    source: str, header: list[str], named: bool, target: str | None, label_column: int | None
 ) -> int:
     """The position of the label column, from its name or its (possibly negative) index."""
     if target is not None:
         if not named:
             raise ValueError(
-                f"target={target!r} names a column, but {path.name} has no header; give "
+                f"target={target!r} names a column, but {source} has no header; give "
                 "label_column= (its position) instead."
             )
         if target not in header:
             raise ValueError(
-                f"target column {target!r} is not in {path.name}; its columns are: "
+                f"target column {target!r} is not in {source}; its columns are: "
                 f"{', '.join(header)}."
             )
         return header.index(target)
@@ -295,9 +363,99 @@ def _label_index(
     if not -len(header) <= label_column < len(header):
         raise ValueError(
             f"label_column={label_column} is out of range for the {len(header)} column(s) of "
-            f"{path.name}."
+            f"{source}."
         )
     return label_column % len(header)
+
+
+def _raw(where, row: int, j: int, fallback: Any) -> tuple[int, Any]:
+    line, cells = where(row)
+    return line, (cells[j] if cells is not None and j < len(cells) else fallback)
+
+
+def _check_numbers(source: str, frame: Any, where) -> None:
+    """A file without a header is a table of numbers: raise at its first other cell."""
+    bad = np.zeros(frame.shape, dtype=bool)
+    for j, name in enumerate(frame.columns):
+        column = frame[name]
+        if _is_number_column(column):
+            bad[:, j] = ~np.isfinite(column.to_numpy(dtype=np.float64, na_value=np.nan))
+        else:
+            bad[:, j] = ~_numbers_in(column)
+    if bad.any():
+        row, j = np.argwhere(bad)[0]
+        line, cell = _raw(where, int(row), int(j), frame.iat[row, j])
+        raise ValueError(f"{source} line {line}, column {j + 1}: {cell!r} is not a finite number.")
+
+
+def _check_feature(source: str, j: int, name: str, column: Any, where, text: bool = True) -> None:
+    """A number column must be finite; a text column must not mix in numbers (nor exist,
+    unless `text`: then it is one-hot encoded)."""
+    if _is_number_column(column):
+        bad = np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan))
+    else:
+        present = column.notna().to_numpy()
+        numeric = _numbers_in(column)
+        if text and not numeric.any():
+            return  # a text column: one-hot encoded
+        bad = present & ~numeric  # a column mixing numbers and text: its first text cell
+    if bad.any():
+        row = int(np.argmax(bad))
+        line, cell = _raw(where, row, j, column.iloc[row])
+        raise ValueError(
+            f"{source}: feature column {name!r} must be numeric, but line {line} holds "
+            f"{str(cell)!r}. Encode it as numbers, or drop the column."
+        )
+
+
+def _numbers_in(column: Any) -> np.ndarray:
+    return _csv_fast.numbers_in(column)
+
+
+def _is_number_column(column: Any) -> bool:
+    import pandas as pd
+
+    kind = column.dtype
+    return bool(pd.api.types.is_numeric_dtype(kind)) and not pd.api.types.is_bool_dtype(kind)
+
+
+def _refuse_missing(
+    source: str, frame: Any, counts: dict[str, int], where, file_columns=None, hint=None
+) -> None:
+    """Raise listing, per column, how many cells are missing (`file_columns`: the file's
+    columns, when `frame` holds only some of them)."""
+    mask = frame.isna().to_numpy()
+    row, j = (int(v) for v in np.argwhere(mask)[0])
+    name = frame.columns[j]
+    line, cell = _raw(where, row, j if file_columns is None else file_columns.index(name), "")
+    listed = ", ".join(f"{c} {n}" for c, n in counts.items())
+    hint = hint or (
+        "Fill them in, or pass missing='drop', 'mean', 'median' or 'most-frequent' (in the "
+        "CLI --missing)."
+    )
+    raise ValueError(
+        f"{source} has {sum(counts.values())} missing value(s) in {len(counts)} column(s): "
+        f"{listed} (the first at line {line}, column {name!r}: {cell!r}). {hint}"
+    )
+
+
+def _labels(column: Any, what: str, task: str) -> tuple[np.ndarray, list[str]]:
+    if task == "regression":
+        if not _is_number_column(column):
+            raise ValueError(f"{what} must hold numbers for task='regression'.")
+        values = column.to_numpy(dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise ValueError(f"{what} holds inf; a regression target must be finite.")
+        return values, []
+    if _is_number_column(column):
+        text = np.asarray([_number_text(v) for v in column.to_numpy()], dtype=str)
+    else:
+        text = column.to_numpy(dtype=str)
+    return _encode(text, what)
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _encode(labels: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:
