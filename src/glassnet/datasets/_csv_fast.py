@@ -13,7 +13,7 @@ message naming the line.
 >>> _ = path.write_text("a,b,label\\n1, x ,y\\n2,NA,z\\n")
 >>> frame, named = read_frame(path, None, True, "utf-8-sig")
 >>> frame.to_dict("list"), named
-({'a': [1, 2], 'b': ['x', None], 'label': ['y', 'z']}, True)
+({'a': [1, 2], 'b': ['x', nan], 'label': ['y', 'z']}, True)
 """
 
 from __future__ import annotations
@@ -86,7 +86,6 @@ def read_frame(
                 encoding=encoding,
                 keep_default_na=False,
                 na_values=_NA_VALUES,
-                skipinitialspace=True,
                 skip_blank_lines=True,
                 quotechar='"',
                 doublequote=True,
@@ -106,10 +105,23 @@ def read_frame(
         for _line, cells in exact.iter_records(path, delimiter, encoding):
             if len(cells) != len(names):
                 exact.read_table(path, delimiter, header, encoding)  # raises, naming the line
-    frame = frame.dropna(how="all").reset_index(drop=True)  # empty rows carry nothing
+    frame = _drop_empty_rows(frame)
     if frame.empty:
         exact.read_table(path, delimiter, header, encoding)
     return clean_text_columns(frame), bool(named)
+
+
+def _drop_empty_rows(frame: Any) -> Any:
+    """The frame without its rows of missing cells only (they carry nothing). Such a row
+    misses its last cell, so only the rows where that one is missing are looked at."""
+    last = frame[frame.columns[-1]].isna().to_numpy()
+    if not last.any():
+        return frame
+    rows = last.nonzero()[0]
+    empty = rows[frame.iloc[rows].isna().all(axis=1).to_numpy()]
+    if not len(empty):
+        return frame
+    return frame.drop(index=frame.index[empty]).reset_index(drop=True)
 
 
 def _first_record(path: Path, delimiter: str | None, encoding: str) -> tuple[str, list[str]] | None:
@@ -136,27 +148,37 @@ def _exact_frame(path: Path, delimiter: str | None, header: bool | None, encodin
 
 def clean_text_columns(frame: Any) -> Any:
     """Text cells stripped of spaces and tabs; missing markers ("", "NA", "?", ...) NaN;
-    text columns whose every value is a number converted to numbers.
+    text columns whose every value is a number converted to numbers, the others made
+    pandas categoricals (of str values).
 
     The work is done once per distinct value (`pandas.factorize`), not per cell: a text
-    column of a large table holds few distinct values.
+    column of a large table holds few distinct values, and as a categorical it is held as
+    small integer codes, which the one-hot encoding and the label encoding use directly.
     """
     import numpy as np
     import pandas as pd
 
     for name in frame.columns:
         column = frame[name]
-        if pd.api.types.is_numeric_dtype(column.dtype):
+        if pd.api.types.is_numeric_dtype(column.dtype) and not isinstance(
+            column.dtype, pd.CategoricalDtype
+        ):
             continue
         codes, uniques = pd.factorize(column)  # missing cells get code -1
-        text = pd.Series(np.asarray(uniques, dtype=object)).astype(str).str.strip(" \t")
+        text = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+        text = text.str.strip(" \t")
         text = text.where(~text.str.lower().isin(MISSING), None)
         numbers = pd.to_numeric(text, errors="coerce")
         if numbers.notna().sum() == text.notna().sum() and len(text):
             values = np.append(numbers.to_numpy(dtype=np.float64), np.nan)
-        else:
-            values = np.append(text.to_numpy(dtype=object), None)
-        frame[name] = pd.Series(values[codes], index=frame.index, dtype=values.dtype)
+            frame[name] = pd.Series(values[codes], index=frame.index)
+            continue
+        merged, categories = pd.factorize(text)  # " a" and "a" are one value; None is -1
+        codes = np.append(merged, -1)[codes]
+        categories = pd.Index(np.asarray(categories, dtype=object), dtype=object)
+        frame[name] = pd.Series(
+            pd.Categorical.from_codes(codes, categories=categories), index=frame.index
+        )
     return frame
 
 

@@ -78,14 +78,12 @@ class TablePreprocessor:
         self.kinds, self.fill, self.categories = [], [], []
         for name in frame.columns:
             column = frame[name]
-            present = column.dropna()
             if _is_numeric(column):
                 self.kinds.append("number")
                 self.categories.append(None)
-                self.fill.append(self._number_fill(present))
+                self.fill.append(self._number_fill(column))
                 continue
-            values = present.astype(str)
-            counts = _by_count(values)
+            counts = _by_count(_text(column))
             if len(counts) > self.max_categories:
                 raise ValueError(
                     f"text column {str(name)!r} has {len(counts):,} distinct values; one-hot "
@@ -99,14 +97,14 @@ class TablePreprocessor:
             self.fill.append(most if self.missing not in ("error", "drop", "keep") else None)
         return self
 
-    def _number_fill(self, present: Any) -> float | None:
-        if self.missing in ("error", "drop", "keep") or present.empty:
+    def _number_fill(self, column: Any) -> float | None:
+        if self.missing in ("error", "drop", "keep") or not column.notna().any():
             return None
         if self.missing == "mean":
-            return float(present.astype(np.float64).mean())
+            return float(column.astype(np.float64).mean())  # NaN skipped
         if self.missing == "median":
-            return float(present.astype(np.float64).median())
-        return float(_by_count(present).index[0])
+            return float(column.astype(np.float64).median())
+        return float(_by_count(column).index[0])
 
     @property
     def feature_names_out(self) -> list[str]:
@@ -138,44 +136,60 @@ class TablePreprocessor:
                 f"the table lacks the column(s) {', '.join(absent)}; the model was trained on "
                 f"{', '.join(self.columns)}."
             )
-        parts = []
+        width = sum(1 if c is None else len(c) for c in self.categories)
+        out = np.zeros((len(frame), width), dtype=np.float64)
+        at = 0
         for name, kind, fill, cats in zip(
             self.columns, self.kinds, self.fill, self.categories, strict=True
         ):
             column = frame[name]
             if kind == "number":
-                values = pd.to_numeric(column, errors="coerce")
-                wrong = values.isna() & column.notna()
-                if wrong.any():
-                    row = int(np.argmax(wrong.to_numpy()))
-                    raise ValueError(
-                        f"column {name!r} holds numbers in training, but row {row + 1} holds "
-                        f"{column.iloc[row]!r}."
-                    )
-                values = self._filled(name, values, fill)
-                parts.append(values.to_numpy(dtype=np.float64).reshape(-1, 1))
+                values = column
+                if not _is_numeric(column):
+                    values = pd.to_numeric(column.astype(object), errors="coerce")
+                    wrong = (values.isna() & column.notna()).to_numpy()
+                    if wrong.any():
+                        row = int(np.argmax(wrong))
+                        raise ValueError(
+                            f"column {name!r} holds numbers in training, but row {row + 1} "
+                            f"holds {column.iloc[row]!r}."
+                        )
+                out[:, at] = values.to_numpy(dtype=np.float64, na_value=np.nan)
+                nan = np.isnan(out[:, at])
+                if nan.any() and self.missing != "keep":
+                    if fill is None:
+                        self._filled(name, values, fill)  # raises: nothing is filled in
+                    out[nan, at] = fill
+                at += 1
                 continue
-            kept = self.missing == "keep" and column.isna().to_numpy()
-            text = column if self.missing == "keep" else self._filled(name, column, fill)
-            text = text.astype(str)
-            codes = pd.Categorical(text, categories=cats).codes
-            unseen = (codes < 0) & ~kept
-            if unseen.any() and self.handle_unknown == "error":
-                row = int(np.argmax(unseen))
-                raise ValueError(
-                    f"column {name!r} holds {text.iloc[row]!r} (row {row + 1}), a value not "
-                    f"seen in training ({', '.join(cats)}); pass handle_unknown='ignore' to "
-                    "encode it as all zeros."
-                )
-            hot = np.zeros((len(text), len(cats)), dtype=np.float64)
-            known = codes >= 0
-            hot[np.flatnonzero(known), codes[known]] = 1.0
-            if self.missing == "keep":
-                hot[kept] = np.nan
-            parts.append(hot)
-        if not parts:
-            return np.zeros((len(frame), 0))
-        return np.concatenate(parts, axis=1)
+            self._one_hot(name, _text(column), fill, cats, out[:, at : at + len(cats)])
+            at += len(cats)
+        return out
+
+    def _one_hot(self, name: str, column: Any, fill: Any, cats: list[str], hot: np.ndarray):
+        """Write the 0/1 columns of text column `column` (a categorical) into `hot`."""
+        import pandas as pd
+
+        own = column.cat.codes.to_numpy()
+        absent = own < 0  # missing cells
+        codes = pd.Categorical(column.cat.categories, categories=cats).codes
+        codes = np.append(codes, -1)[own]  # the training category of each row, -1 if none
+        if absent.any() and self.missing != "keep":
+            if fill is None:
+                self._filled(name, column, fill)  # raises: nothing is filled in
+            codes[absent] = cats.index(fill)
+            absent = np.zeros_like(absent)
+        unseen = (codes < 0) & ~absent
+        if unseen.any() and self.handle_unknown == "error":
+            row = int(np.argmax(unseen))
+            raise ValueError(
+                f"column {name!r} holds {str(column.iloc[row])!r} (row {row + 1}), a value not "
+                f"seen in training ({', '.join(cats)}); pass handle_unknown='ignore' to "
+                "encode it as all zeros."
+            )
+        known = np.flatnonzero(codes >= 0)
+        hot[known, codes[known]] = 1.0
+        hot[absent] = np.nan
 
     def _filled(self, name: str, column: Any, fill: Any) -> Any:
         missing = column.isna()
@@ -257,13 +271,32 @@ class TablePreprocessor:
 
 def _by_count(values: Any) -> Any:
     """Value counts, most frequent first; ties in sorted order of the values (deterministic)."""
-    counts = values.value_counts(sort=False).sort_index(kind="stable")
+    import pandas as pd
+
+    counts = values.value_counts(sort=False)
+    if isinstance(counts.index, pd.CategoricalIndex):  # it counts absent categories too
+        counts = counts[counts.to_numpy() > 0]
+        counts.index = pd.Index(np.asarray(counts.index, dtype=object), dtype=object)
+    counts = counts.sort_index(kind="stable")
     return counts.sort_values(ascending=False, kind="stable")
+
+
+def _text(column: Any) -> Any:
+    """A text column as a categorical of str values (the reader's columns already are)."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if all(isinstance(c, str) for c in column.cat.categories[:1]):
+            return column
+        column = column.astype(object)
+    text = column.astype(str).where(column.notna(), None)
+    return text.astype("category")
 
 
 def _is_numeric(column: Any) -> bool:
     import pandas as pd
 
-    return bool(pd.api.types.is_numeric_dtype(column.dtype)) and not pd.api.types.is_bool_dtype(
-        column.dtype
-    )
+    kind = column.dtype
+    if isinstance(kind, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(kind):
+        return False
+    return bool(pd.api.types.is_numeric_dtype(kind))

@@ -32,6 +32,13 @@ import numpy as np
 
 from glassnet._internal.checks import check_one_of
 from glassnet.datasets import _csv_exact, _csv_fast
+from glassnet.datasets._csv_checks import (
+    check_feature,
+    check_numbers,
+    labels,
+    raw,
+    refuse_missing,
+)
 from glassnet.datasets._csv_data import CSVData
 from glassnet.datasets._csv_fast import MISSING
 from glassnet.datasets._table_prep import MISSING_STRATEGIES, TablePreprocessor
@@ -95,8 +102,9 @@ def load_csv(
             is applied to new rows: "error" or "ignore" (its one-hot columns all zero).
         max_categories: the most distinct values a text column may have (else an error).
         fit_rows: the rows (positions, a slice or a boolean mask, counted after dropping)
-            that the fill-in values and categories are learned from: the training part.
-            Default: all rows.
+            that the fill-in values and categories are learned from: the training part;
+            or a function given the labels y (after dropping) that returns them, to split
+            by label first. Default: all rows.
         task: "classification" (labels encoded 0..k-1) or "regression" (y is the
             target's numbers, float64, and class_names is []).
 
@@ -162,12 +170,12 @@ def load_csv(
     if not features:
         raise ValueError(f"{source} has only the target column {target!r}; no features.")
     if not named:
-        _check_numbers(source, frame, where)
+        check_numbers(source, frame, where)
     for name in features:
-        _check_feature(source, columns.index(name), name, frame[name], where)
+        check_feature(source, columns.index(name), name, frame[name], where)
     counts = {c: int(n) for c, n in frame.isna().sum().items() if n}
     if counts and missing == "error":
-        _refuse_missing(source, frame, counts, where)
+        refuse_missing(source, frame, counts, where)
     keep = frame[target].notna()
     if missing == "drop":
         keep &= frame[features].notna().all(axis=1)
@@ -176,13 +184,15 @@ def load_csv(
         frame = frame[keep.to_numpy()].reset_index(drop=True)
     if frame.empty:
         raise ValueError(f"{source}: every row has a missing value; nothing is left to learn from.")
-    y, names = _labels(frame[target], f"target column {target!r} of {source}", task)
+    y, names = labels(frame[target], f"target column {target!r} of {source}", task)
     if task == "classification" and len(names) < 2:
         raise ValueError(
             f"target column {target!r} of {source} holds a single class ({names[0]!r} in "
             f"all {len(y)} rows); a classifier needs at least 2 classes."
         )
     inputs = frame[features]
+    if callable(fit_rows):
+        fit_rows = fit_rows(y)
     prep.fit(inputs if fit_rows is None else inputs.iloc[_rows(fit_rows, len(inputs))])
     if missing == "drop":
         prep.missing = "drop"
@@ -208,6 +218,7 @@ def load_features(
     n_features: int | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    preprocessor: TablePreprocessor | None = None,
 ) -> np.ndarray:
     """Read a CSV table of feature values without labels: the rows a trained model predicts.
 
@@ -225,6 +236,13 @@ def load_features(
         delimiter: the separator; by default the one among "," ";" tab "|" that the
             first row uses most.
         encoding: the file's text encoding; by default UTF-8, with or without a BOM.
+        preprocessor: a fitted `TablePreprocessor` (`load_csv(...).preprocessor`, or one
+            rebuilt with `TablePreprocessor.from_dict`): then `path` may also be a pandas
+            DataFrame, its columns `preprocessor.columns` are taken (a header is needed)
+            and the rows come out exactly as in training: missing values filled with the
+            training values, text columns one-hot with the training categories (a value
+            not seen in training is an error, or all zeros if the preprocessor's
+            handle_unknown is "ignore"). `feature_names` and `n_features` are then unused.
 
     Returns:
         float64 array of shape (rows, features).
@@ -243,7 +261,13 @@ def load_features(
     >>> _ = path.write_text("height;weight;animal\\n25;4;cat\\n60;30;dog\\n")
     >>> load_features(path, ["weight", "height"]).tolist()
     [[4.0, 25.0], [30.0, 60.0]]
+    >>> train = load_csv(path, target="animal", missing="mean")
+    >>> _ = path.write_text("weight;height\\nNA;30\\n")
+    >>> load_features(path, preprocessor=train.preprocessor).tolist()  # weight: the mean
+    [[30.0, 17.0]]
     """
+    if preprocessor is not None:
+        return _apply(path, preprocessor, delimiter, encoding)
     file = Path(path)
     enc = _csv_exact.encoding_of(encoding)
     frame, named = _csv_fast.read_frame(file, delimiter, None, enc)
@@ -270,15 +294,15 @@ def load_features(
     frame = frame[take]
     counts = {c: int(n) for c, n in frame.isna().sum().items() if n}
     for name in take:
-        _check_feature(source, columns.index(name), name, frame[name], where, text=False)
+        check_feature(source, columns.index(name), name, frame[name], where, text=False)
     if counts:
         hint = "Fill them in or remove those rows first."
-        _refuse_missing(source, frame, counts, where, columns, hint)
+        refuse_missing(source, frame, counts, where, columns, hint)
     x = frame.to_numpy(dtype=np.float64)
     beyond = np.abs(x) > np.finfo(np.float32).max
     if beyond.any():
         i, j = (int(v) for v in np.argwhere(beyond)[0])
-        line, cell = _raw(where, i, columns.index(take[j]), x[i, j])
+        line, cell = raw(where, i, columns.index(take[j]), x[i, j])
         raise ValueError(
             f"{source} line {line}, column {take[j]!r}: {cell} is beyond float32's range "
             "(3.4e38), which a glassnet model computes in."
@@ -305,6 +329,30 @@ def csv_columns(
     file = Path(path)
     frame, _named = _csv_fast.read_frame(file, delimiter, True, _csv_exact.encoding_of(encoding))
     return [str(c) for c in frame.columns]
+
+
+def _apply(path: Any, prep: TablePreprocessor, delimiter: str | None, encoding: str | None):
+    """The rows of a file or DataFrame through a fitted preprocessor (`load_features`)."""
+    if not isinstance(prep, TablePreprocessor):
+        raise TypeError(
+            f"preprocessor must be a fitted TablePreprocessor, got {type(prep).__name__}."
+        )
+    frame, named, source, _file = _frame(path, delimiter, None, encoding)
+    if not named:
+        raise ValueError(
+            f"{source} has no header; the preprocessing takes its columns by name: "
+            f"{', '.join(prep.columns)}."
+        )
+    lacking = [c for c in prep.columns if c not in frame.columns]
+    if lacking:
+        raise ValueError(
+            f"{source} lacks the feature column(s) {', '.join(lacking)}; its header is: "
+            f"{', '.join(map(str, frame.columns))}."
+        )
+    try:
+        return prep.transform(frame[prep.columns])
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
 
 
 def _frame(path: Any, delimiter: str | None, header: bool | None, encoding: str | None):
@@ -366,120 +414,6 @@ def _label_index(
             f"{source}."
         )
     return label_column % len(header)
-
-
-def _raw(where, row: int, j: int, fallback: Any) -> tuple[int, Any]:
-    line, cells = where(row)
-    return line, (cells[j] if cells is not None and j < len(cells) else fallback)
-
-
-def _check_numbers(source: str, frame: Any, where) -> None:
-    """A file without a header is a table of numbers: raise at its first other cell."""
-    bad = np.zeros(frame.shape, dtype=bool)
-    for j, name in enumerate(frame.columns):
-        column = frame[name]
-        if _is_number_column(column):
-            bad[:, j] = ~np.isfinite(column.to_numpy(dtype=np.float64, na_value=np.nan))
-        else:
-            bad[:, j] = ~_numbers_in(column)
-    if bad.any():
-        row, j = np.argwhere(bad)[0]
-        line, cell = _raw(where, int(row), int(j), frame.iat[row, j])
-        raise ValueError(f"{source} line {line}, column {j + 1}: {cell!r} is not a finite number.")
-
-
-def _check_feature(source: str, j: int, name: str, column: Any, where, text: bool = True) -> None:
-    """A number column must be finite; a text column must not mix in numbers (nor exist,
-    unless `text`: then it is one-hot encoded)."""
-    if _is_number_column(column):
-        bad = np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan))
-    else:
-        present = column.notna().to_numpy()
-        numeric = _numbers_in(column)
-        if text and not numeric.any():
-            return  # a text column: one-hot encoded
-        bad = present & ~numeric  # a column mixing numbers and text: its first text cell
-    if bad.any():
-        row = int(np.argmax(bad))
-        line, cell = _raw(where, row, j, column.iloc[row])
-        raise ValueError(
-            f"{source}: feature column {name!r} must be numeric, but line {line} holds "
-            f"{str(cell)!r}. Encode it as numbers, or drop the column."
-        )
-
-
-def _numbers_in(column: Any) -> np.ndarray:
-    return _csv_fast.numbers_in(column)
-
-
-def _is_number_column(column: Any) -> bool:
-    import pandas as pd
-
-    kind = column.dtype
-    return bool(pd.api.types.is_numeric_dtype(kind)) and not pd.api.types.is_bool_dtype(kind)
-
-
-def _refuse_missing(
-    source: str, frame: Any, counts: dict[str, int], where, file_columns=None, hint=None
-) -> None:
-    """Raise listing, per column, how many cells are missing (`file_columns`: the file's
-    columns, when `frame` holds only some of them)."""
-    mask = frame.isna().to_numpy()
-    row, j = (int(v) for v in np.argwhere(mask)[0])
-    name = frame.columns[j]
-    line, cell = _raw(where, row, j if file_columns is None else file_columns.index(name), "")
-    listed = ", ".join(f"{c} {n}" for c, n in counts.items())
-    hint = hint or (
-        "Fill them in, or pass missing='drop', 'mean', 'median' or 'most-frequent' (in the "
-        "CLI --missing)."
-    )
-    raise ValueError(
-        f"{source} has {sum(counts.values())} missing value(s) in {len(counts)} column(s): "
-        f"{listed} (the first at line {line}, column {name!r}: {cell!r}). {hint}"
-    )
-
-
-def _labels(column: Any, what: str, task: str) -> tuple[np.ndarray, list[str]]:
-    if task == "regression":
-        if not _is_number_column(column):
-            raise ValueError(f"{what} must hold numbers for task='regression'.")
-        values = column.to_numpy(dtype=np.float64)
-        if not np.isfinite(values).all():
-            raise ValueError(f"{what} holds inf; a regression target must be finite.")
-        return values, []
-    if _is_number_column(column):
-        text = np.asarray([_number_text(v) for v in column.to_numpy()], dtype=str)
-    else:
-        text = column.to_numpy(dtype=str)
-    return _encode(text, what)
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _encode(labels: np.ndarray, what: str) -> tuple[np.ndarray, list[str]]:
-    """Integer codes 0..k-1 for the labels, in sorted order of the values.
-
-    Labels that are all numbers are compared as numbers ("2" < "10", "1" == "1.0") and must
-    be whole numbers; other labels are compared as text.
-    """
-    text = labels.astype(str)
-    try:
-        numbers = text.astype(np.float64)
-    except ValueError:
-        numbers = None
-    if numbers is None or not np.isfinite(numbers).all():
-        names, codes = np.unique(text, return_inverse=True)
-        return codes.astype(np.int64).reshape(-1), [str(n) for n in names]
-    fractional = numbers != np.round(numbers)
-    if fractional.any():
-        raise ValueError(
-            f"{what} holds non-integer numbers (e.g. {str(text[fractional][0])!r}), as a "
-            "regression target would; load_csv needs class labels (integers or text)."
-        )
-    values, codes = np.unique(numbers, return_inverse=True)
-    return codes.astype(np.int64).reshape(-1), [str(int(v)) for v in values]
 
 
 def __dir__() -> list[str]:
