@@ -88,8 +88,9 @@ class TablePreprocessor:
                 raise ValueError(
                     f"text column {str(name)!r} has {len(counts):,} distinct values; one-hot "
                     f"encoding would add {len(counts):,} columns (max_categories="
-                    f"{self.max_categories}). Leave it out (ignore=[{str(name)!r}], in the "
-                    "CLI --ignore), encode it as numbers, or raise max_categories."
+                    f"{self.max_categories}). Leave it out (load_csv(ignore=[{str(name)!r}]); "
+                    "for glassnet train, remove the column from the file), encode it as "
+                    "numbers, or raise max_categories."
                 )
             self.kinds.append("text")
             self.categories.append(sorted(counts.index.tolist()))
@@ -208,25 +209,24 @@ class TablePreprocessor:
         return column.fillna(fill)
 
     def summary(self) -> str:
-        """One line on what the preprocessing does, e.g. for the CLI to print.
+        """One line on what the preprocessing does ("" if nothing), e.g. for the CLI.
 
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"a": [1.0, None], "sex": ["f", "m"]})
-        >>> print(TablePreprocessor(missing="most-frequent").fit(frame).summary())
-        one-hot: sex (2 values -> 2 columns); missing values filled with the most frequent
+        >>> print(TablePreprocessor(missing="median").fit(frame).summary())
+        one-hot: sex -> 2 columns (f, m); missing values filled with the training median (text...
         """
         hot = [
-            f"{name} ({len(cats)} values -> {len(cats)} columns)"
+            f"{name} -> {len(cats)} columns ({', '.join(cats)})"
             for name, cats in zip(self.columns, self.categories, strict=True)
             if cats is not None
         ]
-        parts = [f"one-hot: {', '.join(hot)}" if hot else "no text columns"]
-        if self.missing == "drop":
-            parts.append("rows with missing values dropped")
-        elif self.missing != "error":
+        parts = [f"one-hot: {'; '.join(hot)}"] if hot else []
+        if self.missing in ("mean", "median", "most-frequent"):
+            text = hot and self.missing != "most-frequent"
             parts.append(
-                f"missing values filled with the {self.missing.replace('-', ' ')}"
-                + (" (text: most frequent)" if hot and self.missing != "most-frequent" else "")
+                f"missing values filled with the training {self.missing.replace('-', ' ')}"
+                + (" (text columns: the most frequent)" if text else "")
             )
         return "; ".join(parts)
 

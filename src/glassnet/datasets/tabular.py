@@ -193,7 +193,10 @@ def load_csv(
     inputs = frame[features]
     if callable(fit_rows):
         fit_rows = fit_rows(y)
-    prep.fit(inputs if fit_rows is None else inputs.iloc[_rows(fit_rows, len(inputs))])
+    try:
+        prep.fit(inputs if fit_rows is None else inputs.iloc[_rows(fit_rows, len(inputs))])
+    except ValueError as error:  # too many categories: say which file
+        raise ValueError(f"{source}: {error}") from None
     if missing == "drop":
         prep.missing = "drop"
     return CSVData(
