@@ -1,5 +1,7 @@
 """load_csv on tables as they come: missing values, text columns, a fitted preprocessing."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,10 +157,41 @@ def test_penguins_like_table_trains_and_predicts_new_rows(tmp_path):
     )
     x_new = data.preprocessor.transform(new)
     kept = table[table["species"].notna()].reset_index(drop=True)  # no label is missing here
-    median = np.nanmedian(kept["bill_length_mm"].to_numpy(dtype=float)[train_rows])
+    train = kept.iloc[train_rows]
+    median = np.nanmedian(train["bill_length_mm"].to_numpy(dtype=float))
     assert x_new[0, 0] == median  # the median of the training rows only
+    sexes = train["sex"].value_counts()
+    mode = sorted(sexes.index[sexes == sexes.max()])[0]
+    by_hand = np.array(
+        [
+            [median, 18.5, 190, 3700, 0, 1, 0, 0, 1],  # island Dream, sex male
+            [46.5, 14.5, 215, 5000, 1, 0, 0, mode == "female", mode == "male"],
+        ],
+        dtype=float,
+    )
+    np.testing.assert_array_equal(x_new, by_hand)
     predicted = model.predict(scaler.transform(x_new), verbose=0).argmax(1)
     assert [data.class_names[i] for i in predicted] == ["Adelie", "Gentoo"]
+    # The same from a CSV file of new rows, with the preprocessing stored as JSON and
+    # rebuilt (as a run folder keeps it): the predictions on the hand-made rows.
+    stored = TablePreprocessor.from_dict(json.loads(json.dumps(data.preprocessor.to_dict())))
+    new.to_csv(tmp_path / "new.csv", index=False, na_rep="NA")
+    x_file = gn.datasets.load_features(tmp_path / "new.csv", preprocessor=stored)
+    np.testing.assert_array_equal(x_file, by_hand)
+    np.testing.assert_array_equal(
+        model.predict(scaler.transform(x_file), verbose=0),
+        model.predict(scaler.transform(by_hand), verbose=0),
+    )
+
+
+def test_an_unseen_category_is_an_error_or_all_zeros_as_handle_unknown_says(tmp_path):
+    path = _csv(tmp_path, "mass,island,kind\n3,Dream,a\n4,Biscoe,b\n")
+    new = pd.DataFrame({"mass": [5.0], "island": ["Atlantis"]})
+    strict = load_csv(path, target="kind").preprocessor
+    with pytest.raises(ValueError, match=r"'island' holds 'Atlantis' \(row 1\), a value not seen"):
+        strict.transform(new)
+    lenient = load_csv(path, target="kind", handle_unknown="ignore").preprocessor
+    assert lenient.transform(new).tolist() == [[5.0, 0.0, 0.0]]
 
 
 def test_describe_reports_missing_values_instead_of_refusing(tmp_path, capsys):

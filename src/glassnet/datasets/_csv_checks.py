@@ -79,8 +79,8 @@ def refuse_missing(
     line, cell = raw(where, row, j if file_columns is None else file_columns.index(name), "")
     listed = ", ".join(f"{c} {n}" for c, n in counts.items())
     hint = hint or (
-        "Fill them in, or pass missing='drop', 'mean', 'median' or 'most-frequent' (in the "
-        "CLI --missing)."
+        "Fill them in, or pass missing='drop', 'mean', 'median' or 'most-frequent' "
+        "(glassnet train: --missing drop|mean|median|most-frequent)."
     )
     raise ValueError(
         f"{source} has {sum(counts.values())} missing value(s) in {len(counts)} column(s): "

@@ -99,12 +99,16 @@ class TablePreprocessor:
         return self
 
     def _number_fill(self, column: Any) -> float | None:
-        if self.missing in ("error", "drop", "keep") or not column.notna().any():
+        if self.missing in ("error", "drop", "keep"):
+            return None
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        present = values[~np.isnan(values)]
+        if not len(present):
             return None
         if self.missing == "mean":
-            return float(column.astype(np.float64).mean())  # NaN skipped
+            return float(present.mean())
         if self.missing == "median":
-            return float(column.astype(np.float64).median())
+            return float(np.median(present))
         return float(_by_count(column).index[0])
 
     @property
@@ -127,7 +131,6 @@ class TablePreprocessor:
                 is missing and nothing is filled in; a number column holds text; a text
                 value was not seen in training and `handle_unknown="error"`.
         """
-        import pandas as pd
 
         if not self.columns:
             raise ValueError("TablePreprocessor is not fitted yet; call fit(training rows) first.")
@@ -139,33 +142,53 @@ class TablePreprocessor:
             )
         width = sum(1 if c is None else len(c) for c in self.categories)
         out = np.zeros((len(frame), width), dtype=np.float64)
+        at, numbers, places = 0, [], []
+        for name, kind, cats in zip(self.columns, self.kinds, self.categories, strict=True):
+            if kind == "number":
+                numbers.append(name)
+                places.append(at)
+                at += 1
+            else:
+                at += len(cats)
+        if numbers:  # one copy of the number columns (pandas holds them as one block)
+            block = self._numbers(frame, numbers)
+            if places == list(range(places[0], places[0] + len(places))):
+                out[:, places[0] : places[0] + len(places)] = block
+            else:
+                out[:, places] = block
+            if self.missing != "keep":
+                fills = dict(zip(self.columns, self.fill, strict=True))
+                for k in np.flatnonzero(np.isnan(block).any(axis=0)):
+                    name = numbers[k]
+                    if fills[name] is None:
+                        self._filled(name, frame[name], None)  # raises: nothing is filled in
+                    out[np.isnan(block[:, k]), places[k]] = fills[name]
         at = 0
         for name, kind, fill, cats in zip(
             self.columns, self.kinds, self.fill, self.categories, strict=True
         ):
-            column = frame[name]
-            if kind == "number":
-                values = column
-                if not _is_numeric(column):
-                    values = pd.to_numeric(column.astype(object), errors="coerce")
-                    wrong = (values.isna() & column.notna()).to_numpy()
-                    if wrong.any():
-                        row = int(np.argmax(wrong))
-                        raise ValueError(
-                            f"column {name!r} holds numbers in training, but row {row + 1} "
-                            f"holds {column.iloc[row]!r}."
-                        )
-                out[:, at] = values.to_numpy(dtype=np.float64, na_value=np.nan)
-                nan = np.isnan(out[:, at])
-                if nan.any() and self.missing != "keep":
-                    if fill is None:
-                        self._filled(name, values, fill)  # raises: nothing is filled in
-                    out[nan, at] = fill
-                at += 1
-                continue
-            self._one_hot(name, _text(column), fill, cats, out[:, at : at + len(cats)])
-            at += len(cats)
+            if kind == "text":
+                self._one_hot(name, _text(frame[name]), fill, cats, out[:, at : at + len(cats)])
+            at += 1 if cats is None else len(cats)
         return out
+
+    def _numbers(self, frame: Any, names: list[str]) -> np.ndarray:
+        """The number columns as float64 (missing NaN); a column holding text is an error."""
+        import pandas as pd
+
+        for name in names:
+            column = frame[name]
+            if not _is_numeric(column):
+                values = pd.to_numeric(column.astype(object), errors="coerce")
+                wrong = (values.isna() & column.notna()).to_numpy()
+                if wrong.any():
+                    row = int(np.argmax(wrong))
+                    raise ValueError(
+                        f"column {name!r} holds numbers in training, but row {row + 1} holds "
+                        f"{column.iloc[row]!r}."
+                    )
+                frame = frame.assign(**{name: values})
+        return frame[names].to_numpy(dtype=np.float64, na_value=np.nan)
 
     def _one_hot(self, name: str, column: Any, fill: Any, cats: list[str], hot: np.ndarray):
         """Write the 0/1 columns of text column `column` (a categorical) into `hot`."""
