@@ -18,7 +18,13 @@ from glassnet.datasets.examples import example_csv
 from glassnet.datasets.idx import read_idx, write_idx
 from glassnet.datasets.scaling import MinMaxScaler, StandardScaler, scale_images
 from glassnet.datasets.split import train_val_test_split
-from glassnet.datasets.tabular import CSVData, csv_columns, load_csv, load_features
+from glassnet.datasets.tabular import (
+    CSVData,
+    TablePreprocessor,
+    csv_columns,
+    load_csv,
+    load_features,
+)
 from glassnet.datasets.toy import blobs, circles, lecture_groups, logic_gate, moons, spiral, xor
 
 __all__ = [
@@ -26,6 +32,7 @@ __all__ = [
     "DataReport",
     "MinMaxScaler",
     "StandardScaler",
+    "TablePreprocessor",
     "blobs",
     "circles",
     "csv_columns",

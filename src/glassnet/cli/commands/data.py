@@ -128,7 +128,7 @@ def run_describe(args: argparse.Namespace) -> int:
                 f"glassnet data describe: a CSV file needs --target COLUMN (the label column); "
                 f"{path.name} has columns: {', '.join(columns)}."
             )
-        data = datasets.load_csv(path, target=args.target)
+        data = datasets.load_csv(path, target=args.target, missing="keep")
         report = datasets.describe(
             data.x, data.y, feature_names=data.feature_names, class_names=data.class_names
         )

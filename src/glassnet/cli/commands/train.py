@@ -2,9 +2,11 @@
 
 Flags override the keys of `--config FILE.toml` (the same names: dataset, target,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
-seed, out, limit, test_limit). The run folder keeps the exact config that ran, as
-config.toml, so `glassnet train --config RUN/config.toml` repeats a run into a new folder
-(`--out DIR` chooses it; `--force` replaces an existing run folder there).
+seed, out, limit, test_limit, missing). A CSV's text feature columns are one-hot encoded,
+with the categories of the training part, and what was done is printed. The run folder
+keeps the exact config that ran, as config.toml, so `glassnet train --config
+RUN/config.toml` repeats a run into a new folder (`--out DIR` chooses it; `--force`
+replaces an existing run folder there).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _FLAGS = {
     "out": "out",
     "limit": "limit",
     "test_limit": "test_limit",
+    "missing": "missing",
 }
 
 
@@ -56,6 +59,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "glassnet), mnist or FILE.csv",
     )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.add_argument(
+        "--missing",
+        metavar="HOW",
+        help="missing values in a CSV: drop (the rows), mean, median or most-frequent (fill "
+        "in that value of the training part); by default they are an error",
+    )
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
     p.add_argument("--dropout", type=float, help="Dropout rate after each hidden layer (default 0)")

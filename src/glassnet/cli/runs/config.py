@@ -33,6 +33,7 @@ __all__ = ["IMAGE_DATASETS", "VERSION_KEY", "TrainConfig", "load_config_file"]
 
 IMAGE_DATASETS = ("fashion-mnist", "fashion-mnist-sample", "mnist")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
+CSV_MISSING = ("error", "drop", "mean", "median", "most-frequent")
 
 
 @dataclass
@@ -61,6 +62,9 @@ class TrainConfig:
         limit: train on at most `limit` samples of the training part (quick experiments);
             the validation and test parts are not cut.
         test_limit: evaluate on only the first `test_limit` samples of the test part.
+        missing: missing values in a CSV file: "error" (refuse, counting them per column),
+            "drop" (the rows), "mean", "median" or "most-frequent" (fill in that value of
+            the training part; text columns get their most frequent training value).
     """
 
     dataset: str = "fashion-mnist"
@@ -78,6 +82,7 @@ class TrainConfig:
     out: str | None = None
     limit: int | None = None
     test_limit: int | None = None
+    missing: str = "error"
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrainConfig:
@@ -149,6 +154,7 @@ class TrainConfig:
             self.limit = check_int("limit", self.limit, minimum=10)
         if self.test_limit is not None:
             self.test_limit = check_int("test_limit", self.test_limit, minimum=1)
+        self.missing = check_one_of("missing", self.missing, CSV_MISSING)
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain values (None values left out), ready for JSON or TOML."""

@@ -23,6 +23,7 @@ __all__ = [
     "load_splits",
     "preprocess",
     "probabilities",
+    "table_summary",
 ]
 
 
@@ -34,9 +35,13 @@ class DatasetSplits:
         train, val, test: (x, y) pairs; x float32, y integer labels.
         class_names: one name per label.
         preprocessing: how raw inputs become model inputs (see `preprocess`).
-        feature_names: CSV column names of the features, or None for images.
+        feature_names: the model's input names for a CSV ("island=Dream" for a one-hot
+            column), or None for images.
         notes: how each part was made, e.g. "the official test set", "the first 1,000 of
             53,333 (limit)"; keyed "train", "val", "test".
+        table: a CSV's fitted `TablePreprocessor.to_dict()` (fill-in values, categories),
+            applied before `preprocessing`; None for images.
+        table_summary: one line on what that preprocessing did (for the CLI to print).
     """
 
     train: tuple[np.ndarray, np.ndarray]
@@ -46,6 +51,8 @@ class DatasetSplits:
     preprocessing: dict[str, Any]
     feature_names: list[str] | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    table: dict[str, Any] | None = None
+    table_summary: str | None = None
 
     def split_used(self) -> dict[str, Any]:
         """The split that was actually used: samples, fractions and how each part was made.
@@ -141,7 +148,6 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
     three ways by `config.split`. Then `config.limit` cuts the training part and
     `config.test_limit` the test part, and `DatasetSplits.notes` says so.
     """
-    from glassnet import datasets
 
     rng = np.random.default_rng(config.seed)
     notes: dict[str, str] = {}
@@ -157,11 +163,10 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         notes["test"] = "the official test set"
         prep: dict[str, Any] = {"kind": "images", "max_value": 255.0}
         feature_names = None
+        table = summary = None
     else:
-        table = datasets.load_csv(config.dataset, target=config.target)
-        train, val, test = datasets.train_val_test_split(
-            table.x, table.y, config.split, seed=config.seed
-        )
+        table, (train, val, test) = _load_table(config)
+        summary = table_summary(table)
         mean, scale = train[0].mean(axis=0), train[0].std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)  # a constant column is only centred
         prep = {"kind": "standardize", "mean": mean.tolist(), "scale": scale.tolist()}
@@ -177,7 +182,56 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         preprocessing=prep,
         feature_names=feature_names,
         notes=notes,
+        table=None if table is None else table.preprocessor.to_dict(),
+        table_summary=summary,
     )
+
+
+def _load_table(config: TrainConfig) -> tuple[Any, tuple[Any, Any, Any]]:
+    """The CSV table, its fill-in values and categories learned from the training part
+    only, and its (train, val, test) parts: the split is made from the labels first."""
+    from glassnet import datasets
+
+    parts: dict[str, Any] = {}
+
+    def training_rows(y: np.ndarray) -> np.ndarray:
+        rows = np.arange(len(y))
+        parts["split"] = datasets.train_val_test_split(rows, y, config.split, seed=config.seed)
+        return parts["split"][0][0]
+
+    table = datasets.load_csv(
+        config.dataset, target=config.target, missing=config.missing, fit_rows=training_rows
+    )
+    split = tuple((table.x[rows], table.y[rows]) for rows, _ in parts["split"])
+    return table, split
+
+
+def table_summary(table: Any) -> str:
+    """What was done to a CSV table's columns, one line: e.g. "one-hot: island -> 3
+    columns (Biscoe, Dream, Torgersen); sex -> 2 columns (female, male); filled 11
+    missing values with the training mean (text: the most frequent)"; "" if nothing."""
+    prep = table.preprocessor
+    hot = [
+        f"{name} -> {len(cats)} columns ({', '.join(cats)})"
+        for name, cats in zip(prep.columns, prep.categories, strict=True)
+        if cats is not None
+    ]
+    parts = [f"one-hot: {'; '.join(hot)}"] if hot else []
+    filled = sum(n for c, n in table.missing.items() if c != table.target)
+    if table.dropped:
+        parts.append(
+            f"dropped {table.dropped:,} row(s) with a missing value"
+            if prep.missing == "drop"
+            else f"dropped {table.dropped:,} row(s) without a label"
+        )
+    if filled and prep.missing in ("mean", "median", "most-frequent"):
+        how = prep.missing.replace("-", " ")
+        texts = any(c is not None for c in prep.categories) and prep.missing != "most-frequent"
+        parts.append(
+            f"filled {filled:,} missing value(s) with the training {how}"
+            + (" (text columns: the most frequent)" if texts else "")
+        )
+    return "; ".join(parts)
 
 
 def _first(part, limit: int | None, key: str, notes: dict[str, str], name: str):

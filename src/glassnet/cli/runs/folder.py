@@ -137,6 +137,7 @@ def write_run(
             "class_names": data.class_names,
             "preprocessing": data.preprocessing,
             "feature_names": data.feature_names,
+            **({"table": data.table} if data.table is not None else {}),
             "input_shape": list(data.train[0].shape[1:]),
             "samples": {"train": len(data.train[0]), "val": len(data.val[0]), "test": len(x_test)},
             "split": data.split_used(),

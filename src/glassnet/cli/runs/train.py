@@ -151,6 +151,8 @@ def run_training(
     data = load_splits(config)
     if verbose:
         print(f"Data: {config.dataset}\n{data.describe_split(prefix='  ')}")
+        if data.table_summary:
+            print(f"  {data.table_summary}")
     x_train, y_train = data.train
     model = build_model(config, x_train.shape[1:], len(data.class_names))
     if initial_weights is not None:

@@ -1,10 +1,14 @@
-"""Reading a CSV file as the CSV standard says, and checking its cells: the layer under
-`tabular.load_csv` and `tabular.load_features`.
+"""Reading a CSV file exactly as the CSV standard says, with Python's `csv` module.
 
-`read_table` reads the file with Python's `csv` module (quoted cells keep newlines,
-delimiters and doubled quotes), finds the delimiter, checks the header and that every row
-has as many cells; the `check_*` and `to_float` helpers check the cells. Every error is a
-ValueError that names the file and the line.
+This is `load_csv`'s referee: the fast reader (pandas) reads the table, and this module
+checks what pandas lets pass (text after a closing quote, rows with too few cells, NUL
+bytes) and, on the error path only, finds the exact line and cell for the message.
+
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+>>> _ = path.write_text('a,b\\n1,"x\\ny"\\n\\n2,z\\n')
+>>> [line for line, _ in read_records(path, None, "utf-8-sig")]
+[1, 2, 5]
 """
 
 from __future__ import annotations
@@ -12,23 +16,19 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-
 __all__ = [
-    "MISSING",
-    "check_missing",
-    "check_numbers",
-    "codec",
-    "is_finite_number",
+    "check_header",
+    "decode_fault",
+    "encoding_of",
     "is_number",
+    "iter_records",
+    "read_records",
     "read_table",
-    "to_float",
+    "sniff_delimiter",
 ]
-
-# Cell values read as "missing" (compared after stripping spaces, case-insensitively).
-MISSING = frozenset({"", "na", "n/a", "nan", "null", "?"})
 
 
 def read_table(
@@ -40,7 +40,7 @@ def read_table(
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
-    records = _records(path, delimiter, encoding)
+    records = read_records(path, delimiter, encoding)
     if not records:
         expected = "a header row and data rows" if header else "data rows"
         raise ValueError(f"CSV file {path.name} is empty; expected {expected}.")
@@ -48,7 +48,7 @@ def read_table(
     named = header if header is not None else not all(map(is_number, first_row))
     if named:
         names = first_row
-        _check_header(path, names)
+        check_header(path, names)
         records = records[1:]
     else:
         names = [f"column {j + 1}" for j in range(len(first_row))]
@@ -73,22 +73,27 @@ def read_table(
     return names, [cells for _, cells in records], [line for line, _ in records], named
 
 
-def _records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int, list[str]]]:
-    """(first line, cells stripped of spaces and tabs) of every row that holds something.
+def read_records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int, list[str]]]:
+    """(first line, cells stripped of spaces and tabs) of every row that holds something."""
+    return list(iter_records(path, delimiter, encoding))
+
+
+def iter_records(
+    path: Path, delimiter: str | None, encoding: str
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line, cells stripped of spaces and tabs) of every row that holds something.
 
     The csv module reads the file object itself (`newline=""`), as the CSV standard
     says: a quoted cell keeps its newlines, delimiters and doubled quotes; only \\n, \\r
     and \\r\\n end a line (not U+2028 or a vertical tab). An unclosed quote, text after a
     closing quote, a NUL byte or bytes that are not `encoding` are errors naming the line.
     """
-    records: list[tuple[int, list[str]]] = []
     line = 0  # the last physical line read
     try:
         with open(path, newline="", encoding=encoding) as handle:
             first = handle.readline()
             if delimiter is None:
-                row = first.rstrip("\r\n")
-                delimiter = max([",", ";", "\t", "|"], key=row.count)
+                delimiter = sniff_delimiter(first)
             reader = csv.reader(itertools.chain([first], handle), delimiter=delimiter, strict=True)
             while True:
                 start = line + 1
@@ -108,10 +113,9 @@ def _records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int
                             "encoding='utf-16')."
                         )
                 if any(cells):  # blank lines (and rows of empty cells) carry nothing
-                    records.append((start, cells))
+                    yield start, cells
     except UnicodeDecodeError as error:
-        raise ValueError(_decode_fault(path, encoding, error)) from None
-    return records
+        raise ValueError(decode_fault(path, encoding, error)) from None
 
 
 def _csv_fault(error: csv.Error) -> str:
@@ -130,7 +134,7 @@ def _csv_fault(error: csv.Error) -> str:
     return text
 
 
-def _decode_fault(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
+def decode_fault(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
     raw = path.read_bytes()  # error path only: find the byte and its line in the file
     try:
         raw.decode(encoding)
@@ -149,7 +153,7 @@ def _decode_fault(path: Path, encoding: str, error: UnicodeDecodeError) -> str:
     )
 
 
-def codec(encoding: str | None) -> str:
+def encoding_of(encoding: str | None) -> str:
     """The codec to read with: UTF-8 (a BOM allowed) unless another is named."""
     if encoding is None:
         return "utf-8-sig"
@@ -162,67 +166,9 @@ def codec(encoding: str | None) -> str:
     return "utf-8-sig" if name == "utf-8" else encoding
 
 
-def check_numbers(path: Path, cells: np.ndarray, lines: list[int]) -> None:
-    """A file without a header is a table of numbers: raise at its first other cell."""
-    try:
-        if np.isfinite(cells.astype(str).astype(np.float64)).all():
-            return
-    except ValueError:
-        pass  # error path only: look for the culprit cell by cell, in reading order
-    for i, row in enumerate(cells):
-        for j, cell in enumerate(row):
-            if not is_finite_number(cell):
-                raise ValueError(
-                    f"{path.name} line {lines[i]}, column {j + 1}: {cell!r} is not a finite number."
-                )
-
-
-def _check_header(path: Path, header: list[str]) -> None:
-    empty = [i + 1 for i, name in enumerate(header) if not name]
-    if empty:
-        raise ValueError(f"{path.name}: header cell(s) {empty} are empty; name every column.")
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise ValueError(f"{path.name}: column {name!r} appears twice in the header.")
-        seen.add(name)
-
-
-def check_missing(path: Path, header: list[str], cells: np.ndarray, lines: list[int]) -> None:
-    """Raise listing, per column, how many cells are missing (none are dropped)."""
-    lowered = np.char.lower(cells.astype(str))
-    missing = np.isin(lowered, list(MISSING))  # (samples, columns)
-    if not missing.any():
-        return
-    per_column = missing.sum(axis=0)
-    counts = ", ".join(f"{header[j]} {int(n)}" for j, n in enumerate(per_column) if n)
-    row, col = np.argwhere(missing)[0]
-    raise ValueError(
-        f"{path.name} has {int(missing.sum())} missing value(s) in {int((per_column > 0).sum())} "
-        f"column(s): {counts} (the first at line {lines[row]}, column {header[col]!r}: "
-        f"{cells[row, col]!r}). Fill them in or remove those rows first."
-    )
-
-
-def to_float(path: Path, name: str, column: np.ndarray, lines: list[int]) -> np.ndarray:
-    """Convert one column to float, or raise naming the first cell that is not a number."""
-    values = None
-    try:
-        values = column.astype(str).astype(np.float64)
-        bad = ~np.isfinite(values)
-    except ValueError:  # error path only: check the cells one by one to find the culprit
-        bad = np.array([not is_finite_number(cell) for cell in column])
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(
-            f"{path.name}: feature column {name!r} must be numeric, but line {lines[i]} "
-            f"holds {column[i]!r}. Encode it as numbers, or drop the column."
-        )
-    return values
-
-
-def is_finite_number(cell: str) -> bool:
-    return is_number(cell) and bool(np.isfinite(float(cell)))
+def sniff_delimiter(first_line: str) -> str:
+    """The one of "," ";" tab "|" that the first line uses most (a comma on a tie)."""
+    return max([",", ";", "\t", "|"], key=first_line.rstrip("\r\n").count)
 
 
 def is_number(cell: str) -> bool:
@@ -231,3 +177,14 @@ def is_number(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_header(path: Path, header: list[str]) -> None:
+    empty = [i + 1 for i, name in enumerate(header) if not name]
+    if empty:
+        raise ValueError(f"{path.name}: header cell(s) {empty} are empty; name every column.")
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise ValueError(f"{path.name}: column {name!r} appears twice in the header.")
+        seen.add(name)
