@@ -1,6 +1,6 @@
 """`glassnet train`: train on Fashion-MNIST (or its sample), MNIST or a CSV; write a run folder.
 
-Flags override the keys of `--config FILE.toml` (the same names: dataset, target,
+Flags override the keys of `--config FILE.toml` (the same names: dataset, target, task,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
 seed, out, limit, test_limit). The run folder keeps the exact config that ran, as
 config.toml, so `glassnet train --config RUN/config.toml` repeats a run into a new folder
@@ -21,6 +21,7 @@ __all__ = ["add_parser", "config_from_args", "run"]
 _FLAGS = {
     "dataset": "dataset",
     "target": "target",
+    "task": "task",
     "layers": "layers",
     "activation": "activation",
     "dropout": "dropout",
@@ -56,6 +57,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "glassnet), mnist or FILE.csv",
     )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        help="what to predict from a CSV: classes, or a number (a Dense(1) output, mean "
+        "squared error, R² beside the mean baseline); default: inferred from the target",
+    )
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
     p.add_argument("--dropout", type=float, help="Dropout rate after each hidden layer (default 0)")

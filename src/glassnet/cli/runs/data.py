@@ -31,12 +31,16 @@ class DatasetSplits:
     """The training, validation and test parts, preprocessed as the model sees them.
 
     Attributes:
-        train, val, test: (x, y) pairs; x float32, y integer labels.
-        class_names: one name per label.
+        train, val, test: (x, y) pairs; x float32, y integer labels (float64 target values
+            for a regression).
+        class_names: one name per label ([] for a regression).
         preprocessing: how raw inputs become model inputs (see `preprocess`).
         feature_names: CSV column names of the features, or None for images.
         notes: how each part was made, e.g. "the official test set", "the first 1,000 of
             53,333 (limit)"; keyed "train", "val", "test".
+        task: "classification" or "regression".
+        target: the CSV target column, or None for images.
+        task_note: the line saying that a regression was inferred from the target, or None.
     """
 
     train: tuple[np.ndarray, np.ndarray]
@@ -46,6 +50,9 @@ class DatasetSplits:
     preprocessing: dict[str, Any]
     feature_names: list[str] | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    task: str = "classification"
+    target: str | None = None
+    task_note: str | None = None
 
     def split_used(self) -> dict[str, Any]:
         """The split that was actually used: samples, fractions and how each part was made.
@@ -142,9 +149,11 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
     `config.test_limit` the test part, and `DatasetSplits.notes` says so.
     """
     from glassnet import datasets
+    from glassnet.cli.runs.regression import choose_task
 
     rng = np.random.default_rng(config.seed)
     notes: dict[str, str] = {}
+    task, task_note = "classification", None
     if config.dataset in IMAGE_DATASETS:
         load, names = image_dataset(config.dataset)
         (x, y), test = load()
@@ -158,7 +167,11 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         prep: dict[str, Any] = {"kind": "images", "max_value": 255.0}
         feature_names = None
     else:
-        table = datasets.load_csv(config.dataset, target=config.target)
+        table, task, task_note = choose_task(
+            lambda task: datasets.load_csv(config.dataset, target=config.target, task=task),
+            config.task,
+            config.target,
+        )
         train, val, test = datasets.train_val_test_split(
             table.x, table.y, config.split, seed=config.seed
         )
@@ -169,14 +182,18 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         feature_names = list(table.feature_names)
     train = _first(train, config.limit, "limit", notes, "train")
     test = _first(test, config.test_limit, "test_limit", notes, "test")
+    y_type = np.float64 if task == "regression" else np.int64
     return DatasetSplits(
-        train=(preprocess(train[0], prep), train[1].astype(np.int64)),
-        val=(preprocess(val[0], prep), val[1].astype(np.int64)),
-        test=(preprocess(test[0], prep), test[1].astype(np.int64)),
+        train=(preprocess(train[0], prep), train[1].astype(y_type)),
+        val=(preprocess(val[0], prep), val[1].astype(y_type)),
+        test=(preprocess(test[0], prep), test[1].astype(y_type)),
         class_names=names,
         preprocessing=prep,
         feature_names=feature_names,
         notes=notes,
+        task=task,
+        target=config.target,
+        task_note=task_note,
     )
 
 
@@ -190,11 +207,15 @@ def _first(part, limit: int | None, key: str, notes: dict[str, str], name: str):
     return x[:limit], y[:limit]
 
 
-def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: int) -> Any:
+def build_model(
+    config: TrainConfig, input_shape: tuple[int, ...], n_classes: int, task: str = "classification"
+) -> Any:
     """The network of `config`: Flatten -> (Dense [-> Dropout]) per hidden layer -> Dense.
 
     The output layer gives logits; the model is compiled with
-    `SparseCategoricalCrossentropy(from_logits=True)` and accuracy, as the lecture.
+    `SparseCategoricalCrossentropy(from_logits=True)` and accuracy, as the lecture. For
+    `task="regression"` the output is one linear unit, compiled with `MeanSquaredError`
+    and the mean absolute error ("mae") as its metric (`n_classes` is not used).
 
     >>> model = build_model(TrainConfig(layers=[8]), (4, 4), 3)
     >>> [type(layer).__name__ for layer in model.layers], model.count_params()
@@ -210,13 +231,18 @@ def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: in
         stack.append(layers.Dense(units, activation=config.activation))
         if config.dropout > 0:
             stack.append(layers.Dropout(config.dropout))
-    stack.append(layers.Dense(n_classes))
+    regression = task == "regression"
+    stack.append(layers.Dense(1 if regression else n_classes))
     model = Sequential(stack)
     optimizer = {"adam": optimizers.Adam, "sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop}
     model.compile(
         optimizer=optimizer[config.optimizer](learning_rate=config.learning_rate),
-        loss=losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
+        loss=(
+            losses.MeanSquaredError()
+            if regression
+            else losses.SparseCategoricalCrossentropy(from_logits=True)
+        ),
+        metrics=["mae"] if regression else ["accuracy"],
     )
     return model
 
