@@ -252,3 +252,22 @@ def test_folding_the_target_scaling_keeps_the_predictions_in_the_targets_unit():
     assert model.predict(x, verbose=0) == pytest.approx(standardised * 800 + 4200, rel=1e-6)
     assert model.loss.name == "mean_squared_error" and model.metrics == ["mae"]
     assert model.optimizer.iterations == 0  # the state of the standardised weights is gone
+
+
+def test_compare_sweep_and_lr_find_treat_regression_runs_as_such(run, penguins, tmp_path):
+    first, _ = run
+    second = tmp_path / "quick"
+    args = ["train", "--dataset", str(penguins), "--target", "body_mass_g", "--layers", "8"]
+    assert main([*args, "--epochs", "2", "--out", str(second), "--quiet"]) == 0
+    status, printed = _cli("compare", str(first), str(second), "--out", str(tmp_path / "c.html"))
+    assert status == 0
+    header, *rows = printed.splitlines()[:3]
+    assert "test R²" in header and "accuracy" not in header
+    for folder, row in zip((first, second), rows, strict=True):
+        metrics = json.loads((folder / "metrics.json").read_text())
+        assert f"{metrics['test_r2']:.4f} (baseline {metrics['baseline_r2']:.4f})" in row
+    status, printed = _cli(
+        "lr-find", "--dataset", str(penguins), "--target", "body_mass_g", "--layers", "8",
+        "--steps", "12", "--figure", str(tmp_path / "lr.png"),
+    )  # fmt: skip
+    assert status == 0 and "suggested learning rate" in printed
