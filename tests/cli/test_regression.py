@@ -271,3 +271,45 @@ def test_compare_sweep_and_lr_find_treat_regression_runs_as_such(run, penguins, 
         "--steps", "12", "--figure", str(tmp_path / "lr.png"),
     )  # fmt: skip
     assert status == 0 and "suggested learning rate" in printed
+
+
+def test_explain_and_a_bare_model_file_speak_of_numbers(run, penguins, tmp_path):
+    folder, _ = run
+    loaded, splits = _test_rows(folder)
+    status, printed = _cli("explain", str(folder))
+    assert status == 0
+    x_test, y_test = splits.test
+    predicted = loaded.model.predict(x_test[:1], verbose=0)[0, 0]
+    assert printed.rstrip().endswith(
+        f"sample 0: true body_mass_g {y_test[0]:.6g}, predicted {predicted:.6g}"
+    )
+    bare = str(folder / "model.glassnet")  # no run.json: the loss says it predicts numbers
+    assert runs.load_run(bare).task == "regression"
+    rows = tmp_path / "standardised.csv"
+    rows.write_text("\n".join(",".join(f"{v:.9g}" for v in r) for r in x_test[:2]) + "\n")
+    status, printed = _cli("predict", bare, str(rows))
+    assert status == 0 and len(re.findall(r"row \d: value = \d+(\.\d+)?\n", printed)) == 2
+    assert "%" not in printed.split("Note:")[0]  # numbers, no class probabilities
+    status, printed = _cli("summary", bare)
+    assert status == 0 and "(a bare model file: no test scores)" in printed
+
+
+def test_the_doctor_reads_whole_number_targets_under_a_regression_loss_as_values():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3)).astype(np.float32)
+    y = np.round(x @ np.array([1.0, 2.0, 3.0]) + 10)  # whole numbers, about 20 of them
+    model = gn.models.Sequential([gn.layers.Input((3,)), gn.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    history = model.fit(x[:150], y[:150], epochs=3, validation_data=(x[150:], y[150:]), verbose=0)
+    # a validation part of other "classes" than the training part: no class mix to blame
+    diagnosis = gn.diagnose(history, data=((x[:150], y[:150]), (x[:10], y[:10] + 7)), model=model)
+    assert "class" not in diagnosis.text("cli")
+    assert "validation_mix" not in [f.name for f in diagnosis.findings]
+    classifier = gn.models.Sequential([gn.layers.Input((3,)), gn.layers.Dense(40)])
+    classifier.compile(
+        optimizer="adam", loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
+    labels = (y - y.min()).astype(np.int64)
+    history = classifier.fit(x[:150], labels[:150], epochs=3, verbose=0)
+    found = gn.diagnose(history, data=((x[:150], labels[:150]), (x[:10], labels[:10] + 7)))
+    assert "validation_mix" in [f.name for f in found.findings]  # the same data as classes

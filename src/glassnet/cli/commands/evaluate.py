@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 from glassnet.cli.runs import evaluation_data, load_run, probabilities
 
 __all__ = ["add_parser", "run"]
@@ -58,6 +60,10 @@ def _regression_text(loaded, x, y, dataset: str | None) -> str:
     """R², MSE and MAE beside the baseline of the run's training mean (from run.json)."""
     from glassnet.cli.runs.regression import predict_values, regression_scores, scores_text
 
+    part = "test" if dataset is None else Path(dataset).name
+    if not loaded.info:  # a bare model file does not know its training targets
+        scores = regression_scores(y, predict_values(loaded.model, x), float(np.mean(y)))
+        return scores_text(scores, part=part, baseline="the mean of these rows")
     train_mean = loaded.info.get("target_train_mean")
     if not isinstance(train_mean, (int, float)) or isinstance(train_mean, bool):
         raise ValueError(
@@ -65,7 +71,6 @@ def _regression_text(loaded, x, y, dataset: str | None) -> str:
             f"target_train_mean (a number), got {train_mean!r:.40}."
         )
     scores = regression_scores(y, predict_values(loaded.model, x), float(train_mean))
-    part = "test" if dataset is None else Path(dataset).name
     return scores_text(scores, loaded.info.get("target"), part=part)
 
 

@@ -32,6 +32,8 @@ def _regression_lines(loaded) -> str:
 
     target = loaded.info.get("target") or "the target"
     lines = [f"Task: regression: predicts {target}, a number (one linear output)"]
+    if not loaded.info:
+        return "\n".join([*lines, "(a bare model file: no test scores)"])
     file = loaded.path / "metrics.json"
     try:
         metrics = json.loads(file.read_text(encoding="utf-8"))

@@ -43,7 +43,11 @@ from glassnet.cli.runs.data import (
     probabilities,
 )
 from glassnet.cli.runs.hyper import knobs_html
-from glassnet.cli.runs.regression import predicted_vs_true, regression_metrics
+from glassnet.cli.runs.regression import (
+    REGRESSION_LOSSES,
+    predicted_vs_true,
+    regression_metrics,
+)
 from glassnet.cli.runs.stats import record_input_statistics
 
 __all__ = [
@@ -271,8 +275,11 @@ class LoadedRun:
 
     @property
     def task(self) -> str:
-        """ "regression" for a run that predicts a number, else "classification" (also a bare
-        model file, and run folders written before regression runs existed)."""
+        """The run's task: "regression" (it predicts a number) or "classification" (also run
+        folders written before regression runs existed); a bare model file's by its loss."""
+        if not self.info:
+            loss = getattr(getattr(self.model, "loss", None), "name", None)
+            return "regression" if loss in REGRESSION_LOSSES else "classification"
         return "regression" if self.info.get("task") == "regression" else "classification"
 
     @property

@@ -33,6 +33,7 @@ __all__ = [
     "HISTORY_UNITS",
     "MIN_DISTINCT",
     "MIN_DISTINCT_SHARE",
+    "REGRESSION_LOSSES",
     "choose_task",
     "fold_target_scaling",
     "predict_values",
@@ -51,6 +52,18 @@ __all__ = [
 # rows; fewer are class labels coded as numbers (0..9 for digits).
 MIN_DISTINCT = 20
 MIN_DISTINCT_SHARE = 0.05
+
+# Keras's regression losses, by name: a bare model file compiled with one predicts numbers.
+REGRESSION_LOSSES = frozenset(
+    {
+        "mean_squared_error",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_squared_logarithmic_error",
+        "huber",
+        "log_cosh",
+    }
+)
 
 HISTORY_UNITS = (
     "The training curves are in units of the standardised target, (y - mean) / std of the "
@@ -235,7 +248,12 @@ def stored_scores(metrics: Mapping[str, Any]) -> dict[str, Any]:
     return {**scores, "train_mean": metrics["train_mean"], "samples": metrics["test_samples"]}
 
 
-def scores_text(scores: Mapping[str, Any], target: str | None = None, part: str = "test") -> str:
+def scores_text(
+    scores: Mapping[str, Any],
+    target: str | None = None,
+    part: str = "test",
+    baseline: str = "the training mean",
+) -> str:
     """The scores beside the baseline, as the console, `evaluate` and `summary` print them.
 
     >>> print(scores_text(regression_scores([1.0, 3.0], [1.5, 2.5], 1.0), "y"))
@@ -246,8 +264,8 @@ def scores_text(scores: Mapping[str, Any], target: str | None = None, part: str 
     """
     what = f" of {target}" if target else ""
     rows = [
-        f"Regression{what} on {scores['samples']:,} {part} rows (baseline: always the "
-        f"training mean, {score_number(scores['train_mean'])}):"
+        f"Regression{what} on {scores['samples']:,} {part} rows (baseline: always "
+        f"{baseline}, {score_number(scores['train_mean'])}):"
     ]
     for label, key in (("R²", "r2"), ("MSE", "mse"), ("MAE", "mae")):
         rows.append(
@@ -257,7 +275,7 @@ def scores_text(scores: Mapping[str, Any], target: str | None = None, part: str 
     if not _is_number(scores["r2"]) or scores["r2"] != scores["r2"]:  # NaN
         rows.append("  (R² is undefined: every true value is the same)")
     elif _is_number(scores["baseline_r2"]) and scores["r2"] <= scores["baseline_r2"]:
-        rows.append("  ⚠ no better than always predicting the training mean")
+        rows.append(f"  ⚠ no better than always predicting {baseline}")
     return "\n".join(rows)
 
 
