@@ -313,3 +313,24 @@ def test_the_doctor_reads_whole_number_targets_under_a_regression_loss_as_values
     history = classifier.fit(x[:150], labels[:150], epochs=3, verbose=0)
     found = gn.diagnose(history, data=((x[:150], labels[:150]), (x[:10], labels[:10] + 7)))
     assert "validation_mix" in [f.name for f in found.findings]  # the same data as classes
+
+
+def test_runs_of_an_older_glassnet_stay_classifications(run, penguins, tmp_path):
+    """Run folders written before --task have no task: they were classifications, and
+    repeating or evaluating one must not infer a regression from its numeric labels."""
+    folder, _ = run
+    old = tmp_path / "old"
+    old.mkdir()
+    config = (folder / "config.toml").read_text().replace('task = "regression"\n', "")
+    assert "task" not in config and "glassnet_version" in config
+    (old / "config.toml").write_text(config)
+    args = ["train", "--config", str(old / "config.toml"), "--epochs", "1", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "again")]) == 0
+    info = json.loads((tmp_path / "again" / "run.json").read_text())
+    assert info["task"] == "classification" and len(info["class_names"]) == 94
+    (tmp_path / "again" / "config.json").write_text(
+        json.dumps({"dataset": str(penguins), "target": "body_mass_g", "layers": [16]})
+    )
+    del info["task"]
+    (tmp_path / "again" / "run.json").write_text(json.dumps(info))
+    assert runs.load_run(tmp_path / "again").config.task == "classification"

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from glassnet.cli.runs import IMAGE_DATASETS, TrainConfig, load_config_file
+from glassnet.cli.runs.config import VERSION_KEY
 from glassnet.cli.runs.train import run_training
 
 __all__ = ["add_parser", "config_from_args", "run"]
@@ -115,6 +116,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             f"at position {error.start}): expected a TOML or JSON file."
         ) from None
     values = {("learning_rate" if k == "lr" else k.replace("-", "_")): v for k, v in values.items()}
+    csv_run = str(values.get("dataset", "")).lower().endswith(".csv")
+    if VERSION_KEY in values and "task" not in values and csv_run:
+        values["task"] = "classification"  # a run of a glassnet before --task: as it ran
     from_file = set(values)
     if "out" in values and _same_folder(values["out"], Path(args.config).parent):
         del values["out"]  # a run folder's own config (older glassnet): repeat into a new one

@@ -386,6 +386,8 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
                 config = TrainConfig.from_mapping(values)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"{path / 'config.json'}: {error}") from None
+            if config.task is None and config.dataset not in IMAGE_DATASETS:
+                config.task = _run_task(info)  # a run of an older glassnet: as it ran
         history = summary = None
         if (path / "history.json").is_file():
             stored = _read_json_object(path / "history.json")
@@ -501,6 +503,11 @@ def _check_run_info(file: Path, info: dict[str, Any], model: Any) -> None:
                     + (" > 0" if key == "scale" else "")
                     + f", got {values!r:.80}."
                 )
+
+
+def _run_task(info: dict[str, Any]) -> str:
+    """run.json's task; older run folders have none and are classifications."""
+    return "regression" if info.get("task") == "regression" else "classification"
 
 
 def _is_real(value: Any) -> bool:
