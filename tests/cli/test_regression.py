@@ -334,3 +334,14 @@ def test_runs_of_an_older_glassnet_stay_classifications(run, penguins, tmp_path)
     del info["task"]
     (tmp_path / "again" / "run.json").write_text(json.dumps(info))
     assert runs.load_run(tmp_path / "again").config.task == "classification"
+
+
+def test_the_stored_scores_are_scikit_learns(run):
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    loaded, splits = _test_rows(run[0])
+    x_test, y_test = splits.test
+    pred = loaded.model.predict(x_test, verbose=0)[:, 0]
+    metrics = json.loads((run[0] / "metrics.json").read_text())
+    assert metrics["test_r2"] == pytest.approx(sklearn_metrics.r2_score(y_test, pred))
+    assert metrics["test_mse"] == pytest.approx(sklearn_metrics.mean_squared_error(y_test, pred))
+    assert metrics["test_mae"] == pytest.approx(sklearn_metrics.mean_absolute_error(y_test, pred))

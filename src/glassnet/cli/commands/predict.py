@@ -267,7 +267,16 @@ def predict_file(
 
 def regression_predictions(loaded: LoadedRun, x: np.ndarray) -> list[dict[str, Any]]:
     """One dict per row of a regression run: "value" (the predicted target), "target" (its
-    column), "warnings" (an input unlike the training data) and "unusual_score"."""
+    column), "warnings" (an input unlike the training data) and "unusual_score".
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((1,)), gn.layers.Dense(1)])
+    >>> m.compile(optimizer="adam", loss="mse")
+    >>> m.set_weights([np.array([[2.0]]), np.array([1.0])])
+    >>> loaded = LoadedRun(model=m, path=Path("m.glassnet"), info={})
+    >>> regression_predictions(loaded, np.array([[1.0]]))[0]["value"]
+    3.0
+    """
     from glassnet.cli.runs.regression import predict_values, unusual_warnings
 
     values = predict_values(loaded.model, x)

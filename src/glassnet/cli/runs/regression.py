@@ -175,7 +175,14 @@ def fold_target_scaling(model: Any, scaling: Mapping[str, float]) -> None:
 
 
 def predict_values(model: Any, x: Any) -> np.ndarray:
-    """The model's predictions of the target, one float64 per sample."""
+    """The model's predictions of the target, one float64 per sample.
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((1,)), gn.layers.Dense(1)])
+    >>> m.set_weights([np.array([[2.0]]), np.array([0.5])])
+    >>> predict_values(m, np.array([[1.0], [3.0]])).tolist()
+    [2.5, 6.5]
+    """
     return np.asarray(model.predict(x, verbose=0), dtype=np.float64).reshape(len(x), -1)[:, 0]
 
 
@@ -217,6 +224,16 @@ def regression_metrics(
         model: the trained model, predicting the target in its own unit.
         data: the run's `DatasetSplits` (task "regression").
         extra: more entries for metrics.json (training time, interrupted, ...).
+
+    >>> import glassnet as gn
+    >>> from glassnet.cli.runs.data import DatasetSplits
+    >>> m = gn.models.Sequential([gn.layers.Input((1,)), gn.layers.Dense(1)])
+    >>> m.set_weights([np.array([[1.0]]), np.array([0.0])])
+    >>> part = (np.array([[1.0], [3.0]]), np.array([1.0, 4.0]))
+    >>> data = DatasetSplits(part, part, part, [], {}, task="regression", target="y")
+    >>> metrics, predicted = regression_metrics(m, data)
+    >>> predicted.tolist(), metrics["test_mse"], metrics["baseline_mse"]  # mean 2.5
+    ([1.0, 3.0], 0.5, 2.25)
     """
     x_test, y_test = data.test
     predicted = predict_values(model, x_test)
@@ -326,7 +343,14 @@ def predicted_vs_true(y_true: Any, y_pred: Any, target: str | None = None, r2: f
 
 
 def unusual_warnings(x: Any, statistics: Any) -> list[list[str]]:
-    """Each sample's warnings: an input unlike the training data (none without statistics)."""
+    """Each sample's warnings: an input unlike the training data (none without statistics).
+
+    >>> from glassnet.metrics import InputStatistics
+    >>> rng = np.random.default_rng(0)
+    >>> stats = InputStatistics.fit(rng.normal(size=(200, 2)), rng.normal(size=(200, 2)))
+    >>> [len(w) for w in unusual_warnings(np.array([[0.0, 0.0], [50.0, -50.0]]), stats)]
+    [0, 1]
+    """
     if statistics is None:
         return [[] for _ in range(len(x))]
     scores = statistics.score(x)
