@@ -315,25 +315,29 @@ def test_the_doctor_reads_whole_number_targets_under_a_regression_loss_as_values
     assert "validation_mix" in [f.name for f in found.findings]  # the same data as classes
 
 
-def test_runs_of_an_older_glassnet_stay_classifications(run, penguins, tmp_path):
+def test_runs_of_an_older_glassnet_stay_classifications(tmp_path):
     """Run folders written before --task have no task: they were classifications, and
     repeating or evaluating one must not infer a regression from its numeric labels."""
-    folder, _ = run
-    old = tmp_path / "old"
-    old.mkdir()
-    config = (folder / "config.toml").read_text().replace('task = "regression"\n', "")
-    assert "task" not in config and "glassnet_version" in config
-    (old / "config.toml").write_text(config)
-    args = ["train", "--config", str(old / "config.toml"), "--epochs", "1", "--quiet"]
-    assert main([*args, "--out", str(tmp_path / "again")]) == 0
-    info = json.loads((tmp_path / "again" / "run.json").read_text())
-    assert info["task"] == "classification" and len(info["class_names"]) == 94
-    (tmp_path / "again" / "config.json").write_text(
-        json.dumps({"dataset": str(penguins), "target": "body_mass_g", "layers": [16]})
+    x = np.linspace(0, 1, 100)
+    path = tmp_path / "grades.csv"  # 25 whole-number classes: a regression if inferred
+    path.write_text("x,grade\n" + "".join(f"{v:.3f},{int(v * 24.99)}\n" for v in x))
+    _, task, _ = choose_task(lambda t: gn.datasets.load_csv(path, "grade", task=t), None, "g")
+    assert task == "regression"
+    config = "\n".join(  # as glassnet wrote config.toml before --task
+        ['glassnet_version = "0.1.0"', f"dataset = {json.dumps(str(path))}", 'target = "grade"']
     )
-    del info["task"]
-    (tmp_path / "again" / "run.json").write_text(json.dumps(info))
-    assert runs.load_run(tmp_path / "again").config.task == "classification"
+    (tmp_path / "old.toml").write_text(config + "\nlayers = [4]\nepochs = 1\n")
+    run = tmp_path / "again"
+    assert (
+        main(["train", "--config", str(tmp_path / "old.toml"), "--out", str(run), "--quiet"]) == 0
+    )
+    info = json.loads((run / "run.json").read_text())
+    assert info["task"] == "classification" and len(info["class_names"]) == 25
+    del info["task"]  # and the folder itself as an older glassnet wrote it
+    (run / "run.json").write_text(json.dumps(info))
+    (run / "config.json").write_text(json.dumps({"dataset": str(path), "target": "grade"}))
+    assert runs.load_run(run).config.task == "classification"
+    assert runs.load_run(run).task == "classification"
 
 
 def test_the_stored_scores_are_scikit_learns(run):

@@ -1,7 +1,8 @@
 """One self-contained HTML page per training run: open report.html, nothing else needed.
 
 The page holds the model summary, the settings, the test metrics (accuracy beside the
-majority-class baseline and the balanced accuracy, and the per-class table), the
+majority-class baseline and the balanced accuracy, and the per-class table; for a regression
+R², MSE and MAE beside those of the training mean, and the predicted-vs-true figure), the
 diagnosis and every figure, the PNGs embedded as base64 `data:` URLs, so the file can be
 mailed or moved alone. No scripts, no external style sheets, no network.
 

@@ -8,7 +8,9 @@ A run folder holds:
   preprocessing, the data sizes and the split used, which `glassnet predict` needs;
 - `history.json` and `history.csv`: loss and metrics per epoch;
 - `metrics.json`: test loss, accuracy beside the majority-class baseline, balanced
-  accuracy, the classification report and the confusion matrix;
+  accuracy, the classification report and the confusion matrix; for a regression run
+  (`"task": "regression"`) test R², MSE and MAE beside the training mean's (see
+  `runs.regression`);
 - `diagnosis.txt` and `diagnosis.json`: what `gn.diagnose` found;
 - `input_stats.json`: what the training inputs looked like, so `glassnet predict` can warn
   about an input unlike them (older run folders lack it);
