@@ -349,3 +349,32 @@ def test_the_stored_scores_are_scikit_learns(run):
     assert metrics["test_r2"] == pytest.approx(sklearn_metrics.r2_score(y_test, pred))
     assert metrics["test_mse"] == pytest.approx(sklearn_metrics.mean_squared_error(y_test, pred))
     assert metrics["test_mae"] == pytest.approx(sklearn_metrics.mean_absolute_error(y_test, pred))
+
+
+def test_ctrl_c_keeps_the_best_epoch_and_still_predicts_in_the_targets_unit(
+    penguins, tmp_path, monkeypatch, capsys
+):
+    import os
+    import signal
+
+    original, calls = gn.optimizers.Adam.apply, {"n": 0}
+
+    def apply(self, pairs):
+        original(self, pairs)
+        calls["n"] += 1
+        if calls["n"] == 12:  # 8 steps an epoch: in epoch 2
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(gn.optimizers.Adam, "apply", apply)
+    out = tmp_path / "stopped"
+    args = ["train", "--dataset", str(penguins), "--target", "body_mass_g", "--layers", "8"]
+    assert main([*args, "--epochs", "5", "--lr", "0.05", "--out", str(out), "--quiet"]) == 130
+    err = capsys.readouterr().err
+    assert "keeping the weights and optimizer state of the end of epoch 1" in err
+    loaded, splits = _test_rows(out)
+    x_test, y_test = splits.test
+    pred = loaded.model.predict(x_test, verbose=0)[:, 0].astype(np.float64)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["interrupted"] is True
+    assert metrics["test_mse"] == pytest.approx(np.mean((y_test - pred) ** 2), rel=1e-9)
+    assert abs(pred.mean() - metrics["train_mean"]) < 800  # grams, not standardised units
