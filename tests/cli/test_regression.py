@@ -378,3 +378,19 @@ def test_ctrl_c_keeps_the_best_epoch_and_still_predicts_in_the_targets_unit(
     assert metrics["interrupted"] is True
     assert metrics["test_mse"] == pytest.approx(np.mean((y_test - pred) ** 2), rel=1e-9)
     assert abs(pred.mean() - metrics["train_mean"]) < 800  # grams, not standardised units
+
+
+def test_the_onnx_export_of_a_regression_run_answers_in_the_targets_unit(run, penguins, tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    folder, _ = run
+    out = tmp_path / "mass.onnx"
+    assert _cli("export", str(folder), "--format", "onnx", "--out", str(out))[0] == 0
+    with penguins.open() as handle:
+        raw = np.array([[float(r[c]) for c in FEATURES] for r in list(csv.DictReader(handle))[:5]])
+    answer = ort.InferenceSession(str(out)).run(None, {"input": raw.astype(np.float32)})[0]
+    loaded = runs.load_run(folder)
+    prep = loaded.preprocessing
+    x = ((raw - np.array(prep["mean"])) / np.array(prep["scale"])).astype(np.float32)
+    assert answer[:, 0] == pytest.approx(loaded.model.predict(x, verbose=0)[:, 0], rel=1e-5)
+    assert 2500 < answer.min() and answer.max() < 6500  # grams: raw columns in, grams out
