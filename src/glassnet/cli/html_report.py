@@ -1,7 +1,8 @@
 """One self-contained HTML page per training run: open report.html, nothing else needed.
 
 The page holds the model summary, the settings, the test metrics (accuracy beside the
-majority-class baseline and the balanced accuracy, and the per-class table), the
+majority-class baseline and the balanced accuracy, and the per-class table; for a regression
+R², MSE and MAE beside those of the training mean, and the predicted-vs-true figure), the
 diagnosis and every figure, the PNGs embedded as base64 `data:` URLs, so the file can be
 mailed or moved alone. No scripts, no external style sheets, no network.
 
@@ -24,6 +25,7 @@ __all__ = ["build_report", "embed_png"]
 # Figure file name -> section heading, in the order the page shows them.
 FIGURE_TITLES = {
     "learning_curves.png": "Learning curves",
+    "predicted_vs_true.png": "Predicted vs true (test part; the line is y = x)",
     "confusion_matrix.png": "Confusion matrix",
     "predictions.png": "Sample predictions (blue: right, red: wrong)",
     "decision_regions.png": "Decision regions",
@@ -63,7 +65,30 @@ def embed_png(path: str | os.PathLike) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+def _regression_table(metrics: Mapping[str, Any]) -> str:
+    """R², MSE and MAE on the test part, each beside the training-mean baseline's."""
+    rows = ["<tr><th>test</th><th>model</th><th>baseline (always the training mean)</th></tr>"]
+    for label, key in (("R²", "r2"), ("MSE", "mse"), ("MAE", "mae")):
+        model, baseline = metrics.get(f"test_{key}"), metrics.get(f"baseline_{key}")
+        rows.append(
+            f"<tr><th>{label}</th><td>{_number(model)}</td><td>{_number(baseline)}</td></tr>"
+        )
+    mean, seconds = metrics.get("train_mean"), metrics.get("training_seconds")
+    rows.append(f"<tr><th>training mean</th><td colspan=2>{_number(mean)}</td></tr>")
+    if isinstance(seconds, (int, float)):
+        rows.append(f"<tr><th>training time (s)</th><td colspan=2>{seconds:.4f}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _number(value: Any) -> str:
+    from glassnet.cli.runs.regression import score_number
+
+    return html.escape(score_number(value))
+
+
 def _metrics_table(metrics: Mapping[str, Any]) -> str:
+    if metrics.get("task") == "regression":
+        return _regression_table(metrics)
     rows = []
     summary = metrics.get("summary") or {}
     named = [
@@ -97,11 +122,14 @@ def build_report(
         config: the settings that ran, shown as a table.
         metrics: as in a run's metrics.json: "test_accuracy", "test_loss", "summary"
             (baseline, balanced accuracy, warnings), "report_text" (per-class table),
+            or for a regression ("task": "regression") "test_r2", "test_mse", "test_mae",
+            their "baseline_..." and "train_mean", and "history_units";
             "interrupted" and "interrupted_note" (where training stopped and what the
             model is, as the console said it).
         diagnosis: the text of `gn.diagnose(...)`.
         figures: file name -> PNG path; known names get their heading (learning curves,
-            confusion matrix, predictions, decision regions, network), others their name.
+            predicted vs true, confusion matrix, predictions, decision regions, network),
+            others their name.
         sections: (heading, HTML) pairs shown after the settings, e.g. the
             hyperparameters vs parameters tables; the HTML is inserted as given.
 
@@ -141,6 +169,8 @@ def build_report(
             parts.append(f'<p class="note">{html.escape(str(warning))}</p>')
         if metrics.get("report_text"):
             parts.append(f"<pre>{html.escape(str(metrics['report_text']))}</pre>")
+        if metrics.get("history_units"):
+            parts.append(f"<p>{html.escape(str(metrics['history_units']))}</p>")
     if diagnosis:
         parts += ["<h2>Diagnosis</h2>", f"<pre>{html.escape(diagnosis)}</pre>"]
     ordered = sorted(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -193,7 +193,31 @@ def read_summary(history: Any, run: Run, data: Any, model: Any, summary: Any) ->
     given = read_data(data, run)
     if given is not None:
         result = RunSummary(data=given, model=result.model, early_stopping=result.early_stopping)
+    if result.data is not None and is_regression(result) and result.data.class_counts:
+        # Whole-number targets (grams, counts) look like labels; under a regression loss
+        # they are values, and class mixes or baselines of them would mislead.
+        plain = replace(result.data, class_counts=None, validation_class_counts=None)
+        result = RunSummary(data=plain, model=result.model, early_stopping=result.early_stopping)
     return result
+
+
+# Keras's regression losses, by the names a model summary records.
+REGRESSION_LOSSES = frozenset(
+    {
+        "mean_squared_error",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_squared_logarithmic_error",
+        "huber",
+        "log_cosh",
+    }
+)
+
+
+def is_regression(summary: RunSummary) -> bool:
+    """Whether the run's model was compiled with a regression loss (MSE, MAE, Huber, ...)."""
+    model = summary.model
+    return model is not None and str(model.loss or "").lower() in REGRESSION_LOSSES
 
 
 def learning_rate_of(run: Run, summary: RunSummary) -> float | None:

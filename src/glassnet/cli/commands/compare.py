@@ -56,8 +56,8 @@ def compare_rows(folders: list[str | Path]) -> tuple[list[str], list[dict[str, A
     """(the hyperparameters that differ, one row per run, the ones all runs share).
 
     Each row holds "run" (the folder), "settings" (every hyperparameter), "history", and the
-    results "best_val_loss", "best_epoch" (from 1), "test_accuracy", "baseline", "seconds"
-    (None when the run lacks it).
+    results "best_val_loss", "best_epoch" (from 1), "test_accuracy", "baseline", "seconds",
+    and for a regression run "test_r2" and "baseline_r2" (None when the run lacks it).
 
     Raises:
         ValueError: fewer than two runs, or a folder that is not a run folder.
@@ -90,6 +90,8 @@ def compare_rows(folders: list[str | Path]) -> tuple[list[str], list[dict[str, A
                 "best_epoch": best + 1 if best is not None else None,
                 "test_accuracy": metrics.get("test_accuracy"),
                 "baseline": (metrics.get("summary") or {}).get("baseline"),
+                "test_r2": metrics.get("test_r2"),  # a regression run: R² beside its baseline
+                "baseline_r2": metrics.get("baseline_r2"),
                 "seconds": metrics.get("training_seconds"),
             }
         )
@@ -115,6 +117,11 @@ def _results(row: dict[str, Any]) -> list[str]:
     shown = "—" if accuracy is None else f"{accuracy:.4f}"
     if accuracy is not None and baseline is not None:
         shown += f" (baseline {baseline:.4f})"
+    r2 = row.get("test_r2")
+    if accuracy is None and isinstance(r2, (int, float)):
+        shown = f"{r2:.4f}"
+        if isinstance(row.get("baseline_r2"), (int, float)):
+            shown += f" (baseline {row['baseline_r2']:.4f})"
     return [
         "—" if row["best_val_loss"] is None else f"{row['best_val_loss']:.4f}",
         _value(row["best_epoch"]),
@@ -126,8 +133,17 @@ def _results(row: dict[str, Any]) -> list[str]:
 _RESULT_HEADERS = ["best val_loss", "at epoch", "test accuracy", "time"]
 
 
+def _result_headers(rows: list[dict[str, Any]]) -> list[str]:
+    """The result columns' headings: "test R²" when every run is a regression."""
+    if rows and all(r.get("test_accuracy") is None and r.get("test_r2") is not None for r in rows):
+        return [*_RESULT_HEADERS[:2], "test R²", *_RESULT_HEADERS[3:]]
+    if any(r.get("test_r2") is not None for r in rows):
+        return [*_RESULT_HEADERS[:2], "test accuracy or R²", *_RESULT_HEADERS[3:]]
+    return _RESULT_HEADERS
+
+
 def _table_text(differ: list[str], rows: list[dict[str, Any]], shared: dict) -> str:
-    headers = ["run", *differ, *_RESULT_HEADERS]
+    headers = ["run", *differ, *_result_headers(rows)]
     body = [[r["run"], *(_value(r["settings"].get(k)) for k in differ), *_results(r)] for r in rows]
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
@@ -167,7 +183,7 @@ def _figure_png(rows: list[dict[str, Any]]) -> str:
 def _page(differ: list[str], rows: list[dict[str, Any]], shared: dict) -> str:
     esc = html.escape
     head = "".join(f'<th class="differs">{esc(k)}</th>' for k in differ)
-    head += "".join(f"<th>{esc(h)}</th>" for h in _RESULT_HEADERS)
+    head += "".join(f"<th>{esc(h)}</th>" for h in _result_headers(rows))
     body = ""
     for row in rows:
         cells = "".join(

@@ -1,4 +1,5 @@
-"""`glassnet evaluate RUN_OR_MODEL`: the classification report and the diagnosis.
+"""`glassnet evaluate RUN_OR_MODEL`: the classification report (for a regression run, R²,
+MSE and MAE beside the baseline of the training mean) and the diagnosis.
 
 Without `--dataset`, a run folder is evaluated on the test part of its own data (the
 same split, from its config). With `--dataset`, the model is evaluated on that data's
@@ -9,6 +10,9 @@ test part: the official test set of fashion-mnist / mnist, or every row of a CSV
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+import numpy as np
 
 from glassnet.cli.runs import evaluation_data, load_run, probabilities
 
@@ -33,20 +37,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the report and diagnosis; return the exit status."""
-    from glassnet import metrics
+    """Print the report (a regression run: R², MSE and MAE beside the training-mean
+    baseline) and the diagnosis; return the exit status."""
     from glassnet.doctor import diagnose
 
     loaded = load_run(args.model)
     x, y, names = evaluation_data(loaded, args.dataset, args.target)
-    n_outputs = loaded.model.output_sample_shape[-1]
-    if len(names) != n_outputs:
-        raise ValueError(
-            f"--dataset {args.dataset} has {len(names)} classes but the model has "
-            f"{n_outputs} outputs."
-        )
-    predicted = probabilities(loaded.model, x).argmax(axis=1)
-    print(metrics.classification_report(y, predicted, class_names=names))
+    if loaded.task == "regression":
+        print(_regression_text(loaded, x, y, args.dataset))
+    else:
+        _print_classification(loaded, x, y, names, args.dataset)
     if loaded.history:
         print()
         diagnosis = diagnose(loaded.history, model=loaded.model, summary=loaded.summary)
@@ -54,3 +54,33 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n(No training history with this model, so no diagnosis.)")
     return 0
+
+
+def _regression_text(loaded, x, y, dataset: str | None) -> str:
+    """R², MSE and MAE beside the baseline of the run's training mean (from run.json)."""
+    from glassnet.cli.runs.regression import predict_values, regression_scores, scores_text
+
+    part = "test" if dataset is None else Path(dataset).name
+    if not loaded.info:  # a bare model file does not know its training targets
+        scores = regression_scores(y, predict_values(loaded.model, x), float(np.mean(y)))
+        return scores_text(scores, part=part, baseline="the mean of these rows")
+    train_mean = loaded.info.get("target_train_mean")
+    if not isinstance(train_mean, (int, float)) or isinstance(train_mean, bool):
+        raise ValueError(
+            f"{loaded.path / 'run.json'} is damaged: a regression run needs its "
+            f"target_train_mean (a number), got {train_mean!r:.40}."
+        )
+    scores = regression_scores(y, predict_values(loaded.model, x), float(train_mean))
+    return scores_text(scores, loaded.info.get("target"), part=part)
+
+
+def _print_classification(loaded, x, y, names, dataset: str | None) -> None:
+    from glassnet import metrics
+
+    n_outputs = loaded.model.output_sample_shape[-1]
+    if len(names) != n_outputs:
+        raise ValueError(
+            f"--dataset {dataset} has {len(names)} classes but the model has {n_outputs} outputs."
+        )
+    predicted = probabilities(loaded.model, x).argmax(axis=1)
+    print(metrics.classification_report(y, predicted, class_names=names))

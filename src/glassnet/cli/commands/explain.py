@@ -115,14 +115,21 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--sample must be in [0, {len(x)}) for this data, got {args.sample}.")
     sample, label = x[args.sample], y[args.sample]
     forward = explain.forward(loaded.model, sample, **csv_inputs(loaded, sample))
-    logits = getattr(loaded.model.loss, "from_logits", False)
-    probabilities = class_probabilities(forward.output[None], logits)[0]
-    predicted = int(np.argmax(probabilities))
-    parts = [
-        str(forward),
-        f"sample {args.sample}: true class {int(label)} '{names[int(label)]}', "
-        f"predicted {predicted} '{names[predicted]}' (probability {probabilities[predicted]:.3f})",
-    ]
+    if loaded.task == "regression":  # a number, not a class
+        target = loaded.info.get("target") or "the target"
+        outcome = (
+            f"sample {args.sample}: true {target} {float(label):.6g}, predicted "
+            f"{float(np.ravel(forward.output)[0]):.6g}"
+        )
+    else:
+        logits = getattr(loaded.model.loss, "from_logits", False)
+        probabilities = class_probabilities(forward.output[None], logits)[0]
+        predicted = int(np.argmax(probabilities))
+        outcome = (
+            f"sample {args.sample}: true class {int(label)} '{names[int(label)]}', predicted "
+            f"{predicted} '{names[predicted]}' (probability {probabilities[predicted]:.3f})"
+        )
+    parts = [str(forward), outcome]
     if gradient is not None:  # computed before anything is printed: an error prints alone
         layer, where = gradient
         parts.append(str(explain.gradient(loaded.model, sample, label, layer=layer, **where)))

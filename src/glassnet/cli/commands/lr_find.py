@@ -12,6 +12,7 @@ import argparse
 
 from glassnet.cli.commands.train import config_from_args
 from glassnet.cli.runs.data import build_model, load_splits
+from glassnet.cli.runs.regression import target_scaling
 
 __all__ = ["add_parser", "run"]
 
@@ -33,6 +34,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="fashion-mnist (default), fashion-mnist-sample, mnist or FILE.csv",
     )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        help="as glassnet train's (default: inferred from the target)",
+    )
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
     p.add_argument("--dropout", type=float, help="Dropout rate after each hidden layer")
@@ -66,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     splits = load_splits(config)
     x, y = splits.train
-    model = build_model(config, x.shape[1:], len(splits.class_names))
+    if splits.task == "regression":  # the standardised target, as glassnet train fits
+        scaling = target_scaling(y)
+        y = (y - scaling["mean"]) / scaling["scale"]
+    model = build_model(config, x.shape[1:], len(splits.class_names), splits.task)
     found = tuning.find_learning_rate(
         model,
         x,

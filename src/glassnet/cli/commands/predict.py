@@ -1,4 +1,5 @@
-"""`glassnet predict RUN_OR_MODEL INPUT`: the class of an image or of each row of a CSV file.
+"""`glassnet predict RUN_OR_MODEL INPUT`: the class of an image or of each row of a CSV file
+(for a regression run, the predicted number of each row).
 
 An image (PNG, or JPEG and the other formats Pillow reads) of at most `MAX_IMAGE_PIXELS`
 pixels (50 million, e.g. 8,000 x 6,250) becomes the model's input in four steps; a larger
@@ -250,7 +251,8 @@ def predict_file(
     """One dict per sample: "class", "probability", "top" (name, probability) pairs, and
     "warnings" (an input unlike the training data, a low top probability) with the
     "unusual_score" (None without the run's input statistics). A list given as `steps`
-    gets the preprocessing done, one line per step.
+    gets the preprocessing done, one line per step. A regression run's dicts hold "value"
+    instead of classes (see `regression_predictions`).
     """
     path = Path(path)
     if path.is_dir():
@@ -268,6 +270,8 @@ def predict_file(
             steps.append("scaled to [0, 1], as the training images")
     if steps is not None and path.suffix.lower() == ".csv":
         steps.append(_describe_rows(loaded))
+    if loaded.task == "regression":
+        return regression_predictions(loaded, x)
     probs = probabilities(loaded.model, x)  # (n, n_classes)
     names = loaded.class_names
     statistics, _ = read_input_statistics(loaded.path if loaded.info else None)
@@ -283,6 +287,35 @@ def predict_file(
             "unusual_score": None if caveats.scores is None else float(caveats.scores[i]),
         }
         for i, (row, p, warns) in enumerate(zip(order, probs, caveats.warnings, strict=True))
+    ]
+
+
+def regression_predictions(loaded: LoadedRun, x: np.ndarray) -> list[dict[str, Any]]:
+    """One dict per row of a regression run: "value" (the predicted target), "target" (its
+    column), "warnings" (an input unlike the training data) and "unusual_score".
+
+    >>> import glassnet as gn
+    >>> m = gn.models.Sequential([gn.layers.Input((1,)), gn.layers.Dense(1)])
+    >>> m.compile(optimizer="adam", loss="mse")
+    >>> m.set_weights([np.array([[2.0]]), np.array([1.0])])
+    >>> loaded = LoadedRun(model=m, path=Path("m.glassnet"), info={})
+    >>> regression_predictions(loaded, np.array([[1.0]]))[0]["value"]
+    3.0
+    """
+    from glassnet.cli.runs.regression import predict_values, unusual_warnings
+
+    values = predict_values(loaded.model, x)
+    statistics, _ = read_input_statistics(loaded.path)
+    scores = None if statistics is None else statistics.score(x)
+    warnings = unusual_warnings(x, statistics)
+    return [
+        {
+            "value": float(value),
+            "target": loaded.info.get("target"),
+            "warnings": warns,
+            "unusual_score": None if scores is None else float(scores[i]),
+        }
+        for i, (value, warns) in enumerate(zip(values, warnings, strict=True))
     ]
 
 
@@ -307,6 +340,17 @@ def limits_note(loaded: LoadedRun) -> str:
     a bare model file has no record of its training inputs.
     """
     statistics, reason = read_input_statistics(loaded.path if loaded.info else None)
+    if loaded.task == "regression":
+        return (
+            f"This model predicts {loaded.info.get('target') or 'the target'}, a number; it "
+            "answers for any input, even one unlike its training rows. "
+            + (
+                f"Unusual inputs are not detected: {reason}."
+                if statistics is None
+                else "Inputs unlike the training data are flagged (so are about "
+                f"{1 - statistics.coverage:.1%} of real ones)."
+            )
+        )
     names = loaded.class_names
     uniform = np.full((1, len(names)), 1.0 / len(names))  # the note does not depend on it
     x = None if statistics is None else statistics.mean[None]
@@ -331,6 +375,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for i, result in enumerate(results):
         prefix = f"row {i + 1}: " if len(results) > 1 else ""
+        if "value" in result:  # a regression run: the predicted number
+            print(f"{prefix}{result['target'] or 'value'} = {result['value']:.6g}")
+            for warning in result["warnings"]:
+                print(f"{prefix}⚠ {warning}")
+            continue
         tops = ", ".join(f"{name} {p:.1%}" for name, p in result["top"])
         print(f"{prefix}{result['class']} ({result['probability']:.1%}); top: {tops}")
         for warning in result["warnings"]:

@@ -1,6 +1,6 @@
 """`glassnet train`: train on Fashion-MNIST (or its sample), MNIST or a CSV; write a run folder.
 
-Flags override the keys of `--config FILE.toml` (the same names: dataset, target,
+Flags override the keys of `--config FILE.toml` (the same names: dataset, target, task,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
 seed, out, limit, test_limit, missing). A CSV's text feature columns are one-hot encoded,
 with the categories of the training part, and what was done is printed. The run folder
@@ -15,6 +15,7 @@ import argparse
 from pathlib import Path
 
 from glassnet.cli.runs import IMAGE_DATASETS, TrainConfig, load_config_file
+from glassnet.cli.runs.config import VERSION_KEY
 from glassnet.cli.runs.train import run_training
 
 __all__ = ["add_parser", "config_from_args", "run"]
@@ -23,6 +24,7 @@ __all__ = ["add_parser", "config_from_args", "run"]
 _FLAGS = {
     "dataset": "dataset",
     "target": "target",
+    "task": "task",
     "layers": "layers",
     "activation": "activation",
     "dropout": "dropout",
@@ -64,6 +66,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="HOW",
         help="missing values in a CSV: drop (the rows), mean, median or most-frequent (fill "
         "in that value of the training part); by default they are an error",
+    )
+    p.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        help="what to predict from a CSV: classes, or a number (a Dense(1) output, mean "
+        "squared error, R² beside the mean baseline); default: inferred from the target",
     )
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
@@ -117,6 +125,9 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
             f"at position {error.start}): expected a TOML or JSON file."
         ) from None
     values = {("learning_rate" if k == "lr" else k.replace("-", "_")): v for k, v in values.items()}
+    csv_run = str(values.get("dataset", "")).lower().endswith(".csv")
+    if VERSION_KEY in values and "task" not in values and csv_run:
+        values["task"] = "classification"  # a run of a glassnet before --task: as it ran
     from_file = set(values)
     if "out" in values and _same_folder(values["out"], Path(args.config).parent):
         del values["out"]  # a run folder's own config (older glassnet): repeat into a new one

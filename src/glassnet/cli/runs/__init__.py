@@ -1,7 +1,8 @@
 """Run folders: what `glassnet train` writes and `predict`, `evaluate`, `summary` and
 `explain` read. One module per concern: `config` (the settings and their files), `data`
-(load, split, preprocess, build the model), `train` (train, evaluate, write) and `folder`
-(the folder's files, written atomically, and reading them back).
+(load, split, preprocess, build the model), `train` (train, evaluate, write), `folder`
+(the folder's files, written atomically, and reading them back) and `regression` (the task
+inferred from a CSV target, the target's scaling, R², MSE and MAE beside the mean baseline).
 """
 
 from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig, load_config_file

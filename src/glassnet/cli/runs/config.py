@@ -34,6 +34,7 @@ __all__ = ["IMAGE_DATASETS", "VERSION_KEY", "TrainConfig", "load_config_file"]
 IMAGE_DATASETS = ("fashion-mnist", "fashion-mnist-sample", "mnist")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 CSV_MISSING = ("error", "drop", "mean", "median", "most-frequent")
+TASKS = ("classification", "regression")
 
 
 @dataclass
@@ -44,6 +45,9 @@ class TrainConfig:
         dataset: "fashion-mnist", "fashion-mnist-sample" (the 7,000 images shipped with
             glassnet), "mnist" or the path of a CSV file.
         target: the label column of a CSV file (required for CSV, not allowed otherwise).
+        task: "classification" or "regression" (a CSV file only: a Dense(1) output and the
+            mean squared error); None infers it from the target column (see
+            `glassnet.cli.runs.regression.choose_task`). A run folder keeps the task that ran.
         layers: units of each hidden Dense layer, e.g. [128] (the lecture's model).
         activation: the hidden layers' activation.
         dropout: Dropout rate after each hidden layer, in [0, 1); 0 for none.
@@ -69,6 +73,7 @@ class TrainConfig:
 
     dataset: str = "fashion-mnist"
     target: str | None = None
+    task: str | None = None
     layers: list[int] = field(default_factory=lambda: [128])
     activation: str = "relu"
     dropout: float = 0.0
@@ -130,6 +135,12 @@ class TrainConfig:
             raise ValueError(f"--target is for CSV files; {self.dataset} has its own labels.")
         if not is_image and not self.target:
             raise ValueError(f"--target COLUMN is required with a CSV dataset ({self.dataset}).")
+        if self.task is not None:
+            self.task = check_one_of("task", str(self.task).lower(), TASKS)
+            if is_image and self.task == "regression":
+                raise ValueError(
+                    f"--task regression is for CSV files; {self.dataset} has class labels."
+                )
         self.layers = _int_list("layers", self.layers)
         self.split = _float_list("split", self.split)
         if len(self.split) != 3 or min(self.split) <= 0 or abs(sum(self.split) - 1) > 1e-6:

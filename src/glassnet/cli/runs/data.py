@@ -32,8 +32,9 @@ class DatasetSplits:
     """The training, validation and test parts, preprocessed as the model sees them.
 
     Attributes:
-        train, val, test: (x, y) pairs; x float32, y integer labels.
-        class_names: one name per label.
+        train, val, test: (x, y) pairs; x float32, y integer labels (float64 target values
+            for a regression).
+        class_names: one name per label ([] for a regression).
         preprocessing: how raw inputs become model inputs (see `preprocess`).
         feature_names: the model's input names for a CSV ("island=Dream" for a one-hot
             column), or None for images.
@@ -42,6 +43,9 @@ class DatasetSplits:
         table: a CSV's fitted `TablePreprocessor.to_dict()` (fill-in values, categories),
             applied before `preprocessing`; None for images.
         table_summary: one line on what that preprocessing did (for the CLI to print).
+        task: "classification" or "regression".
+        target: the CSV target column, or None for images.
+        task_note: the line saying that a regression was inferred from the target, or None.
     """
 
     train: tuple[np.ndarray, np.ndarray]
@@ -53,6 +57,9 @@ class DatasetSplits:
     notes: dict[str, str] = field(default_factory=dict)
     table: dict[str, Any] | None = None
     table_summary: str | None = None
+    task: str = "classification"
+    target: str | None = None
+    task_note: str | None = None
 
     def split_used(self) -> dict[str, Any]:
         """The split that was actually used: samples, fractions and how each part was made.
@@ -148,9 +155,11 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
     three ways by `config.split`. Then `config.limit` cuts the training part and
     `config.test_limit` the test part, and `DatasetSplits.notes` says so.
     """
+    from glassnet.cli.runs.regression import choose_task
 
     rng = np.random.default_rng(config.seed)
     notes: dict[str, str] = {}
+    task, task_note = "classification", None
     if config.dataset in IMAGE_DATASETS:
         load, names = image_dataset(config.dataset)
         (x, y), test = load()
@@ -165,7 +174,14 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         feature_names = None
         table = summary = None
     else:
-        table, (train, val, test) = _load_table(config)
+        splits: dict[str, Any] = {}
+
+        def load(task: str) -> Any:
+            table, splits["parts"] = _load_table(config, task)
+            return table
+
+        table, task, task_note = choose_task(load, config.task, config.target)
+        train, val, test = splits["parts"]
         summary = table_summary(table)
         mean, scale = train[0].mean(axis=0), train[0].std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)  # a constant column is only centred
@@ -174,22 +190,27 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         feature_names = list(table.feature_names)
     train = _first(train, config.limit, "limit", notes, "train")
     test = _first(test, config.test_limit, "test_limit", notes, "test")
+    y_type = np.float64 if task == "regression" else np.int64
     return DatasetSplits(
-        train=(preprocess(train[0], prep), train[1].astype(np.int64)),
-        val=(preprocess(val[0], prep), val[1].astype(np.int64)),
-        test=(preprocess(test[0], prep), test[1].astype(np.int64)),
+        train=(preprocess(train[0], prep), train[1].astype(y_type)),
+        val=(preprocess(val[0], prep), val[1].astype(y_type)),
+        test=(preprocess(test[0], prep), test[1].astype(y_type)),
         class_names=names,
         preprocessing=prep,
         feature_names=feature_names,
         notes=notes,
         table=None if table is None else table.preprocessor.to_dict(),
         table_summary=summary,
+        task=task,
+        target=config.target,
+        task_note=task_note,
     )
 
 
-def _load_table(config: TrainConfig) -> tuple[Any, tuple[Any, Any, Any]]:
-    """The CSV table, its fill-in values and categories learned from the training part
-    only, and its (train, val, test) parts: the split is made from the labels first."""
+def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, Any]]:
+    """The CSV table for `task`, its fill-in values and categories learned from the
+    training part only, and its (train, val, test) parts: the split is made from the labels
+    first."""
     from glassnet import datasets
 
     parts: dict[str, Any] = {}
@@ -200,7 +221,11 @@ def _load_table(config: TrainConfig) -> tuple[Any, tuple[Any, Any, Any]]:
         return parts["split"][0][0]
 
     table = datasets.load_csv(
-        config.dataset, target=config.target, missing=config.missing, fit_rows=training_rows
+        config.dataset,
+        target=config.target,
+        missing=config.missing,
+        fit_rows=training_rows,
+        task=task,
     )
     split = tuple((table.x[rows], table.y[rows]) for rows, _ in parts["split"])
     return table, split
@@ -244,11 +269,15 @@ def _first(part, limit: int | None, key: str, notes: dict[str, str], name: str):
     return x[:limit], y[:limit]
 
 
-def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: int) -> Any:
+def build_model(
+    config: TrainConfig, input_shape: tuple[int, ...], n_classes: int, task: str = "classification"
+) -> Any:
     """The network of `config`: Flatten -> (Dense [-> Dropout]) per hidden layer -> Dense.
 
     The output layer gives logits; the model is compiled with
-    `SparseCategoricalCrossentropy(from_logits=True)` and accuracy, as the lecture.
+    `SparseCategoricalCrossentropy(from_logits=True)` and accuracy, as the lecture. For
+    `task="regression"` the output is one linear unit, compiled with `MeanSquaredError`
+    and the mean absolute error ("mae") as its metric (`n_classes` is not used).
 
     >>> model = build_model(TrainConfig(layers=[8]), (4, 4), 3)
     >>> [type(layer).__name__ for layer in model.layers], model.count_params()
@@ -264,13 +293,18 @@ def build_model(config: TrainConfig, input_shape: tuple[int, ...], n_classes: in
         stack.append(layers.Dense(units, activation=config.activation))
         if config.dropout > 0:
             stack.append(layers.Dropout(config.dropout))
-    stack.append(layers.Dense(n_classes))
+    regression = task == "regression"
+    stack.append(layers.Dense(1 if regression else n_classes))
     model = Sequential(stack)
     optimizer = {"adam": optimizers.Adam, "sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop}
     model.compile(
         optimizer=optimizer[config.optimizer](learning_rate=config.learning_rate),
-        loss=losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
+        loss=(
+            losses.MeanSquaredError()
+            if regression
+            else losses.SparseCategoricalCrossentropy(from_logits=True)
+        ),
+        metrics=["mae"] if regression else ["accuracy"],
     )
     return model
 

@@ -8,7 +8,9 @@ A run folder holds:
   preprocessing, the data sizes and the split used, which `glassnet predict` needs;
 - `history.json` and `history.csv`: loss and metrics per epoch;
 - `metrics.json`: test loss, accuracy beside the majority-class baseline, balanced
-  accuracy, the classification report and the confusion matrix;
+  accuracy, the classification report and the confusion matrix; for a regression run
+  (`"task": "regression"`) test R², MSE and MAE beside the training mean's (see
+  `runs.regression`);
 - `diagnosis.txt` and `diagnosis.json`: what `gn.diagnose` found;
 - `input_stats.json`: what the training inputs looked like, so `glassnet predict` can warn
   about an input unlike them (older run folders lack it);
@@ -43,6 +45,11 @@ from glassnet.cli.runs.data import (
     probabilities,
 )
 from glassnet.cli.runs.hyper import knobs_html
+from glassnet.cli.runs.regression import (
+    REGRESSION_LOSSES,
+    predicted_vs_true,
+    regression_metrics,
+)
 from glassnet.cli.runs.stats import record_input_statistics
 
 __all__ = [
@@ -105,30 +112,38 @@ def write_run(
     plt = plots.pyplot()
     with atomic_folder(out, overwrite) as work:
         x_test, y_test = data.test
-        probs = probabilities(model, x_test)  # (n_test, n_classes)
-        predicted = probs.argmax(axis=1)
-        n_classes = len(data.class_names)
-        classification = metrics_module.classification_report(
-            y_test, predicted, class_names=data.class_names
-        )
-        cm = metrics_module.confusion_matrix(y_test, predicted, n_classes=n_classes)
-        test_logs = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+        regression = data.task == "regression"
         values = dict(getattr(history, "history", {}))
         try:
             diagnosis = diagnose(history, data=(data.train, data.val), model=model)
             diagnosis_text, diagnosis_dict = diagnosis.text("cli"), diagnosis.to_dict("cli")
         except ValueError as error:  # e.g. interrupted before the first epoch ended
             diagnosis_text, diagnosis_dict = f"No diagnosis: {error}", {"error": str(error)}
-        metrics = {
-            "test_loss": float(test_logs["loss"]),
-            "test_accuracy": float(test_logs.get("accuracy", classification.summary.accuracy)),
-            "summary": classification.summary.to_dict(),
-            "classification_report": classification.to_dict(),
-            "confusion_matrix": cm.tolist(),
-            "class_names": data.class_names,
-            "report_text": str(classification),
-            **dict(extra or {}),
-        }
+        figures: dict[str, Any] = {}
+        if regression:
+            metrics, predicted = regression_metrics(model, data, dict(extra or {}))
+            figures["predicted_vs_true.png"] = predicted_vs_true(
+                y_test, predicted, data.target, metrics["test_r2"]
+            )
+        else:
+            probs = probabilities(model, x_test)  # (n_test, n_classes)
+            predicted = probs.argmax(axis=1)
+            n_classes = len(data.class_names)
+            classification = metrics_module.classification_report(
+                y_test, predicted, class_names=data.class_names
+            )
+            cm = metrics_module.confusion_matrix(y_test, predicted, n_classes=n_classes)
+            test_logs = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+            metrics = {
+                "test_loss": float(test_logs["loss"]),
+                "test_accuracy": float(test_logs.get("accuracy", classification.summary.accuracy)),
+                "summary": classification.summary.to_dict(),
+                "classification_report": classification.to_dict(),
+                "confusion_matrix": cm.tolist(),
+                "class_names": data.class_names,
+                "report_text": str(classification),
+                **dict(extra or {}),
+            }
         run_info = {
             "format": "glassnet-run",
             "version": 1,
@@ -141,6 +156,12 @@ def write_run(
             "input_shape": list(data.train[0].shape[1:]),
             "samples": {"train": len(data.train[0]), "val": len(data.val[0]), "test": len(x_test)},
             "split": data.split_used(),
+            "task": data.task,
+            **(
+                {"target": data.target, "target_train_mean": metrics["train_mean"]}
+                if regression
+                else {}
+            ),
         }
         model.save(str(work / MODEL_FILE))
         repeat = config.to_repeat()
@@ -168,16 +189,16 @@ def write_run(
             (work / name).write_text(text, encoding="utf-8")
         record_input_statistics(work, data.train[0], data.val[0])
 
-        figures: dict[str, Any] = {}
         if values.get("loss"):
             figures["learning_curves.png"] = plots.plot_learning_curves(values)
-        figures["confusion_matrix.png"] = plots.plot_confusion_matrix(cm, data.class_names)
-        if x_test.ndim == 3:
+        if not regression:
+            figures["confusion_matrix.png"] = plots.plot_confusion_matrix(cm, data.class_names)
+        if x_test.ndim == 3 and not regression:
             shown = min(N_PREDICTION_IMAGES, len(x_test))
             figures["predictions.png"] = plots.plot_predictions(
                 x_test[:shown], y_test[:shown], probs[:shown], data.class_names
             )
-        if x_test.ndim == 2 and x_test.shape[1] == 2:
+        if x_test.ndim == 2 and x_test.shape[1] == 2 and not regression:
             figures["decision_regions.png"] = plots.plot_decision_regions(model, x_test, y_test)
         if int(np.prod(x_test.shape[1:])) <= _NETWORK_MAX_INPUTS:
             figures["network.png"] = plots.plot_network(model)
@@ -256,8 +277,20 @@ class LoadedRun:
     summary: dict[str, Any] | None = None
 
     @property
+    def task(self) -> str:
+        """The run's task: "regression" (it predicts a number) or "classification" (also run
+        folders written before regression runs existed); a bare model file's by its loss."""
+        if not self.info:
+            loss = getattr(getattr(self.model, "loss", None), "name", None)
+            return "regression" if loss in REGRESSION_LOSSES else "classification"
+        return "regression" if self.info.get("task") == "regression" else "classification"
+
+    @property
     def class_names(self) -> list[str]:
-        """The run's class names, or "0".."n-1" from the model's output width."""
+        """The run's class names, or "0".."n-1" from the model's output width ([] for a
+        regression run)."""
+        if self.task == "regression":
+            return []
         names = self.info.get("class_names")
         return list(names) if names else [str(i) for i in range(self.model.output_sample_shape[-1])]
 
@@ -277,7 +310,8 @@ def evaluation_data(
     every row of a CSV file (`target` names its label column).
 
     Returns:
-        (x, y, class_names).
+        (x, y, class_names); for a regression run y holds the target values and
+        class_names is [].
 
     Raises:
         ValueError: a bare model file without `dataset`, `target` for an image dataset,
@@ -304,7 +338,7 @@ def evaluation_data(
         _check_inputs(loaded, x, dataset)
         return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
-    table = datasets.load_csv(dataset, target=target)
+    table = datasets.load_csv(dataset, target=target, task=loaded.task)
     features = loaded.info.get("feature_names")
     if features is not None and table.feature_names != list(features):
         raise ValueError(
@@ -355,6 +389,8 @@ def load_run(path: str | os.PathLike) -> LoadedRun:
                 config = TrainConfig.from_mapping(values)
             except (ValueError, TypeError) as error:
                 raise ValueError(f"{path / 'config.json'}: {error}") from None
+            if config.task is None and config.dataset not in IMAGE_DATASETS:
+                config.task = _run_task(info)  # a run of an older glassnet: as it ran
         history = summary = None
         if (path / "history.json").is_file():
             stored = _read_json_object(path / "history.json")
@@ -423,7 +459,18 @@ def _check_run_info(file: Path, info: dict[str, Any], model: Any) -> None:
     names = info["class_names"]
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise ValueError(f"{file}: class_names must be a list of names, got {names!r:.80}.")
-    if outputs is not None and len(names) != outputs and not (outputs == 1 and len(names) == 2):
+    if info.get("task", "classification") not in ("classification", "regression"):
+        raise ValueError(
+            f"{file}: task must be classification or regression, got {info['task']!r:.80}."
+        )
+    if info.get("task") == "regression":
+        if outputs != 1 or names:
+            raise ValueError(
+                f"{file} is a regression run, which has one output and no class names, but "
+                f"the model has {outputs} output(s) and run.json {len(names)} class name(s): "
+                "the run folder is damaged or its files come from different runs."
+            )
+    elif outputs is not None and len(names) != outputs and not (outputs == 1 and len(names) == 2):
         raise ValueError(
             f"{file} lists {len(names)} class name(s), but the model has {outputs} output(s): "
             "the run folder is damaged or its files come from different runs."
@@ -459,6 +506,11 @@ def _check_run_info(file: Path, info: dict[str, Any], model: Any) -> None:
                     + (" > 0" if key == "scale" else "")
                     + f", got {values!r:.80}."
                 )
+
+
+def _run_task(info: dict[str, Any]) -> str:
+    """run.json's task; older run folders have none and are classifications."""
+    return "regression" if info.get("task") == "regression" else "classification"
 
 
 def _is_real(value: Any) -> bool:

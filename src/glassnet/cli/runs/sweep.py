@@ -62,7 +62,7 @@ def run_name(config: TrainConfig, swept: list[str]) -> str:
 def initial_weights(config: TrainConfig) -> list[Any]:
     """The starting weights of `config`'s architecture, drawn from its seed."""
     data = load_splits(dataclasses.replace(config, limit=1, test_limit=1))
-    model = build_model(config, data.train[0].shape[1:], len(data.class_names))
+    model = build_model(config, data.train[0].shape[1:], len(data.class_names), data.task)
     model.build()
     return model.get_weights()
 

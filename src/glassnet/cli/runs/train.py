@@ -9,6 +9,7 @@ says so, still writes the folder, marked interrupted, and the command exits 130.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import signal
@@ -22,9 +23,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from glassnet.callbacks import Callback
-from glassnet.cli.runs.config import TrainConfig
+from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
 from glassnet.cli.runs.data import build_model, load_splits
 from glassnet.cli.runs.folder import check_out_folder, write_run
+from glassnet.cli.runs.regression import fold_target_scaling, target_scaling
 
 __all__ = ["Trained", "run_training", "train"]
 
@@ -150,11 +152,21 @@ def run_training(
     check_out_folder(out, overwrite)
     data = load_splits(config)
     if verbose:
+        if data.task_note:
+            print(data.task_note)
         print(f"Data: {config.dataset}\n{data.describe_split(prefix='  ')}")
         if data.table_summary:
             print(f"  {data.table_summary}")
+    if config.dataset not in IMAGE_DATASETS:
+        config = dataclasses.replace(config, task=data.task)  # the run keeps the task that ran
     x_train, y_train = data.train
-    model = build_model(config, x_train.shape[1:], len(data.class_names))
+    validation = data.val
+    scaling = None
+    if data.task == "regression":  # train on the standardised target (see runs.regression)
+        scaling = target_scaling(y_train)
+        y_train = (y_train - scaling["mean"]) / scaling["scale"]
+        validation = (data.val[0], (data.val[1] - scaling["mean"]) / scaling["scale"])
+    model = build_model(config, x_train.shape[1:], len(data.class_names), data.task)
     if initial_weights is not None:
         model.build()
         model.set_weights(initial_weights)
@@ -178,7 +190,7 @@ def run_training(
                 y_train,
                 batch_size=config.batch_size,
                 epochs=config.epochs,
-                validation_data=data.val,
+                validation_data=validation,
                 callbacks=extra,
                 verbose=verbose,
             )
@@ -199,6 +211,9 @@ def run_training(
     elif early is not None and early.best_weights is not None and keep.weights is not None:
         if early.best_epoch == keep.best_epoch:  # EarlyStopping put back only the weights
             keep.restore()
+    if scaling is not None:
+        fold_target_scaling(model, scaling)
+        outcome["target_scaling"] = scaling
     path = write_run(
         out,
         model=model,
