@@ -61,7 +61,9 @@ class TablePreprocessor:
     def __init__(
         self, missing: str = "error", handle_unknown: str = "error", max_categories: int = 50
     ) -> None:
-        self.missing = check_one_of("missing", missing, MISSING_STRATEGIES)
+        self.missing = check_one_of(
+            "missing", missing, MISSING_STRATEGIES, what="way to handle missing values"
+        )
         self.handle_unknown = check_one_of("handle_unknown", handle_unknown, _UNKNOWN)
         self.max_categories = check_int("max_categories", max_categories, minimum=2)
         self.columns: list[str] = []

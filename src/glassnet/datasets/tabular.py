@@ -133,7 +133,9 @@ def load_csv(
     >>> data[1].tolist(), data.class_names
     ([0, 1, 0], ['a', 'b'])
     """
-    missing = check_one_of("missing", missing, MISSING_STRATEGIES)
+    missing = check_one_of(
+        "missing", missing, MISSING_STRATEGIES, what="way to handle missing values"
+    )
     task = check_one_of("task", task, ("classification", "regression"))
     if target is not None and not isinstance(target, str):
         raise TypeError(f"target must be a column name (str), got {target!r}.")

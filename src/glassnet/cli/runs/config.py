@@ -165,7 +165,9 @@ class TrainConfig:
             self.limit = check_int("limit", self.limit, minimum=10)
         if self.test_limit is not None:
             self.test_limit = check_int("test_limit", self.test_limit, minimum=1)
-        self.missing = check_one_of("missing", self.missing, CSV_MISSING)
+        self.missing = check_one_of(
+            "missing", self.missing, CSV_MISSING, what="way to handle missing values (--missing)"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain values (None values left out), ready for JSON or TOML."""
