@@ -100,6 +100,7 @@ from glassnet.doctor._causes import (
 )
 from glassnet.doctor._findings import ORDER, Advice, Diagnosis, Finding
 from glassnet.doctor._inputs import (
+    REGRESSION_LOSSES,
     baseline_of,
     chance_loss_of,
     learning_rate_of,
@@ -131,6 +132,7 @@ from glassnet.doctor._thresholds import *  # noqa: F403  (the thresholds, as its
 from glassnet.doctor._thresholds import MIN_EPOCHS_FOR_TRENDS
 
 __all__ = [
+    "REGRESSION_LOSSES",
     "Advice",
     "DataSummary",
     "Diagnosis",

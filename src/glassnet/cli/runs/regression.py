@@ -29,6 +29,9 @@ import numpy as np
 
 from glassnet._internal.numbers import short
 
+# Keras's regression losses, by name: a bare model file compiled with one predicts numbers.
+from glassnet.doctor import REGRESSION_LOSSES
+
 __all__ = [
     "HISTORY_UNITS",
     "MIN_DISTINCT",
@@ -52,18 +55,6 @@ __all__ = [
 # rows; fewer are class labels coded as numbers (0..9 for digits).
 MIN_DISTINCT = 20
 MIN_DISTINCT_SHARE = 0.05
-
-# Keras's regression losses, by name: a bare model file compiled with one predicts numbers.
-REGRESSION_LOSSES = frozenset(
-    {
-        "mean_squared_error",
-        "mean_absolute_error",
-        "mean_absolute_percentage_error",
-        "mean_squared_logarithmic_error",
-        "huber",
-        "log_cosh",
-    }
-)
 
 HISTORY_UNITS = (
     "The training curves are in units of the standardised target, (y - mean) / std of the "
