@@ -440,7 +440,7 @@ FASHION = [
     (
         "md",
         "## What will the network predict for a cow?\n\n"
-        "A classifier of ten garments has no \"none of these\" answer: shown noise or a "
+        'A classifier of ten garments has no "none of these" answer: shown noise or a '
         "drawn face, it still names a garment, often with a high probability. "
         "`gn.metrics.InputStatistics` records what the training images looked like "
         "(each pixel's mean and spread) and flags an input far from them; its threshold is "
