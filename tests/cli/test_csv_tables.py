@@ -164,3 +164,25 @@ def test_a_text_column_of_many_values_is_one_line_with_the_count(trained, tmp_pa
     )
     assert f"text column 'tag' has {len(train_rows)} distinct values" in line
     assert "max_categories=50" in line and "remove the column" in line
+
+
+def test_a_bare_model_file_says_it_divided_csv_rows_by_255(tmp_path, capsys):
+    import json
+
+    import numpy as np
+
+    import glassnet as gn
+    from glassnet.cli import main
+
+    gn.utils.set_random_seed(0)
+    model = gn.Sequential([gn.layers.Dense(2, activation="softmax", input_shape=(3,))])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    path = tmp_path / "bare.glassnet"
+    model.save(path)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b,c\n255,0,51\n")
+    assert main(["predict", str(path), str(rows), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["preprocessing"][0].startswith("divided every value by 255, as for images")
+    by_hand = model.predict(np.array([[255.0, 0.0, 51.0]]) / 255.0, verbose=0)[0]
+    np.testing.assert_allclose([p for _, p in result["top"]], sorted(by_hand, reverse=True), 1e-6)

@@ -324,8 +324,14 @@ def _describe_rows(loaded: LoadedRun) -> str:
     table = table_preprocessor(loaded)
     if table is not None and table.summary():
         steps.append(table.summary())
-    if loaded.preprocessing.get("kind") == "standardize":
+    kind = loaded.preprocessing.get("kind")
+    if kind == "standardize":
         steps.append("standardised each feature with the training mean and standard deviation")
+    elif kind == "images":  # a model file without its run folder: the image convention
+        steps.append(
+            f"divided every value by {loaded.preprocessing['max_value']:g}, as for images "
+            "(a model file without its run folder records no other preprocessing)"
+        )
     return "; ".join(steps) or "used the values as given"
 
 
