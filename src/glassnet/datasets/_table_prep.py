@@ -198,7 +198,7 @@ class TablePreprocessor:
 
         own = column.cat.codes.to_numpy()
         absent = own < 0  # missing cells
-        codes = pd.Categorical(column.cat.categories, categories=cats).codes
+        codes = pd.Index(cats).get_indexer(column.cat.categories)  # -1: not a training one
         codes = np.append(codes, -1)[own]  # the training category of each row, -1 if none
         if absent.any() and self.missing != "keep":
             if fill is None:
