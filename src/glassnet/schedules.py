@@ -100,7 +100,8 @@ class LearningRateSchedule:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        LearningRateSchedule._registry[cls.__name__] = cls
+        if not cls.__name__.startswith("_"):  # a private base is not a schedule of its own
+            LearningRateSchedule._registry[cls.__name__] = cls
 
     def __call__(self, step: int) -> float:
         raise NotImplementedError(
@@ -126,7 +127,45 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _StepDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: Keras's five arguments, their
+    checks and config, and the decay's progress `step / decay_steps` (floored if staircase)."""
+
+    decay_rate_may_be_zero = False
+
+    def __init__(
+        self,
+        initial_learning_rate: float,
+        decay_steps: int,
+        decay_rate: float,
+        staircase: bool,
+        name: str,
+    ) -> None:
+        self.initial_learning_rate = check_number(
+            "initial_learning_rate", initial_learning_rate, 0, low_inclusive=False
+        )
+        self.decay_steps = _decay_steps(decay_steps)
+        self.decay_rate = check_number(
+            "decay_rate", decay_rate, 0, low_inclusive=self.decay_rate_may_be_zero
+        )
+        self.staircase = bool(staircase)
+        self.name = name
+
+    def _progress(self, step: Any) -> np.ndarray:
+        p = _step(step) / self.decay_steps
+        return np.floor(p) if self.staircase else p
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class ExponentialDecay(_StepDecay):
     """`initial_learning_rate * decay_rate ** (step / decay_steps)`.
 
     Args:
@@ -148,32 +187,15 @@ class ExponentialDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "ExponentialDecay",
     ) -> None:
-        self.initial_learning_rate = check_number(
-            "initial_learning_rate", initial_learning_rate, 0, low_inclusive=False
-        )
-        self.decay_steps = _decay_steps(decay_steps)
-        self.decay_rate = check_number("decay_rate", decay_rate, 0, low_inclusive=False)
-        self.staircase = bool(staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: int) -> float:
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        result: float = _result(self.initial_learning_rate * np.power(self.decay_rate, p))
+        rate = self.initial_learning_rate * np.power(self.decay_rate, self._progress(step))
+        result: float = _result(rate)
         return result
 
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
 
     TensorFlow's overfit_and_underfit tutorial uses it to halve Adam's rate at 1000 epochs:
@@ -190,6 +212,8 @@ class InverseTimeDecay(LearningRateSchedule):
     0.25
     """
 
+    decay_rate_may_be_zero = True
+
     def __init__(
         self,
         initial_learning_rate: float,
@@ -198,29 +222,12 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "InverseTimeDecay",
     ) -> None:
-        self.initial_learning_rate = check_number(
-            "initial_learning_rate", initial_learning_rate, 0, low_inclusive=False
-        )
-        self.decay_steps = _decay_steps(decay_steps)
-        self.decay_rate = check_number("decay_rate", decay_rate, 0)
-        self.staircase = bool(staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: int) -> float:
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        result: float = _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
+        rate = self.initial_learning_rate / (1.0 + self.decay_rate * self._progress(step))
+        result: float = _result(rate)
         return result
-
-    def get_config(self) -> dict[str, Any]:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
