@@ -167,6 +167,7 @@ class LivePlot(Callback):
             with atomic_write(self.path) as file:
                 file.write(png)
         if self.notebook:
-            from IPython.display import Image  # type: ignore[attr-defined]  # not in __all__
+            # IPython 8 leaves Image out of __all__ (attr-defined); IPython 9 exports it.
+            from IPython.display import Image  # type: ignore[attr-defined, unused-ignore]
 
-            self.handle.update(Image(data=png, format="png"))  # type: ignore[no-untyped-call]
+            self.handle.update(Image(data=png, format="png"))  # type: ignore[no-untyped-call, unused-ignore]
