@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -80,3 +81,15 @@ def test_compare_refuses_a_run_given_twice(two_runs, tmp_path, capsys):
         f"glassnet: error: compare got the run folder {two_runs[0]} twice."
     )
     assert not out.exists()
+
+
+def test_compare_names_a_damaged_metrics_file(two_runs, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(two_runs[0], broken)
+    (broken / "metrics.json").write_text("[1]")
+    capsys.readouterr()
+    assert main(["compare", str(two_runs[1]), str(broken), "--out", str(tmp_path / "c.html")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"glassnet: error: {broken / 'metrics.json'} is damaged: it should hold a JSON object, "
+        "it holds list."
+    )

@@ -14,13 +14,13 @@ import argparse
 import base64
 import html
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from glassnet._internal.files import atomic_write
 from glassnet.cli.runs import load_run
+from glassnet.cli.runs.loaded import read_json_object
 from glassnet.tuning import Comparison, compare
 
 __all__ = ["FolderRun", "add_parser", "comparison", "read_runs", "run"]
@@ -62,13 +62,7 @@ class FolderRun:
 
 def _read_metrics(folder: Path) -> dict[str, Any]:
     file = folder / "metrics.json"
-    if not file.is_file():
-        return {}
-    try:
-        value = json.loads(file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError(f"{file} is damaged: not valid JSON.") from None
-    return value if isinstance(value, dict) else {}
+    return read_json_object(file) if file.is_file() else {}
 
 
 def read_runs(folders: list[str | Path]) -> dict[str, FolderRun]:
