@@ -35,7 +35,7 @@ import numpy as np
 
 from glassnet.cli.runs._torch_script import CUSTOM_MODULES, TEMPLATE
 from glassnet.cli.runs.config import IMAGE_DATASETS
-from glassnet.cli.runs.folder import LoadedRun
+from glassnet.cli.runs.loaded import LoadedRun
 
 __all__ = ["INSTALL_HINT", "export_pytorch", "optimizer_code", "script_path", "torch_modules"]
 
