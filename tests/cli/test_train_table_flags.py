@@ -104,6 +104,13 @@ def test_the_run_folders_config_repeats_the_run(folder, tmp_path, capsys):
         "ignore",
         3,
     )
+    # --ignore "" on top of the config: no column left out, so id is an input again
+    cleared = tmp_path / "cleared"
+    args = ["train", "--config", str(first / "config.toml"), "--ignore", ""]
+    assert main([*args, "--out", str(cleared), "--quiet"]) == 0, capsys.readouterr().err
+    assert tomllib.loads((cleared / "config.toml").read_text())["ignore"] == []
+    # By hand: a, noise, b and colour's 3 values; and id besides (the first kernel's rows).
+    assert _weights(first)[0].shape[0] == 3 + 3 and _weights(cleared)[0].shape[0] == 3 + 3 + 1
     again = tmp_path / "again"
     args = ["train", "--config", str(first / "config.toml"), "--out", str(again), "--quiet"]
     assert main(args) == 0, capsys.readouterr().err

@@ -283,9 +283,9 @@ def _int_list(name: str, value: Any) -> list[int]:
 
 
 def _name_list(name: str, value: Any) -> list[str]:
-    """Column names: a list of str, or one str of names separated by commas."""
+    """Column names: a list of str, or one str of names separated by commas ("": none)."""
     if isinstance(value, str):
-        value = value.split(",")
+        value = value.split(",") if value.strip() else []
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ValueError(
             f"{name} must be column names (a list, or names separated by commas), got {value!r}."
