@@ -74,7 +74,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--ignore",
         metavar="COLUMNS",
-        help="feature columns of a CSV to leave out, separated by commas, e.g. year,island",
+        help="feature columns of a CSV to leave out, separated by commas, e.g. year,island "
+        '("" for none, over a --config)',
     )
     p.add_argument(
         "--handle-unknown",

@@ -204,13 +204,17 @@ class TrainConfig:
                 f"values a text column may have; got {value!r}."
             )
         self.max_categories = int(value)
-        if is_image and (self.ignore or self.handle_unknown != "error" or value != 50):
-            given = (
-                "--ignore"
-                if self.ignore
-                else ("--handle-unknown" if self.handle_unknown != "error" else "--max-categories")
+        given = [
+            flag
+            for flag, set_ in (
+                ("--ignore", bool(self.ignore)),
+                ("--handle-unknown", self.handle_unknown != "error"),
+                ("--max-categories", self.max_categories != 50),
             )
-            raise ValueError(f"{given} is for CSV files; {self.dataset} has no columns.")
+            if set_
+        ]
+        if is_image and given:
+            raise ValueError(f"{given[0]} is for CSV files; {self.dataset} has no columns.")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain values, ready for JSON or TOML: None values left out, and
