@@ -66,7 +66,17 @@ def _csv_rows(
     from glassnet import datasets
 
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
-    table = datasets.load_csv(dataset, target=target, task=loaded.task)
+    spec = loaded.info.get("table") or {}
+    ignore = list(spec.get("ignore", []))  # the columns the run left out (--ignore)
+    if ignore:
+        ignore = [c for c in datasets.csv_columns(dataset) if c in ignore and c != target]
+    table = datasets.load_csv(
+        dataset,
+        target=target,
+        task=loaded.task,
+        ignore=ignore,
+        max_categories=int(spec.get("max_categories", 50)),
+    )
     features = loaded.info.get("feature_names")
     if features is not None and table.feature_names != list(features):
         raise ValueError(
