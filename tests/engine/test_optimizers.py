@@ -136,6 +136,42 @@ def test_adam_after_many_steps_matches_the_textbook_form(rng):
     np.testing.assert_allclose(w, expected, rtol=1e-10)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SGD(0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
+        lambda: Adam(0.01),
+        lambda: RMSprop(0.01),
+    ],
+    ids=["sgd", "adam", "rmsprop"],
+)
+def test_large_vectors_updated_in_pieces_match_the_whole_array_update(rng, make):
+    # A vector above BLOCK_ABOVE is updated in cache-sized views; its last piece is short.
+    # 70 steps cross a flush of tiny moments. The rule applied to whole arrays (the
+    # update of a small vector, here on a copy) gives the same numbers, bit for bit.
+    size = gn.optimizers.BLOCK_ABOVE + gn.optimizers.BLOCK // 3
+    pieces, whole = make(), make()
+    whole.elementwise = False
+    w_pieces = rng.normal(size=size).astype(np.float32)
+    w_whole = w_pieces.copy()
+    for _ in range(70):
+        g = rng.normal(size=size).astype(np.float32)
+        pieces.apply([(w_pieces, g)])
+        whole.apply([(w_whole, g)])
+    np.testing.assert_array_equal(w_pieces, w_whole)
+    for key, value in whole.get_state().items():
+        np.testing.assert_array_equal(pieces.get_state()[key], value)
+
+
+def test_a_large_non_contiguous_parameter_is_updated_whole(rng):
+    # A transposed array cannot be cut into flat views (reshape would copy it, and the
+    # update would be lost): it is updated as it is, in place.
+    base = np.zeros((2, gn.optimizers.BLOCK_ABOVE // 2 + 1), dtype=np.float32)
+    param = base.T
+    Adam(0.1).apply([(param, np.ones(param.shape, dtype=np.float32))])
+    np.testing.assert_allclose(base, -0.1, rtol=1e-5)  # the first step moves by lr
+
+
 def test_state_round_trips(rng):
     w = rng.normal(size=4)
     first = Adam(0.01)
