@@ -394,3 +394,25 @@ def test_the_onnx_export_of_a_regression_run_answers_in_the_targets_unit(run, pe
     x = ((raw - np.array(prep["mean"])) / np.array(prep["scale"])).astype(np.float32)
     assert answer[:, 0] == pytest.approx(loaded.model.predict(x, verbose=0)[:, 0], rel=1e-5)
     assert 2500 < answer.min() and answer.max() < 6500  # grams: raw columns in, grams out
+
+
+@pytest.mark.parametrize("task", [["--task", "regression"], []], ids=["given", "inferred"])
+def test_a_target_of_fractional_numbers_trains_a_regression(tmp_path, task):
+    # No two targets are equal: the split cannot be stratified by them, and is not.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(80, 2))
+    y = x @ np.array([1.5, -2.0]) + 0.25 + 0.01 * rng.normal(size=80)
+    path = tmp_path / "line.csv"
+    np.savetxt(path, np.column_stack([x, y]), delimiter=",", header="a,b,y", comments="")
+    out = tmp_path / "run"
+    status, printed = _cli(
+        "train", "--dataset", str(path), "--target", "y", *task, "--layers", "8",
+        "--epochs", "3", "--seed", "0", "--out", str(out), "--quiet",
+    )  # fmt: skip
+    assert status == 0, printed
+    loaded, splits = _test_rows(out)
+    assert loaded.task == "regression"
+    sizes = [len(part[1]) for part in (splits.train, splits.val, splits.test)]
+    assert sizes == [64, 8, 8]  # the default 0.8 / 0.1 / 0.1 of 80 rows
+    together = np.sort(np.concatenate([splits.train[1], splits.val[1], splits.test[1]]))
+    np.testing.assert_allclose(together, np.sort(y))  # every row once, in some part

@@ -217,14 +217,16 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
 def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, Any]]:
     """The CSV table for `task`, its fill-in values and categories learned from the
     training part only, and its (train, val, test) parts: the split is made from the labels
-    first."""
+    first (stratified by class for a classification; a regression's target is no class)."""
     from glassnet import datasets
 
     parts: dict[str, Any] = {}
 
     def training_rows(y: np.ndarray) -> np.ndarray:
         rows = np.arange(len(y))
-        parts["split"] = datasets.train_val_test_split(rows, y, config.split, seed=config.seed)
+        parts["split"] = datasets.train_val_test_split(
+            rows, y, config.split, stratify=task != "regression", seed=config.seed
+        )
         return parts["split"][0][0]
 
     try:
