@@ -307,7 +307,9 @@ def evaluation_data(
 
     Without `dataset`, a run folder's own test part (the same split, from its config);
     with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
-    every row of a CSV file (`target` names its label column).
+    every row of a CSV file (`target` names its label column, by default the run's),
+    preprocessed with the run's stored table preprocessing and feature scaling, its labels
+    mapped to the run's class names (see `runs.csv_rows`).
 
     Returns:
         (x, y, class_names); for a regression run y holds the target values and
@@ -337,16 +339,17 @@ def evaluation_data(
         _, (x, y) = load()
         _check_inputs(loaded, x, dataset)
         return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
+    from glassnet.cli.runs.csv_rows import csv_data, run_target  # they import LoadedRun
+
+    target = target or run_target(loaded)
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
-    table = datasets.load_csv(dataset, target=target, task=loaded.task)
-    features = loaded.info.get("feature_names")
-    if features is not None and table.feature_names != list(features):
-        raise ValueError(
-            f"{dataset} has the feature columns {', '.join(table.feature_names)}, but "
-            f"{loaded.path} was trained on {', '.join(features)} (in that order)."
-        )
-    _check_inputs(loaded, table.x, dataset)
-    return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
+    if not loaded.info:  # a bare model file knows neither its columns nor its classes
+        table = datasets.load_csv(dataset, target=target, task=loaded.task)
+        _check_inputs(loaded, table.x, dataset)
+        names = [str(c) for c in table.class_names]
+        return preprocess(table.x, loaded.preprocessing), table.y, names
+    x, y = csv_data(loaded, dataset, target)
+    return x, y, loaded.class_names
 
 
 def _check_inputs(loaded: LoadedRun, x: np.ndarray, dataset: str) -> None:
