@@ -6,10 +6,12 @@ standardised target, the same next Adam step."""
 
 import csv
 import importlib.util
+import io
 import json
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
@@ -54,7 +56,12 @@ def exported(regression_run, tmp_path_factory):
     torch = pytest.importorskip("torch")
     checkpoint = tmp_path_factory.mktemp("export") / "z.pt"
     args = ["export", str(regression_run), "--format", "pytorch", "--out", str(checkpoint)]
-    assert main(args) == 0
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert main(args) == 0
+    assert "The model predicts z in its own units: its last module, TargetScale" in (
+        printed.getvalue()
+    )
     return torch, checkpoint
 
 

@@ -23,6 +23,14 @@ How glassnet maps to PyTorch:
   `momentum_buffer` (torch folds the learning rate in at the update); Nesterov matches too.
 - RMSprop -> torch.optim.RMSprop (alpha = rho): Keras divides by sqrt(v + epsilon), torch by
   sqrt(v) + epsilon; `square_avg` is v.
+- SparseCategoricalCrossentropy(from_logits=True) -> nn.CrossEntropyLoss.
+- A regression run (MeanSquaredError): glassnet trained on the standardised target and
+  folded its mean and standard deviation into the last Dense layer (see `runs.regression`).
+  The export takes them out again: the last nn.Linear computes the standardised target and
+  a `TargetScale` module after it (mean and scale as buffers, from metrics.json's
+  target_scaling) gives the target in its own units, as glassnet's model does. The script's
+  loss, `StandardisedMSE`, is glassnet's: the MSE of model[:-1](x) and the standardised
+  target, so the steps are glassnet's and a loss of 1 is the training mean's.
 """
 
 from __future__ import annotations
