@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.cli.runs import LoadedRun, load_run, probabilities
-from glassnet.cli.runs.csv_rows import csv_inputs, table_preprocessor
+from glassnet.cli.runs.inputs import csv_inputs, table_preprocessor
 from glassnet.cli.runs.stats import read_input_statistics
 from glassnet.metrics import prediction_caveats
 

@@ -1,7 +1,8 @@
 """Run folders: what `glassnet train` writes and `predict`, `evaluate`, `summary` and
 `explain` read. One module per concern: `config` (the settings and their files), `data`
 (load, split, preprocess, build the model), `train` (train, evaluate, write), `folder`
-(the folder's files, written atomically, and reading them back) and `regression` (the task
+(the folder's files, written atomically, and reading them back), `inputs` (new data for a
+read-back run: CSV rows and labels preprocessed as the run stored) and `regression` (the task
 inferred from a CSV target, the target's scaling, R², MSE and MAE beside the mean baseline).
 """
 
@@ -14,7 +15,8 @@ from glassnet.cli.runs.data import (
     preprocess,
     probabilities,
 )
-from glassnet.cli.runs.folder import MODEL_FILE, LoadedRun, evaluation_data, load_run, write_run
+from glassnet.cli.runs.folder import MODEL_FILE, LoadedRun, load_run, write_run
+from glassnet.cli.runs.inputs import evaluation_data
 from glassnet.cli.runs.train import train
 
 __all__ = [

@@ -39,9 +39,6 @@ from glassnet._internal.jsonable import jsonable
 from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
 from glassnet.cli.runs.data import (
     DatasetSplits,
-    image_dataset,
-    load_splits,
-    preprocess,
     probabilities,
 )
 from glassnet.cli.runs.hyper import knobs_html
@@ -56,7 +53,6 @@ __all__ = [
     "MODEL_FILE",
     "LoadedRun",
     "check_out_folder",
-    "evaluation_data",
     "load_run",
     "write_run",
 ]
@@ -298,67 +294,6 @@ class LoadedRun:
     def preprocessing(self) -> dict[str, Any]:
         """How raw inputs become model inputs; for a bare model file images are divided by 255."""
         return self.info.get("preprocessing") or {"kind": "images", "max_value": 255.0}
-
-
-def evaluation_data(
-    loaded: LoadedRun, dataset: str | None = None, target: str | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The data to evaluate a loaded model on, preprocessed as in its training.
-
-    Without `dataset`, a run folder's own test part (the same split, from its config);
-    with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
-    every row of a CSV file (`target` names its label column, by default the run's),
-    preprocessed with the run's stored table preprocessing and feature scaling, its labels
-    mapped to the run's class names (see `runs.csv_rows`).
-
-    Returns:
-        (x, y, class_names); for a regression run y holds the target values and
-        class_names is [].
-
-    Raises:
-        ValueError: a bare model file without `dataset`, `target` for an image dataset,
-            or data that doesn't fit the model (images for a CSV run, other columns,
-            another sample shape).
-    """
-    from glassnet import datasets
-
-    if dataset is None:
-        if loaded.config is None:
-            raise ValueError(f"{loaded.path} is a bare model file: give --dataset to use.")
-        splits = load_splits(loaded.config)
-        return *splits.test, splits.class_names
-    if dataset in IMAGE_DATASETS:
-        if target:
-            raise ValueError(f"--target is for CSV files; {dataset} has its own labels.")
-        if loaded.preprocessing.get("kind") == "standardize":
-            raise ValueError(
-                f"{loaded.path} was trained on the rows of a CSV file, not on images: "
-                f"evaluate it on a CSV file with its columns, not {dataset}."
-            )
-        load, names = image_dataset(dataset)
-        _, (x, y) = load()
-        _check_inputs(loaded, x, dataset)
-        return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
-    from glassnet.cli.runs.csv_rows import csv_data, run_target  # they import LoadedRun
-
-    target = target or run_target(loaded)
-    TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
-    if not loaded.info:  # a bare model file knows neither its columns nor its classes
-        table = datasets.load_csv(dataset, target=target, task=loaded.task)
-        _check_inputs(loaded, table.x, dataset)
-        names = [str(c) for c in table.class_names]
-        return preprocess(table.x, loaded.preprocessing), table.y, names
-    x, y = csv_data(loaded, dataset, target)
-    return x, y, loaded.class_names
-
-
-def _check_inputs(loaded: LoadedRun, x: np.ndarray, dataset: str) -> None:
-    expected = tuple(loaded.model.input_sample_shape or ())
-    if expected and tuple(x.shape[1:]) != expected:
-        raise ValueError(
-            f"{dataset} has samples shaped {tuple(x.shape[1:])}, but the model of "
-            f"{loaded.path} takes inputs shaped {expected}."
-        )
 
 
 def load_run(path: str | os.PathLike) -> LoadedRun:
