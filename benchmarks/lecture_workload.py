@@ -491,7 +491,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--busy-core",
         action="store_true",
-        help="run everything again with one core kept busy by a separate process",
+        help="run everything again with one core kept busy by a separate process "
+        "(the same as --load idle,busy)",
+    )
+    p.add_argument(
+        "--load",
+        default=None,
+        help="comma-separated machine loads, each run by every framework: 'idle', 'busy' "
+        "(one core kept busy by a separate process); default idle",
     )
     p.add_argument(
         "--peers-python",
@@ -592,7 +599,7 @@ def main(argv=None) -> int:
     }
     if args.scaling or args.profile or args.thread_crossover:
         return single_mode(args, meta)
-    loads = ["idle", "busy"] if args.busy_core else ["idle"]
+    loads = machine_loads(args)
     tables, everything, failed = [], {}, []
     for load in loads:
         meta_load = {**meta, "busy": load == "busy"}
@@ -610,6 +617,17 @@ def main(argv=None) -> int:
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def machine_loads(args) -> list[str]:
+    """The loads to run under, from --load (or --busy-core); exits 2 on an unknown one."""
+    if args.load is None:
+        return ["idle", "busy"] if args.busy_core else ["idle"]
+    loads = [load.strip() for load in args.load.split(",") if load.strip()]
+    unknown = sorted(set(loads) - {"idle", "busy"})
+    if unknown or not loads:
+        sys.exit(f"lecture_workload.py: error: --load {args.load!r}: expected idle, busy or both")
+    return loads
 
 
 def run_all(args, busy: bool) -> dict[str, list[dict]]:

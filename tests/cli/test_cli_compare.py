@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -57,3 +58,38 @@ def test_compare_needs_two_run_folders(two_runs, tmp_path, capsys):
     assert main(["compare", str(two_runs[0]), "--out", str(tmp_path / "c.html")]) == 2
     assert "at least two run folders" in capsys.readouterr().err
     assert not (tmp_path / "c.html").exists()
+
+
+def test_compare_names_the_run_of_lowest_validation_loss(two_runs, tmp_path, capsys):
+    capsys.readouterr()
+    assert main(["compare", *map(str, two_runs), "--out", str(tmp_path / "c.html")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    lowest = {
+        run: min(json.loads((run / "history.json").read_text())["history"]["val_loss"])
+        for run in two_runs
+    }
+    best = min(lowest, key=lowest.get)
+    assert f"Lowest validation loss: {best} ({lowest[best]:.4f} at epoch" in lines[4]
+    assert f"<p>Lowest validation loss: {best} (" in (tmp_path / "c.html").read_text()
+
+
+def test_compare_refuses_a_run_given_twice(two_runs, tmp_path, capsys):
+    capsys.readouterr()
+    out = tmp_path / "c.html"
+    assert main(["compare", str(two_runs[0]), str(two_runs[0]), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"glassnet: error: compare got the run folder {two_runs[0]} twice."
+    )
+    assert not out.exists()
+
+
+def test_compare_names_a_damaged_metrics_file(two_runs, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    shutil.copytree(two_runs[0], broken)
+    (broken / "metrics.json").write_text("[1]")
+    capsys.readouterr()
+    assert main(["compare", str(two_runs[1]), str(broken), "--out", str(tmp_path / "c.html")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"glassnet: error: {broken / 'metrics.json'} is damaged: it should hold a JSON object, "
+        "it holds list."
+    )

@@ -78,3 +78,46 @@ def test_bad_input_names_the_argument():
         gn.plots.plot_runs(3)
     with pytest.raises(ValueError, match="'a' has no 'loss' history"):
         gn.plots.plot_runs({"a": {"val_loss": [1.0]}})
+
+
+def test_named_runs_get_a_run_column_and_their_own_scores(runs):
+    c = gn.tuning.compare({"slow": runs[0], "fast": runs[1]}, scores={"test": [0.5, None]})
+    assert c.header() == ["run", "learning_rate", "best val_loss", "at epoch", "test", "time"]
+    rows = c.rows()
+    assert [row[0] for row in rows] == ["slow", "fast"]
+    assert [row[4] for row in rows] == ["0.5000", "—"]  # a number to 4 decimals, None as —
+    for run, row in zip(runs, rows, strict=True):
+        val = run.history["val_loss"]
+        assert row[2] == f"{min(val):.4f}" and row[3] == str(val.index(min(val)) + 1)
+    name = "slow" if min(runs[0].history["val_loss"]) < min(runs[1].history["val_loss"]) else "fast"
+    assert c.notes()[-1].startswith(f"Lowest validation loss: {name} (")
+    assert str(c).splitlines()[0].split()[:2] == ["run", "learning_rate"]
+    page = c._repr_html_()
+    assert page.count("background:#fff3c4") == 1 + len(runs)  # learning_rate, not the names
+
+
+def test_any_run_with_params_history_and_seconds_can_be_compared():
+    class Run:
+        def __init__(self, params, val_loss, seconds):
+            self.params, self.seconds = params, seconds
+            self.history = {"loss": [1.0] * len(val_loss), "val_loss": val_loss}
+
+    a = Run({"lr": 0.1, "layers": [8, 4]}, [0.9, 0.5, 0.7], None)
+    b = Run({"lr": 0.1}, [0.6, 0.8], 2.25)
+    c = gn.tuning.compare([a, b])
+    assert c.differ == ["layers"] and c.shared == {"lr": 0.1}
+    # by hand: a's best is 0.5 at epoch 2; b's 0.6 at epoch 1; b has no "layers" setting
+    assert c.rows() == [["8,4", "0.5000", "2", "—", "—"], ["—", "0.6000", "1", "—", "2.2 s"]]
+    assert c.best() is a
+
+
+def test_bad_scores_name_the_column():
+    class Run:
+        params, history, seconds = {"lr": 1}, {"loss": [1.0]}, 1.0
+
+    with pytest.raises(ValueError, match=r"scores\['test'\] must hold one value per run \(2\)"):
+        gn.tuning.compare([Run(), Run()], scores={"test": [1.0]})
+    with pytest.raises(TypeError, match=r"scores must be a dict of heading"):
+        gn.tuning.compare([Run()], scores=[1.0])
+    with pytest.raises(TypeError, match=r"runs\['x'\] must be a run of gn\.tuning\.sweep"):
+        gn.tuning.compare({"x": 3})

@@ -91,8 +91,8 @@ class TablePreprocessor:
                     f"text column {str(name)!r} has {len(counts):,} distinct values; one-hot "
                     f"encoding would add {len(counts):,} columns (max_categories="
                     f"{self.max_categories}). Leave it out (load_csv(ignore=[{str(name)!r}]); "
-                    "for glassnet train, remove the column from the file), encode it as "
-                    "numbers, or raise max_categories."
+                    f"glassnet train --ignore {name}, or remove the column from the file), "
+                    "encode it as numbers, or raise max_categories (--max-categories N)."
                 )
             self.kinds.append("text")
             self.categories.append(sorted(counts.index.tolist()))

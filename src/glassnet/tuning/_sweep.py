@@ -19,10 +19,27 @@ import numpy as np
 
 from glassnet._internal.checks import describe
 
-__all__ = ["SweepRun", "sweep"]
+__all__ = ["SweepRun", "best_epoch", "sweep"]
 
 # Grid keys given to `fit`, not to your build function.
 _FIT_KEYS = ("epochs", "batch_size")
+
+
+def best_epoch(history: Mapping[str, Sequence[float]]) -> tuple[float, int] | None:
+    """(the lowest validation loss, its epoch from 1) of a history, or None without "val_loss".
+
+    Of equal lowest losses the first epoch counts.
+
+    >>> best_epoch({"loss": [1.0, 0.5, 0.4], "val_loss": [0.9, 0.6, 0.6]})
+    (0.6, 2)
+    >>> best_epoch({"loss": [1.0]}) is None
+    True
+    """
+    val = history.get("val_loss") or []
+    if not val:
+        return None
+    best = int(np.argmin(val))
+    return float(val[best]), best + 1
 
 
 @dataclass
@@ -134,14 +151,13 @@ def sweep(
         )
         seconds = time.perf_counter() - started
         values = dict(history.history)
-        val = values.get("val_loss") or []
-        best = int(np.argmin(val)) if val else None
+        best = best_epoch(values)
         runs.append(
             SweepRun(
                 params=params,
                 history=values,
-                best_val_loss=float(val[best]) if best is not None else None,
-                best_epoch=best + 1 if best is not None else None,
+                best_val_loss=best[0] if best else None,
+                best_epoch=best[1] if best else None,
                 seconds=seconds,
                 model=model,
                 initial_weights=[w.copy() for w in starts[architecture]],

@@ -5,11 +5,14 @@
     glassnet data describe FILE.csv --target COLUMN [--json]
     glassnet data split FILE.csv --target COLUMN --ratios 0.8,0.1,0.1|small|large --out DIR
                         [--seed N] [--no-stratify] [--no-shuffle] [--force]
-    glassnet data example penguins [--out FILE]
+    glassnet data example [penguins|penguins-full] [--out FILE] [--force]
     glassnet data image fashion-mnist INDEX FILE.png [--part test|train] [--force]
 
-`example` copies a CSV file shipped with glassnet (e.g. penguins.csv) into the current
-folder, to try the CSV workflow on real data. `image` writes one image of a built-in set
+`describe` of a CSV file also says which text columns `glassnet train` would one-hot
+encode, and counts the missing values per column of the file. `example` copies a CSV file
+shipped with glassnet into the current folder, to try the CSV workflow on real data:
+penguins.csv (numbers only) or penguins-full.csv (text columns and missing values); without
+a name it lists them. `image` writes one image of a built-in set
 as a PNG, to try `glassnet predict` on. `split` writes DIR/train.csv, DIR/val.csv and
 DIR/test.csv with the input's header and rows unchanged (each written atomically), and
 refuses to overwrite them without --force.
@@ -22,6 +25,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,12 +59,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     describe.add_argument("--json", action="store_true", help="print the report as JSON")
     describe.set_defaults(func=run_describe)
 
+    from glassnet.datasets.examples import EXAMPLES
+
+    names = ", ".join(EXAMPLES)
     example = actions.add_parser(
         "example",
-        help="copy an example CSV file shipped with glassnet (penguins) here",
-        description="Copy an example CSV file shipped with glassnet, e.g. penguins.csv.",
+        help=f"copy an example CSV file shipped with glassnet ({names}) here",
+        description="Copy an example CSV file shipped with glassnet into the current folder: "
+        + "; ".join(f"{name} ({what})" for name, (_, what) in EXAMPLES.items())
+        + ". Without a name, list them.",
     )
-    example.add_argument("name", help="penguins")
+    example.add_argument("name", nargs="?", help=f"{' or '.join(EXAMPLES)} (none: list them)")
     example.add_argument("--out", help="where to write it (default NAME.csv here)")
     example.add_argument("--force", action="store_true", help="replace an existing file")
     example.set_defaults(func=run_example)
@@ -115,6 +124,7 @@ def run_describe(args: argparse.Namespace) -> int:
         x, y = (x_train, y_train) if args.part == "train" else (x_test, y_test)
         report = datasets.describe(x, y, class_names=module.class_names)
         title = f"{args.source} ({args.part})"
+        columns = None
     else:
         path = Path(args.source)
         if not path.exists():
@@ -133,15 +143,48 @@ def run_describe(args: argparse.Namespace) -> int:
             data.x, data.y, feature_names=data.feature_names, class_names=data.class_names
         )
         title = f"{path.name} (target {args.target!r})"
+        columns = _table_columns(data)
     if args.json:
-        print(json.dumps({"source": title, **report.to_dict()}, indent=2))
+        extra = {} if columns is None else {"table": columns}
+        print(json.dumps({"source": title, **report.to_dict(), **extra}, indent=2))
     else:
         from rich.console import Console
 
         console = Console()
         console.print(f"[bold]{title}[/bold]")
         console.print(report)
+        for line in [] if columns is None else _table_lines(columns):
+            console.print(line, highlight=False)
     return 0
+
+
+def _table_columns(data: Any) -> dict[str, Any]:
+    """A CSV's text columns (-> their one-hot categories) and missing values per column."""
+    prep = data.preprocessor
+    one_hot = {
+        name: list(cats)
+        for name, cats in zip(prep.columns, prep.categories, strict=True)
+        if cats is not None
+    }
+    return {"one_hot": one_hot, "missing": dict(data.missing)}
+
+
+def _table_lines(columns: dict[str, Any]) -> list[str]:
+    """What `glassnet train` would do with the file's columns, for `describe`."""
+    lines = []
+    for name, cats in columns["one_hot"].items():
+        lines.append(
+            f"one-hot: {name} -> {len(cats)} input(s) ({', '.join(cats)}); leave it out "
+            f"with glassnet train --ignore {name}"
+        )
+    missing = columns["missing"]
+    if missing:
+        counts = ", ".join(f"{name} {n}" for name, n in missing.items())
+        lines.append(
+            f"missing values in the file: {sum(missing.values())} ({counts}); glassnet "
+            "train needs --missing drop, mean, median or most-frequent"
+        )
+    return lines
 
 
 def _parse_ratios(text: str) -> tuple[float, ...] | str:
@@ -160,6 +203,12 @@ def run_example(args: argparse.Namespace) -> int:
     """Copy the example CSV `args.name` to `args.out` (default NAME.csv here)."""
     from glassnet.datasets import examples
 
+    if args.name is None:
+        print("Example CSV files (glassnet data example NAME writes NAME.csv here):")
+        width = max(len(name) for name in examples.EXAMPLES)
+        for name, (_, what) in examples.EXAMPLES.items():
+            print(f"  {name:<{width}}  {what}")
+        return 0
     source = examples.example_csv(args.name)
     out = Path(args.out or source.name)
     if out.exists() and not args.force:

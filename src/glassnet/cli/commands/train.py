@@ -2,8 +2,9 @@
 
 Flags override the keys of `--config FILE.toml` (the same names: dataset, target, task,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
-seed, out, limit, test_limit, missing). A CSV's text feature columns are one-hot encoded,
-with the categories of the training part, and what was done is printed. The run folder
+seed, out, limit, test_limit, missing, ignore, handle_unknown, max_categories). A CSV's
+text feature columns are one-hot encoded, with the categories of the training part, and
+what was done is printed; `--ignore year,island` leaves feature columns out. The run folder
 keeps the exact config that ran, as config.toml, so `glassnet train --config
 RUN/config.toml` repeats a run into a new folder (`--out DIR` chooses it; `--force`
 replaces an existing run folder there).
@@ -39,6 +40,9 @@ _FLAGS = {
     "limit": "limit",
     "test_limit": "test_limit",
     "missing": "missing",
+    "ignore": "ignore",
+    "handle_unknown": "handle_unknown",
+    "max_categories": "max_categories",
 }
 
 
@@ -66,6 +70,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="HOW",
         help="missing values in a CSV: drop (the rows), mean, median or most-frequent (fill "
         "in that value of the training part); by default they are an error",
+    )
+    p.add_argument(
+        "--ignore",
+        metavar="COLUMNS",
+        help="feature columns of a CSV to leave out, separated by commas, e.g. year,island "
+        '("" for none, over a --config)',
+    )
+    p.add_argument(
+        "--handle-unknown",
+        metavar="HOW",
+        help="a text value the training part did not hold (in the validation or test part, "
+        "or at predict time): error (default) or ignore (its one-hot columns all zero)",
+    )
+    p.add_argument(
+        "--max-categories",
+        type=int,
+        metavar="N",
+        help="the most distinct values a CSV text column may have, each one a one-hot input "
+        "(default 50)",
     )
     p.add_argument(
         "--task",

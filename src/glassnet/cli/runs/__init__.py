@@ -1,9 +1,12 @@
 """Run folders: what `glassnet train` writes and `predict`, `evaluate`, `summary` and
 `explain` read. One module per concern: `config` (the settings and their files), `data`
 (load, split, preprocess, build the model), `train` (train, evaluate, write), `folder`
-(the folder's files, written atomically, and reading them back), `inputs` (new data for a
-read-back run: CSV rows and labels preprocessed as the run stored) and `regression` (the task
-inferred from a CSV target, the target's scaling, R², MSE and MAE beside the mean baseline).
+(the folder's files, written atomically), `run_json` (run.json's schema and its checks),
+`loaded` (reading a run folder or model file back, every file checked), `older` (run
+folders of an older glassnet, read as they ran), `inputs` (a CSV file's rows and labels
+as a loaded run's, preprocessed as it stored), `evaluation` (the data a loaded run is
+evaluated on) and `regression` (the task inferred from a CSV target, the target's scaling,
+R², MSE and MAE beside the mean baseline).
 """
 
 from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig, load_config_file
@@ -15,8 +18,10 @@ from glassnet.cli.runs.data import (
     preprocess,
     probabilities,
 )
-from glassnet.cli.runs.folder import MODEL_FILE, LoadedRun, load_run, write_run
-from glassnet.cli.runs.inputs import evaluation_data
+from glassnet.cli.runs.evaluation import evaluation_data
+from glassnet.cli.runs.folder import write_run
+from glassnet.cli.runs.loaded import LoadedRun, load_run
+from glassnet.cli.runs.run_json import MODEL_FILE
 from glassnet.cli.runs.train import train
 
 __all__ = [

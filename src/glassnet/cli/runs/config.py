@@ -34,6 +34,9 @@ __all__ = ["IMAGE_DATASETS", "VERSION_KEY", "TrainConfig", "load_config_file"]
 IMAGE_DATASETS = ("fashion-mnist", "fashion-mnist-sample", "mnist")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 CSV_MISSING = ("error", "drop", "mean", "median", "most-frequent")
+CSV_UNKNOWN = ("error", "ignore")
+# The settings of a CSV's preprocessing beside `missing`: written to a CSV run's config only.
+TABLE_KEYS = ("ignore", "handle_unknown", "max_categories")
 TASKS = ("classification", "regression")
 
 
@@ -69,6 +72,12 @@ class TrainConfig:
         missing: missing values in a CSV file: "error" (refuse, counting them per column),
             "drop" (the rows), "mean", "median" or "most-frequent" (fill in that value of
             the training part; text columns get their most frequent training value).
+        ignore: feature columns of a CSV file to leave out (e.g. an id or the year).
+        handle_unknown: a text value that the training part did not hold, met later (in
+            the validation or test part, or by `glassnet predict`): "error" or "ignore"
+            (its one-hot columns are all zero).
+        max_categories: the most distinct values a text column may have (one-hot encoding
+            adds one input per value); more is an error naming the column.
     """
 
     dataset: str = "fashion-mnist"
@@ -88,6 +97,9 @@ class TrainConfig:
     limit: int | None = None
     test_limit: int | None = None
     missing: str = "error"
+    ignore: list[str] = field(default_factory=list)
+    handle_unknown: str = "error"
+    max_categories: int = 50
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrainConfig:
@@ -168,10 +180,51 @@ class TrainConfig:
         self.missing = check_one_of(
             "missing", self.missing, CSV_MISSING, what="way to handle missing values (--missing)"
         )
+        self._check_table(is_image)
+
+    def _check_table(self, is_image: bool) -> None:
+        """The CSV preprocessing settings; the columns of `ignore` are checked against the
+        file when it is read (`glassnet.cli.runs.data.load_splits`)."""
+        self.ignore = _name_list("ignore (--ignore)", self.ignore)
+        if self.target is not None and self.target in self.ignore:
+            raise ValueError(
+                f"--ignore {self.target}: that is the target column (--target); --ignore "
+                "names feature columns to leave out."
+            )
+        self.handle_unknown = check_one_of(
+            "handle_unknown",
+            self.handle_unknown,
+            CSV_UNKNOWN,
+            what="way to handle a text value not seen in training (--handle-unknown)",
+        )
+        value = self.max_categories
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
+            raise ValueError(
+                "max_categories (--max-categories) must be an integer >= 2, the most distinct "
+                f"values a text column may have; got {value!r}."
+            )
+        self.max_categories = int(value)
+        given = [
+            flag
+            for flag, set_ in (
+                ("--ignore", bool(self.ignore)),
+                ("--handle-unknown", self.handle_unknown != "error"),
+                ("--max-categories", self.max_categories != 50),
+            )
+            if set_
+        ]
+        if is_image and given:
+            raise ValueError(f"{given[0]} is for CSV files; {self.dataset} has no columns.")
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings as plain values (None values left out), ready for JSON or TOML."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        """The settings as plain values, ready for JSON or TOML: None values left out, and
+        the CSV preprocessing keys (`TABLE_KEYS`) too for an image data set."""
+        image = self.dataset in IMAGE_DATASETS
+        return {
+            k: v
+            for k, v in asdict(self).items()
+            if v is not None and not (image and k in TABLE_KEYS)
+        }
 
     def to_repeat(self) -> TrainConfig:
         """The settings a run folder keeps: all but `out`, so a repeat gets a new folder."""
@@ -231,6 +284,23 @@ def _int_list(name: str, value: Any) -> list[int]:
             f"{name} must list at least one integer, e.g. 128 or 128,64; got {value!r}."
         )
     return numbers
+
+
+def _name_list(name: str, value: Any) -> list[str]:
+    """Column names: a list of str, or one str of names separated by commas ("": none)."""
+    if isinstance(value, str):
+        value = value.split(",") if value.strip() else []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(
+            f"{name} must be column names (a list, or names separated by commas), got {value!r}."
+        )
+    names = [v.strip() for v in value]
+    if any(not v for v in names):
+        raise ValueError(f"{name} names an empty column in {','.join(value)!r}.")
+    repeated = sorted({v for v in names if names.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{name} names the column(s) {', '.join(repeated)} more than once.")
+    return names
 
 
 def _float_list(name: str, value: Any) -> list[float]:

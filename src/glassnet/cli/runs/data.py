@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,8 @@ class DatasetSplits:
         notes: how each part was made, e.g. "the official test set", "the first 1,000 of
             53,333 (limit)"; keyed "train", "val", "test".
         table: a CSV's fitted `TablePreprocessor.to_dict()` (fill-in values, categories),
-            applied before `preprocessing`; None for images.
+            applied before `preprocessing`, with "ignore": the file's columns left out
+            (`TrainConfig.ignore`); None for images.
         table_summary: one line on what that preprocessing did (for the CLI to print).
         task: "classification" or "regression".
         target: the CSV target column, or None for images.
@@ -175,6 +177,8 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         table = summary = None
     else:
         splits: dict[str, Any] = {}
+        if config.ignore:
+            _check_ignore(config)
 
         def load(task: str) -> Any:
             table, splits["parts"] = _load_table(config, task)
@@ -183,6 +187,9 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         table, task, task_note = choose_task(load, config.task, config.target)
         train, val, test = splits["parts"]
         summary = table_summary(table)
+        if config.ignore:
+            left_out = f"left out: {', '.join(config.ignore)}"
+            summary = f"{left_out}; {summary}" if summary else left_out
         mean, scale = train[0].mean(axis=0), train[0].std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)  # a constant column is only centred
         prep = {"kind": "standardize", "mean": mean.tolist(), "scale": scale.tolist()}
@@ -199,7 +206,7 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
         preprocessing=prep,
         feature_names=feature_names,
         notes=notes,
-        table=None if table is None else table.preprocessor.to_dict(),
+        table=None if table is None else {**table.preprocessor.to_dict(), "ignore": config.ignore},
         table_summary=summary,
         task=task,
         target=config.target,
@@ -220,15 +227,49 @@ def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, An
         parts["split"] = datasets.train_val_test_split(rows, y, config.split, seed=config.seed)
         return parts["split"][0][0]
 
-    table = datasets.load_csv(
-        config.dataset,
-        target=config.target,
-        missing=config.missing,
-        fit_rows=training_rows,
-        task=task,
-    )
+    try:
+        table = datasets.load_csv(
+            config.dataset,
+            target=config.target,
+            missing=config.missing,
+            ignore=config.ignore,
+            handle_unknown=config.handle_unknown,
+            max_categories=config.max_categories,
+            fit_rows=training_rows,
+            task=task,
+        )
+    except ValueError as error:  # a value of the validation or test part: the flag to use
+        hint = "pass handle_unknown='ignore'"
+        if hint not in str(error):
+            raise
+        raise ValueError(
+            f"{config.dataset}: {str(error).replace(hint, 'pass --handle-unknown ignore')}"
+        ) from None
     split = tuple((table.x[rows], table.y[rows]) for rows, _ in parts["split"])
     return table, split
+
+
+def _check_ignore(config: TrainConfig) -> None:
+    """Each column of `config.ignore` is a feature column of the CSV file, and some are left.
+
+    Raises:
+        ValueError: naming --ignore, the column and the file's columns.
+    """
+    from glassnet import datasets
+
+    columns = datasets.csv_columns(config.dataset)
+    file = Path(config.dataset).name
+    unknown = [c for c in config.ignore if c not in columns]
+    if unknown:
+        raise ValueError(
+            f"--ignore {','.join(unknown)}: {file} has no column {unknown[0]!r}; its columns "
+            f"are: {', '.join(columns)}."
+        )
+    if all(c in config.ignore or c == config.target for c in columns):
+        raise ValueError(
+            f"--ignore {','.join(config.ignore)} leaves no feature column of {file} (its "
+            f"columns: {', '.join(columns)}; the target is {config.target!r})."
+        )
 
 
 def table_summary(table: Any) -> str:

@@ -1,5 +1,5 @@
-"""New data for a loaded run: a CSV file's rows as its model inputs, the file's label
-column as its labels, and the data `evaluate` and `explain` score it on (`evaluation_data`).
+"""New data for a loaded run: a CSV file's rows as its model inputs, and the file's label
+column as its labels (what `runs.evaluation` scores a run on).
 
 `glassnet predict RUN FILE.csv` and `glassnet evaluate RUN --dataset FILE.csv` (and
 `explain`) read a new CSV file exactly as the run's training read its own: the run's
@@ -30,16 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
-from glassnet.cli.runs.data import image_dataset, load_splits, preprocess
-from glassnet.cli.runs.folder import LoadedRun
+from glassnet.cli.runs.data import preprocess
+from glassnet.cli.runs.loaded import LoadedRun
 from glassnet.datasets import TablePreprocessor, load_features
 
 __all__ = [
     "csv_data",
     "csv_inputs",
     "csv_labels",
-    "evaluation_data",
     "run_target",
     "table_preprocessor",
 ]
@@ -176,65 +174,6 @@ def csv_data(
     if len(x) != len(y):  # both read the file with the same reader: they agree
         raise AssertionError(f"{path}: {len(x)} rows of inputs but {len(y)} labels.")
     return x, y
-
-
-def evaluation_data(
-    loaded: LoadedRun, dataset: str | None = None, target: str | None = None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The data to evaluate a loaded model on, preprocessed as in its training.
-
-    Without `dataset`, a run folder's own test part (the same split, from its config);
-    with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
-    every row of a CSV file (`target` names its label column, by default the run's),
-    preprocessed with the run's stored table preprocessing and feature scaling, its labels
-    mapped to the run's class names (see `csv_data`).
-
-    Returns:
-        (x, y, class_names); for a regression run y holds the target values and
-        class_names is [].
-
-    Raises:
-        ValueError: a bare model file without `dataset`, `target` for an image dataset,
-            or data that doesn't fit the model (images for a CSV run, other columns,
-            another sample shape).
-    """
-    from glassnet import datasets
-
-    if dataset is None:
-        if loaded.config is None:
-            raise ValueError(f"{loaded.path} is a bare model file: give --dataset to use.")
-        splits = load_splits(loaded.config)
-        return *splits.test, splits.class_names
-    if dataset in IMAGE_DATASETS:
-        if target:
-            raise ValueError(f"--target is for CSV files; {dataset} has its own labels.")
-        if loaded.preprocessing.get("kind") == "standardize":
-            raise ValueError(
-                f"{loaded.path} was trained on the rows of a CSV file, not on images: "
-                f"evaluate it on a CSV file with its columns, not {dataset}."
-            )
-        load, names = image_dataset(dataset)
-        _, (x, y) = load()
-        _check_inputs(loaded, x, dataset)
-        return preprocess(x, loaded.preprocessing), y.astype(np.int64), names
-    target = target or run_target(loaded)
-    TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
-    if not loaded.info:  # a bare model file knows neither its columns nor its classes
-        table = datasets.load_csv(dataset, target=target, task=loaded.task)
-        _check_inputs(loaded, table.x, dataset)
-        names = [str(c) for c in table.class_names]
-        return preprocess(table.x, loaded.preprocessing), table.y, names
-    x, y = csv_data(loaded, dataset, target)
-    return x, y, loaded.class_names
-
-
-def _check_inputs(loaded: LoadedRun, x: np.ndarray, dataset: str) -> None:
-    expected = tuple(loaded.model.input_sample_shape or ())
-    if expected and tuple(x.shape[1:]) != expected:
-        raise ValueError(
-            f"{dataset} has samples shaped {tuple(x.shape[1:])}, but the model of "
-            f"{loaded.path} takes inputs shaped {expected}."
-        )
 
 
 def __dir__() -> list[str]:

@@ -43,7 +43,7 @@ import numpy as np
 
 from glassnet.cli.runs._torch_script import CLASSIFICATION, CUSTOM_MODULES, REGRESSION, TEMPLATE
 from glassnet.cli.runs.config import IMAGE_DATASETS
-from glassnet.cli.runs.folder import LoadedRun
+from glassnet.cli.runs.loaded import LoadedRun
 
 __all__ = ["INSTALL_HINT", "export_pytorch", "optimizer_code", "script_path", "torch_modules"]
 
