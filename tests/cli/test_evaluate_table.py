@@ -215,6 +215,18 @@ def test_a_regression_run_scores_a_new_file_beside_its_training_mean(regressed):
     np.testing.assert_allclose(values, pred, rtol=1e-5)
 
 
+def test_a_target_of_whole_numbers_is_still_split_by_value(regressed):
+    # as glassnet always split it, so a run folder re-splits (evaluate RUN) as it ran
+    from glassnet.datasets import train_val_test_split
+
+    root, _ = regressed
+    loaded = runs.load_run(root / "run")
+    z = pd.read_csv(root / "r.csv")["z"].to_numpy()
+    parts = train_val_test_split(np.arange(N), z, loaded.config.split, seed=loaded.config.seed)
+    test_rows = parts[2][0]
+    assert runs.load_splits(loaded.config).test[1].tolist() == z[test_rows].tolist()
+
+
 def test_a_regression_target_that_is_not_numbers_is_one_line(regressed, tmp_path, capsys):
     root, new = regressed
     new.assign(z=new["z"].astype(str).where(new.index != new.index[2], "heavy")).to_csv(

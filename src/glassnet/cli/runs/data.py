@@ -224,7 +224,12 @@ def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, An
 
     def training_rows(y: np.ndarray) -> np.ndarray:
         rows = np.arange(len(y))
-        parts["split"] = datasets.train_val_test_split(rows, y, config.split, seed=config.seed)
+        # a target of whole numbers is split by value, as glassnet always did (so older runs
+        # split as they ran); a regression target of other numbers cannot be
+        whole = task == "classification" or bool(np.all(y == np.round(y)))
+        parts["split"] = datasets.train_val_test_split(
+            rows, y, config.split, stratify=whole, seed=config.seed
+        )
         return parts["split"][0][0]
 
     try:
