@@ -17,7 +17,7 @@ import tomllib
 
 import glassnet as gn
 from glassnet.cli import main, runs
-from glassnet.cli.runs.folder import evaluation_data
+from glassnet.cli.runs import evaluation_data
 
 COLOURS = ["blue", "green", "red"]
 

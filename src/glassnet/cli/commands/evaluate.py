@@ -3,8 +3,12 @@ MSE and MAE beside the baseline of the training mean) and the diagnosis.
 
 Without `--dataset`, a run folder is evaluated on the test part of its own data (the
 same split, from its config). With `--dataset`, the model is evaluated on that data's
-test part: the official test set of fashion-mnist / mnist, or every row of a CSV file
-(`--target` names its label column).
+test part: the official test set of fashion-mnist / mnist, or every row of a CSV file.
+A CSV file is read as `glassnet predict` reads it, with what the run stored: the missing
+values filled with the training values, text columns one-hot with the training
+categories, the run's feature scaling; its labels are mapped to the run's class names (a
+label the run never saw is an error). `--target` names the label column, by default the
+run's target column.
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--dataset",
         help="fashion-mnist, fashion-mnist-sample, mnist or FILE.csv (default: the run's)",
     )
-    p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the label column of a CSV dataset (default: the run's target column)",
+    )
     p.set_defaults(func=run)
 
 

@@ -6,7 +6,9 @@
   runtime feeds it pixels or column values as they are. `--no-preprocessing` leaves it out.
 - pytorch: a checkpoint (`torch.save`: the `nn.Sequential` state dict and the optimizer's
   state) and `train_NAME.py` beside it, which goes on training in PyTorch on the run's data
-  with its preprocessing (see `glassnet.cli.runs.torch_export`). Needs a run folder.
+  with its preprocessing (see `glassnet.cli.runs.torch_export`). Needs a run folder. A
+  regression run's torch model ends in `TargetScale`, so it predicts the target in its own
+  units, and the script trains on the mean squared error of the standardised target.
 - keras: a Keras 3 `.keras` file (`model.save`), which `keras.saving.load_model` reads; it
   takes preprocessed inputs, as the model does (a Keras file holds the model only).
 """
@@ -104,6 +106,12 @@ def _export(args: argparse.Namespace) -> int:
         checkpoint, script = export_pytorch(loaded, out)
         print(f"Wrote {checkpoint} (PyTorch checkpoint) and {script}: python {script} continues")
         print("the training in PyTorch on the run's data, preprocessed as in glassnet.")
+        if loaded.task == "regression":
+            target = loaded.info.get("target") or "the target"
+            print(
+                f"The model predicts {target} in its own units: its last module, TargetScale, "
+                "undoes the standardisation the network learned."
+            )
     else:
         loaded.model.save(str(out))
         print(f"Wrote {out}: Keras 3 model file; it takes preprocessed inputs, as the model.")

@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.cli.runs import LoadedRun, load_run, preprocess, probabilities
+from glassnet.cli.runs import LoadedRun, load_run, probabilities
+from glassnet.cli.runs.inputs import csv_inputs, table_preprocessor
 from glassnet.cli.runs.stats import read_input_statistics
-from glassnet.datasets import TablePreprocessor, load_features
 from glassnet.metrics import prediction_caveats
 
 __all__ = ["MAX_IMAGE_PIXELS", "add_parser", "image_to_input", "read_image", "resize_area", "run"]
@@ -212,39 +212,6 @@ def image_to_input(
     return small.reshape(input_shape).astype(np.float32)
 
 
-def _read_rows(path: Path, loaded: LoadedRun) -> np.ndarray:
-    """The rows of a CSV file as model inputs; the file's errors name it and the line."""
-    n_inputs = int(np.prod(loaded.model.input_sample_shape))
-    table = table_preprocessor(loaded)
-    if table is not None and ("text" in table.kinds or table.missing != "error"):
-        # the training's fill-in values and one-hot categories (a header is needed); a
-        # table of numbers only, without fill-in values, may also come without one
-        x = load_features(path, preprocessor=table)
-        if x.shape[1] != n_inputs:
-            raise ValueError(
-                f"{loaded.path}: its table preprocessing gives {x.shape[1]} inputs, but the "
-                f"model takes {n_inputs}: the run folder is damaged."
-            )
-    else:
-        features = loaded.info.get("feature_names") or None
-        x = load_features(path, features, n_features=n_inputs)
-    return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_sample_shape)
-
-
-def table_preprocessor(loaded: LoadedRun) -> TablePreprocessor | None:
-    """The run's fitted CSV preprocessing (run.json's "table"), or None (none recorded:
-    images, a bare model file, or a run of a table of numbers from before it was kept)."""
-    spec = loaded.info.get("table")
-    if spec is None:
-        return None
-    try:
-        return TablePreprocessor.from_dict(spec)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(
-            f"{loaded.path}: run.json's table preprocessing is damaged: {error}"
-        ) from None
-
-
 def predict_file(
     loaded: LoadedRun, path: str | Path, top: int = 3, steps: list[str] | None = None
 ) -> list[dict[str, Any]]:
@@ -260,7 +227,7 @@ def predict_file(
     if not path.is_file():
         raise FileNotFoundError(f"no such input file: {path}")
     if path.suffix.lower() == ".csv":
-        x = _read_rows(path, loaded)
+        x = csv_inputs(loaded, path)
     else:
         pixels = read_image(path, steps)
         if loaded.preprocessing.get("kind") not in ("images", None):

@@ -3,7 +3,8 @@
 (load, split, preprocess, build the model), `train` (train, evaluate, write), `folder`
 (the folder's files, written atomically), `run_json` (run.json's schema and its checks),
 `loaded` (reading a run folder or model file back, every file checked), `older` (run
-folders of an older glassnet, read as they ran), `evaluation` (the data a loaded run is
+folders of an older glassnet, read as they ran), `inputs` (a CSV file's rows and labels
+as a loaded run's, preprocessed as it stored), `evaluation` (the data a loaded run is
 evaluated on) and `regression` (the task inferred from a CSV target, the target's scaling,
 R², MSE and MAE beside the mean baseline).
 """

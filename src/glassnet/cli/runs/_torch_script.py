@@ -1,15 +1,17 @@
 """The template of the training script `glassnet export --format pytorch` writes.
 
 `TEMPLATE` is a `string.Template`: `$run`, `$checkpoint`, `$script`, `$config`, `$custom`,
-`$modules`, `$optimizer`, `$glassnet_optimizer`, `$loss` and `$before_step` are filled in by
-`torch_export`. What it produces is lint- and format-clean (a test runs ruff on it).
+`$modules`, `$optimizer`, `$glassnet_optimizer`, `$loss`, `$targets`, `$evaluate`,
+`$outputs`, `$metric` and `$before_step` are filled in by `torch_export`; `CLASSIFICATION`
+and `REGRESSION` hold the task's values of `$loss`, `$targets`, `$evaluate`, `$outputs`
+and `$metric`. What it produces is lint- and format-clean (a test runs ruff on it).
 """
 
 from __future__ import annotations
 
 from string import Template
 
-__all__ = ["CUSTOM_MODULES", "TEMPLATE"]
+__all__ = ["CLASSIFICATION", "CUSTOM_MODULES", "REGRESSION", "TEMPLATE"]
 
 # Modules torch lacks, written into the script only when the model uses them. Step and sign
 # keep a zero gradient (x * 0), as glassnet's: flat almost everywhere.
@@ -42,6 +44,47 @@ def match_keras_epsilon(optimizer, epsilon=EPSILON):
         states = [optimizer.state[p] for p in group["params"] if p in optimizer.state]
         t = float(states[0]["step"]) + 1 if states else 1.0
         group["eps"] = epsilon / math.sqrt(1 - group["betas"][1] ** t)
+''',
+    "TargetScale": '''
+
+class TargetScale(nn.Module):
+    """The output in the target's own units: x * scale + mean.
+
+    glassnet trains a regression on the standardised target, (y - mean) / scale of the
+    training targets: the modules before this one compute that, and this one undoes it
+    (glassnet folds it into its last layer). mean and scale are buffers: saved in the state
+    dict, not trained.
+    """
+
+    def __init__(self, mean=TARGET_MEAN, scale=TARGET_SCALE):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float64))
+        self.register_buffer("scale", torch.tensor(scale, dtype=torch.float64))
+
+    def forward(self, x):
+        return x * self.scale.to(x.dtype) + self.mean.to(x.dtype)
+
+    def standardise(self, y):
+        """Targets in their own units as the modules before this one learn them."""
+        return (y - self.mean) / self.scale
+''',
+    "StandardisedMSE": '''
+
+class StandardisedMSE(nn.Module):
+    """glassnet's MeanSquaredError of the standardised target, as glassnet trained: a loss
+    of 1 is what always predicting the training mean scores.
+
+    It takes the output of the modules before TargetScale, model[:-1](x), and the targets
+    in their own units (float64), standardised here by the model's TargetScale.
+    """
+
+    def __init__(self, target_scale):
+        super().__init__()
+        self.target_scale = target_scale
+
+    def forward(self, standardised, y):
+        target = self.target_scale.standardise(y).to(standardised.dtype)
+        return torch.mean((standardised - target) ** 2)
 ''',
     "Exponential": '''
 
@@ -101,19 +144,13 @@ def load_data():
     from glassnet.cli.runs import TrainConfig, load_splits
 
     splits = load_splits(TrainConfig.from_mapping(CONFIG))
-    return [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in (splits.train, splits.val)]
+    parts = (splits.train, splits.val)
+    return [(torch.from_numpy(x), $targets) for x, y in parts]
 
-
-def evaluate(model, loss_fn, x, y):
-    model.eval()
-    with torch.no_grad():
-        logits = model(x)
-        return loss_fn(logits, y).item(), (logits.argmax(dim=1) == y).float().mean().item()
-
-
+$evaluate
 def train(epochs, out):
     model = build_model()
-    loss_fn = $loss  # glassnet's SparseCategoricalCrossentropy(from_logits=True)
+    loss_fn = $loss
     optimizer = build_optimizer(model)
     checkpoint = torch.load(CHECKPOINT, weights_only=True)
     model.load_state_dict(checkpoint["model_state_dict"])
@@ -130,11 +167,11 @@ def train(epochs, out):
         model.train()
         for xb, yb in batches:
             optimizer.zero_grad()
-            loss = loss_fn(model(xb), yb)
+            loss = loss_fn($outputs, yb)
             loss.backward()
 $before_step            optimizer.step()
-        val_loss, val_accuracy = evaluate(model, loss_fn, x_val, y_val)
-        print(f"epoch {epoch}: val_loss {val_loss:.4f}, val_accuracy {val_accuracy:.4f}")
+        val_loss, val_$metric = evaluate(model, loss_fn, x_val, y_val)
+        print(f"epoch {epoch}: val_loss {val_loss:.4f}, val_$metric {val_$metric:.4f}")
     torch.save(
         {"model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict()},
         out,
@@ -149,3 +186,38 @@ if __name__ == "__main__":
     args = parser.parse_args()
     train(args.epochs, args.out)
 ''')
+
+# The task's parts of TEMPLATE: how the labels become tensors, the loss and what it is
+# given, the validation score printed each epoch and the function that computes it.
+CLASSIFICATION = {
+    "targets": "torch.from_numpy(y)",
+    "loss": "nn.CrossEntropyLoss()  # glassnet's SparseCategoricalCrossentropy(from_logits=True)",
+    "outputs": "model(xb)",
+    "metric": "accuracy",
+    "evaluate": '''
+def evaluate(model, loss_fn, x, y):
+    """The loss and the accuracy on (x, y)."""
+    model.eval()
+    with torch.no_grad():
+        logits = model(x)
+        return loss_fn(logits, y).item(), (logits.argmax(dim=1) == y).float().mean().item()
+
+''',
+}
+REGRESSION = {
+    "targets": "torch.from_numpy(y).reshape(-1, 1)",
+    "loss": "StandardisedMSE(model[-1])  # glassnet's MeanSquaredError, standardised target",
+    "outputs": "model[:-1](xb)",
+    "metric": "mae",
+    "evaluate": '''
+def evaluate(model, loss_fn, x, y):
+    """The loss (of the standardised target) and the mean absolute error, in the target's
+    own units, on (x, y)."""
+    model.eval()
+    with torch.no_grad():
+        standardised = model[:-1](x)
+        mae = (model[-1](standardised).double() - y).abs().mean().item()
+        return loss_fn(standardised, y).item(), mae
+
+''',
+}

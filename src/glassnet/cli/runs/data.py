@@ -217,15 +217,18 @@ def load_splits(config: TrainConfig) -> DatasetSplits:
 def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, Any]]:
     """The CSV table for `task`, its fill-in values and categories learned from the
     training part only, and its (train, val, test) parts: the split is made from the labels
-    first (stratified by class for a classification; a regression's target is no class)."""
+    first (stratified by class; a regression target only when its numbers are all whole)."""
     from glassnet import datasets
 
     parts: dict[str, Any] = {}
 
     def training_rows(y: np.ndarray) -> np.ndarray:
         rows = np.arange(len(y))
+        # a target of whole numbers is split by value, as glassnet always did (so older runs
+        # split as they ran); a regression target of other numbers cannot be
+        whole = task == "classification" or bool(np.all(y == np.round(y)))
         parts["split"] = datasets.train_val_test_split(
-            rows, y, config.split, stratify=task != "regression", seed=config.seed
+            rows, y, config.split, stratify=whole, seed=config.seed
         )
         return parts["split"][0][0]
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from glassnet.cli.runs.config import IMAGE_DATASETS, TrainConfig
 from glassnet.cli.runs.data import image_dataset, load_splits, preprocess
+from glassnet.cli.runs.inputs import csv_data, run_target
 from glassnet.cli.runs.loaded import LoadedRun
 
 __all__ = ["evaluation_data"]
@@ -23,7 +24,9 @@ def evaluation_data(
 
     Without `dataset`, a run folder's own test part (the same split, from its config);
     with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
-    every row of a CSV file (`target` names its label column).
+    every row of a CSV file (`target` names its label column, by default the run's),
+    preprocessed with the run's stored table preprocessing and feature scaling, its labels
+    mapped to the run's class names (see `runs.inputs.csv_data`).
 
     Returns:
         (x, y, class_names); for a regression run y holds the target values and
@@ -65,24 +68,14 @@ def _csv_rows(
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     from glassnet import datasets
 
+    target = target or run_target(loaded)
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
-    spec = loaded.info.get("table") or {}
-    ignore = list(spec.get("ignore", []))  # the columns the run left out (--ignore)
-    if ignore:
-        ignore = [c for c in datasets.csv_columns(dataset) if c in ignore and c != target]
-    table = datasets.load_csv(
-        dataset,
-        target=target,
-        task=loaded.task,
-        ignore=ignore,
-        max_categories=int(spec.get("max_categories", 50)),
-    )
-    features = loaded.info.get("feature_names")
-    if features is not None and table.feature_names != list(features):
-        raise ValueError(
-            f"{dataset} has the feature columns {', '.join(table.feature_names)}, but "
-            f"{loaded.path} was trained on {', '.join(features)} (in that order)."
-        )
+    if loaded.info:  # a run folder: what it stored (see runs.inputs)
+        x, y = csv_data(loaded, dataset, target)
+        return x, y, loaded.class_names
+    # a bare model file knows neither its columns nor its classes: the file's own, its
+    # values scaled as a bare model file's inputs are (see LoadedRun.preprocessing)
+    table = datasets.load_csv(dataset, target=target, task=loaded.task)
     _check_inputs(loaded, table.x, dataset)
     return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
 

@@ -23,6 +23,14 @@ How glassnet maps to PyTorch:
   `momentum_buffer` (torch folds the learning rate in at the update); Nesterov matches too.
 - RMSprop -> torch.optim.RMSprop (alpha = rho): Keras divides by sqrt(v + epsilon), torch by
   sqrt(v) + epsilon; `square_avg` is v.
+- SparseCategoricalCrossentropy(from_logits=True) -> nn.CrossEntropyLoss.
+- A regression run (MeanSquaredError): glassnet trained on the standardised target and
+  folded its mean and standard deviation into the last Dense layer (see `runs.regression`).
+  The export takes them out again: the last nn.Linear computes the standardised target and
+  a `TargetScale` module after it (mean and scale as buffers, from metrics.json's
+  target_scaling) gives the target in its own units, as glassnet's model does. The script's
+  loss, `StandardisedMSE`, is glassnet's: the MSE of model[:-1](x) and the standardised
+  target, so the steps are glassnet's and a loss of 1 is the training mean's.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.cli.runs._torch_script import CUSTOM_MODULES, TEMPLATE
+from glassnet.cli.runs._torch_script import CLASSIFICATION, CUSTOM_MODULES, REGRESSION, TEMPLATE
 from glassnet.cli.runs.config import IMAGE_DATASETS
 from glassnet.cli.runs.loaded import LoadedRun
 
@@ -156,14 +164,64 @@ def optimizer_code(optimizer: Any) -> str:
     raise ValueError(f"The optimizer {optimizer.name!r} has no PyTorch export.")
 
 
-def _loss_code(loss: Any) -> str:
+def _task_parts(loaded: LoadedRun) -> dict[str, str]:
+    """The script's task-specific parts (`_torch_script.CLASSIFICATION` or `REGRESSION`),
+    for the losses `glassnet train` compiles: cross-entropy from logits, or the MSE."""
+    loss = loaded.model.loss
     name, logits = getattr(loss, "name", None), getattr(loss, "from_logits", False)
-    if name == "sparse_categorical_crossentropy" and logits:
-        return "nn.CrossEntropyLoss()"
+    if loaded.task == "classification" and name == "sparse_categorical_crossentropy" and logits:
+        return CLASSIFICATION
+    if loaded.task == "regression" and name == "mean_squared_error":
+        return REGRESSION
     raise ValueError(
-        f"The loss {name!r} (from_logits={logits}) has no PyTorch export: glassnet exports "
-        "the runs of `glassnet train` (sparse categorical cross-entropy from logits)."
+        f"The loss {name!r} (from_logits={logits}) of a {loaded.task} has no PyTorch export: "
+        "glassnet exports the runs of `glassnet train`, a classification's sparse categorical "
+        "cross-entropy from logits and a regression's mean squared error."
     )
+
+
+def _target_scaling(loaded: LoadedRun) -> tuple[float, float]:
+    """(mean, scale) of a regression run's training targets, from its metrics.json (what
+    `glassnet train` folded into the last layer; see `runs.regression`)."""
+    file = loaded.path / "metrics.json"
+    try:
+        scaling = json.loads(file.read_text(encoding="utf-8"))["target_scaling"]
+        mean, scale = float(scaling["mean"]), float(scaling["scale"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ValueError(
+            f"{file}: a regression run's PyTorch export needs its target_scaling (the "
+            f"training targets' mean and scale), and it cannot be read ({error!r:.80})."
+        ) from None
+    if not (np.isfinite(mean) and np.isfinite(scale) and scale > 0):
+        raise ValueError(f"{file} is damaged: target_scaling {scaling!r:.80} is not finite.")
+    return mean, scale
+
+
+def _run_modules(loaded: LoadedRun) -> list[tuple[str, str, dict[str, np.ndarray]]]:
+    """`torch_modules` of the run's model; for a regression run its last nn.Linear learns
+    the standardised target (glassnet's folded scaling taken out again) and a
+    TargetScale(mean, scale) after it gives the target in its own units."""
+    modules = torch_modules(loaded.model)
+    if loaded.task != "regression":
+        return modules
+    code, comment, params = modules[-1]
+    if not code.startswith("nn.Linear(") or params["weight"].shape[0] != 1:
+        raise ValueError(
+            f"{loaded.path}: a regression's model must end in a Dense(1) without an "
+            f"activation to export, and it ends in {code}."
+        )
+    mean, scale = _target_scaling(loaded)
+    standardised = {"weight": (params["weight"].astype(np.float64) / scale).astype(np.float32)}
+    if "bias" in params:
+        standardised["bias"] = ((params["bias"].astype(np.float64) - mean) / scale).astype(
+            np.float32
+        )
+    buffers = {"mean": np.array(mean), "scale": np.array(scale)}
+    return [
+        *modules[:-1],
+        (code, f"{comment}, on the standardised target", standardised),
+        ("TargetScale()", "the target in its own units", buffers),
+    ]
 
 
 def _literal(value: Any) -> str:
@@ -181,9 +239,12 @@ def script_path(checkpoint: Path) -> Path:
 
 
 def _script(loaded: LoadedRun, checkpoint: Path) -> str:
-    modules = torch_modules(loaded.model)
+    parts = _task_parts(loaded)
+    modules = _run_modules(loaded)
     lines = [f"        {code},  # {comment}" for code, comment, _ in modules]
     used = {code.split("(")[0] for code, _, _ in modules}
+    if parts is REGRESSION:
+        used.add("StandardisedMSE")
     adam = loaded.model.optimizer is not None and loaded.model.optimizer.name == "adam"
     if adam:
         used.add("match_keras_epsilon")
@@ -191,6 +252,13 @@ def _script(loaded: LoadedRun, checkpoint: Path) -> str:
     if adam:  # the constant the function reads, before it
         custom.insert(
             0, f"EPSILON = {loaded.model.optimizer.epsilon!r}  # glassnet's Adam epsilon\n"
+        )
+    if parts is REGRESSION:  # the constants TargetScale reads, before it
+        mean, scale = _target_scaling(loaded)
+        custom.insert(
+            0,
+            "# The training targets' mean and standard deviation (glassnet's target scaling).\n"
+            f"TARGET_MEAN = {mean!r}\nTARGET_SCALE = {scale!r}\n",
         )
     config = loaded.config.to_dict() if loaded.config else {}
     config.pop("out", None)
@@ -206,7 +274,7 @@ def _script(loaded: LoadedRun, checkpoint: Path) -> str:
         custom="".join(custom),
         modules="\n".join(lines),
         optimizer=optimizer_code(loaded.model.optimizer),
-        loss=_loss_code(loaded.model.loss),
+        **parts,
         glassnet_optimizer=repr(loaded.model.optimizer),
         before_step="            match_keras_epsilon(optimizer)\n" if adam else "",
     )
@@ -274,7 +342,7 @@ def export_pytorch(loaded: LoadedRun, checkpoint: str | Path) -> tuple[Path, Pat
     net = namespace["build_model"]()
     weights = {
         f"{index}.{name}": torch.from_numpy(np.array(value))
-        for index, (_, _, params) in enumerate(torch_modules(loaded.model))
+        for index, (_, _, params) in enumerate(_run_modules(loaded))
         for name, value in params.items()
     }
     net.load_state_dict(weights)
