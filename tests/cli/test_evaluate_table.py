@@ -161,6 +161,27 @@ def test_a_file_that_does_not_fit_the_run_is_one_line(
     assert err == message.format(run=root / "run") + "\n"
 
 
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+def test_an_unseen_category_names_the_training_flag_not_the_api_argument(
+    classified, tmp_path, capsys, command
+):
+    root, new = classified
+    bad = new.copy()
+    bad.loc[bad.index[2], "color"] = "purple"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    capsys.readouterr()
+    args = (
+        ["--dataset", str(tmp_path / "bad.csv")]
+        if command == "evaluate"
+        else [str(tmp_path / "bad.csv")]
+    )
+    assert main([command, str(root / "run"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'purple'" in err
+    assert "a run trained with --handle-unknown ignore would encode it as all zeros" in err
+    assert "handle_unknown=" not in err
+
+
 @pytest.fixture(scope="module")
 def regressed(tmp_path_factory):
     """A regression run on the same kind of table: z = 30 a - 20 b + 40 (red) + 1000 + noise,
