@@ -216,3 +216,29 @@ def test_cli_advice_leaves_other_text_alone():
     # a hint for a flag that only train has is not rewritten for another command
     unknown = "a value unseen in training; pass handle_unknown='ignore'"
     assert cli_advice(unknown, "predict") == unknown
+
+
+def test_more_library_hints_name_flags(tmp_path, capsys):
+    numbers = tmp_path / "reg.csv"
+    numbers.write_text("a,y\n" + "".join(f"{i},{i / 3:.3f}\n" for i in range(12)))
+    assert main(["data", "split", str(numbers), "--target", "y", "--out", str(tmp_path / "p")]) == 2
+    err = _error(capsys)
+    assert "this command needs class labels" in err and "load_csv" not in err
+    text = tmp_path / "txt.csv"
+    text.write_text("a,y\n" + "".join(f"{i},{'xy'[i % 2]}\n" for i in range(12)))
+    argv = ["train", "--dataset", str(text), "--target", "y", "--task", "regression"]
+    assert main([*argv, "--out", str(tmp_path / "r")]) == 2
+    assert _error(capsys).endswith("must hold numbers for --task regression.")
+
+
+def test_predict_a_gap_names_the_training_flag(tmp_path, capsys):
+    table = tmp_path / "cat.csv"
+    table.write_text("a,b,y\n" + "".join(f"{i},{'pq'[i % 2]},{i % 2}\n" for i in range(20)))
+    run = tmp_path / "run"
+    argv = ["train", "--dataset", str(table), "--target", "y", "--layers", "2", "--epochs", "1"]
+    assert main([*argv, "--out", str(run), "--quiet"]) == 0
+    new = tmp_path / "new.csv"
+    new.write_text("a,b\n1,\n")
+    assert main(["predict", str(run), str(new)]) == 2
+    err = _error(capsys)
+    assert err.endswith("none is filled in: it trained without --missing.") and "='" not in err

@@ -83,6 +83,15 @@ _CLI_HINTS: list[tuple[tuple[str, ...] | None, str, str]] = [
         "or pass --missing drop, mean, median or most-frequent",
     ),
     (("train",), "pass handle_unknown='ignore'", "pass --handle-unknown ignore"),
+    (None, "the training used missing='drop'", "the run was trained with --missing drop"),
+    (None, "none is filled in: missing='error'", "none is filled in: it trained without --missing"),
+    (None, "for task='regression'", "for --task regression"),
+    (
+        None,
+        "load_csv needs class labels (integers or text)",
+        "this command needs class labels (integers or text)",
+    ),
+    (("data",), "pass stratify=False for a regression target", "pass --no-stratify"),
     (None, "or pass path=FOLDER", "or into $GLASSNET_DATA_DIR/mnist/"),
     (
         None,
