@@ -129,7 +129,7 @@ def cli_advice(message: str, command: str | None = None) -> str:
     """`message` (a library error, warning or suggestion) with its hints for Python code
     rewritten as the flags and commands of the CLI (`command` is the sub-command running).
 
-    >>> cli_advice("u16.csv is UTF-16: pass encoding='utf-16'.")
+    >>> cli_advice("u16.csv is UTF-16: pass encoding='utf-16'.", "predict")
     'u16.csv is UTF-16: pass --encoding utf-16.'
     >>> cli_advice("a value unseen in training; pass handle_unknown='ignore'", "train")
     'a value unseen in training; pass --handle-unknown ignore'

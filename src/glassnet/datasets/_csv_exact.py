@@ -96,7 +96,7 @@ def check_not_binary(path: Path) -> None:
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "pic.csv"
-    >>> _ = path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(8))
+    >>> _ = path.write_bytes(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(8))
     >>> check_not_binary(path)
     Traceback (most recent call last):
     ValueError: pic.csv is a PNG image, not a CSV table.
