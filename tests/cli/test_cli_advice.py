@@ -242,3 +242,31 @@ def test_predict_a_gap_names_the_training_flag(tmp_path, capsys):
     assert main(["predict", str(run), str(new)]) == 2
     err = _error(capsys)
     assert err.endswith("none is filled in: it trained without --missing.") and "='" not in err
+
+
+def test_every_rewritten_hint_is_still_in_the_library():
+    """A library message reworded would silently escape the CLI's rewrite: each hint the
+    table rewrites must still be a string (or a literal part of an f-string) of glassnet."""
+    import ast
+    from pathlib import Path
+
+    from glassnet import cli
+
+    root = Path(gn.__file__).parent
+    texts = []
+    for path in root.rglob("*.py"):
+        if path == Path(cli.__file__):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                texts.append(node.value)
+            elif isinstance(node, ast.JoinedStr):
+                parts = (v.value if isinstance(v, ast.Constant) else "\0" for v in node.values)
+                texts.append("".join(parts))
+    # a hint made of an f-string and the value put into it: each part must be there
+    composed = {"none is filled in: missing='error'": ["none is filled in: \0", "missing='error'"]}
+
+    def found(api: str) -> bool:
+        return all(any(part in t for t in texts) for part in composed.get(api, [api]))
+
+    assert [api for _, api, _ in cli._CLI_HINTS if not found(api)] == []
