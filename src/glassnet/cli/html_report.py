@@ -1,6 +1,7 @@
 """One self-contained HTML page per training run: open report.html, nothing else needed.
 
-The page holds the model summary, the settings, the test metrics (accuracy beside the
+The page opens with its headline: the test score beside its baseline and the diagnosis's
+verdict. Then it holds the model summary, the settings, the test metrics (accuracy beside the
 majority-class baseline and the balanced accuracy, and the per-class table; for a regression
 R², MSE and MAE beside those of the training mean, and the predicted-vs-true figure), the
 diagnosis and every figure, the PNGs embedded as base64 `data:` URLs, so the file can be
@@ -9,6 +10,8 @@ mailed or moved alone. No scripts, no external style sheets, no network.
 >>> page = build_report("demo", summary="Model: tiny", metrics={"test_accuracy": 0.9})
 >>> page.startswith("<!DOCTYPE html>"), "0.9000" in page
 (True, True)
+>>> headline({"test_accuracy": 0.9, "summary": {"baseline": 0.5, "majority_class": "cat"}})
+["Test accuracy 0.900, against 0.500 for always the majority class ('cat')."]
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["build_report", "embed_png"]
+__all__ = ["build_report", "embed_png", "headline"]
 
 # Figure file name -> section heading, in the order the page shows them.
 FIGURE_TITLES = {
@@ -44,6 +47,9 @@ th { background: #f0f4f8; }
 td:first-child, th:first-child { text-align: left; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; }
 .note { color: #a33; font-weight: bold; }
+.headline { font-size: 115%; background: #f0f4f8; padding: .6em .9em;
+            border-left: 4px solid #1f77b4; }
+.headline p { margin: .3em 0; }
 """
 
 
@@ -84,6 +90,72 @@ def _number(value: Any) -> str:
     from glassnet.cli.runs.regression import score_number
 
     return html.escape(score_number(value))
+
+
+# The marks that start a finding's line in the diagnosis text (glassnet.doctor).
+_FINDING_MARKS = ("✗", "⚠", "→", "✓")
+
+
+def headline(metrics: Mapping[str, Any], diagnosis: str = "") -> list[str]:
+    """The run in a line or two, as a reader wants it first: the test score beside its
+    baseline (accuracy vs always the majority class; R² vs always the training mean), then
+    the diagnosis's verdict (its first finding). Lines with nothing to say are left out.
+
+    >>> text = "Training diagnosis (9 epochs)\\n✓ healthy: it learned.\\n→ tip: more."
+    >>> for line in headline({"task": "regression", "test_r2": 0.8, "baseline_r2": -0.01}, text):
+    ...     print(line)
+    Test R² 0.8, against -0.01 for always the training mean.
+    Diagnosis: ✓ healthy: it learned. (1 more finding below)
+    """
+    lines = []
+    summary = metrics.get("summary") or {}
+    accuracy, baseline = metrics.get("test_accuracy"), summary.get("baseline")
+    if metrics.get("task") == "regression" and metrics.get("test_r2") is not None:
+        from glassnet.cli.runs.regression import score_number
+
+        r2, base = metrics.get("test_r2"), metrics.get("baseline_r2")
+        against = (
+            f", against {score_number(base)} for always the training mean"
+            if base is not None
+            else ""
+        )
+        lines.append(f"Test R² {score_number(r2)}{against}.")
+    elif _is_number(accuracy):
+        against = ""
+        if _is_number(baseline):
+            majority = summary.get("majority_class")
+            which = f" ({str(majority)!r})" if majority is not None else ""
+            against = f", against {baseline:.3f} for always the majority class{which}"
+        lines.append(f"Test accuracy {accuracy:.3f}{against}.")
+    findings = [line for line in diagnosis.splitlines() if line.startswith(_FINDING_MARKS)]
+    if findings:
+        more = len(findings) - 1
+        rest = f" ({more} more finding{'' if more == 1 else 's'} below)" if more else ""
+        lines.append(f"Diagnosis: {_short(findings[0])}{rest}")
+    elif diagnosis.strip():
+        lines.append(diagnosis.strip().splitlines()[0])
+    return lines
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """`text` up to the end of its first sentence; past `limit` characters, up to the last
+    colon, semicolon or comma before it, and an ellipsis (the whole text is further down).
+
+    >>> _short("⚠ slow: It learns. More epochs help.")
+    '⚠ slow: It learns.'
+    """
+    import re
+
+    end = re.search(r"[.!?](?=\s+[A-Z(])", text)
+    text = text[: end.end()] if end else text
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in (": ", "; ", ", "))
+    return text[: cut if cut > limit // 3 else limit].rstrip(" :;,") + " …"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _metrics_table(metrics: Mapping[str, Any]) -> str:
@@ -151,6 +223,10 @@ def build_report(
         parts.append(
             f'<p class="note">Training was interrupted (Ctrl-C). {html.escape(str(kept))}</p>'
         )
+    top = headline(metrics, diagnosis)
+    if top:
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in top)
+        parts.append(f'<div class="headline">{lines}</div>')
     if summary:
         parts += ["<h2>Model</h2>", f"<pre>{html.escape(summary)}</pre>"]
     if config:

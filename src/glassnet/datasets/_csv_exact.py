@@ -21,6 +21,7 @@ from pathlib import Path
 
 __all__ = [
     "check_header",
+    "check_not_binary",
     "decode_fault",
     "encoding_of",
     "is_number",
@@ -40,6 +41,7 @@ def read_table(
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
+    check_not_binary(path)
     records = read_records(path, delimiter, encoding)
     if not records:
         expected = "a header row and data rows" if header else "data rows"
@@ -71,6 +73,57 @@ def read_table(
     if not records:
         raise ValueError(f"CSV file {path.name} has a header but no data rows.")
     return names, [cells for _, cells in records], [line for line, _ in records], named
+
+
+# The first bytes of files that are often given for a CSV by mistake, and what they are.
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file (decompress it first: gunzip)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file such as an .xls workbook"),
+    (b"\x93NUMPY", "a NumPy .npy array"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"PK\x05\x06", "a zip archive"),
+]
+
+
+def check_not_binary(path: Path) -> None:
+    """Raise ValueError naming what `path` is if it starts as an image, a PDF, a zip archive
+    (an .xlsx workbook is one), gzip data, ...: not a table of text.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "pic.csv"
+    >>> _ = path.write_bytes(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(8))
+    >>> check_not_binary(path)
+    Traceback (most recent call last):
+    ValueError: pic.csv is a PNG image, not a CSV table.
+    """
+    with open(path, "rb") as handle:
+        start = handle.read(16)
+    what = next((name for magic, name in _MAGIC if start.startswith(magic)), None)
+    if what == "a zip archive":
+        what = _zip_kind(path)
+    if what is not None:
+        raise ValueError(f"{path.name} is {what}, not a CSV table.")
+
+
+def _zip_kind(path: Path) -> str:
+    """What a zip file is: an Excel workbook (.xlsx), another Office file, or an archive."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return "a zip archive"
+    if any(name.startswith("xl/") for name in names):
+        return "an Excel workbook (.xlsx; save it as CSV from the spreadsheet program)"
+    if "[Content_Types].xml" in names or "mimetype" in names:
+        return "an Office document (a zip archive)"
+    return "a zip archive"
 
 
 def read_records(path: Path, delimiter: str | None, encoding: str) -> list[tuple[int, list[str]]]:

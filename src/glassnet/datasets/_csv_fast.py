@@ -63,6 +63,7 @@ def read_frame(
         raise FileNotFoundError(f"CSV file {str(path)!r} does not exist.")
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a folder; expected a CSV file.")
+    exact.check_not_binary(path)
     nul, quote = _scan(path)
     if nul:
         return _exact_frame(path, delimiter, header, encoding)

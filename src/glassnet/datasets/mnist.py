@@ -63,7 +63,7 @@ DATASET = _fetch.RemoteDataset(
     sha256=SHA256,
     mirrors=MIRRORS,
     mirrors_env="GLASSNET_MNIST_MIRRORS",
-    hint="Download the four files by hand into ~/.cache/glassnet/mnist/ or pass path=.",
+    hint="Download the four files by hand into ~/.cache/glassnet/mnist/ or pass path=FOLDER.",
 )
 
 

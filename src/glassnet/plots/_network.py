@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,14 @@ from glassnet.plots._figure import finish, subplots
 __all__ = ["plot_network"]
 
 
-def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: int = 12) -> Any:
+def plot_network(
+    model: Any,
+    path: str | os.PathLike | None = None,
+    max_units: int = 12,
+    *,
+    input_names: Sequence[str] | None = None,
+    output_names: Sequence[str] | None = None,
+) -> Any:
     """A diagram of a small dense network: neurons as circles, weights as edges.
 
     Edges are blue for positive and red for negative weights, their width proportional
@@ -26,13 +34,17 @@ def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: i
             with `params["kernel"]`).
         path: where to save the figure, or None.
         max_units: the most neurons drawn per layer.
+        input_names: a name per input (a table's feature names), written beside the
+            input neurons drawn; the input layer is then labelled "input features".
+        output_names: a name per output unit (the class names), written beside the
+            output neurons drawn; the output layer is then labelled "output classes".
 
     Returns:
         The matplotlib Figure with one Axes; its edges are in `ax.collections`
         (one LineCollection per Dense layer).
 
     Raises:
-        ValueError: if the model has no built Dense layer.
+        ValueError: if the model has no built Dense layer, or names of the wrong count.
 
     >>> import glassnet as gn
     >>> model = gn.Sequential([gn.layers.Dense(3, input_shape=(2,)), gn.layers.Dense(1)])
@@ -40,6 +52,9 @@ def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: i
     >>> fig = plot_network(model)
     >>> [len(c.get_segments()) for c in fig.axes[0].collections[:2]]
     [6, 3]
+    >>> fig = plot_network(model, input_names=["petal", "sepal"], output_names=["setosa"])
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_text() in ("petal", "setosa")]
+    ['petal', 'setosa']
     """
     from matplotlib.collections import LineCollection
 
@@ -53,6 +68,10 @@ def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: i
         raise ValueError("plot_network needs a built model with at least one Dense layer.")
     sizes = [kernels[0].shape[0]] + [k.shape[1] for k in kernels]
     shown = [min(size, max_units) for size in sizes]
+    labels = [
+        _names("input_names", input_names, sizes[0]),
+        _names("output_names", output_names, sizes[-1]),
+    ]
 
     def positions(count: int) -> np.ndarray:
         return (np.arange(count) - (count - 1) / 2.0)[::-1]
@@ -76,7 +95,11 @@ def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: i
         ax.add_collection(
             LineCollection(segments, colors=colours, linewidths=0.3 + 3.0 * np.abs(flat) / scale)
         )
-    names = ["input"] + [f"hidden {k}" for k in range(1, len(kernels))] + ["output"]
+    names = (
+        ["input features" if input_names is not None else "input"]
+        + [f"hidden {k}" for k in range(1, len(kernels))]
+        + ["output classes" if output_names is not None else "output"]
+    )
     for layer_index, count in enumerate(shown):
         ys = positions(count)
         ax.scatter(
@@ -87,8 +110,33 @@ def plot_network(model: Any, path: str | os.PathLike | None = None, max_units: i
         if hidden:
             label += f"\n({hidden} not drawn)"
         ax.text(layer_index, ys.min() - 0.9, label, ha="center", va="top", fontsize="small")
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    pads = [0.0, 0.0]  # room for the names beside the first and the last layer
+    for side, (layer_index, given) in enumerate(((0, labels[0]), (len(sizes) - 1, labels[1]))):
+        if given is None:
+            continue
+        ys, sign = positions(shown[layer_index]), (-1, 1)[side]
+        for y, name in zip(ys, given, strict=False):  # the neurons drawn: the first ones
+            ax.text(
+                layer_index + 0.12 * sign,
+                y,
+                name,
+                ha=("right", "left")[side],
+                va="center",
+                fontsize="small",
+            )
+        pads[side] = 0.09 * max(len(name) for name in given[: shown[layer_index]])
+    ax.set_xlim(-0.5 - pads[0], len(sizes) - 0.5 + pads[1])
     ax.set_ylim(-max(shown) / 2 - 2.2, max(shown) / 2 + 0.5)
     ax.set_axis_off()
     ax.set_title("Network: blue = positive weight, red = negative; width = |weight|")
     return finish(fig, path)
+
+
+def _names(argument: str, names: Sequence[str] | None, count: int) -> list[str] | None:
+    """`names` as short strings (at most 18 characters), checked to number `count`."""
+    if names is None:
+        return None
+    if isinstance(names, str) or len(names) != count:
+        got = repr(names) if isinstance(names, str) else f"{len(names)} names"
+        raise ValueError(f"{argument} must hold one name per unit ({count}), got {got}.")
+    return [str(n) if len(str(n)) <= 18 else str(n)[:17] + "…" for n in names]

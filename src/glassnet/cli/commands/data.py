@@ -2,9 +2,9 @@
 
     glassnet data describe fashion-mnist [--part train|test] [--json]
     glassnet data describe mnist
-    glassnet data describe FILE.csv --target COLUMN [--json]
+    glassnet data describe FILE.csv --target COLUMN [--json] [--encoding CODEC]
     glassnet data split FILE.csv --target COLUMN --ratios 0.8,0.1,0.1|small|large --out DIR
-                        [--seed N] [--no-stratify] [--no-shuffle] [--force]
+                        [--seed N] [--no-stratify] [--no-shuffle] [--force] [--encoding CODEC]
     glassnet data example [penguins|penguins-full] [--out FILE] [--force]
     glassnet data image fashion-mnist INDEX FILE.png [--part test|train] [--force]
 
@@ -15,13 +15,15 @@ penguins.csv (numbers only) or penguins-full.csv (text columns and missing value
 a name it lists them. `image` writes one image of a built-in set
 as a PNG, to try `glassnet predict` on. `split` writes DIR/train.csv, DIR/val.csv and
 DIR/test.csv with the input's header and rows unchanged (each written atomically), and
-refuses to overwrite them without --force.
+refuses to overwrite them without --force. A CSV file is read as UTF-8 unless `--encoding`
+names its codec (latin-1, utf-16, cp1252, ...); `split` writes the parts as UTF-8.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -30,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.files import atomic_write
-from glassnet.cli import UsageError
+from glassnet.cli import UsageError, add_encoding_flag, cli_advice
 
 _DATASETS = {"fashion-mnist": "fashion_mnist", "fashion_mnist": "fashion_mnist", "mnist": "mnist"}
 _PARTS = ("train", "val", "test")
@@ -57,6 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--part", choices=["train", "test"], default="train", help="which part of a built-in set"
     )
     describe.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_encoding_flag(describe)
     describe.set_defaults(func=run_describe)
 
     from glassnet.datasets.examples import EXAMPLES
@@ -104,6 +107,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     split.add_argument("--no-stratify", action="store_true", help="do not keep class shares")
     split.add_argument("--no-shuffle", action="store_true", help="keep the file's order")
     split.add_argument("--force", action="store_true", help="overwrite existing files")
+    add_encoding_flag(split)
     split.set_defaults(func=run_split)
 
 
@@ -133,17 +137,21 @@ def run_describe(args: argparse.Namespace) -> int:
                 "(built-in: fashion-mnist, mnist)."
             )
         if not args.target:
-            columns = datasets.csv_columns(path)
+            columns = datasets.csv_columns(path, encoding=args.encoding)
             raise UsageError(
                 f"glassnet data describe: a CSV file needs --target COLUMN (the label column); "
                 f"{path.name} has columns: {', '.join(columns)}."
             )
-        data = datasets.load_csv(path, target=args.target, missing="keep")
+        data = datasets.load_csv(path, target=args.target, missing="keep", encoding=args.encoding)
         report = datasets.describe(
             data.x, data.y, feature_names=data.feature_names, class_names=data.class_names
         )
         title = f"{path.name} (target {args.target!r})"
         columns = _table_columns(data)
+    # the suggestions name glassnet's Python functions: say what the commands do instead
+    report = dataclasses.replace(
+        report, suggestions=[cli_advice(s, "data") for s in report.suggestions]
+    )
     if args.json:
         extra = {} if columns is None else {"table": columns}
         print(json.dumps({"source": title, **report.to_dict(), **extra}, indent=2))
@@ -252,7 +260,7 @@ def run_split(args: argparse.Namespace) -> int:
     from glassnet import datasets
 
     ratios = _parse_ratios(args.ratios)
-    data = datasets.load_csv(args.csv, target=args.target)
+    data = datasets.load_csv(args.csv, target=args.target, encoding=args.encoding)
     out = Path(args.out)
     targets = [out / f"{part}.csv" for part in _PARTS]
     existing = [str(t) for t in targets if t.exists()]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from glassnet.cli.runs import evaluation_data, load_run, probabilities
+from glassnet.cli import add_encoding_flag
+from glassnet.cli.runs import IMAGE_DATASETS, evaluation_data, load_run, probabilities
 
 __all__ = ["add_parser", "run"]
 
@@ -41,6 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="COLUMN",
         help="the label column of a CSV dataset (default: the run's target column)",
     )
+    add_encoding_flag(p)
     p.set_defaults(func=run)
 
 
@@ -50,7 +52,12 @@ def run(args: argparse.Namespace) -> int:
     from glassnet.doctor import diagnose
 
     loaded = load_run(args.model)
-    x, y, names = evaluation_data(loaded, args.dataset, args.target)
+    if args.encoding is not None and (args.dataset is None or args.dataset in IMAGE_DATASETS):
+        raise ValueError(
+            "--encoding is for a CSV file given as --dataset (a run's own data is read with "
+            "the encoding of its config.toml)."
+        )
+    x, y, names = evaluation_data(loaded, args.dataset, args.target, args.encoding)
     if loaded.task == "regression":
         print(_regression_text(loaded, x, y, args.dataset))
     else:

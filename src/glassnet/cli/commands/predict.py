@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.cli import add_encoding_flag
 from glassnet.cli.runs import LoadedRun, load_run, probabilities
 from glassnet.cli.runs.inputs import csv_inputs, table_preprocessor
 from glassnet.cli.runs.stats import read_input_statistics
@@ -62,6 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("input", metavar="INPUT", help="an image (.png, .jpg) or a .csv file")
     p.add_argument("--top", type=int, default=3, help="probabilities shown (default 3)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_encoding_flag(p)
     p.set_defaults(func=run)
 
 
@@ -213,13 +215,18 @@ def image_to_input(
 
 
 def predict_file(
-    loaded: LoadedRun, path: str | Path, top: int = 3, steps: list[str] | None = None
+    loaded: LoadedRun,
+    path: str | Path,
+    top: int = 3,
+    steps: list[str] | None = None,
+    encoding: str | None = None,
 ) -> list[dict[str, Any]]:
     """One dict per sample: "class", "probability", "top" (name, probability) pairs, and
     "warnings" (an input unlike the training data, a low top probability) with the
     "unusual_score" (None without the run's input statistics). A list given as `steps`
     gets the preprocessing done, one line per step. A regression run's dicts hold "value"
-    instead of classes (see `regression_predictions`).
+    instead of classes (see `regression_predictions`). `encoding` is a CSV file's text
+    encoding (None: UTF-8).
     """
     path = Path(path)
     if path.is_dir():
@@ -227,8 +234,10 @@ def predict_file(
     if not path.is_file():
         raise FileNotFoundError(f"no such input file: {path}")
     if path.suffix.lower() == ".csv":
-        x = csv_inputs(loaded, path)
+        x = csv_inputs(loaded, path, encoding)
     else:
+        if encoding is not None:
+            raise ValueError(f"--encoding is for CSV files; {path.name} is read as an image.")
         pixels = read_image(path, steps)
         if loaded.preprocessing.get("kind") not in ("images", None):
             raise ValueError(f"{loaded.path} was trained on table rows, not images: give a CSV.")
@@ -338,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--top must be >= 1, got {args.top}.")
     loaded = load_run(args.model)
     steps: list[str] = []
-    results = predict_file(loaded, args.input, args.top, steps)
+    results = predict_file(loaded, args.input, args.top, steps, args.encoding)
     note = limits_note(loaded)
     if args.json:
         if len(results) == 1:

@@ -2,7 +2,8 @@
 
 Flags override the keys of `--config FILE.toml` (the same names: dataset, target, task,
 layers, activation, dropout, optimizer, lr, epochs, batch_size, split, early_stopping,
-seed, out, limit, test_limit, missing, ignore, handle_unknown, max_categories). A CSV's
+seed, out, limit, test_limit, missing, ignore, handle_unknown, max_categories, encoding).
+A CSV file is read as UTF-8 unless `--encoding` names its codec (latin-1, utf-16, ...). A CSV's
 text feature columns are one-hot encoded, with the categories of the training part, and
 what was done is printed; `--ignore year,island` leaves feature columns out. The run folder
 keeps the exact config that ran, as config.toml, so `glassnet train --config
@@ -43,6 +44,7 @@ _FLAGS = {
     "ignore": "ignore",
     "handle_unknown": "handle_unknown",
     "max_categories": "max_categories",
+    "encoding": "encoding",
 }
 
 
@@ -65,6 +67,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "glassnet), mnist or FILE.csv",
     )
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
+    p.add_argument(
+        "--encoding",
+        metavar="CODEC",
+        help="text encoding of a CSV dataset, e.g. latin-1, cp1252 or utf-16 (default UTF-8, "
+        "with or without a BOM); kept in the run's config.toml",
+    )
     p.add_argument(
         "--missing",
         metavar="HOW",

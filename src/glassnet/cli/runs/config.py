@@ -36,7 +36,7 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 CSV_MISSING = ("error", "drop", "mean", "median", "most-frequent")
 CSV_UNKNOWN = ("error", "ignore")
 # The settings of a CSV's preprocessing beside `missing`: written to a CSV run's config only.
-TABLE_KEYS = ("ignore", "handle_unknown", "max_categories")
+TABLE_KEYS = ("ignore", "handle_unknown", "max_categories", "encoding")
 TASKS = ("classification", "regression")
 
 
@@ -78,6 +78,8 @@ class TrainConfig:
             (its one-hot columns are all zero).
         max_categories: the most distinct values a text column may have (one-hot encoding
             adds one input per value); more is an error naming the column.
+        encoding: the CSV file's text encoding (a Python codec name such as "latin-1" or
+            "utf-16"); None reads UTF-8, with or without a BOM.
     """
 
     dataset: str = "fashion-mnist"
@@ -100,6 +102,7 @@ class TrainConfig:
     ignore: list[str] = field(default_factory=list)
     handle_unknown: str = "error"
     max_categories: int = 50
+    encoding: str | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TrainConfig:
@@ -204,12 +207,15 @@ class TrainConfig:
                 f"values a text column may have; got {value!r}."
             )
         self.max_categories = int(value)
+        if self.encoding is not None:
+            self.encoding = _codec("encoding (--encoding)", self.encoding)
         given = [
             flag
             for flag, set_ in (
                 ("--ignore", bool(self.ignore)),
                 ("--handle-unknown", self.handle_unknown != "error"),
                 ("--max-categories", self.max_categories != 50),
+                ("--encoding", self.encoding is not None),
             )
             if set_
         ]
@@ -249,6 +255,26 @@ class TrainConfig:
 
 # A config file names the glassnet that wrote it, so a newer file's unknown key is explained.
 VERSION_KEY = "glassnet_version"
+
+
+def _codec(name: str, value: Any) -> str:
+    """`value` if it names a text codec Python knows (the name as given).
+
+    >>> _codec("encoding", "latin-1")
+    'latin-1'
+    """
+    import codecs
+
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a codec name such as latin-1 or utf-16, got {value!r}.")
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(
+            f"{name}: {value!r} is not a text encoding Python knows (e.g. utf-8, latin-1, "
+            "cp1252, utf-16)."
+        ) from None
+    return value
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

@@ -242,6 +242,7 @@ def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, An
             max_categories=config.max_categories,
             fit_rows=training_rows,
             task=task,
+            encoding=config.encoding,
         )
     except ValueError as error:  # a value of the validation or test part: the flag to use
         hint = "pass handle_unknown='ignore'"
@@ -262,7 +263,7 @@ def _check_ignore(config: TrainConfig) -> None:
     """
     from glassnet import datasets
 
-    columns = datasets.csv_columns(config.dataset)
+    columns = datasets.csv_columns(config.dataset, encoding=config.encoding)
     file = Path(config.dataset).name
     unknown = [c for c in config.ignore if c not in columns]
     if unknown:

@@ -18,7 +18,10 @@ __all__ = ["evaluation_data"]
 
 
 def evaluation_data(
-    loaded: LoadedRun, dataset: str | None = None, target: str | None = None
+    loaded: LoadedRun,
+    dataset: str | None = None,
+    target: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The data to evaluate a loaded model on, preprocessed as in its training.
 
@@ -26,7 +29,8 @@ def evaluation_data(
     with `dataset`, the test set of "fashion-mnist", "fashion-mnist-sample" or "mnist", or
     every row of a CSV file (`target` names its label column, by default the run's),
     preprocessed with the run's stored table preprocessing and feature scaling, its labels
-    mapped to the run's class names (see `runs.inputs.csv_data`).
+    mapped to the run's class names (see `runs.inputs.csv_data`); `encoding` is that
+    file's text encoding (None: UTF-8).
 
     Returns:
         (x, y, class_names); for a regression run y holds the target values and
@@ -44,7 +48,7 @@ def evaluation_data(
         return *splits.test, splits.class_names
     if dataset in IMAGE_DATASETS:
         return _image_test_set(loaded, dataset, target)
-    return _csv_rows(loaded, dataset, target)
+    return _csv_rows(loaded, dataset, target, encoding)
 
 
 def _image_test_set(
@@ -64,18 +68,18 @@ def _image_test_set(
 
 
 def _csv_rows(
-    loaded: LoadedRun, dataset: str, target: str | None
+    loaded: LoadedRun, dataset: str, target: str | None, encoding: str | None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     from glassnet import datasets
 
     target = target or run_target(loaded)
     TrainConfig.from_mapping({"dataset": dataset, "target": target})  # checks
     if loaded.info:  # a run folder: what it stored (see runs.inputs)
-        x, y = csv_data(loaded, dataset, target)
+        x, y = csv_data(loaded, dataset, target, encoding)
         return x, y, loaded.class_names
     # a bare model file knows neither its columns nor its classes: the file's own, its
     # values scaled as a bare model file's inputs are (see LoadedRun.preprocessing)
-    table = datasets.load_csv(dataset, target=target, task=loaded.task)
+    table = datasets.load_csv(dataset, target=target, task=loaded.task, encoding=encoding)
     _check_inputs(loaded, table.x, dataset)
     return preprocess(table.x, loaded.preprocessing), table.y, [str(c) for c in table.class_names]
 

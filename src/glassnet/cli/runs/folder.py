@@ -48,6 +48,8 @@ __all__ = ["check_out_folder", "write_run"]
 N_PREDICTION_IMAGES = 15
 # Largest network drawn as a diagram (units per layer beyond this are not drawn).
 _NETWORK_MAX_INPUTS = 64
+# Most output units named by their class in that diagram (more would crowd it).
+_NETWORK_MAX_NAMED = 10
 
 
 def _history_csv(history: Mapping[str, list[float]]) -> str:
@@ -231,7 +233,10 @@ def _figures(
     if x_test.ndim == 2 and x_test.shape[1] == 2 and not regression:
         figures["decision_regions.png"] = plots.plot_decision_regions(model, x_test, y_test)
     if int(np.prod(x_test.shape[1:])) <= _NETWORK_MAX_INPUTS:
-        figures["network.png"] = plots.plot_network(model)
+        classes = data.class_names if 0 < len(data.class_names) <= _NETWORK_MAX_NAMED else None
+        figures["network.png"] = plots.plot_network(
+            model, input_names=data.feature_names, output_names=None if regression else classes
+        )
     return figures
 
 

@@ -63,8 +63,9 @@ def table_preprocessor(loaded: LoadedRun) -> TablePreprocessor | None:
         ) from None
 
 
-def csv_inputs(loaded: LoadedRun, path: str | Path) -> np.ndarray:
-    """The rows of a CSV file as the run's model inputs, preprocessed as in its training.
+def csv_inputs(loaded: LoadedRun, path: str | Path, encoding: str | None = None) -> np.ndarray:
+    """The rows of a CSV file as the run's model inputs, preprocessed as in its training
+    (`encoding`: the file's text encoding, None for UTF-8).
 
     Columns are taken by name (any other column, such as the label, is ignored); a table
     of numbers only, without fill-in values, may also come without a header, its columns
@@ -85,7 +86,7 @@ def csv_inputs(loaded: LoadedRun, path: str | Path) -> np.ndarray:
     if table is not None and ("text" in table.kinds or table.missing != "error"):
         # the training's fill-in values and one-hot categories (a header is needed)
         try:
-            x = load_features(path, preprocessor=table)
+            x = load_features(path, preprocessor=table, encoding=encoding)
         except ValueError as error:  # the hint names the API's argument: name the CLI's
             hint = "pass handle_unknown='ignore' to encode"
             if hint not in str(error):
@@ -99,7 +100,7 @@ def csv_inputs(loaded: LoadedRun, path: str | Path) -> np.ndarray:
             )
     else:
         features = loaded.info.get("feature_names") or None
-        x = load_features(path, features, n_features=n_inputs)
+        x = load_features(path, features, n_features=n_inputs, encoding=encoding)
     return preprocess(x, loaded.preprocessing).reshape(-1, *loaded.model.input_sample_shape)
 
 
@@ -117,7 +118,9 @@ def run_target(loaded: LoadedRun) -> str | None:
     return target if isinstance(target, str) else None
 
 
-def csv_labels(loaded: LoadedRun, path: str | Path, target: str) -> np.ndarray:
+def csv_labels(
+    loaded: LoadedRun, path: str | Path, target: str, encoding: str | None = None
+) -> np.ndarray:
     """The label column `target` of a CSV file as the run's labels: indices into the run's
     class names (int64), or the target's numbers (float64) for a regression run.
 
@@ -130,7 +133,7 @@ def csv_labels(loaded: LoadedRun, path: str | Path, target: str) -> np.ndarray:
     from glassnet.datasets._csv_checks import labels
 
     file = Path(path)
-    encoding = _csv_exact.encoding_of(None)
+    encoding = _csv_exact.encoding_of(encoding)
     frame, named = _csv_fast.read_frame(file, None, None, encoding)
     columns = [str(c) for c in frame.columns]
     if not named or target not in columns:
@@ -165,19 +168,19 @@ def csv_labels(loaded: LoadedRun, path: str | Path, target: str) -> np.ndarray:
 
 
 def csv_data(
-    loaded: LoadedRun, path: str | Path, target: str | None = None
+    loaded: LoadedRun, path: str | Path, target: str | None = None, encoding: str | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) of every row of a CSV file, as the run's training saw its own rows: x its
     model inputs (`csv_inputs`), y its labels (`csv_labels`). `target` defaults to the
-    run's target column."""
+    run's target column; `encoding` is the file's (None: UTF-8)."""
     target = target or run_target(loaded)
     if target is None:
         raise ValueError(
             f"--target COLUMN is required with a CSV dataset ({Path(path).name}): "
             f"{loaded.path} does not record its target column."
         )
-    y = csv_labels(loaded, path, target)
-    x = csv_inputs(loaded, path)
+    y = csv_labels(loaded, path, target, encoding)
+    x = csv_inputs(loaded, path, encoding)
     if len(x) != len(y):  # both read the file with the same reader: they agree
         raise AssertionError(f"{path}: {len(x)} rows of inputs but {len(y)} labels.")
     return x, y
