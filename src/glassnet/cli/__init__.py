@@ -83,6 +83,11 @@ _CLI_HINTS: list[tuple[tuple[str, ...] | None, str, str]] = [
         "or pass --missing drop, mean, median or most-frequent",
     ),
     (("train",), "pass handle_unknown='ignore'", "pass --handle-unknown ignore"),
+    (
+        ("predict", "evaluate", "explain"),
+        "pass handle_unknown='ignore' to encode",
+        "a run trained with --handle-unknown ignore would encode",
+    ),
     (None, "the training used missing='drop'", "the run was trained with --missing drop"),
     (None, "none is filled in: missing='error'", "none is filled in: it trained without --missing"),
     (None, "for task='regression'", "for --task regression"),

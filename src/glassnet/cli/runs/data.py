@@ -244,13 +244,10 @@ def _load_table(config: TrainConfig, task: str) -> tuple[Any, tuple[Any, Any, An
             task=task,
             encoding=config.encoding,
         )
-    except ValueError as error:  # a value of the validation or test part: the flag to use
-        hint = "pass handle_unknown='ignore'"
-        if hint not in str(error):
+    except ValueError as error:  # a value of the validation or test part: name the file
+        if "handle_unknown='ignore'" not in str(error):
             raise
-        raise ValueError(
-            f"{config.dataset}: {str(error).replace(hint, 'pass --handle-unknown ignore')}"
-        ) from None
+        raise ValueError(f"{config.dataset}: {error}") from None
     split = tuple((table.x[rows], table.y[rows]) for rows, _ in parts["split"])
     return table, split
 

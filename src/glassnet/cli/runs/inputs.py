@@ -85,14 +85,7 @@ def csv_inputs(loaded: LoadedRun, path: str | Path, encoding: str | None = None)
     table = table_preprocessor(loaded)
     if table is not None and ("text" in table.kinds or table.missing != "error"):
         # the training's fill-in values and one-hot categories (a header is needed)
-        try:
-            x = load_features(path, preprocessor=table, encoding=encoding)
-        except ValueError as error:  # the hint names the API's argument: name the CLI's
-            hint = "pass handle_unknown='ignore' to encode"
-            if hint not in str(error):
-                raise
-            better = "a run trained with --handle-unknown ignore would encode"
-            raise ValueError(str(error).replace(hint, better)) from None
+        x = load_features(path, preprocessor=table, encoding=encoding)
         if x.shape[1] != n_inputs:
             raise ValueError(
                 f"{loaded.path}: its table preprocessing gives {x.shape[1]} inputs, but the "
