@@ -196,10 +196,10 @@ class DataReport:
         return Group(*tables)
 
     def __str__(self) -> str:
-        from rich.console import Console
+        from glassnet._internal.console import make_console
 
         buffer = io.StringIO()
-        console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
+        console = make_console(file=buffer, width=100, color_system=None, force_terminal=False)
         console.print(self.__rich__())
         return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
