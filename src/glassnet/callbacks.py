@@ -348,12 +348,14 @@ class ProgressBar(Callback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         from glassnet._internal.console import make_console
+        from glassnet._internal.words import plural
 
         self.in_fit = True
 
         self.console = make_console(highlight=False)
         p = self.params
-        what = f"Training on {p.get('samples')} samples"
+        samples = p.get("samples")
+        what = f"Training on {plural(samples, 'sample') if isinstance(samples, int) else samples}"
         if p.get("validation_samples"):
             what += f", validating on {p['validation_samples']}"
         if p.get("accuracy") and "accuracy" in getattr(self.model, "metrics", []):
