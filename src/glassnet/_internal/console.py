@@ -9,7 +9,7 @@ terminal or a notebook nothing changes.
 from __future__ import annotations
 
 import sys
-from typing import IO, Any
+from typing import IO, Any, cast
 
 __all__ = ["make_console"]
 
@@ -85,4 +85,5 @@ def make_console(*, stderr: bool = False, file: IO[str] | None = None, **options
     probe = Console(stderr=stderr, file=file, **options)
     if probe.is_terminal or probe.is_jupyter or "soft_wrap" in options or "width" in options:
         return probe
-    return Console(file=_NoTrailingSpaces(file, stderr), soft_wrap=True, **options)
+    stream = cast(IO[str], _NoTrailingSpaces(file, stderr))  # writes text, as rich needs
+    return Console(file=stream, soft_wrap=True, **options)
