@@ -49,8 +49,32 @@ SAVE_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def save_folder(target: Path, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-    """Weights under a temporary name, then config.json (the commit), then the rename."""
-    target.mkdir(parents=True, exist_ok=True)
+    """Weights under a temporary name, then config.json (the commit), then the rename.
+
+    A save that fails leaves no folder it created behind (only empty ones are removed).
+    """
+    created = _missing_folders(target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        _save_into(target, config, arrays)
+    except BaseException:
+        for folder in created:  # the deepest first; a folder with anything in it stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _missing_folders(target: Path) -> list[Path]:
+    """`target` and those of its parents that do not exist yet, the deepest first."""
+    missing = []
+    for folder in (target, *target.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+        missing.append(folder)
+    return missing
+
+
+def _save_into(target: Path, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     weights = target / WEIGHTS_FILE
     with locked_folder(target):  # two saves into one folder take turns
         settle_folder(target)

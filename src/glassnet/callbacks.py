@@ -347,13 +347,15 @@ class ProgressBar(Callback):
         self.params: dict[str, Any] = {}
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        from rich.console import Console
+        from glassnet._internal.console import make_console
+        from glassnet._internal.words import plural
 
         self.in_fit = True
 
-        self.console = Console(highlight=False)
+        self.console = make_console(highlight=False)
         p = self.params
-        what = f"Training on {p.get('samples')} samples"
+        samples = p.get("samples")
+        what = f"Training on {plural(samples, 'sample') if isinstance(samples, int) else samples}"
         if p.get("validation_samples"):
             what += f", validating on {p['validation_samples']}"
         if p.get("accuracy") and "accuracy" in getattr(self.model, "metrics", []):
@@ -362,6 +364,7 @@ class ProgressBar(Callback):
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch = epoch
+        self.in_epoch, self.steps_done, self.last_loss = True, 0, float("nan")
         self._start_bar(f"Epoch {epoch + 1}/{self.params['epochs']}")
 
     def _start_bar(self, label: str) -> None:
@@ -402,6 +405,7 @@ class ProgressBar(Callback):
         return now
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self.steps_done, self.last_loss = batch + 1, (logs or {}).get("loss", float("nan"))
         now = self._draw_now(batch)
         if now is None:
             return
@@ -415,8 +419,8 @@ class ProgressBar(Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         import time
 
-        if self.progress is not None and self.progress is not self.notebook:
-            self.progress.stop()
+        self.in_epoch = False
+        self._stop_bar()
         elapsed = time.perf_counter() - self.start
         steps = self.params["steps"]
         figures = " - ".join(f"{k}: {v:.4f}" for k, v in (logs or {}).items())
@@ -429,8 +433,34 @@ class ProgressBar(Callback):
         else:
             self.console.print(line)
 
+    def _stop_bar(self) -> None:
+        """Stop the live bar (its line is erased), so that nothing is drawn under what follows."""
+        if self.progress is not None and self.progress is not self.notebook:
+            self.progress.stop()
+
+    def _interrupted_line(self) -> None:
+        """Ctrl-C ended fit mid-epoch: the bar becomes a line saying how far the epoch got."""
+        import time
+
+        self.in_epoch = False
+        self._stop_bar()
+        if not self.verbose:
+            return
+        elapsed = time.perf_counter() - self.start
+        line = (
+            f"Epoch {self.epoch + 1}/{self.params['epochs']} "
+            f"{self.steps_done}/{self.params['steps']} {elapsed:.1f}s - "
+            f"loss: {self.last_loss:.4f} - interrupted (Ctrl-C)"
+        )
+        if self.notebook is not None:
+            self.notebook.finish(line)
+        else:
+            self.console.print(line)
+
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self.in_fit = False
+        if getattr(self, "in_epoch", False):
+            self._interrupted_line()
         if self.verbose and self.model.history is not None and self.model.history.epoch:
             from glassnet.doctor import diagnose
 
@@ -444,9 +474,9 @@ class ProgressBar(Callback):
 
     # -- evaluate and predict: one bar per call, ending in Keras's line -----------------
     def on_predict_begin(self, logs: dict[str, Any] | None = None) -> None:
-        from rich.console import Console
+        from glassnet._internal.console import make_console
 
-        self.console = Console(highlight=False)
+        self.console = make_console(highlight=False)
         self._start_bar("")
 
     def on_predict_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
@@ -464,8 +494,7 @@ class ProgressBar(Callback):
 
         from rich.markup import escape
 
-        if self.progress is not None and self.progress is not self.notebook:
-            self.progress.stop()
+        self._stop_bar()
         elapsed = time.perf_counter() - self.start
         steps = self.params["steps"]
         figures = escape("".join(f" - {k}: {_keras_number(v)}" for k, v in (logs or {}).items()))

@@ -172,8 +172,12 @@ class Perceptron(ConstructorParamsMixin):
         array([ 3. , -5.5])
         """
         X = self.check_inputs(X)
-        result: np.ndarray = X @ self.weights + self.bias * self.bias_weight  # (n_samples,)
-        return result
+        with np.errstate(over="raise", invalid="raise"):
+            try:
+                result: np.ndarray = X @ self.weights + self.bias * self.bias_weight
+            except FloatingPointError:
+                raise _overflow(X, "its sums x @ w with these weights") from None
+        return result  # (n_samples,)
 
     def forward(self, X: Any) -> np.ndarray:
         """y = f(z): the activation's output, what the lecture's code prints as "returned".
@@ -374,6 +378,7 @@ class Perceptron(ConstructorParamsMixin):
                 "Only binary classification is supported: y must hold exactly two classes to "
                 f"train a perceptron, got {len(classes)}: {classes.tolist()[:10]}."
             )
+        self._check_no_overflow(X, epochs, learning_rate)
         self.classes_, self.n_features_in_ = classes, X.shape[1]
         target = (labels == classes[1]).astype(np.intp)  # 1 for the positive class
         rng = np.random.default_rng(self.seed if seed is None else check_seed("seed", seed))
@@ -497,6 +502,21 @@ class Perceptron(ConstructorParamsMixin):
 
     # -- helpers -----------------------------------------------------------------
 
+    def _check_no_overflow(self, X: np.ndarray, epochs: int, learning_rate: float) -> None:
+        """Refuse inputs so large that fit's sums z = x @ w + bias * w_bias could overflow.
+
+        Each update adds at most learning_rate * |x| to a weight, and there are at most
+        epochs * n_samples updates: that bounds every weight, hence every |z|.
+        """
+        big = float(np.abs(X).max(initial=0.0))
+        updates = epochs * len(X) * learning_rate
+        w0 = float(np.abs(cast(np.ndarray, self.weights)).max(initial=0.0))
+        bias = abs(float(self.bias))
+        bound = X.shape[1] * big * (w0 + updates * big)
+        bound += bias * (abs(float(self.bias_weight)) + updates * bias)
+        if not np.isfinite(bound):
+            raise _overflow(X, f"the sums x @ w of up to {epochs} epochs of training could")
+
     def _random_weights(self, n_inputs: int) -> np.ndarray:
         return np.random.default_rng(self.seed).uniform(-1.0, 1.0, size=n_inputs)
 
@@ -539,6 +559,17 @@ class Perceptron(ConstructorParamsMixin):
             f"Perceptron(weights={weights}, bias_weight={plain(self.bias_weight)}, "
             f"bias={plain(self.bias)}, activation='{self.activation.name}')"
         )
+
+
+def _overflow(X: np.ndarray, what: str) -> ValueError:
+    """The error for inputs whose products overflow float64."""
+    largest = short(float(np.abs(X).max()))
+    return ValueError(
+        f"X holds values as large as {largest}: {what} overflow float64 (largest "
+        f"{short(float(np.finfo(np.float64).max))}). Expected finite values whose products "
+        "fit in float64: scale the inputs first (e.g. gn.datasets.StandardScaler or divide "
+        "by their largest value)."
+    )
 
 
 def __dir__() -> list[str]:

@@ -96,7 +96,8 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
 
     Atomic: if the save is interrupted (an error, Ctrl-C, `kill -9`), `path` holds the
     previous model (or nothing, if there was none); leftovers of an earlier interrupted
-    save to `path` are removed.
+    save to `path` are removed. A folder save that fails (a full disk) removes the
+    folders it created, if they are still empty.
 
     Args:
         model: a `Sequential`, built or not, compiled or not.

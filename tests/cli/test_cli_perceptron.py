@@ -231,3 +231,24 @@ def test_installed_command(tmp_path):
         [*argv, "perceptron", "--epochs", "-1"], capture_output=True, text=True, cwd=tmp_path
     )
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
+
+
+def test_plot_says_when_the_decision_line_is_outside(capsys, tmp_path):
+    path = str(tmp_path / "p111.png")
+    status, out, _ = run(
+        capsys, "perceptron", "--weights", "1", "1", "--bias-weight", "1", "--plot", path
+    )
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        "The decision line x1*1 + x2*1 + 1*1 = 0 lies outside the plotted area: "
+        "all the points are on one side of it."
+    )
+    status, out, _ = run(
+        capsys, "perceptron", "--weights", "3", "-2", "--bias-weight", "-1", "--plot", path
+    )
+    assert status == 0 and "outside" not in out
+
+
+def test_one_epoch_is_singular(capsys):
+    status, out, _ = run(capsys, "perceptron", "--train", "--epochs", "1")
+    assert status == 0 and "at most 1 epoch)" in out

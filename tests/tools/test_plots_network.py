@@ -166,7 +166,7 @@ def test_network_diagram_edges_follow_the_weights(tmp_path):
     np.testing.assert_allclose(first.get_linewidths(), 0.3 + 3 * np.abs(kernel1.ravel()) / 4)
     np.testing.assert_allclose(second.get_linewidths(), 0.3 + 3 * np.abs(kernel2.ravel()) / 2)
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["input\n2 units", "hidden 1\n3 units", "output\n1 units"]
+    assert labels == ["input\n2 units", "hidden 1\n3 units", "output\n1 unit"]
     assert (tmp_path / "net.png").stat().st_size > 1000
 
 

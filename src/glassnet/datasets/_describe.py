@@ -25,6 +25,7 @@ from glassnet._internal import html
 from glassnet._internal.checks import describe as _describe
 from glassnet._internal.jsonable import jsonable
 from glassnet._internal.numbers import short
+from glassnet._internal.words import plural
 from glassnet.datasets._stats import count_duplicates, feature_stats
 from glassnet.metrics import baseline_from_counts, imbalance_ratio, is_imbalanced
 
@@ -114,16 +115,21 @@ class DataReport:
             ("value range", _between(self.min, self.max)),
             ("mean ± std", _between(self.mean, self.std, " ± ")),
         ]
+        if self.n_samples and not np.isfinite([self.min, self.max]).any():
+            none = "none: all values are missing" if self.n_missing else "none: no finite value"
+            data[3:5] = [("value range", none), ("mean ± std", none)]
         if self.n_features > _MAX_FEATURE_ROWS or self.is_image:
             what = "pixel" if self.is_image else "feature"
             data += [
                 (f"per-{what} mean", _between(*_extremes(self.feature_mean))),
                 (f"per-{what} std", _between(*_extremes(self.feature_std))),
             ]
+            if np.isnan(self.feature_mean).all():
+                data[-2:] = [(label, data[3][1]) for label, _ in data[-2:]]
         missing = "none"
         if self.n_missing:
             columns = int((self.missing_per_feature > 0).sum())
-            missing = f"{self.n_missing:,} in {columns} feature(s)"
+            missing = f"{self.n_missing:,} in {plural(columns, 'feature')}"
         data.append(("missing values", missing))
         if self.n_infinite:
             data.append(("infinite values", f"{self.n_infinite:,}"))
@@ -138,6 +144,9 @@ class DataReport:
         if self.n_features <= _MAX_FEATURE_ROWS and not self.is_image:
             rows = []
             for j in range(self.n_features):
+                if self.n_samples and self.missing_per_feature[j] == self.n_samples:
+                    rows.append((self._feature_label(j), "all missing (NaN in every sample)"))
+                    continue
                 extra = (
                     f", {self.missing_per_feature[j]} missing"
                     if self.missing_per_feature[j]
@@ -196,10 +205,10 @@ class DataReport:
         return Group(*tables)
 
     def __str__(self) -> str:
-        from rich.console import Console
+        from glassnet._internal.console import make_console
 
         buffer = io.StringIO()
-        console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
+        console = make_console(file=buffer, width=100, color_system=None, force_terminal=False)
         console.print(self.__rich__())
         return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
@@ -338,9 +347,20 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         )
         more = ", ..." if len(columns) > 8 else ""
         warn(f"{report.n_missing:,} missing (NaN) values: {listed}{more}.")
+        empty = np.flatnonzero(report.missing_per_feature == report.n_samples)
+        if len(empty):
+            shown = ", ".join(report._feature_label(j) for j in empty[:8])
+            more = ", ..." if len(empty) > 8 else ""
+            are = "is" if len(empty) == 1 else "are"
+            warn(
+                f"{len(empty)} of the {report.n_features} {_what(report)} {are} all missing "
+                f"(NaN in every sample): {shown}{more}."
+            )
         advise(
             "fill in (impute) or remove the missing values before training; NaN breaks training."
         )
+        if len(empty):
+            advise(f"drop the {_what(report)} that are all missing: they hold nothing to learn.")
     if report.n_infinite:
         warn(f"{report.n_infinite:,} infinite values.")
         advise("replace the infinite values: they make losses and gradients overflow.")
@@ -369,12 +389,13 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
         if rare and k > 1:
             shown = ", ".join(repr(r) for r in rare[:5])
             warn(
-                f"{len(rare)} class(es) with fewer than 10 samples ({shown}): too few to "
-                "learn from and to appear in every part of a split."
+                f"{plural(len(rare), 'class', 'classes')} with fewer than 10 samples ({shown}): "
+                "too few to learn from and to appear in every part of a split."
             )
     if report.constant_features:
         what = "pixels" if report.is_image else "features"
-        warn(f"{len(report.constant_features)} constant {what}: the same value in every sample.")
+        count = len(report.constant_features)
+        warn(f"{plural(count, 'constant ' + what[:-1])}: the same value in every sample.")
         advise(f"constant {what} carry no information; they can be dropped.")
     if report.n_duplicates:
         warn(f"{report.n_duplicates:,} duplicate rows (equal to an earlier row).")
@@ -400,7 +421,7 @@ def _advise(report: DataReport, x: np.ndarray) -> None:
                 f"feature ranges differ widely (spans from {_between(spans.min(), spans.max())}): "
                 "standardise them with StandardScaler fitted on the training part only."
             )
-        elif np.nanmax(np.abs([report.min, report.max])) > 10:
+        elif np.isfinite(report.max) and max(abs(report.min), abs(report.max)) > 10:
             advise(
                 "values reach beyond ±10: scale the features (StandardScaler or "
                 "MinMaxScaler, fitted on the training part only)."
@@ -417,6 +438,13 @@ def _between(first: float, second: float, between: str = " to ") -> str:
     return f"{short(first, thousands=True)}{between}{short(second, thousands=True)}"
 
 
+def _what(report: DataReport) -> str:
+    """What the columns are called: "pixels" or "features"."""
+    return "pixels" if report.is_image else "features"
+
+
 def _extremes(values: np.ndarray) -> tuple[float, float]:
-    """The smallest and the largest of `values`, NaN skipped."""
+    """The smallest and the largest of `values`, NaN skipped (NaN if all are NaN)."""
+    if np.isnan(values).all():
+        return float("nan"), float("nan")
     return np.nanmin(values), np.nanmax(values)

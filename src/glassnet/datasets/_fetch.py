@@ -331,9 +331,9 @@ def _stream_to(url: str, target: Path, progress: bool | None, timeout: float) ->
 
 def _interactive() -> bool:
     """True in a terminal or a notebook, where a progress bar can be seen."""
-    from rich.console import Console
+    from glassnet._internal.console import make_console
 
-    console = Console(stderr=True)
+    console = make_console(stderr=True)
     return console.is_terminal or console.is_jupyter
 
 
@@ -341,7 +341,6 @@ class _Bar:
     """A rich progress bar on stderr: bytes, rate and time left."""
 
     def __init__(self, url: str, total: int | None) -> None:
-        from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -351,13 +350,15 @@ class _Bar:
             TransferSpeedColumn,
         )
 
+        from glassnet._internal.console import make_console
+
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=make_console(stderr=True),
         )
         self._progress.start()
         self._task = self._progress.add_task(f"Downloading {url.rsplit('/', 1)[-1]}", total=total)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._internal.words import plural
 from glassnet.plots._figure import finish, subplots
 
 __all__ = ["plot_network"]
@@ -106,7 +107,7 @@ def plot_network(
             np.full(count, layer_index), ys, s=160, color="white", edgecolor="black", zorder=3
         )
         hidden = sizes[layer_index] - count
-        label = f"{names[layer_index]}\n{sizes[layer_index]} units"
+        label = f"{names[layer_index]}\n{plural(sizes[layer_index], 'unit')}"
         if hidden:
             label += f"\n({hidden} not drawn)"
         ax.text(layer_index, ys.min() - 0.9, label, ha="center", va="top", fontsize="small")

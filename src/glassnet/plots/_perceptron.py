@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from glassnet._internal.numbers import short
+from glassnet._internal.words import plural
 from glassnet.plots._figure import finish, pyplot, subplots
 
 __all__ = ["plot_decision_regions", "plot_perceptron"]
@@ -64,9 +65,7 @@ def plot_perceptron(
     correct = (perceptron.predict(x) == perceptron.classes_[1]) == positive
 
     fig, ax = subplots(figsize=(6.4, 6.0))
-    low, high = x.min(axis=0), x.max(axis=0)
-    margin = np.maximum((high - low) * 0.15, 0.5)
-    (x1_min, x2_min), (x1_max, x2_max) = low - margin, high + margin
+    (x1_min, x2_min), (x1_max, x2_max) = _view(x)
 
     # The side where the perceptron says positive, lightly shaded.
     g1, g2 = np.meshgrid(np.linspace(x1_min, x1_max, 200), np.linspace(x2_min, x2_max, 200))
@@ -85,7 +84,7 @@ def plot_perceptron(
                 x[mask, 1],
                 linestyle="none",
                 markersize=8,
-                label=f"{name} ({int(mask.sum())} points)",
+                label=f"{name} ({plural(int(mask.sum()), 'point')})",
                 **style,
             )
             handles.append(line)
@@ -113,6 +112,8 @@ def plot_perceptron(
     (w1, w2), offset = perceptron.weights, perceptron.bias * perceptron.bias_weight
     equation = perceptron.equation().removeprefix("z = ")
     label = f"decision line, where z = 0: {equation} = 0"
+    if decision_line_outside(perceptron, x):
+        label += "\n(outside the plotted area)"
     if w2 != 0:
         x1_line = np.linspace(x1_min, x1_max, 100)
         (line,) = ax.plot(x1_line, -(w1 * x1_line + offset) / w2, "-r", label=label)
@@ -132,6 +133,37 @@ def plot_perceptron(
     ax.set_title(title or f"Perceptron: accuracy = {n_correct}/{n} = {round(n_correct / n, 4)}")
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
     return finish(fig, path)
+
+
+def _view(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The plotted area of `plot_perceptron`: (x1_min, x2_min), (x1_max, x2_max)."""
+    low, high = x.min(axis=0), x.max(axis=0)
+    margin = np.maximum((high - low) * 0.15, 0.5)
+    return low - margin, high + margin
+
+
+def decision_line_outside(perceptron: Any, x: Any) -> bool:
+    """True when `plot_perceptron(perceptron, x, ...)` would not show the decision line:
+    it passes outside the plotted area (the points and a margin around them).
+
+    False when there is no line at all (both weights 0: the legend says so).
+
+    >>> import glassnet as gn
+    >>> x, _ = gn.datasets.lecture_groups()
+    >>> decision_line_outside(gn.Perceptron(weights=[3, -2], bias_weight=-1), x)
+    False
+    >>> decision_line_outside(gn.Perceptron(weights=[1, 1], bias_weight=100), x)
+    True
+    """
+    x = np.asarray(x, dtype=float)
+    (x1_min, x2_min), (x1_max, x2_max) = _view(x)
+    (w1, w2), offset = perceptron.weights, perceptron.bias * perceptron.bias_weight
+    if w2 != 0:  # x2 = -(w1 x1 + offset) / w2, a straight line: its ends tell
+        ends = [-(w1 * x1 + offset) / w2 for x1 in (x1_min, x1_max)]
+        return bool(max(ends) < x2_min or min(ends) > x2_max)
+    if w1 != 0:  # the vertical line x1 = -offset / w1
+        return not x1_min <= -offset / w1 <= x1_max
+    return False
 
 
 def plot_decision_regions(

@@ -156,9 +156,9 @@ def run_describe(args: argparse.Namespace) -> int:
         extra = {} if columns is None else {"table": columns}
         print(json.dumps({"source": title, **report.to_dict(), **extra}, indent=2))
     else:
-        from rich.console import Console
+        from glassnet._internal.console import make_console
 
-        console = Console()
+        console = make_console()
         console.print(f"[bold]{title}[/bold]")
         console.print(report)
         for line in [] if columns is None else _table_lines(columns):

@@ -22,6 +22,7 @@ import numpy as np
 from glassnet import activations, datasets
 from glassnet._internal.checks import check_int, check_number
 from glassnet._internal.numbers import short
+from glassnet._internal.words import plural
 from glassnet.perceptron import ConvergenceWarning, Perceptron
 
 __all__ = [
@@ -169,7 +170,7 @@ def _data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, str]:
             raise FileNotFoundError(f"--data: no such file: {args.data}")
         table = datasets.load_csv(args.data, label_column=-1, header=None)
         x, y = table.x, table.labels
-        return x, y, f"the {len(x)} points of {args.data}"
+        return x, y, f"the {plural(len(x), 'point')} of {args.data}"
     if args.gate:
         x, y = datasets.logic_gate(args.gate)
         return x, y, f"the {args.gate.upper()} truth table"
@@ -190,7 +191,7 @@ def run(args: argparse.Namespace) -> int:
     if args.weights is not None and len(args.weights) != x.shape[1]:
         raise ValueError(
             f"--weights needs one weight per input: {what} have {x.shape[1]} inputs, "
-            f"got {len(args.weights)} weight(s)."
+            f"got {plural(len(args.weights), 'weight')}."
         )
     if args.train or args.weights is None:
         check_int("--epochs", args.epochs, minimum=1)
@@ -205,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.train or args.weights is None:
         print(f"Training on {what}: {perceptron.equation()} to start with")
-        print(f"(learning rate {args.learning_rate}, at most {args.epochs} epochs)")
+        print(f"(learning rate {args.learning_rate}, at most {plural(args.epochs, 'epoch')})")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # told below, in words
             perceptron.fit(x, y, epochs=args.epochs, learning_rate=args.learning_rate)
@@ -229,8 +230,15 @@ def run(args: argparse.Namespace) -> int:
         print(perceptron.explain(x[args.explain]))
     if args.plot:
         from glassnet import plots
+        from glassnet.plots._perceptron import decision_line_outside
 
         fig = plots.plot_perceptron(perceptron, x, y, path=args.plot)
         plots.pyplot().close(fig)
         print(f"Saved the figure to {args.plot}")
+        if decision_line_outside(perceptron, x):
+            equation = perceptron.equation().removeprefix("z = ")
+            print(
+                f"The decision line {equation} = 0 lies outside the plotted area: "
+                "all the points are on one side of it."
+            )
     return 0
