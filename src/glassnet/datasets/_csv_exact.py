@@ -19,6 +19,8 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+from glassnet._internal.words import plural
+
 __all__ = [
     "check_header",
     "check_not_binary",
@@ -57,13 +59,13 @@ def read_table(
     for line, cells in records:
         if len(cells) != len(names) and named:
             raise ValueError(
-                f"{path.name} line {line} has {len(cells)} cells, the header has "
+                f"{path.name} line {line} has {plural(len(cells), 'cell')}, the header has "
                 f"{len(names)} ({', '.join(names)})."
             )
         if len(cells) != len(names):
             raise ValueError(
-                f"{path.name} line {line} has {len(cells)} columns, expected {len(names)} "
-                f"as in line {first_line}."
+                f"{path.name} line {line} has {plural(len(cells), 'column')}, expected "
+                f"{len(names)} as in line {first_line}."
             )
     if not records and header is None:
         raise ValueError(

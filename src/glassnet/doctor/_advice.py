@@ -13,16 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from glassnet._internal.words import plural
 from glassnet.doctor._findings import Advice
 
 _EARLY_STOPPING = (
     'gn.callbacks.EarlyStopping(monitor="val_loss", patience={p}, restore_best_weights=True)'
 )
-
-
-def plural(n: int, word: str) -> str:
-    """`n` and `word`, with an "s" unless `n` is 1."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def the_last(n: int, word: str = "epoch") -> str:
