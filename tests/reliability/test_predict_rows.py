@@ -35,8 +35,8 @@ def run(tmp_path_factory):
 BAD = {
     # name: (content, what the one line must say besides the file's name)
     "extra-cell": ("x1,x2\n1,2\n1,2,3\n", "line 3 has 3 cells, the header has 2"),
-    "missing-cell": ("x1,x2\n1,2\n30\n", "line 3 has 1 cells, the header has 2"),
-    "short-row-report": ("weight,height\n4,25\n30\n", "line 3 has 1 cells"),
+    "missing-cell": ("x1,x2\n1,2\n30\n", "line 3 has 1 cell, the header has 2"),
+    "short-row-report": ("weight,height\n4,25\n30\n", "line 3 has 1 cell"),
     "short-row-with-label": ("x1,x2,kind\n4,25\n30\n", "line 2 has 2 cells, the header has 3"),
     "empty": ("", "is empty; expected data rows"),
     "blank-lines": ("\n \n\n", "is empty"),
@@ -44,7 +44,7 @@ BAD = {
     "header-only-semicolon": ("x1;x2;kind\n", "no data rows"),
     "other-columns": ("a,b\n1,2\n", "lacks the feature column(s) x1, x2; its header is: a, b"),
     "no-header-extra": ("1,2,3\n", "expected 2 values per row, but line 1 has 3"),
-    "no-header-short": ("1,2\n3\n", "line 2 has 1 columns, expected 2"),
+    "no-header-short": ("1,2\n3\n", "line 2 has 1 column, expected 2"),
     "text-cell": ("x1,x2\n1,b\n", "'x2' must be numeric, but line 2 holds 'b'"),
     "missing-value": ("x1,x2\n1,NA\n", "missing value"),
     "beyond-float32": ("x1,x2\n1e39,2\n", "line 2, column 'x1': 1e39 is beyond float32"),
