@@ -8,12 +8,13 @@ A `.keras` file is a zip (`keras/src/saving/saving_lib.py`) of
 - `model.weights.h5`: the weights and the optimizer's state (`_keras_h5`).
 
 `model.save("m.keras")` writes one that `keras.models.load_model` loads (a Sequential of
-InputLayer, Dense, Flatten, Dropout, Activation and Softmax, nested Sequentials too,
-compiled with Adam, SGD or RMSprop and glassnet's losses), and `gn.load_model` reads one
-that Keras 3 wrote for those layers. Any other layer or setting is a ValueError that names
-it: nothing is dropped silently. A compile setting glassnet lacks (another optimizer, a
-metric it does not know) loads the model uncompiled, with a warning, as Keras does when a
-model's compile configuration cannot be used. Needs h5py (`pip install glassnet[h5]`).
+InputLayer, Dense, Flatten, Dropout, Activation, Softmax, ReLU, LeakyReLU, Reshape and
+Rescaling, nested Sequentials too, compiled with Adam, AdamW, SGD, RMSprop or Adagrad and
+glassnet's losses), and `gn.load_model` reads one that Keras 3 wrote for those layers. Any
+other layer or setting is a ValueError that names it: nothing is dropped silently. A
+compile setting glassnet lacks (another optimizer, a metric it does not know) loads the
+model uncompiled, with a warning, as Keras does when a model's compile configuration
+cannot be used. Needs h5py (`pip install glassnet[h5]`).
 
 >>> import os, tempfile, glassnet as gn
 >>> model = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))])
@@ -67,7 +68,13 @@ KERAS_ACTIVATIONS = frozenset(
     "linear relu sigmoid softmax tanh elu selu gelu softplus softsign swish silu leaky_relu "
     "hard_sigmoid exponential relu6 mish log_softmax hard_silu hard_swish".split()
 )
-_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+_OPTIMIZERS = {
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "sgd": "SGD",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+}
 _MAX_MEMBER = 2**32  # the largest member read from a zip (config or weights), in bytes
 _MAX_DEPTH = 32
 _REGULARIZERS = "keras.regularizers"
@@ -219,13 +226,14 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
         )
         return None
     settings = optimizer.get_config()
-    settings["weight_decay"] = settings.get("weight_decay") or None
+    if optimizer.name != "adamw":  # Keras's AdamW refuses None
+        settings["weight_decay"] = settings.get("weight_decay") or None
     if schedule is not None:  # as Keras: {"module": "keras.optimizers.schedules", ...}
         saved = schedules.serialize(schedule)
         settings["learning_rate"] = _entry(saved["class_name"], saved["config"], _SCHEDULE_MODULE)
     if optimizer.name == "rmsprop":
         settings.update(momentum=0.0, centered=False)
-    if optimizer.name == "adam":
+    if optimizer.name in ("adam", "adamw"):
         settings["amsgrad"] = False
     loss_config = {"name": loss.name, "reduction": "sum_over_batch_size"}
     if "crossentropy" in loss.name:
@@ -460,9 +468,13 @@ def compile_from_config(model: Any, compiled: Any, shown: str) -> None:
         kind, settings = _config_of(optimizer_entry, shown)
         name = {v: k for k, v in _OPTIMIZERS.items()}.get(kind)
         if name is None:
-            raise ValueError(f"the optimizer {kind} is not one of Adam, SGD, RMSprop")
+            raise ValueError(
+                f"the optimizer {kind} is not one of {', '.join(_OPTIMIZERS.values())}"
+            )
         allowed = {
             "adam": ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon"),
+            "adamw": ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon"),
+            "adagrad": ("learning_rate", "weight_decay", "initial_accumulator_value", "epsilon"),
             "sgd": ("learning_rate", "weight_decay", "momentum", "nesterov"),
             "rmsprop": ("learning_rate", "weight_decay", "rho", "epsilon"),
         }[name]
