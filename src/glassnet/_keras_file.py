@@ -62,7 +62,19 @@ __all__ = [
 
 # The Keras version whose layout this module writes (metadata.json's "keras_version").
 KERAS_VERSION = "3.15.1"
-SUPPORTED = ("Sequential", "InputLayer", "Dense", "Flatten", "Dropout", "Activation", "Softmax")
+SUPPORTED = (
+    "Sequential",
+    "InputLayer",
+    "Dense",
+    "Flatten",
+    "Dropout",
+    "Activation",
+    "Softmax",
+    "ReLU",
+    "LeakyReLU",
+    "Reshape",
+    "Rescaling",
+)
 # Keras's built-in activations, by the name both libraries use.
 KERAS_ACTIVATIONS = frozenset(
     "linear relu sigmoid softmax tanh elu selu gelu softplus softsign swish silu leaky_relu "
@@ -166,15 +178,23 @@ def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:
         config = {**base, "axis": -1}
     elif kind == "Activation":
         config = {**base, "activation": _activation(layer)}
+    elif kind in ("ReLU", "LeakyReLU", "Reshape", "Rescaling"):
+        config = {**base, **_plain_config(layer)}
     else:
         raise ValueError(
             f"Layer '{layer.name}' is a {kind}: a .keras file written by glassnet holds "
             f"only {', '.join(SUPPORTED)}. Save as 'model.glassnet' instead."
         )
     entry = _entry(kind, config)
-    if layer.built and kind in ("Dense", "Flatten"):
+    if layer.built and kind in ("Dense", "Flatten", "Rescaling"):  # as Keras
         entry["build_config"] = {"input_shape": [None, *layer.input_sample_shape]}
     return entry
+
+
+def _plain_config(layer: Any) -> dict[str, Any]:
+    """The settings of a layer whose glassnet config has Keras's keys and values."""
+    config: dict[str, Any] = layer.get_config()
+    return {k: v for k, v in config.items() if k not in ("name", "input_shape", "trainable")}
 
 
 def model_config(model: Any, depth: int = 0, top: bool = True) -> dict[str, Any]:
@@ -405,6 +425,15 @@ def _initializer_name(value: Any, default: str) -> str:
     return name
 
 
+# Layers whose Keras config is their constructor's arguments: kind -> the keys read.
+_PLAIN = {
+    "ReLU": ("max_value", "negative_slope", "threshold"),
+    "LeakyReLU": ("negative_slope",),
+    "Reshape": ("target_shape",),
+    "Rescaling": ("scale", "offset"),
+}
+
+
 def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
     name = settings.get("name")
     if kind not in SUPPORTED:
@@ -448,6 +477,10 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
                     kind, name, f"takes the softmax over axis {settings['axis']}", shown
                 )
             layer = layers_module.Softmax(name=name)
+        elif kind in _PLAIN:
+            layer = layers_module.get(kind)(
+                **{k: settings[k] for k in _PLAIN[kind] if k in settings}, name=name
+            )
         else:
             activation = _activation_name(settings.get("activation"), kind, name, shown)
             layer = layers_module.Activation(activation, name=name)

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras
 import numpy as np
 
 W0 = np.array([[0.5, -1.0], [2.0, 0.25], [-0.75, 1.5]], np.float32)
@@ -41,7 +37,11 @@ def run(make):
     return np.asarray(variable).tolist(), slots, optimizer.get_config()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pytest imports this file (doctests): Keras only when run
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
     np.set_printoptions(precision=9)
     for label, make in OPTIMIZERS.items():
         weights, slots, config = run(make)
@@ -64,4 +64,4 @@ if __name__ == "__main__":
             },
         )
         print("  weights", repr(weights))
-        print("  slots", [v for v in OPTIMIZERS and slots])
+        print("  slots", slots)
