@@ -434,6 +434,13 @@ _PLAIN = {
 }
 
 
+def _plain_value(value: Any) -> Any:
+    """A setting as Keras saved it: a NumPy array (Rescaling's scale) is a "__numpy__" entry."""
+    if isinstance(value, dict) and value.get("class_name") == "__numpy__":
+        return (value.get("config") or {}).get("value")
+    return value
+
+
 def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
     name = settings.get("name")
     if kind not in SUPPORTED:
@@ -479,7 +486,7 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
             layer = layers_module.Softmax(name=name)
         elif kind in _PLAIN:
             layer = layers_module.get(kind)(
-                **{k: settings[k] for k in _PLAIN[kind] if k in settings}, name=name
+                **{k: _plain_value(settings[k]) for k in _PLAIN[kind] if k in settings}, name=name
             )
         else:
             activation = _activation_name(settings.get("activation"), kind, name, shown)

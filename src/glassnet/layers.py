@@ -473,9 +473,14 @@ class Softmax(Activation):
         return config
 
 
+def _negative(value: Any) -> bool:
+    """Whether `value` is a number below 0 (anything else is check_number's to judge)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and value < 0
+
+
 def _check_slope(value: Any, what: str) -> float:
     """Keras's check: `negative_slope` is a number >= 0 (None is refused)."""
-    if value is None or (isinstance(value, (int, float)) and value < 0):
+    if value is None or _negative(value):
         raise ValueError(
             f"negative_slope of a {what} layer cannot be None or a negative value. "
             f"Received: negative_slope={value}"
@@ -515,12 +520,12 @@ class ReLU(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if max_value is not None and max_value < 0:
+        if _negative(max_value):
             raise ValueError(
                 "max_value of a ReLU layer cannot be a negative value. "
                 f"Received: max_value={max_value}"
             )
-        if threshold is None or threshold < 0:
+        if threshold is None or _negative(threshold):
             raise ValueError(
                 "threshold of a ReLU layer cannot be None or a negative value. "
                 f"Received: threshold={threshold}"

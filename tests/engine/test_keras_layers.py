@@ -309,3 +309,35 @@ def test_real_keras_loads_what_glassnet_saved_and_back(tmp_path):
             json.loads(archive.read("config.json"))["compile_config"]["optimizer"]["class_name"]
             == "Adagrad"
         )
+
+
+def test_per_channel_rescaling_as_keras_computes_and_saves_it():
+    # Keras 3.15: Rescaling(np.array([0.5, 2.0, -1.0], "float32"), offset=[1.0, 0.0, -1.0])
+    # on these rows gave KERAS_OUT, and serialize_keras_object wrote KERAS_SETTINGS.
+    x = np.array([[1.0, 2.0, 3.0], [-4.0, 0.5, 6.0]], np.float32)
+    keras_out = [[1.5, 4.0, -4.0], [-1.0, 1.0, -7.0]]  # by hand: 1 * 0.5 + 1 = 1.5, ...
+    keras_settings = {
+        "scale": {"class_name": "__numpy__", "config": {"value": [0.5, 2.0, -1.0],
+                  "dtype": "float32"}},
+        "offset": [1.0, 0.0, -1.0],
+    }  # fmt: skip
+    layer = Rescaling(np.array([0.5, 2.0, -1.0], np.float32), offset=[1.0, 0.0, -1.0])
+    assert layer(x, training=True).tolist() == keras_out
+    assert layer.backward(np.ones((2, 3))).tolist() == [[0.5, 2.0, -1.0]] * 2
+    assert layer.get_config()["scale"] == [0.5, 2.0, -1.0]
+    read = _keras_file._layer_from("Rescaling", {"name": "r", **keras_settings}, "k.keras")
+    assert read(x).tolist() == keras_out
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: ReLU(max_value="5"), "max_value must be a number"),
+        (lambda: LeakyReLU(negative_slope="a"), "negative_slope must be a number"),
+        (lambda: Reshape(5), "target_shape must be a tuple of integers"),
+        (lambda: Rescaling("x"), "scale must be numeric"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_named(make, message):
+    with pytest.raises(TypeError, match=message):
+        make()
