@@ -475,7 +475,7 @@ class Softmax(Activation):
 
 def _negative(value: Any) -> bool:
     """Whether `value` is a number below 0 (anything else is check_number's to judge)."""
-    return isinstance(value, (int, float, np.integer, np.floating)) and value < 0
+    return isinstance(value, (int, float, np.integer, np.floating)) and bool(value < 0)
 
 
 def _check_slope(value: Any, what: str) -> float:
