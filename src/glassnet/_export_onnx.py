@@ -9,6 +9,10 @@
 | Flatten | Flatten(axis=1) |
 | Dropout | nothing (it is the identity in inference) |
 | Activation, Softmax | the activation's operator(s) |
+| ReLU | Relu, LeakyRelu (negative_slope) or Clip (max_value); not a threshold, nor both |
+| LeakyReLU | LeakyRelu(alpha = negative_slope) |
+| Reshape | Reshape to (0, *target_shape): 0 keeps the batch axis |
+| Rescaling | Mul by scale, then Add offset (when not 0) |
 | InputLayer | the graph's input, shaped ("batch", *sample shape) |
 
 Activations: linear (nothing), relu, sigmoid, tanh, softmax (axis -1), elu (alpha), selu
@@ -63,9 +67,9 @@ class _Graph:
         self._count += 1
         return f"{hint}_{self._count}"
 
-    def const(self, hint: str, value: Any) -> str:
+    def const(self, hint: str, value: Any, dtype: Any = np.float32) -> str:
         name = self.name(hint)
-        array = np.asarray(value, dtype=np.float32)
+        array = np.asarray(value, dtype=dtype)
         self.initializers.append(self.onnx.numpy_helper.from_array(array, name))
         return name
 
@@ -138,9 +142,39 @@ def _layer(graph: _Graph, layer: Any, x: str) -> str:
         return x
     if isinstance(layer, layers_module.Activation):  # Softmax too
         return _activation(graph, layer.activation, x, layer.name)
+    if isinstance(layer, layers_module.ReLU):
+        return _relu(graph, layer, x)
+    if isinstance(layer, layers_module.LeakyReLU):
+        return graph.op("LeakyRelu", [x], layer.name, alpha=float(layer.negative_slope))
+    if isinstance(layer, layers_module.Reshape):  # 0 keeps the batch axis as it is
+        shape = graph.const(f"{layer.name}_shape", [0, *layer.target_shape], np.int64)
+        return graph.op("Reshape", [x, shape], layer.name)
+    if isinstance(layer, layers_module.Rescaling):
+        x = graph.op("Mul", [x, graph.const(f"{layer.name}_scale", layer.scale)], layer.name)
+        if np.any(np.asarray(layer.offset) != 0):
+            x = graph.op("Add", [x, graph.const(f"{layer.name}_offset", layer.offset)], layer.name)
+        return x
     raise ValueError(
         f"Layer '{layer.name}' ({type(layer).__name__}) has no ONNX export: glassnet exports "
-        "Dense, Flatten, Dropout, Activation, Softmax and InputLayer."
+        "Dense, Flatten, Dropout, Activation, Softmax, ReLU, LeakyReLU, Reshape, Rescaling "
+        "and InputLayer."
+    )
+
+
+def _relu(graph: _Graph, layer: Any, x: str) -> str:
+    """ReLU as one ONNX operator: Relu, LeakyRelu (a slope) or Clip (a cap)."""
+    if layer.threshold == 0 and not (layer.negative_slope and layer.max_value is not None):
+        if layer.negative_slope:
+            return graph.op("LeakyRelu", [x], layer.name, alpha=float(layer.negative_slope))
+        if layer.max_value is None:
+            return graph.op("Relu", [x], layer.name)
+        bounds = [graph.const("zero", 0.0), graph.const(f"{layer.name}_max", layer.max_value)]
+        return graph.op("Clip", [x, *bounds], layer.name)
+    raise ValueError(
+        f"Layer '{layer.name}' is a ReLU(max_value={layer.max_value}, negative_slope="
+        f"{layer.negative_slope}, threshold={layer.threshold}), which glassnet cannot export "
+        "to ONNX: it exports a ReLU with threshold 0 and at most one of max_value and "
+        "negative_slope (Relu, LeakyRelu or Clip)."
     )
 
 

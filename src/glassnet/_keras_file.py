@@ -8,12 +8,13 @@ A `.keras` file is a zip (`keras/src/saving/saving_lib.py`) of
 - `model.weights.h5`: the weights and the optimizer's state (`_keras_h5`).
 
 `model.save("m.keras")` writes one that `keras.models.load_model` loads (a Sequential of
-InputLayer, Dense, Flatten, Dropout, Activation and Softmax, nested Sequentials too,
-compiled with Adam, SGD or RMSprop and glassnet's losses), and `gn.load_model` reads one
-that Keras 3 wrote for those layers. Any other layer or setting is a ValueError that names
-it: nothing is dropped silently. A compile setting glassnet lacks (another optimizer, a
-metric it does not know) loads the model uncompiled, with a warning, as Keras does when a
-model's compile configuration cannot be used. Needs h5py (`pip install glassnet[h5]`).
+InputLayer, Dense, Flatten, Dropout, Activation, Softmax, ReLU, LeakyReLU, Reshape and
+Rescaling, nested Sequentials too, compiled with Adam, AdamW, SGD, RMSprop or Adagrad and
+glassnet's losses), and `gn.load_model` reads one that Keras 3 wrote for those layers. Any
+other layer or setting is a ValueError that names it: nothing is dropped silently. A
+compile setting glassnet lacks (another optimizer, a metric it does not know) loads the
+model uncompiled, with a warning, as Keras does when a model's compile configuration
+cannot be used. Needs h5py (`pip install glassnet[h5]`).
 
 >>> import os, tempfile, glassnet as gn
 >>> model = gn.Sequential([gn.layers.Dense(2, input_shape=(3,))])
@@ -61,13 +62,31 @@ __all__ = [
 
 # The Keras version whose layout this module writes (metadata.json's "keras_version").
 KERAS_VERSION = "3.15.1"
-SUPPORTED = ("Sequential", "InputLayer", "Dense", "Flatten", "Dropout", "Activation", "Softmax")
+SUPPORTED = (
+    "Sequential",
+    "InputLayer",
+    "Dense",
+    "Flatten",
+    "Dropout",
+    "Activation",
+    "Softmax",
+    "ReLU",
+    "LeakyReLU",
+    "Reshape",
+    "Rescaling",
+)
 # Keras's built-in activations, by the name both libraries use.
 KERAS_ACTIVATIONS = frozenset(
     "linear relu sigmoid softmax tanh elu selu gelu softplus softsign swish silu leaky_relu "
     "hard_sigmoid exponential relu6 mish log_softmax hard_silu hard_swish".split()
 )
-_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+_OPTIMIZERS = {
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "sgd": "SGD",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+}
 _MAX_MEMBER = 2**32  # the largest member read from a zip (config or weights), in bytes
 _MAX_DEPTH = 32
 _REGULARIZERS = "keras.regularizers"
@@ -159,15 +178,23 @@ def _layer_entry(layer: Any, depth: int) -> dict[str, Any]:
         config = {**base, "axis": -1}
     elif kind == "Activation":
         config = {**base, "activation": _activation(layer)}
+    elif kind in ("ReLU", "LeakyReLU", "Reshape", "Rescaling"):
+        config = {**base, **_plain_config(layer)}
     else:
         raise ValueError(
             f"Layer '{layer.name}' is a {kind}: a .keras file written by glassnet holds "
             f"only {', '.join(SUPPORTED)}. Save as 'model.glassnet' instead."
         )
     entry = _entry(kind, config)
-    if layer.built and kind in ("Dense", "Flatten"):
+    if layer.built and kind in ("Dense", "Flatten", "Rescaling"):  # as Keras
         entry["build_config"] = {"input_shape": [None, *layer.input_sample_shape]}
     return entry
+
+
+def _plain_config(layer: Any) -> dict[str, Any]:
+    """The settings of a layer whose glassnet config has Keras's keys and values."""
+    config: dict[str, Any] = layer.get_config()
+    return {k: v for k, v in config.items() if k not in ("name", "input_shape", "trainable")}
 
 
 def model_config(model: Any, depth: int = 0, top: bool = True) -> dict[str, Any]:
@@ -219,13 +246,14 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
         )
         return None
     settings = optimizer.get_config()
-    settings["weight_decay"] = settings.get("weight_decay") or None
+    if optimizer.name != "adamw":  # Keras's AdamW refuses None
+        settings["weight_decay"] = settings.get("weight_decay") or None
     if schedule is not None:  # as Keras: {"module": "keras.optimizers.schedules", ...}
         saved = schedules.serialize(schedule)
         settings["learning_rate"] = _entry(saved["class_name"], saved["config"], _SCHEDULE_MODULE)
     if optimizer.name == "rmsprop":
         settings.update(momentum=0.0, centered=False)
-    if optimizer.name == "adam":
+    if optimizer.name in ("adam", "adamw"):
         settings["amsgrad"] = False
     loss_config = {"name": loss.name, "reduction": "sum_over_batch_size"}
     if "crossentropy" in loss.name:
@@ -397,6 +425,22 @@ def _initializer_name(value: Any, default: str) -> str:
     return name
 
 
+# Layers whose Keras config is their constructor's arguments: kind -> the keys read.
+_PLAIN = {
+    "ReLU": ("max_value", "negative_slope", "threshold"),
+    "LeakyReLU": ("negative_slope",),
+    "Reshape": ("target_shape",),
+    "Rescaling": ("scale", "offset"),
+}
+
+
+def _plain_value(value: Any) -> Any:
+    """A setting as Keras saved it: a NumPy array (Rescaling's scale) is a "__numpy__" entry."""
+    if isinstance(value, dict) and value.get("class_name") == "__numpy__":
+        return (value.get("config") or {}).get("value")
+    return value
+
+
 def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
     name = settings.get("name")
     if kind not in SUPPORTED:
@@ -440,6 +484,10 @@ def _layer_from(kind: str, settings: dict[str, Any], shown: str) -> Any:
                     kind, name, f"takes the softmax over axis {settings['axis']}", shown
                 )
             layer = layers_module.Softmax(name=name)
+        elif kind in _PLAIN:
+            layer = layers_module.get(kind)(
+                **{k: _plain_value(settings[k]) for k in _PLAIN[kind] if k in settings}, name=name
+            )
         else:
             activation = _activation_name(settings.get("activation"), kind, name, shown)
             layer = layers_module.Activation(activation, name=name)
@@ -460,9 +508,13 @@ def compile_from_config(model: Any, compiled: Any, shown: str) -> None:
         kind, settings = _config_of(optimizer_entry, shown)
         name = {v: k for k, v in _OPTIMIZERS.items()}.get(kind)
         if name is None:
-            raise ValueError(f"the optimizer {kind} is not one of Adam, SGD, RMSprop")
+            raise ValueError(
+                f"the optimizer {kind} is not one of {', '.join(_OPTIMIZERS.values())}"
+            )
         allowed = {
             "adam": ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon"),
+            "adamw": ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon"),
+            "adagrad": ("learning_rate", "weight_decay", "initial_accumulator_value", "epsilon"),
             "sgd": ("learning_rate", "weight_decay", "momentum", "nesterov"),
             "rmsprop": ("learning_rate", "weight_decay", "rho", "epsilon"),
         }[name]

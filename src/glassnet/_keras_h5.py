@@ -48,7 +48,13 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 # What h5py raises on a damaged or crafted file (read from memory, so OSError is damage too).
 H5_DAMAGE = (OSError, KeyError, TypeError, RuntimeError)
 # glassnet's optimizer state kinds, in the order Keras keeps its slots per weight.
-_SLOTS = {"adam": ("m", "v"), "rmsprop": ("v",), "sgd": ("velocity",)}
+_SLOTS = {
+    "adam": ("m", "v"),
+    "adamw": ("m", "v"),
+    "rmsprop": ("v",),
+    "sgd": ("velocity",),
+    "adagrad": ("accumulator",),
+}
 
 
 def h5py() -> Any:

@@ -1,4 +1,5 @@
-"""Layers: Flatten, Dense, Dropout, Activation and Softmax; Input and InputLayer.
+"""Layers: Flatten, Dense, Dropout, Activation, Softmax, ReLU, LeakyReLU, Reshape and
+Rescaling; Input and InputLayer.
 
 Every layer follows one life cycle (as Keras):
 
@@ -26,12 +27,21 @@ the array it is given.
 
 from __future__ import annotations
 
+import math
+import re
+import warnings
 from typing import Any, ClassVar, cast
 
 import numpy as np
 
 from glassnet import activations, initializers, regularizers
-from glassnet._internal.checks import check_int, check_number, check_one_of, check_weight_count
+from glassnet._internal.checks import (
+    as_float_array,
+    check_int,
+    check_number,
+    check_one_of,
+    check_weight_count,
+)
 from glassnet._layer_api import (
     FUNCTIONAL_API,
     DenseAPI,
@@ -52,6 +62,10 @@ __all__ = [
     "InputLayer",
     "KerasTensor",
     "Layer",
+    "LeakyReLU",
+    "ReLU",
+    "Rescaling",
+    "Reshape",
     "Softmax",
     "get",
     "register",
@@ -96,8 +110,8 @@ class Layer(LayerAPI):
 
     def _default_name(self) -> str:
         # As Keras: the class name in snake case, InputLayer -> input_layer.
-        base = "".join("_" + c.lower() if c.isupper() else c for c in type(self).__name__)
-        base = base.lstrip("_")
+        base = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", type(self).__name__)  # ReLU -> re_lu
+        base = re.sub("([a-z])([A-Z])", r"\1_\2", base).lower()
         count = Layer._counts.get(base, 0)
         Layer._counts[base] = count + 1
         return base if count == 0 else f"{base}_{count}"
@@ -459,6 +473,255 @@ class Softmax(Activation):
         return config
 
 
+def _negative(value: Any) -> bool:
+    """Whether `value` is a number below 0 (anything else is check_number's to judge)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and bool(value < 0)
+
+
+def _check_slope(value: Any, what: str) -> float:
+    """Keras's check: `negative_slope` is a number >= 0 (None is refused)."""
+    if value is None or _negative(value):
+        raise ValueError(
+            f"negative_slope of a {what} layer cannot be None or a negative value. "
+            f"Received: negative_slope={value}"
+        )
+    return check_number("negative_slope", value, 0)
+
+
+class ReLU(Layer):
+    """Rectified linear unit as a layer, with Keras's optional cap, slope and threshold.
+
+    Formula (as Keras)::
+
+        f(x) = max_value                        if x >= max_value
+        f(x) = x                                if threshold <= x < max_value
+        f(x) = negative_slope * (x - threshold) otherwise
+
+    With the defaults it is `max(x, 0)`. Backward: the slope 1 between threshold and
+    max_value, `negative_slope` below the threshold, 0 above max_value.
+
+    Args:
+        max_value: the largest output, >= 0; None (default) for no cap.
+        negative_slope: the slope below the threshold, >= 0 (default 0).
+        threshold: values below it are damped, >= 0 (default 0).
+
+    Raises:
+        ValueError: for a negative (or None) argument, as Keras.
+
+    >>> ReLU(max_value=10, negative_slope=0.5)(np.array([[-10.0, -5, 0, 5, 12]])).tolist()
+    [[-5.0, -2.5, 0.0, 5.0, 10.0]]
+    """
+
+    def __init__(
+        self,
+        max_value: float | None = None,
+        negative_slope: float = 0.0,
+        threshold: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if _negative(max_value):
+            raise ValueError(
+                "max_value of a ReLU layer cannot be a negative value. "
+                f"Received: max_value={max_value}"
+            )
+        if threshold is None or _negative(threshold):
+            raise ValueError(
+                "threshold of a ReLU layer cannot be None or a negative value. "
+                f"Received: threshold={threshold}"
+            )
+        self.max_value = None if max_value is None else check_number("max_value", max_value, 0)
+        self.negative_slope = _check_slope(negative_slope, "ReLU")
+        self.threshold = check_number("threshold", threshold, 0)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        f = x.dtype.type
+        threshold = f(self.threshold)
+        # Keras's order: the part above the threshold, capped, minus the slope's part below.
+        y = np.where(x > threshold, x, f(0)) if self.threshold else np.maximum(x, f(0))
+        if self.max_value is not None:
+            np.clip(y, f(0), f(self.max_value), out=y)
+        if self.negative_slope:
+            y -= f(self.negative_slope) * np.maximum(threshold - x, f(0))
+        self._x = x
+        return y
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if not need_input_grad:
+            return None
+        x, f = self._x, self._x.dtype.type
+        above = x > f(self.threshold)
+        if self.max_value is not None:
+            above &= x < f(self.max_value)
+        slope = above.astype(x.dtype)
+        if self.negative_slope:
+            slope[x < f(self.threshold)] = f(self.negative_slope)
+        result: np.ndarray = grad * slope
+        return result
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "max_value": self.max_value,
+            "negative_slope": self.negative_slope,
+            "threshold": self.threshold,
+        }
+
+
+class LeakyReLU(Layer):
+    """Leaky ReLU as a layer: `x` for x >= 0, `negative_slope * x` below (Keras 3).
+
+    Args:
+        negative_slope: the slope for x < 0, >= 0; default 0.3 (Keras 3's; the
+            `gn.activations.leaky_relu` function's default is 0.2, as Keras's).
+        alpha: Keras 2's name of negative_slope, accepted with a warning (as Keras 3).
+
+    >>> LeakyReLU()(np.array([[-10.0, 0.0, 2.0]])).tolist()
+    [[-3.0, 0.0, 2.0]]
+    """
+
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any) -> None:
+        if "alpha" in kwargs:
+            negative_slope = kwargs.pop("alpha")
+            warnings.warn(
+                "Argument `alpha` is deprecated. Use `negative_slope` instead.", stacklevel=2
+            )
+        super().__init__(**kwargs)
+        self.negative_slope = _check_slope(negative_slope, "Leaky ReLU")
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._x = x
+        result: np.ndarray = np.where(x > 0, x, x * x.dtype.type(self.negative_slope))
+        return result
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if not need_input_grad:
+            return None
+        f = grad.dtype.type
+        result: np.ndarray = np.where(self._x > 0, grad, grad * f(self.negative_slope))
+        return result
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+def _reshaped(input_shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[int, ...]:
+    """`target` with its -1 worked out from `input_shape` (Keras's rule and wording)."""
+    size = math.prod(input_shape)
+    known = math.prod(d for d in target if d != -1)
+    if -1 not in target:
+        if size != known:
+            raise ValueError(
+                "The total size of the tensor must be unchanged. Received: "
+                f"input_shape={input_shape}, target_shape={target}"
+            )
+        return target
+    if known == 0 or size % known != 0:
+        raise ValueError(
+            "The total size of the tensor must be unchanged, however, the input size cannot "
+            "by divided by the specified dimensions in target_shape. Received: "
+            f"input_shape={input_shape}, target_shape={target}"
+        )
+    return tuple(size // known if d == -1 else d for d in target)
+
+
+class Reshape(Layer):
+    """Reshapes each sample to `target_shape` (the batch axis stays), as Keras's `Reshape`.
+
+    Args:
+        target_shape: one sample's new shape, a tuple of ints; one entry may be -1, worked
+            out from the input's size (as NumPy's reshape).
+
+    Raises:
+        ValueError: for an entry below -1, two -1s, or (when built) a size that differs.
+
+    Input shape: (batch_size, *dims). Output shape: (batch_size, *target_shape).
+
+    >>> Reshape((-1, 2))(np.zeros((5, 6))).shape
+    (5, 3, 2)
+    """
+
+    def __init__(self, target_shape: tuple[int, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        try:
+            target = tuple(target_shape)
+        except TypeError:
+            raise TypeError(
+                f"target_shape must be a tuple of integers, got {target_shape!r}."
+            ) from None
+        for dim in target:
+            check_int("target_shape entries", dim, minimum=-1)
+            if dim == 0:
+                raise ValueError(f"target_shape entries must not be 0, got {target}.")
+        if target.count(-1) > 1:
+            raise ValueError(
+                "There must be at most one unknown dimension (-1) in target_shape. "
+                f"Received: target_shape={target}."
+            )
+        self.target_shape = tuple(int(d) for d in target)
+
+    def compute_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        return _reshaped(tuple(input_shape), self.target_shape)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._input_shape = x.shape
+        _reshaped(x.shape[1:], self.target_shape)  # Keras's message for a wrong size
+        return x.reshape(len(x), *self.target_shape)
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        return grad.reshape(self._input_shape) if need_input_grad else None
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+
+def _as_factor(name: str, value: Any) -> float | np.ndarray:
+    """A number, or an array of numbers (broadcast over the last axes), checked finite."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return check_number(name, value)
+    array = as_float_array(name, value)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers, got {value!r}.")
+    return array
+
+
+class Rescaling(Layer):
+    """Multiplies by `scale` and adds `offset`: `x * scale + offset`, as Keras's layer.
+
+    `Rescaling(1.0 / 255)` turns pixels 0..255 into 0..1; `Rescaling(1.0 / 127.5, offset=-1)`
+    into -1..1.
+
+    Args:
+        scale: a number, or an array broadcast over the last axes (one per channel).
+        offset: the same, default 0.0.
+
+    >>> Rescaling(1.0 / 255)(np.array([[0.0, 51.0, 255.0]])).tolist()
+    [[0.0, 0.2, 1.0]]
+    """
+
+    def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scale = _as_factor("scale", scale)
+        self.offset = _as_factor("offset", offset)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        scale = np.asarray(self.scale, x.dtype)
+        result: np.ndarray = x * scale + np.asarray(self.offset, x.dtype)
+        return result
+
+    def backward(self, grad: np.ndarray, need_input_grad: bool = True) -> np.ndarray | None:
+        if not need_input_grad:
+            return None
+        result: np.ndarray = grad * np.asarray(self.scale, grad.dtype)
+        return result
+
+    def get_config(self) -> dict[str, Any]:
+        def plain(value: float | np.ndarray) -> Any:
+            return value.tolist() if isinstance(value, np.ndarray) else value
+
+        return {**super().get_config(), "scale": plain(self.scale), "offset": plain(self.offset)}
+
+
 class InputLayer(Layer):
     """Declares the shape of a Sequential's input, as Keras's `InputLayer`; it is not a
     layer of the model: `model.layers` leaves it out and it has no weights.
@@ -540,7 +803,18 @@ def register(cls: type[Layer]) -> type[Layer]:
     return cls
 
 
-for _cls in (Flatten, Dense, Dropout, Activation, Softmax, InputLayer):
+for _cls in (
+    Flatten,
+    Dense,
+    Dropout,
+    Activation,
+    Softmax,
+    ReLU,
+    LeakyReLU,
+    Reshape,
+    Rescaling,
+    InputLayer,
+):
     register(_cls)
 
 

@@ -1,4 +1,4 @@
-"""Optimizers: SGD (with momentum, Nesterov), Adam and RMSprop, as Keras defines them.
+"""Optimizers: SGD (with momentum, Nesterov), Adam, AdamW, RMSprop and Adagrad, as Keras.
 
 An optimizer takes a flat list of (parameter, gradient) array pairs and updates
 each parameter in place, keeping its own state per parameter. `Sequential`
@@ -29,7 +29,7 @@ import numpy as np
 from glassnet import schedules
 from glassnet._internal.checks import check_number, describe, lookup
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "get", "schedules"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "get", "schedules"]
 
 Pairs = list[tuple[np.ndarray, np.ndarray]]
 LearningRate = float | schedules.LearningRateSchedule | Callable[[], float]
@@ -435,6 +435,39 @@ class Adam(Optimizer):
         }
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter), as Keras's `AdamW`.
+
+    The same as `Adam`, with `weight_decay` on by default (0.004, Keras's default): each
+    step first shrinks every weight, `w -= learning_rate * weight_decay * w`, then applies
+    Adam's update, so the decay does not pass through the moments.
+
+    Args:
+        learning_rate: default 0.001.
+        weight_decay: default 0.004, >= 0.
+        beta_1, beta_2, epsilon: as `Adam`.
+
+    >>> w = np.array([1.0])
+    >>> AdamW(learning_rate=0.1, weight_decay=0.5).apply([(w, np.array([4.0]))])
+    >>> w.round(6)  # 1 - 0.1 * 0.5 * 1 = 0.95, then Adam's first step of the learning rate
+    array([0.85])
+    """
+
+    name = "adamw"
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+    ) -> None:
+        if weight_decay is None:  # as Keras
+            raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, weight_decay)
+
+
 class RMSprop(Optimizer):
     """RMSprop, as Keras: divide the gradient by a running root mean square.
 
@@ -489,11 +522,78 @@ class RMSprop(Optimizer):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
 
 
-_REGISTRY = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+class Adagrad(Optimizer):
+    """Adagrad, as Keras: each weight's step shrinks with the sum of its squared gradients.
+
+    Update rule::
+
+        accumulator += g**2                      # starts at initial_accumulator_value
+        w -= learning_rate * g / sqrt(accumulator + epsilon)
+
+    The state is the accumulator, stored as Keras stores it.
+
+    Args:
+        learning_rate: default 0.001.
+        initial_accumulator_value: the accumulator's start, >= 0, default 0.1.
+        epsilon: added to the accumulator, > 0, default 1e-7.
+
+    >>> w = np.array([1.0]); Adagrad(learning_rate=0.1, initial_accumulator_value=0.0).apply(
+    ...     [(w, np.array([2.0]))])
+    >>> w.round(6)  # 1 - 0.1 * 2 / sqrt(4 + 1e-7)
+    array([0.9])
+    """
+
+    name = "adagrad"
+    elementwise = True
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float = 1e-7,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(learning_rate, weight_decay)
+        self.initial_accumulator_value = check_number(
+            "initial_accumulator_value", initial_accumulator_value, 0
+        )
+        self.epsilon = _check_epsilon(epsilon)
+
+    def _new_state(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        accumulator = np.full_like(param, self.initial_accumulator_value)
+        return {**super()._new_state(param), "accumulator": accumulator}
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        f = param.dtype.type
+        accumulator, tmp = state["accumulator"], state["tmp"]
+        np.square(grad, out=tmp)
+        accumulator += tmp  # accumulator += g^2
+        np.add(accumulator, f(self.epsilon), out=tmp)
+        np.sqrt(tmp, out=tmp)
+        np.divide(grad, tmp, out=tmp)
+        tmp *= f(self._lr)
+        param -= tmp  # w -= lr g / sqrt(accumulator + epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
+
+
+_REGISTRY: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "adam": Adam,
+    "adamw": AdamW,
+    "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+}
 
 
 def get(identifier: str | Optimizer) -> Optimizer:
-    """Return the optimizer for a name ("adam", "sgd", "rmsprop") with defaults, or an instance.
+    """The optimizer for a name ("adam", "adamw", "sgd", "rmsprop", "adagrad") with defaults,
+    or an instance as given.
 
     Raises:
         ValueError: for an unknown name, listing the valid ones.

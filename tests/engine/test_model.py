@@ -230,9 +230,9 @@ def _with_nan(array, value=np.nan):
         (lambda: gn.layers.get("Conv2D"), ValueError, "Unknown layer 'Conv2D'. Valid names"),
         (lambda: _compiled("hinge"), ValueError, "Unknown loss 'hinge'"),
         (
-            lambda: gn.Sequential([gn.layers.Dense(1)]).compile("adagrad", "mse"),
+            lambda: gn.Sequential([gn.layers.Dense(1)]).compile("adadelta", "mse"),
             ValueError,
-            "Unknown optimizer 'adagrad'. Valid names: adam, rmsprop, sgd",
+            "Unknown optimizer 'adadelta'. Valid names: adagrad, adam, adamw, rmsprop, sgd",
         ),
         (lambda: gn.layers.Dense(3, activation="swish2"), ValueError, "Unknown activation"),
         (lambda: gn.Sequential(["dense"]), TypeError, "must be glassnet layers"),

@@ -198,10 +198,10 @@ def test_names_and_defaults():
 def test_bad_optimizer_arguments():
     with pytest.raises(
         ValueError,
-        match=r"Unknown optimizer 'adamw'\. Did you mean 'adam'\? "
-        r"Valid names: adam, rmsprop, sgd\.",
+        match=r"Unknown optimizer 'rmsprob'\. Did you mean 'rmsprop'\? "
+        r"Valid names: adagrad, adam, adamw, rmsprop, sgd\.",
     ):
-        get("adamw")
+        get("rmsprob")
     with pytest.raises(TypeError, match="optimizer must be a name or a Optimizer, got"):
         get(0.1)
     with pytest.raises(ValueError, match=r"learning_rate=0.0 is out of range \(0, inf\]"):

@@ -300,7 +300,7 @@ CASES = {
     "config-nested-far-too-deep": (_config(_nested(5000)), ValueError),
     "config-compile-not-object": (_config(_set("compile", value="adam")), ValueError),
     "config-optimizer-unknown": (
-        _config(_set("compile", "optimizer", "name", value="adagrad")),
+        _config(_set("compile", "optimizer", "name", value="adadelta")),
         ValueError,
     ),
     "config-optimizer-bad-argument": (
