@@ -328,3 +328,27 @@ def test_pytorch_export_needs_a_run_folder(csv_run, tmp_path, capsys):
     args = ["export", str(csv_run / "model.glassnet"), "--format", "pytorch"]
     assert main([*args, "--out", str(tmp_path / "m.pt")]) == 2
     assert "is not a run folder with a config.json" in capsys.readouterr().err
+
+
+def test_adamw_exports_as_torch_adamw_and_takes_the_same_steps():
+    # Keras's and torch's AdamW both decay decoupled: w -= lr * weight_decay * w, then Adam.
+    from glassnet.cli.runs.torch_export import optimizer_code
+
+    optimizer = gn.optimizers.AdamW(0.01)
+    code = optimizer_code(optimizer)
+    assert code == (
+        "torch.optim.AdamW(params, lr=0.01, betas=(0.9, 0.999), eps=1e-07, weight_decay=0.004)"
+    )
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=5)
+    grads = rng.normal(size=(3, 5))
+    params = [torch.tensor(w.copy(), requires_grad=True)]
+    torch_optimizer = eval(code, {"torch": torch, "params": params})
+    ours = w.copy()
+    for g in grads:
+        optimizer.apply([(ours, g.copy())])
+        params[0].grad = torch.tensor(g.copy())
+        torch_optimizer.step()
+    # torch adds eps to sqrt(v_hat), Keras to sqrt(v): the steps differ by eps-sized terms
+    np.testing.assert_allclose(ours, params[0].detach().numpy(), rtol=1e-5, atol=1e-7)

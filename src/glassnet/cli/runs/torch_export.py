@@ -47,6 +47,10 @@ from glassnet.cli.runs.loaded import LoadedRun
 
 __all__ = ["INSTALL_HINT", "export_pytorch", "optimizer_code", "script_path", "torch_modules"]
 
+# glassnet's Adam and AdamW: torch's Adam, or its AdamW when the decay is on (both
+# decoupled: w -= lr * weight_decay * w).
+ADAMS = ("adam", "adamw")
+
 INSTALL_HINT = "PyTorch export needs torch: pip install torch"
 
 _ACTIVATIONS = {
@@ -141,7 +145,7 @@ def optimizer_code(optimizer: Any) -> str:
     if optimizer.learning_rate_schedule is not None:
         raise ValueError("A learning-rate schedule has no PyTorch export: use a number.")
     lr, decay = optimizer.learning_rate, optimizer.weight_decay
-    if optimizer.name == "adam":
+    if optimizer.name in ADAMS:
         betas = f"betas=({optimizer.beta_1!r}, {optimizer.beta_2!r}), eps={optimizer.epsilon!r}"
         if decay:
             return f"torch.optim.AdamW(params, lr={lr!r}, {betas}, weight_decay={decay!r})"
@@ -245,7 +249,7 @@ def _script(loaded: LoadedRun, checkpoint: Path) -> str:
     used = {code.split("(")[0] for code, _, _ in modules}
     if parts is REGRESSION:
         used.add("StandardisedMSE")
-    adam = loaded.model.optimizer is not None and loaded.model.optimizer.name == "adam"
+    adam = loaded.model.optimizer is not None and loaded.model.optimizer.name in ADAMS
     if adam:
         used.add("match_keras_epsilon")
     custom = [text for name, text in CUSTOM_MODULES.items() if name in used]
@@ -370,7 +374,7 @@ def _copy_state(torch: Any, model: Any, net: Any, optimizer: Any) -> None:
         if state is None:
             continue
         as_tensor = {k: torch.from_numpy(np.array(v)) for k, v in state.items()}
-        if glassnet_optimizer.name == "adam":
+        if glassnet_optimizer.name in ADAMS:
             optimizer.state[param] = {
                 "step": torch.tensor(float(steps)),
                 "exp_avg": as_tensor["m"],
