@@ -112,10 +112,19 @@ def test_no_strict_module_is_exempt():
         assert any(_matches(pattern, m) for m in modules), f"{pattern!r} matches no module"
 
 
+def _run_mypy(api, args):
+    limit = sys.getrecursionlimit()  # mypy raises it for the whole process: put it back
+    try:
+        return api.run(args)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def test_mypy_finds_no_errors():
     api = pytest.importorskip("mypy.api")
     # The cache sits in the repository (.mypy_cache, gitignored): a second run takes seconds.
-    stdout, stderr, status = api.run(
+    stdout, stderr, status = _run_mypy(
+        api,
         [
             "--config-file",
             str(ROOT / "pyproject.toml"),
@@ -124,7 +133,7 @@ def test_mypy_finds_no_errors():
             "--no-pretty",
             "-p",
             "glassnet",
-        ]
+        ],
     )
     assert status == 0, stdout + stderr
     assert stdout.startswith("Success: no issues found"), stdout
@@ -156,7 +165,8 @@ def _check(tmp_path: Path, code: str) -> tuple[str, int]:
     api = pytest.importorskip("mypy.api")
     script = tmp_path / "user_code.py"
     script.write_text(code, encoding="utf-8")
-    stdout, stderr, status = api.run(
+    stdout, stderr, status = _run_mypy(
+        api,
         [
             "--config-file",
             str(ROOT / "pyproject.toml"),
@@ -164,7 +174,7 @@ def _check(tmp_path: Path, code: str) -> tuple[str, int]:
             str(ROOT / ".mypy_cache"),
             "--no-pretty",
             str(script),
-        ]
+        ],
     )
     return stdout + stderr, status
 

@@ -332,6 +332,8 @@ def load_keras(path: str | os.PathLike[str], shown: str) -> Any:
     path = Path(path)
     try:
         entry = json.loads(_member(path, "config.json", shown).decode("utf-8"))
+        if _saved_checks.config_depth(entry) > _saved_checks.MAX_CONFIG_DEPTH:
+            raise ValueError(f"{shown}: its config.json is nested too deeply: damaged.")
     except (ValueError, RecursionError) as error:
         if str(error).startswith(shown):
             raise

@@ -47,6 +47,35 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
+# The deepest a model file's JSON config may nest: a Sequential inside a Sequential adds
+# three levels, and 300 nested Sequentials still load. Checked without recursion, so what a
+# file may hold does not depend on the interpreter's recursion limit (mypy, for one, raises
+# it for the whole process).
+MAX_CONFIG_DEPTH = 2000
+
+
+def config_depth(value: Any) -> int:
+    """How deeply dicts and lists nest in `value` (0 for a number or a string).
+
+    >>> config_depth({"a": [1, {"b": []}]})
+    4
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def check_config_depth(config: Any, shown: str) -> None:
+    """Refuse a config nested deeper than MAX_CONFIG_DEPTH, as damaged, naming `shown`."""
+    if config_depth(config) > MAX_CONFIG_DEPTH:
+        raise ValueError(f"{shown} is not a glassnet model file (its config is nested too deeply).")
+
+
 def parse_config(data: bytes, shown: str) -> dict[str, Any]:
     try:
         config = json.loads(data.decode("utf-8"))
@@ -58,6 +87,7 @@ def parse_config(data: bytes, shown: str) -> dict[str, Any]:
         raise ValueError(
             f"{shown} is not a glassnet model file (its config is not JSON)."
         ) from None
+    check_config_depth(config, shown)
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ValueError(f"{shown} is not a glassnet model file (no glassnet config).")
     version = config.get("version")

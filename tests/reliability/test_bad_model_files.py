@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -413,6 +414,20 @@ def test_a_bad_model_file_gives_the_documented_error_naming_it(tmp_path, case):
     error = caught.value
     assert type(error) is expected, f"{case}: {type(error).__name__}: {error}"
     assert str(path.name) in str(error), f"{case}: the message does not name the file: {error}"
+
+
+def test_a_config_nested_far_too_deep_is_refused_whatever_the_recursion_limit(tmp_path):
+    # mypy (run in-process by test_typing) raises the limit for the whole process; a file
+    # must not load or not depending on that.
+    make, expected = CASES["config-nested-far-too-deep"]
+    path = make(tmp_path)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(2**14)
+    try:
+        with pytest.raises(expected, match="nested too deeply"):
+            gn.load_model(path)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def test_the_table_covers_what_the_report_lists():
