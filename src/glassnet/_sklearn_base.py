@@ -44,7 +44,7 @@ ACTIVATIONS = {
     "linear": "linear",
     "identity": "linear",
 }
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop", "adagrad")
 
 
 def require_sklearn() -> Any:

@@ -241,7 +241,8 @@ class MLPClassifier(_BaseMLP):
         activation: of the hidden layers: "relu", "tanh", "sigmoid" (or "logistic"),
             "linear" (or "identity").
         dropout: the Dropout rate after each hidden layer, in [0, 1); 0 adds none.
-        optimizer: "adam", "sgd" or "rmsprop", with glassnet's (Keras's) defaults.
+        optimizer: "adam", "adamw", "sgd", "rmsprop" or "adagrad", with glassnet's (Keras's)
+            defaults.
         learning_rate: the optimizer's learning rate, > 0 (scikit-learn's
             `learning_rate_init`).
         batch_size: samples per step, default 32 as Keras; "auto" is scikit-learn's

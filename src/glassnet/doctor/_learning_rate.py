@@ -35,7 +35,13 @@ from glassnet.doctor._thresholds import (
     VAL_OSCILLATION_FRACTION,
 )
 
-_NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+_NAMES = {
+    "sgd": "SGD",
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+}
 
 
 def far_from_usual(lr: float | None, optimizer: str | None) -> tuple[str, str] | None:

@@ -54,12 +54,24 @@ MATERIAL_RISE = 0.05
 LOSS_RISE_MATERIAL = 0.25
 
 # Learning rates. The usual range of each optimizer (lowest, highest), with its default
-# (Keras's) inside: SGD 0.01, Adam and RMSprop 0.001. "Far" from it means FAR_FROM_USUAL
+# (Keras's) inside: SGD 0.01, the others 0.001. "Far" from it means FAR_FROM_USUAL
 # times beyond either end: Adam above 0.05 or below 2e-5, SGD above 5 or below 2e-4. Such
 # a learning rate is named as the cause of the curve it makes (a collapse to chance,
 # a loss that barely moves), before that curve's own finding.
-USUAL_LEARNING_RATES = {"sgd": (1e-3, 1.0), "adam": (1e-4, 1e-2), "rmsprop": (1e-4, 1e-2)}
-DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001, "rmsprop": 0.001}
+USUAL_LEARNING_RATES = {
+    "sgd": (1e-3, 1.0),
+    "adam": (1e-4, 1e-2),
+    "adamw": (1e-4, 1e-2),
+    "rmsprop": (1e-4, 1e-2),
+    "adagrad": (1e-4, 1e-1),
+}
+DEFAULT_LEARNING_RATES = {
+    "sgd": 0.01,
+    "adam": 0.001,
+    "adamw": 0.001,
+    "rmsprop": 0.001,
+    "adagrad": 0.001,
+}
 FAR_FROM_USUAL = 5.0
 # A cross-entropy 10x the loss of guessing the class mix (ln 10 = 2.3 for ten balanced
 # classes, ln 2 = 0.69 for two) means the weights blew up: a softmax network starts near

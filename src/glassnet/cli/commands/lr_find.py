@@ -42,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
     p.add_argument("--dropout", type=float, help="Dropout rate after each hidden layer")
-    p.add_argument("--optimizer", help="adam (default), sgd or rmsprop")
+    p.add_argument("--optimizer", help="adam (default), adamw, sgd, rmsprop or adagrad")
     p.add_argument("--batch-size", type=int, help="samples per step (default 32)")
     p.add_argument("--split", help="train,val,test fractions (default 0.8,0.1,0.1)")
     p.add_argument("--seed", type=int, help="seed for split, weights and batches (default 0)")

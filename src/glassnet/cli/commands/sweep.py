@@ -33,7 +33,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", help="batch sizes, e.g. 32,128")
     p.add_argument("--dataset", default="fashion-mnist", help="as glassnet train")
     p.add_argument("--target", metavar="COLUMN", help="the label column of a CSV dataset")
-    p.add_argument("--optimizer", default="adam", help="adam (default), sgd or rmsprop")
+    p.add_argument(
+        "--optimizer", default="adam", help="adam (default), adamw, sgd, rmsprop or adagrad"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of split and weights (default 0)")
     p.add_argument("--limit", type=int, metavar="N", help="train on the first N samples only")
     p.add_argument("--test-limit", type=int, metavar="N", help="test on the first N only")

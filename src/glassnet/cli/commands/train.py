@@ -107,7 +107,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--layers", help="hidden units per layer, e.g. 128,64 (default 128)")
     p.add_argument("--activation", help="hidden activation (default relu)")
     p.add_argument("--dropout", type=float, help="Dropout rate after each hidden layer (default 0)")
-    p.add_argument("--optimizer", help="adam (default), sgd or rmsprop")
+    p.add_argument("--optimizer", help="adam (default), adamw, sgd, rmsprop or adagrad")
     p.add_argument("--lr", type=float, help="learning rate (default 1e-3)")
     p.add_argument("--epochs", type=int, help="passes over the training data (default 10)")
     p.add_argument("--batch-size", type=int, help="samples per step (default 32)")

@@ -32,7 +32,7 @@ else:  # Python 3.10: the same parser, published as tomli
 __all__ = ["IMAGE_DATASETS", "VERSION_KEY", "TrainConfig", "load_config_file"]
 
 IMAGE_DATASETS = ("fashion-mnist", "fashion-mnist-sample", "mnist")
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop", "adagrad")
 CSV_MISSING = ("error", "drop", "mean", "median", "most-frequent")
 CSV_UNKNOWN = ("error", "ignore")
 # The settings of a CSV's preprocessing beside `missing`: written to a CSV run's config only.
@@ -54,7 +54,7 @@ class TrainConfig:
         layers: units of each hidden Dense layer, e.g. [128] (the lecture's model).
         activation: the hidden layers' activation.
         dropout: Dropout rate after each hidden layer, in [0, 1); 0 for none.
-        optimizer: "adam", "sgd" or "rmsprop".
+        optimizer: "adam", "adamw", "sgd", "rmsprop" or "adagrad" (Keras's defaults).
         learning_rate: the optimizer's step size (`lr` in files and flags).
         epochs: passes over the training data.
         batch_size: samples per gradient step.

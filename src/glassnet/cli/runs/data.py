@@ -340,9 +340,9 @@ def build_model(
     regression = task == "regression"
     stack.append(layers.Dense(1 if regression else n_classes))
     model = Sequential(stack)
-    optimizer = {"adam": optimizers.Adam, "sgd": optimizers.SGD, "rmsprop": optimizers.RMSprop}
+    optimizer = type(optimizers.get(config.optimizer))  # the class of that name
     model.compile(
-        optimizer=optimizer[config.optimizer](learning_rate=config.learning_rate),
+        optimizer=optimizer(learning_rate=config.learning_rate),
         loss=(
             losses.MeanSquaredError()
             if regression
