@@ -268,6 +268,9 @@ class Trainer(_LayerBase):
             history.interrupted = True
             callback_list.on_train_end(training_logs)
             raise
+        except Exception:
+            callback_list.stop_displays()
+            raise
         callback_list.on_train_end(training_logs)
         return history
 

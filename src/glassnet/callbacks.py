@@ -131,6 +131,13 @@ class CallbackList(Callback):
         for call in self._active["on_train_end"]:
             call(logs)
 
+    def stop_displays(self) -> None:
+        """Stop every live display (an error ended fit: as Keras, `on_train_end` is not
+        called, but no progress bar may go on drawing under the traceback)."""
+        for callback in self:
+            if isinstance(callback, ProgressBar):
+                callback.stop_display()
+
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         for call in self._active["on_epoch_begin"]:
             call(epoch, logs)
@@ -432,6 +439,12 @@ class ProgressBar(Callback):
             self.notebook.finish(line)  # the bar's display becomes the line
         else:
             self.console.print(line)
+
+    def stop_display(self) -> None:
+        """Stop the live bar if one is drawing (fit ended by an error mid-epoch)."""
+        self.in_epoch = False
+        if getattr(self, "progress", None) is not None:  # no bar before the first epoch
+            self._stop_bar()
 
     def _stop_bar(self) -> None:
         """Stop the live bar (its line is erased), so that nothing is drawn under what follows."""

@@ -70,3 +70,34 @@ def test_ctrl_c_with_verbose_2_says_where_it_stopped(terminal):
     assert [line.split(" - ")[0] for line in lines if line.startswith("Epoch ")][-1].startswith(
         "Epoch 2/3 6/10 "
     )
+
+
+class _FailAt(gn.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 5:
+            raise ValueError("a callback's own error")
+
+
+def test_an_error_mid_epoch_stops_the_live_bar(terminal):
+    # As Keras, on_train_end is not called (no diagnosis), but the bar stops drawing.
+    x = np.random.default_rng(0).normal(size=(40, 2))
+    y = (x[:, 0] > 0).astype(int)
+    model = gn.Sequential([gn.layers.Dense(2, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    bar = gn.callbacks.ProgressBar(verbose=1)
+    with pytest.raises(ValueError, match="own error"):
+        model.fit(x, y, epochs=2, batch_size=4, callbacks=[bar, _FailAt()])
+    assert bar.progress is not None and not bar.progress.live.is_started
+    assert "Training diagnosis" not in terminal.getvalue()
+
+
+def test_an_error_before_the_first_bar_is_the_error_itself(terminal):
+    class _FailFirst(gn.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            raise ValueError("before any bar")
+
+    model = gn.Sequential([gn.layers.Dense(2, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss=gn.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.zeros((8, 2))
+    with pytest.raises(ValueError, match="before any bar"):  # not an AttributeError
+        model.fit(x, np.zeros(8, int), callbacks=[_FailFirst(), gn.callbacks.ProgressBar()])
